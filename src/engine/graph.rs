@@ -1,0 +1,446 @@
+//! The graph arena: expressions become nodes in insertion order, each holding
+//! its forward value, so reverse-mode differentiation is a backward loop and
+//! the interface can draw every node with its value and gradient.
+
+use std::collections::HashMap;
+
+use super::error::EngineError;
+use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span};
+use super::ops::{self, Op};
+use super::tensor::{Tensor, is_scalar, scalar, shape_str};
+
+/// How deep formulas may refer to formulas that refer to formulas.
+pub const MAX_NESTING: usize = 1000;
+/// The most element-evaluations of a loss that one `numgrad` may cost.
+pub const MAX_NUMGRAD_WORK: usize = 400_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// A named value taken as it is (a given, or a derived value that was not
+    /// expanded into its formula).
+    Input(String),
+    Constant,
+    Op(Op),
+    /// The result of `grad(L, W)` or `numgrad(L, W, h)`: a constant here.
+    Gradient { of: String, wrt: String, numeric: bool },
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub inputs: Vec<NodeId>,
+    pub value: Tensor,
+    /// Where the node's expression is, in the text of `formula`.
+    pub span: Span,
+    /// The derived value whose formula the span indexes; `None`: the
+    /// expression the graph was built from.
+    pub formula: Option<String>,
+    /// The derived value this node computes, if it is one's root.
+    pub name: Option<String>,
+}
+
+/// What a name stands for: a current value, a formula, or both.
+#[derive(Clone, Copy)]
+pub struct Binding<'a> {
+    pub value: Option<&'a Tensor>,
+    pub formula: Option<&'a Expr>,
+}
+
+/// Where the graph builder looks names up; the lesson implements it.
+pub trait Scope {
+    fn binding(&self, name: &str) -> Option<Binding<'_>>;
+    /// A similar known name, for "did you mean" in errors.
+    fn suggest(&self, _name: &str) -> Option<String> {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    /// Named nodes (inputs and derived-value roots) by name.
+    pub named: HashMap<String, NodeId>,
+}
+
+impl Graph {
+    /// Builds the graph of `expr` and computes every node's value.
+    ///
+    /// With `expand`, names that have a formula are built from it, down to the
+    /// givens, so that the result can be differentiated with respect to any of
+    /// them; without, a derived name is taken at its current value.
+    pub fn build(expr: &Expr, scope: &dyn Scope, expand: bool) -> Result<(Graph, NodeId), EngineError> {
+        let mut b = Builder {
+            scope,
+            expand,
+            graph: Graph::default(),
+            formula: None,
+            visiting: Vec::new(),
+            depth: 0,
+        };
+        let root = b.expr(expr)?;
+        Ok((b.graph, root))
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0]
+    }
+
+    pub fn value(&self, id: NodeId) -> &Tensor {
+        &self.nodes[id.0].value
+    }
+
+    /// d(root)/d(node) for every node, by one backward pass in reverse
+    /// insertion order. `root` must be a scalar. `None`: no path to the root.
+    pub fn backward(&self, root: NodeId) -> Vec<Option<Tensor>> {
+        let mut grads: Vec<Option<Tensor>> = vec![None; self.nodes.len()];
+        grads[root.0] = Some(scalar(1.0));
+        for id in (0..=root.0).rev() {
+            let Some(g) = grads[id].take() else { continue };
+            for (input, contribution) in self.contributions(NodeId(id), &g) {
+                match &mut grads[input.0] {
+                    Some(acc) => *acc += &contribution,
+                    slot @ None => *slot = Some(contribution),
+                }
+            }
+            grads[id] = Some(g);
+        }
+        grads
+    }
+
+    /// The chain rule at one node: for each input, local gradient × upstream.
+    pub fn contributions(&self, id: NodeId, upstream: &Tensor) -> Vec<(NodeId, Tensor)> {
+        let node = &self.nodes[id.0];
+        let NodeKind::Op(op) = node.kind else { return Vec::new() };
+        let inputs: Vec<&Tensor> = node.inputs.iter().map(|&i| &self.nodes[i.0].value).collect();
+        op.backward(&inputs, &node.value, upstream)
+            .into_iter()
+            .zip(&node.inputs)
+            .filter_map(|(g, &input)| g.map(|g| (input, g)))
+            .collect()
+    }
+
+    /// The local gradient of a node with respect to each input: its backward
+    /// rule applied to an upstream of ones (exactly ∂out/∂in for scalars).
+    pub fn local_gradients(&self, id: NodeId) -> Vec<(NodeId, Tensor)> {
+        let v = &self.nodes[id.0].value;
+        self.contributions(id, &Tensor::from_element(v.nrows(), v.ncols(), 1.0))
+    }
+
+    /// The node that holds `name`, if the graph reads or computes it.
+    pub fn find(&self, name: &str) -> Option<NodeId> {
+        self.named.get(name).copied()
+    }
+}
+
+struct Builder<'s> {
+    scope: &'s dyn Scope,
+    expand: bool,
+    graph: Graph,
+    formula: Option<String>,
+    visiting: Vec<String>,
+    depth: usize,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, kind: NodeKind, inputs: Vec<NodeId>, value: Tensor, span: Span) -> NodeId {
+        let id = NodeId(self.graph.nodes.len());
+        self.graph.nodes.push(Node {
+            kind,
+            inputs,
+            value,
+            span,
+            formula: self.formula.clone(),
+            name: None,
+        });
+        id
+    }
+
+    fn err(&self, message: impl Into<String>, span: Span) -> EngineError {
+        let e = EngineError::new(message, span);
+        match &self.formula {
+            Some(f) => e.in_formula(f),
+            None => e,
+        }
+    }
+
+    fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
+        let values: Vec<&Tensor> = inputs.iter().map(|&i| &self.graph.nodes[i.0].value).collect();
+        let value = op.forward(&values).map_err(|m| self.err(m, span.clone()))?;
+        Ok(self.push(NodeKind::Op(op), inputs, value, span))
+    }
+
+    fn expr(&mut self, e: &Expr) -> Result<NodeId, EngineError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.err(
+                format!("formulas are nested more than {MAX_NESTING} levels deep"),
+                e.span.clone(),
+            ));
+        }
+        let r = self.expr_inner(e);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> Result<NodeId, EngineError> {
+        let span = e.span.clone();
+        match &e.kind {
+            ExprKind::Number(v) => Ok(self.push(NodeKind::Constant, vec![], scalar(*v), span)),
+            ExprKind::Name(name) => self.name(name, span),
+            ExprKind::Neg(a) => {
+                let a = self.expr(a)?;
+                self.op(Op::Neg, vec![a], span)
+            }
+            ExprKind::Transpose(a) => {
+                let a = self.expr(a)?;
+                self.op(Op::Transpose, vec![a], span)
+            }
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.expr(a)?, self.expr(b)?);
+                let op = match op {
+                    BinOp::Add => Op::Add,
+                    BinOp::Sub => Op::Sub,
+                    BinOp::Mul => Op::Mul,
+                    BinOp::Div => Op::Div,
+                    BinOp::Pow => Op::Pow,
+                    BinOp::MatMul => Op::MatMul,
+                };
+                self.op(op, vec![a, b], span)
+            }
+            ExprKind::Call { func, func_span, args } => self.call(func, func_span.clone(), args, span),
+            ExprKind::Index { target, indices } => {
+                let t = self.expr(target)?;
+                let shape = self.graph.nodes[t.0].value.shape();
+                let mut at = Vec::new();
+                for ix in indices {
+                    at.push(match ix {
+                        IndexArg::All => None,
+                        IndexArg::At(ie) => Some(self.index_value(ie)?),
+                    });
+                }
+                let (row, col) = match at.as_slice() {
+                    [r, c] => (*r, *c),
+                    // A single index picks from a vector along its length.
+                    [k] if shape.1 == 1 => (*k, Some(0)),
+                    [k] if shape.0 == 1 => (Some(0), *k),
+                    [_] => {
+                        return Err(self.err(
+                            format!("one index into a {} matrix; write `A[i, j]`, `A[i, :]` or `A[:, j]`", shape_str(shape)),
+                            span,
+                        ));
+                    }
+                    _ => return Err(self.err("an index needs one or two positions", span)),
+                };
+                self.op(Op::Index { row, col }, vec![t], span)
+            }
+        }
+    }
+
+    /// An index must be a whole number known when the formula is built.
+    fn index_value(&mut self, e: &Expr) -> Result<usize, EngineError> {
+        let id = self.expr(e)?;
+        let v = &self.graph.nodes[id.0].value;
+        if !is_scalar(v) {
+            return Err(self.err(format!("an index must be a single number, not a {} value", shape_str(v.shape())), e.span.clone()));
+        }
+        let x = v[0];
+        if x.fract() != 0.0 || x < 0.0 || x > u32::MAX as f64 {
+            return Err(self.err(format!("an index must be a whole number from 0 up, not {x}"), e.span.clone()));
+        }
+        Ok(x as usize)
+    }
+
+    fn name(&mut self, name: &str, span: Span) -> Result<NodeId, EngineError> {
+        if let Some(&id) = self.graph.named.get(name) {
+            return Ok(id);
+        }
+        let Some(binding) = self.scope.binding(name) else {
+            let hint = self.scope.suggest(name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            return Err(self.err(format!("unknown name `{name}`{hint}"), span));
+        };
+        let id = match (self.expand, binding.formula, binding.value) {
+            (true, Some(formula), _) => {
+                if self.visiting.iter().any(|v| v == name) {
+                    return Err(self.err(format!("`{name}` is defined in terms of itself"), span));
+                }
+                self.visiting.push(name.to_string());
+                let outer = self.formula.replace(name.to_string());
+                let built = self.expr(formula);
+                self.formula = outer;
+                self.visiting.pop();
+                let mut root = built?;
+                let root_node = &self.graph.nodes[root.0];
+                if root_node.name.is_some() || matches!(root_node.kind, NodeKind::Input(_)) {
+                    root = self.op(Op::Identity, vec![root], span)?;
+                }
+                self.graph.nodes[root.0].name = Some(name.to_string());
+                root
+            }
+            (_, _, Some(value)) => {
+                let id = self.push(NodeKind::Input(name.to_string()), vec![], value.clone(), span);
+                self.graph.nodes[id.0].name = Some(name.to_string());
+                id
+            }
+            (false, Some(_), None) | (_, None, None) => {
+                return Err(self.err(format!("`{name}` has no value yet"), span));
+            }
+        };
+        self.graph.named.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    fn call(&mut self, func: &str, func_span: Span, args: &[Expr], span: Span) -> Result<NodeId, EngineError> {
+        if func == "grad" || func == "numgrad" {
+            return self.gradient(func, args, span);
+        }
+        let Some((op, arity)) = ops::function(func) else {
+            let hint = ops::FUNCTION_NAMES
+                .iter()
+                .find(|f| similar(f, func))
+                .map(|f| format!("; did you mean `{f}`?"))
+                .unwrap_or_default();
+            return Err(self.err(format!("unknown function `{func}`{hint}"), func_span));
+        };
+        if args.len() != arity {
+            return Err(self.err(
+                format!("`{func}` takes {arity} argument{}, not {}", if arity == 1 { "" } else { "s" }, args.len()),
+                span,
+            ));
+        }
+        let inputs = args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
+        self.op(op, inputs, span)
+    }
+
+    /// `grad(L, W)` and `numgrad(L, W, h)`: evaluated here, kept as a constant.
+    fn gradient(&mut self, func: &str, args: &[Expr], span: Span) -> Result<NodeId, EngineError> {
+        let numeric = func == "numgrad";
+        let usage = if numeric { "`numgrad(L, W, h)`" } else { "`grad(L, W)`" };
+        let arity_ok = if numeric { (2..=3).contains(&args.len()) } else { args.len() == 2 };
+        if !arity_ok {
+            return Err(self.err(format!("{usage} takes the loss and the value to differentiate by"), span));
+        }
+        let name_of = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => Ok(n.clone()),
+            _ => Err(self.err(format!("{usage} needs names here, not an expression"), e.span.clone())),
+        };
+        let (loss, wrt) = (name_of(&args[0])?, name_of(&args[1])?);
+        let h = match args.get(2) {
+            None => 1e-5,
+            Some(e) => {
+                let id = self.expr(e)?;
+                let v = &self.graph.nodes[id.0].value;
+                if !is_scalar(v) || !(v[0] > 0.0) || !v[0].is_finite() {
+                    return Err(self.err("the step h must be a positive number", e.span.clone()));
+                }
+                v[0]
+            }
+        };
+        let at = |e: &Expr, err: EngineError| EngineError { span: e.span.clone(), formula: self.formula.clone(), ..err };
+        let loss_expr = Expr { kind: ExprKind::Name(loss.clone()), span: args[0].span.clone() };
+        let (graph, root) = Graph::build(&loss_expr, self.scope, true).map_err(|e| self.relocate(e, &args[0]))?;
+        if !is_scalar(graph.value(root)) {
+            return Err(self.err(
+                format!("`{loss}` is a {} value; {usage} differentiates a single number (a loss)", shape_str(graph.value(root).shape())),
+                args[0].span.clone(),
+            ));
+        }
+        let wrt_value = match graph.find(&wrt) {
+            Some(id) => graph.value(id).clone(),
+            None => {
+                let wrt_expr = Expr { kind: ExprKind::Name(wrt.clone()), span: args[1].span.clone() };
+                let (g, r) = Graph::build(&wrt_expr, self.scope, false).map_err(|e| at(&args[1], e))?;
+                g.value(r).clone()
+            }
+        };
+        let value = if numeric {
+            self.numeric_gradient(&loss_expr, &wrt, wrt_value, h, graph.value(root)[0], graph.nodes.len(), &span)?
+        } else {
+            match graph.find(&wrt) {
+                Some(id) => graph.backward(root)[id.0]
+                    .clone()
+                    .unwrap_or_else(|| Tensor::zeros(wrt_value.nrows(), wrt_value.ncols())),
+                // L does not depend on W at all.
+                None => Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()),
+            }
+        };
+        Ok(self.push(NodeKind::Gradient { of: loss, wrt, numeric }, vec![], value, span))
+    }
+
+    /// Errors inside a nested build point at the argument that caused them.
+    fn relocate(&self, e: EngineError, arg: &Expr) -> EngineError {
+        if e.formula.is_some() {
+            e
+        } else {
+            EngineError { span: arg.span.clone(), formula: self.formula.clone(), ..e }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn numeric_gradient(
+        &self,
+        loss: &Expr,
+        wrt: &str,
+        w: Tensor,
+        h: f64,
+        base: f64,
+        graph_size: usize,
+        span: &Span,
+    ) -> Result<Tensor, EngineError> {
+        if w.len().saturating_mul(graph_size).saturating_mul(64) > MAX_NUMGRAD_WORK {
+            return Err(self.err(
+                format!("numgrad over {} elements would re-evaluate the loss {} times; too slow for a lesson", w.len(), w.len()),
+                span.clone(),
+            ));
+        }
+        let mut out = Tensor::zeros(w.nrows(), w.ncols());
+        for k in 0..w.len() {
+            let mut moved = w.clone();
+            moved[k] += h;
+            let scope = Override { inner: self.scope, name: wrt, value: &moved };
+            let (g, r) = Graph::build(loss, &scope, true)?;
+            out[k] = (g.value(r)[0] - base) / h;
+        }
+        Ok(out)
+    }
+}
+
+/// A scope in which one name holds a given value, for finite differences.
+struct Override<'a> {
+    inner: &'a dyn Scope,
+    name: &'a str,
+    value: &'a Tensor,
+}
+
+impl Scope for Override<'_> {
+    fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        if name == self.name {
+            Some(Binding { value: Some(self.value), formula: None })
+        } else {
+            self.inner.binding(name)
+        }
+    }
+}
+
+/// Names one edit apart (or differing in case), for "did you mean".
+pub fn similar(a: &str, b: &str) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 || a.len() < 2 {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 1
+}

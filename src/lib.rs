@@ -1,0 +1,6 @@
+//! nntutor: a terminal tutor for the arithmetic of neural networks.
+//!
+//! Dependencies point one way: [`engine`] (pure math) ← [`lesson`] (TOML →
+//! checked lesson → evaluated timeline) ← [`cli`] (commands and export).
+
+pub mod engine;
