@@ -4,3 +4,5 @@
 //! checked lesson → evaluated timeline) ← [`cli`] (commands and export).
 
 pub mod engine;
+pub mod lesson;
+pub mod cli;

@@ -1,0 +1,73 @@
+//! Values written for people: aligned matrices with their row and column
+//! names, element names such as `E[cat, car image]`.
+
+use crate::engine::number;
+use crate::lesson::Value;
+
+/// The matrix as aligned text lines, numbers with `digits` decimals (labels
+/// as integers), row names on the left and column names on top.
+pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
+    let (r, c) = v.shape();
+    let cell = |i: usize, j: usize| {
+        let x = v.data[(i, j)];
+        if v.labels { number::trimmed(x, 0) } else { number::fixed(x, digits) }
+    };
+    let mut widths: Vec<usize> = (0..c)
+        .map(|j| {
+            let head = v.cols.as_ref().map_or(0, |n| n[j].chars().count());
+            (0..r).map(|i| cell(i, j).chars().count()).max().unwrap_or(0).max(head)
+        })
+        .collect();
+    widths.iter_mut().for_each(|w| *w = (*w).max(1));
+    let row_w = v.rows.as_ref().map_or(0, |n| n.iter().map(|s| s.chars().count()).max().unwrap_or(0));
+    let mut lines = Vec::new();
+    let pad_left = |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let pad_right = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    if let Some(cols) = &v.cols {
+        let mut line = " ".repeat(row_w + usize::from(row_w > 0) * 2);
+        let heads: Vec<String> = cols.iter().zip(&widths).map(|(h, &w)| pad_left(h, w)).collect();
+        line.push_str(&heads.join("  "));
+        lines.push(line.trim_end().to_string());
+    }
+    for i in 0..r {
+        let mut line = String::new();
+        if let Some(rows) = &v.rows {
+            line.push_str(&pad_right(&rows[i], row_w));
+            line.push_str("  ");
+        }
+        let cells: Vec<String> = (0..c).map(|j| pad_left(&cell(i, j), widths[j])).collect();
+        line.push_str(&cells.join("  "));
+        lines.push(line);
+    }
+    lines
+}
+
+/// `E[cat, car image]`, `s[dog]`, `L` or `W[0, 2]`.
+pub fn element_name(name: &str, v: Option<&Value>, shape: (usize, usize), i: usize, j: usize) -> String {
+    let row = |i: usize| v.and_then(|v| v.rows.as_ref()).map_or(i.to_string(), |n| n[i].clone());
+    let col = |j: usize| v.and_then(|v| v.cols.as_ref()).map_or(j.to_string(), |n| n[j].clone());
+    match shape {
+        (1, 1) => name.to_string(),
+        (_, 1) => format!("{name}[{}]", row(i)),
+        (1, _) => format!("{name}[{}]", col(j)),
+        _ => format!("{name}[{}, {}]", row(i), col(j)),
+    }
+}
+
+/// A short inline form for small values, `3×3` for large ones.
+pub fn inline(t: &crate::engine::Tensor, digits: usize) -> String {
+    if t.len() == 1 {
+        return number::fixed(t[0], digits);
+    }
+    if t.len() > 12 {
+        return format!("({}×{})", t.nrows(), t.ncols());
+    }
+    let rows: Vec<String> = (0..t.nrows())
+        .map(|i| (0..t.ncols()).map(|j| number::fixed(t[(i, j)], digits)).collect::<Vec<_>>().join(", "))
+        .collect();
+    if t.ncols() == 1 {
+        format!("[{}]ᵀ", rows.join(", "))
+    } else {
+        format!("[{}]", rows.join("; "))
+    }
+}

@@ -1,0 +1,203 @@
+//! The command line: `list`, `check`, `export`, and `lesson` (a line-by-line
+//! walk-through until the full-screen tutor lands).
+
+pub mod export;
+pub mod format;
+pub mod stepper;
+pub mod walkthrough;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::lesson::catalog::Catalog;
+use crate::lesson::{Loaded, Severity, load};
+
+#[derive(Debug, Parser)]
+#[command(name = "nntutor", version, about = "See the arithmetic of neural networks, one step at a time")]
+pub struct Cli {
+    /// Extra folders of lesson files (also NNTUTOR_LESSONS, separated by `:`).
+    #[arg(long = "lessons", value_name = "DIR", global = true)]
+    pub lessons: Vec<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Step through a lesson (a built-in id or a path to a .toml file).
+    Lesson {
+        id_or_path: String,
+        /// Start at this step (1 = first).
+        #[arg(long, value_name = "N")]
+        step: Option<usize>,
+    },
+    /// List the lessons: id and title, in course order.
+    List,
+    /// Validate and evaluate lessons (all when none are named).
+    ///
+    /// Exit status: 0 all good, 1 an `expect` failed, 2 a lesson is invalid.
+    Check { id_or_path: Vec<String> },
+    /// Print a lesson's whole walk-through.
+    Export {
+        id_or_path: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: export::Format,
+    },
+}
+
+/// Exit codes of the contract.
+pub const OK: i32 = 0;
+pub const EXPECT_FAILED: i32 = 1;
+pub const INVALID: i32 = 2;
+
+pub fn catalog(cli: &Cli) -> Catalog {
+    let mut dirs = cli.lessons.clone();
+    if let Ok(env) = std::env::var("NNTUTOR_LESSONS") {
+        dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+    }
+    Catalog { dirs }
+}
+
+fn color(stream_is_tty: bool) -> bool {
+    stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints a lesson's diagnostics to stderr; returns the worst severity.
+fn report(loaded: &Loaded, err: &mut dyn Write) -> Option<Severity> {
+    let colored = color(std::io::stderr().is_terminal());
+    for d in &loaded.diagnostics {
+        let _ = writeln!(err, "{}", d.render(&loaded.source, colored));
+    }
+    loaded.worst()
+}
+
+pub fn run(cli: Cli) -> i32 {
+    let catalog = catalog(&cli);
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    match cli.command {
+        None => {
+            let _ = writeln!(out, "nntutor: step through the arithmetic of neural networks.\n");
+            let code = list(&catalog, &mut out, &mut err);
+            let _ = writeln!(out, "\nOpen one with `nntutor lesson ID`, or read it whole with `nntutor export ID`.");
+            code
+        }
+        Some(Command::List) => list(&catalog, &mut out, &mut err),
+        Some(Command::Check { id_or_path }) => check(&catalog, &id_or_path, &mut out, &mut err),
+        Some(Command::Export { id_or_path, format }) => {
+            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else { return INVALID };
+            report(&loaded, &mut err);
+            match (&loaded.lesson, &loaded.timeline) {
+                (Some(lesson), Some(timeline)) => {
+                    let _ = out.write_all(export::render(lesson, timeline, format).as_bytes());
+                    OK
+                }
+                _ => INVALID,
+            }
+        }
+        Some(Command::Lesson { id_or_path, step }) => {
+            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else { return INVALID };
+            report(&loaded, &mut err);
+            match (&loaded.lesson, &loaded.timeline) {
+                (Some(lesson), Some(timeline)) => stepper::run(lesson, timeline, step.unwrap_or(1)),
+                _ => INVALID,
+            }
+        }
+    }
+}
+
+fn open(catalog: &Catalog, id_or_path: &str, err: &mut dyn Write) -> Option<Loaded> {
+    match catalog.find(id_or_path) {
+        Ok(source) => Some(load(source)),
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            None
+        }
+    }
+}
+
+fn list(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (all, errors) = catalog.load_all();
+    for e in &errors {
+        let _ = writeln!(err, "warning: {e}");
+    }
+    let width = all.iter().filter_map(|l| l.lesson.as_ref()).map(|l| l.id.len()).max().unwrap_or(0);
+    for l in &all {
+        match &l.lesson {
+            Some(lesson) => {
+                let _ = writeln!(out, "{:width$}  {}", lesson.id, lesson.title);
+            }
+            None => {
+                let _ = writeln!(err, "warning: {} is not a valid lesson; `nntutor check {}` says why", l.source.name, l.source.name);
+            }
+        }
+    }
+    OK
+}
+
+fn check(catalog: &Catalog, names: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut loaded = Vec::new();
+    let mut code = OK;
+    if names.is_empty() {
+        let (all, errors) = catalog.load_all();
+        for e in &errors {
+            let _ = writeln!(err, "error: {e}");
+            code = INVALID;
+        }
+        loaded = all;
+    } else {
+        for name in names {
+            match open(catalog, name, err) {
+                Some(l) => loaded.push(l),
+                None => code = INVALID,
+            }
+        }
+    }
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for l in &loaded {
+        let worst = report(l, err);
+        let mut status = match worst {
+            Some(Severity::Error) => INVALID,
+            Some(Severity::Failed) => EXPECT_FAILED,
+            _ => OK,
+        };
+        if let Some(lesson) = &l.lesson {
+            if let Some((_, first)) = ids.iter().find(|(id, _)| *id == lesson.id) {
+                let _ = writeln!(err, "{}: error: duplicate lesson id `{}` (also in {first})", l.source.name, lesson.id);
+                status = INVALID;
+            }
+            ids.push((lesson.id.clone(), l.source.name.clone()));
+        }
+        code = code.max(status);
+        let summary = summary_line(l, status);
+        let _ = writeln!(out, "{summary}");
+    }
+    code
+}
+
+fn summary_line(l: &Loaded, status: i32) -> String {
+    let name = l.lesson.as_ref().map_or(l.source.name.clone(), |x| x.id.clone());
+    let word = match status {
+        OK => "ok",
+        EXPECT_FAILED => "FAILED",
+        _ => "INVALID",
+    };
+    let mut parts = Vec::new();
+    if let (Some(lesson), Some(t)) = (&l.lesson, &l.timeline) {
+        let checks: usize = t.steps.iter().map(|s| s.checks.iter().filter(|c| !c.slide).count()).sum();
+        let passed: usize = t.steps.iter().map(|s| s.checks.iter().filter(|c| !c.slide && c.passed).count()).sum();
+        parts.push(format!("{} steps", lesson.steps.len()));
+        parts.push(format!("{passed}/{checks} expects"));
+        let notes = l.count(Severity::Note);
+        if notes > 0 {
+            parts.push(format!("{notes} slide note{}", if notes == 1 { "" } else { "s" }));
+        }
+    }
+    let errors = l.count(Severity::Error);
+    if errors > 0 {
+        parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+    }
+    format!("{word:7} {name} ({})", parts.join(", "))
+}

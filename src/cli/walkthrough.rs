@@ -1,0 +1,270 @@
+//! The whole lesson as a sequence of blocks (headings, paragraphs, matrices,
+//! worked arithmetic), rendered by the text and markdown exports alike.
+
+use super::format::{element_name, inline, matrix_lines};
+use crate::engine::graph::{Graph, NodeId, NodeKind};
+use crate::engine::{Tensor, number};
+use crate::lesson::model::QuizKind;
+use crate::lesson::timeline::{CheckOutcome, Computation, Detail};
+use crate::lesson::{Action, Lesson, Timeline, Value};
+
+/// Per-element arithmetic is written out for at most this many elements.
+pub const MAX_EXPANDED: usize = 400;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(String),
+    Heading(String),
+    Para(String),
+    /// A formula or other literal text.
+    Code(Vec<String>),
+    /// A labelled matrix.
+    Matrix { label: String, lines: Vec<String> },
+    List(Vec<String>),
+}
+
+pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
+    let d = lesson.digits;
+    let mut out = vec![Block::Title(lesson.title.clone())];
+    if !lesson.summary.is_empty() {
+        out.push(Block::Para(lesson.summary.clone()));
+    }
+    if !lesson.givens.is_empty() {
+        out.push(Block::Heading("Given".into()));
+        for g in &lesson.givens {
+            if let Some(v) = timeline.initial.get(&g.name) {
+                out.push(matrix(&g.name, v, d));
+            }
+        }
+    }
+    let n = lesson.steps.len();
+    for (step, state) in lesson.steps.iter().zip(&timeline.steps) {
+        out.push(Block::Heading(format!("Step {} of {n}: {}", step.index, step.title)));
+        for para in step.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            out.push(Block::Para(para.split_whitespace().collect::<Vec<_>>().join(" ")));
+        }
+        let mut shown: Vec<String> = Vec::new();
+        let value = |name: &str| state.values.get(name).map(|v| v.as_ref());
+        match (&step.action, &state.detail) {
+            (Action::Let { expand, .. }, Detail::Let(c)) => {
+                out.push(Block::Code(vec![c.formula.clone()]));
+                for name in inputs(&c.graph) {
+                    if let Some(v) = value(&name) {
+                        out.push(matrix(&name, v, d));
+                        shown.push(name);
+                    }
+                }
+                if *expand {
+                    out.push(Block::List(expansion(c, value(&c.name), d)));
+                }
+                if let Some(v) = value(&c.name) {
+                    out.push(matrix(&c.name, v, d));
+                }
+                shown.push(c.name.clone());
+            }
+            (_, Detail::Backward(b)) => {
+                out.push(Block::Code(vec![format!("backward: {}", b.target)]));
+                out.push(Block::List(backward_lines(&b.graph, b.root, &b.grads, &b.target, d)));
+                for (grad_name, _) in &b.defined {
+                    if let Some(v) = value(grad_name) {
+                        out.push(matrix(grad_name, v, d));
+                        shown.push(grad_name.clone());
+                    }
+                }
+            }
+            (_, Detail::Update(comps)) => {
+                out.push(Block::Code(comps.iter().map(|c| c.formula.clone()).collect()));
+                for c in comps {
+                    out.push(Block::List(expansion(c, value(&c.name), d)));
+                    if let (Some(before), Some(v)) = (&c.before, value(&c.name)) {
+                        let old = Value { data: before.clone(), ..v.clone() };
+                        out.push(matrix(&format!("{} before", c.name), &old, d));
+                        out.push(matrix(&format!("{} after", c.name), v, d));
+                        shown.push(c.name.clone());
+                    }
+                }
+            }
+            (Action::Train { spec, .. }, Detail::Train(t)) => {
+                out.push(Block::Code(spec.update.iter().map(|u| u.v.clone()).collect()));
+                let mut lines = vec![format!("{} iterations", t.iterations)];
+                for (name, curve) in &t.curves {
+                    let (Some(first), Some(last)) = (curve.first(), curve.last()) else { continue };
+                    lines.push(format!("{name}: {} at iteration {} → {} at iteration {}", number::fixed(first.1, d + 2), first.0, number::fixed(last.1, d + 2), last.0));
+                    let stride = (curve.len() / 10).max(1);
+                    let samples: Vec<String> = curve.iter().step_by(stride).map(|(i, v)| format!("{i}: {}", number::fixed(*v, d + 2))).collect();
+                    lines.push(format!("{name} along the way: {}", samples.join(", ")));
+                }
+                out.push(Block::List(lines));
+            }
+            (_, Detail::Search(s)) => {
+                out.push(Block::List(vec![
+                    format!("{} random draws of {}", s.trials, s.param),
+                    format!("best {} = {} at trial {}", s.loss, number::fixed(s.best_loss, d + 2), s.best_trial + 1),
+                ]));
+            }
+            (Action::Quiz(q), Detail::Quiz(state)) => {
+                out.push(Block::Para(format!("Question: {}", q.question)));
+                match &q.kind {
+                    QuizKind::Choice { choices, correct } => {
+                        out.push(Block::List(choices.iter().enumerate().map(|(k, c)| format!("{}) {c}", (b'a' + k as u8) as char)).collect()));
+                        out.push(Block::Para(format!("Answer: {}) {}", (b'a' + *correct as u8) as char, choices[*correct])));
+                    }
+                    QuizKind::Number { answer } => {
+                        let expr = answer.text.trim_start_matches("answer = ");
+                        let value = state.answer.map_or("?".to_string(), |a| number::trimmed(a, d.max(2)));
+                        if expr.trim() == value {
+                            out.push(Block::Para(format!("Answer: {value}")));
+                        } else {
+                            out.push(Block::Para(format!("Answer: {expr} = {value}")));
+                        }
+                    }
+                }
+                if let Some(e) = &q.explain {
+                    out.push(Block::Para(e.clone()));
+                }
+            }
+            _ => {}
+        }
+        for (name, _) in &step.show {
+            if !shown.contains(name) {
+                if let Some(v) = value(name) {
+                    out.push(matrix(name, v, d));
+                    shown.push(name.clone());
+                }
+            }
+        }
+        let others: Vec<&String> = state.changed.iter().filter(|c| !shown.contains(c)).collect();
+        for name in others {
+            if let Some(v) = value(name) {
+                out.push(matrix(&format!("{name} (recomputed)"), v, d));
+            }
+        }
+        let checks: Vec<String> = state.checks.iter().map(|c| check_line(c, d)).collect();
+        if !checks.is_empty() {
+            out.push(Block::List(checks));
+        }
+        if let Some(note) = &step.note {
+            out.push(Block::Para(format!("Note: {note}")));
+        }
+        for n in &state.notices {
+            out.push(Block::Para(format!("Notice: {n}")));
+        }
+    }
+    out
+}
+
+fn matrix(name: &str, v: &Value, digits: usize) -> Block {
+    let (r, c) = v.shape();
+    let kind = if v.labels { ", labels" } else { "" };
+    let label = if r * c == 1 { name.to_string() } else { format!("{name} ({r}×{c}{kind})") };
+    if v.data.len() > 2000 {
+        return Block::Para(format!("{label}: too large to print here"));
+    }
+    Block::Matrix { label, lines: matrix_lines(v, digits) }
+}
+
+/// The names a formula reads, in order of first appearance.
+fn inputs(g: &Graph) -> Vec<String> {
+    let mut names = Vec::new();
+    for n in &g.nodes {
+        if let NodeKind::Input(name) = &n.kind {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+fn expansion(c: &Computation, v: Option<&Value>, digits: usize) -> Vec<String> {
+    let t = c.result();
+    let (r, cols) = t.shape();
+    let mut lines = Vec::new();
+    for i in 0..r {
+        for j in 0..cols {
+            if lines.len() == MAX_EXPANDED {
+                lines.push(format!("… {} more elements", r * cols - MAX_EXPANDED));
+                return lines;
+            }
+            lines.push(format!("{} = {}", element_name(&c.name, v, (r, cols), i, j), c.explain(i, j, digits)));
+        }
+    }
+    lines
+}
+
+/// A readable name for a graph node: its name, its number, or its operation.
+pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
+    let node = g.node(id);
+    if let Some(name) = &node.name {
+        return name.clone();
+    }
+    match &node.kind {
+        NodeKind::Input(name) => name.clone(),
+        NodeKind::Constant => number::short(node.value[0]),
+        NodeKind::Gradient { of, wrt, numeric } => format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" }),
+        NodeKind::Op(op) => {
+            if depth > 2 {
+                return "…".into();
+            }
+            let args: Vec<String> = node.inputs.iter().map(|&i| node_label(g, i, depth + 1)).collect();
+            let sym = op.symbol();
+            match (args.as_slice(), sym.len()) {
+                ([a, b], 1) => format!("({a} {sym} {b})"),
+                ([a], _) if sym == "'" => format!("{a}'"),
+                ([a], _) if sym == "neg" => format!("-{a}"),
+                _ => format!("{sym}({})", args.join(", ")),
+            }
+        }
+    }
+}
+
+/// Each node from the loss backwards: its value, its gradient, and for each
+/// input the chain rule (local gradient × upstream = contribution).
+pub fn backward_lines(g: &Graph, root: NodeId, grads: &[Option<Tensor>], target: &str, d: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for k in (0..=root.0).rev() {
+        let id = NodeId(k);
+        let node = g.node(id);
+        if matches!(node.kind, NodeKind::Constant) {
+            continue;
+        }
+        let Some(upstream) = &grads[k] else { continue };
+        let label = node_label(g, id, 0);
+        lines.push(format!("{label} = {}: d{target}/d{label} = {}", inline(&node.value, d), inline(upstream, d)));
+        let locals = g.local_gradients(id);
+        for ((input, contribution), (_, local)) in g.contributions(id, upstream).into_iter().zip(locals) {
+            if matches!(g.node(input).kind, NodeKind::Constant) {
+                continue;
+            }
+            let in_label = node_label(g, input, 0);
+            if upstream.len() == 1 && local.len() == 1 {
+                lines.push(format!(
+                    "  to {in_label}: local d{label}/d{in_label} = {} × upstream {} = {}",
+                    number::fixed(local[0], d),
+                    number::fixed(upstream[0], d),
+                    number::fixed(contribution[0], d)
+                ));
+            } else {
+                lines.push(format!("  to {in_label}: {}", inline(&contribution, d)));
+            }
+        }
+    }
+    lines
+}
+
+fn check_line(c: &CheckOutcome, d: usize) -> String {
+    let expected = inline(&c.expected, d.max(decimals_of(&c.tolerance)));
+    let computed = inline(&c.computed, d.max(decimals_of(&c.tolerance)) + 1);
+    match (c.slide, c.passed) {
+        (false, true) => format!("✓ {} = {expected} as the slides say (computed {computed})", c.name),
+        (false, false) => format!("✗ {} should be {expected}, computed {computed}", c.name),
+        (true, true) => format!("✓ the slides print {} = {expected} (computed {computed})", c.name),
+        (true, false) => format!("⚠ the slides print {} = {expected}, but the formula gives {computed}", c.name),
+    }
+}
+
+/// How many decimals the tightest tolerance implies (0.005 → 2).
+fn decimals_of(tol: &Tensor) -> usize {
+    let t = tol.iter().copied().filter(|t| *t > 0.0).fold(f64::INFINITY, f64::min);
+    if !t.is_finite() { 0 } else { (-(2.0 * t).log10()).round().max(0.0) as usize }
+}

@@ -1,0 +1,15 @@
+//! The built-in curriculum, compiled into the binary from `lessons/` so that
+//! an installed `nntutor` needs no files.
+
+pub struct Builtin {
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(Builtin { file: $name, text: include_str!(concat!("../../lessons/", $name)) }),*]
+    };
+}
+
+pub const BUILTIN: &[Builtin] = builtin!["linear-scores.toml", "svm.toml", "softmax.toml"];

@@ -1,0 +1,96 @@
+//! Finding lessons: the built-in ones, lesson folders (`--lessons`,
+//! `NNTUTOR_LESSONS`) and paths given on the command line.
+
+use std::path::{Path, PathBuf};
+
+use super::builtin::BUILTIN;
+use super::source::SourceFile;
+use super::{Loaded, MAX_FILE_BYTES, load};
+
+/// Where lessons come from, in order of precedence for `ID` look-ups.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("no lesson `{0}`; `nntutor list` shows the lessons there are")]
+    NotFound(String),
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
+}
+
+impl Catalog {
+    /// Every lesson source: built-in first, then `*.toml` files of the folders.
+    pub fn sources(&self) -> (Vec<SourceFile>, Vec<FindError>) {
+        let mut out: Vec<SourceFile> = BUILTIN.iter().map(|b| SourceFile::new(format!("builtin:lessons/{}", b.file), b.text)).collect();
+        let mut errors = Vec::new();
+        for dir in &self.dirs {
+            let entries = match std::fs::read_dir(dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(FindError::Read { path: dir.display().to_string(), message: e.to_string() });
+                    continue;
+                }
+            };
+            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+            paths.sort();
+            for p in paths {
+                match read_source(&p) {
+                    Ok(s) => out.push(s),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        (out, errors)
+    }
+
+    /// An id of a known lesson, or a path to a file.
+    pub fn find(&self, id_or_path: &str) -> Result<SourceFile, FindError> {
+        let path = Path::new(id_or_path);
+        let looks_like_path = id_or_path.ends_with(".toml") || id_or_path.contains('/') || id_or_path.contains(std::path::MAIN_SEPARATOR);
+        if looks_like_path || (path.is_file() && !BUILTIN.iter().any(|b| b.file.trim_end_matches(".toml") == id_or_path)) {
+            return read_source(path);
+        }
+        let (sources, _) = self.sources();
+        sources
+            .into_iter()
+            .find(|s| lesson_id(&s.text).as_deref() == Some(id_or_path))
+            .ok_or_else(|| FindError::NotFound(id_or_path.to_string()))
+    }
+
+    /// Every lesson, loaded and evaluated, sorted by `order` then id.
+    pub fn load_all(&self) -> (Vec<Loaded>, Vec<FindError>) {
+        let (sources, errors) = self.sources();
+        let mut all: Vec<Loaded> = sources.into_iter().map(load).collect();
+        all.sort_by(|a, b| {
+            let key = |l: &Loaded| l.lesson.as_ref().map(|x| (x.order, x.id.clone()));
+            key(a).cmp(&key(b))
+        });
+        (all, errors)
+    }
+}
+
+pub fn read_source(path: &Path) -> Result<SourceFile, FindError> {
+    let err = |message: String| FindError::Read { path: path.display().to_string(), message };
+    let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
+    if meta.is_dir() {
+        return Err(err("it is a folder, not a lesson file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(err(format!("the file is {} bytes; lesson files are limited to {} MiB", meta.len(), MAX_FILE_BYTES / (1024 * 1024))));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| err(format!("it is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// The `id` of a lesson text, read cheaply without evaluating it.
+pub fn lesson_id(text: &str) -> Option<String> {
+    let (doc, _) = toml::de::DeTable::parse_recoverable(text);
+    match doc.get_ref().get("id").map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    }
+}

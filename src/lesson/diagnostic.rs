@@ -1,0 +1,158 @@
+//! What an author is told: the message, the place (file, line, column, with
+//! the line shown and the fault underlined) and, for steps, which step.
+
+use std::fmt;
+use std::ops::Range;
+
+use super::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// A slide prints another number than the engine computes (not a failure).
+    Note,
+    /// Something works but is not what it seems (e.g. a step not run yet).
+    Warning,
+    /// An `expect` failed: the lesson is valid, a number is wrong (exit 1).
+    Failed,
+    /// The lesson is invalid (exit 2).
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Option<Range<usize>>,
+    /// A short word under the underline.
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>, span: Range<usize>) -> Diagnostic {
+        Diagnostic { severity: Severity::Error, message: message.into(), span: Some(span), label: None, help: None }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// `path:line:col`, or just the path when there is no place.
+    pub fn location(&self, file: &SourceFile) -> String {
+        match &self.span {
+            Some(s) => {
+                let (l, c) = file.line_col(s.start);
+                format!("{}:{l}:{c}", file.name)
+            }
+            None => file.name.clone(),
+        }
+    }
+
+    /// The (line, column) of the fault, for tests and tools.
+    pub fn line_col(&self, file: &SourceFile) -> Option<(usize, usize)> {
+        self.span.as_ref().map(|s| file.line_col(s.start))
+    }
+
+    /// One line: `path:line:col: error: message`.
+    pub fn headline(&self, file: &SourceFile) -> String {
+        let what = match self.severity {
+            Severity::Error => "error",
+            Severity::Failed => "expect failed",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        format!("{}: {what}: {}", self.location(file), self.message)
+    }
+
+    /// The headline, then the offending line with the fault underlined.
+    pub fn render(&self, file: &SourceFile, color: bool) -> String {
+        let mut out = self.headline(file);
+        out.push('\n');
+        let report = Report { diag: self, file };
+        let handler = if color {
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
+        } else {
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        };
+        let mut snippet = String::new();
+        if handler.with_context_lines(1).render_report(&mut snippet, &report).is_ok() {
+            out.push_str(&snippet);
+        }
+        out
+    }
+}
+
+struct Report<'a> {
+    diag: &'a Diagnostic,
+    file: &'a SourceFile,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diag.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.diag.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error | Severity::Failed => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.diag.span.as_ref().map(|_| self as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.diag.span.clone()?;
+        let start = self.file.floor(span.start);
+        let len = self.file.floor(span.end).saturating_sub(start);
+        let label = miette::LabeledSpan::new(Some(self.diag.label.clone().unwrap_or_else(|| "here".into())), start, len);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+impl miette::SourceCode for Report<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let inner = self.file.text.read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.file.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}

@@ -1,0 +1,83 @@
+//! The lesson's spreadsheet while it is evaluated: current values, the
+//! formulas of derived values, and where each name was defined.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use super::model::Formula;
+use super::timeline::Values;
+use super::value::Value;
+use crate::engine::graph::similar;
+use crate::engine::{Binding, Expr, Scope, Tensor};
+
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub name: String,
+    pub expr: Expr,
+    /// The formula as written, for messages (`None` for gradients that a
+    /// `backward` step defined).
+    pub formula: Option<Formula>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub values: Values,
+    pub derived: Vec<Derived>,
+    derived_index: HashMap<String, usize>,
+    pub givens: HashSet<String>,
+    /// Step index (0 = given) where each name was defined.
+    pub defined_at: HashMap<String, usize>,
+    /// Values taking the place of others while a minibatch is evaluated.
+    pub overrides: BTreeMap<String, Tensor>,
+}
+
+impl Env {
+    pub fn add_given(&mut self, name: &str, value: Value) {
+        self.givens.insert(name.to_string());
+        self.defined_at.insert(name.to_string(), 0);
+        self.values.insert(name.to_string(), Arc::new(value));
+    }
+
+    /// Defines (or, for gradients, redefines) a derived value.
+    pub fn set_derived(&mut self, d: Derived, value: Value, step: usize) {
+        let name = d.name.clone();
+        match self.derived_index.get(&name) {
+            Some(&k) => self.derived[k] = d,
+            None => {
+                self.derived_index.insert(name.clone(), self.derived.len());
+                self.derived.push(d);
+            }
+        }
+        self.defined_at.entry(name.clone()).or_insert(step);
+        self.values.insert(name, Arc::new(value));
+    }
+
+    pub fn derived(&self, name: &str) -> Option<&Derived> {
+        self.derived_index.get(name).map(|&k| &self.derived[k])
+    }
+
+    pub fn set_value(&mut self, name: &str, data: Tensor) {
+        if let Some(v) = self.values.get_mut(name) {
+            Arc::make_mut(v).data = data;
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Values> {
+        Arc::new(self.values.clone())
+    }
+}
+
+impl Scope for Env {
+    fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        if let Some(v) = self.overrides.get(name) {
+            return Some(Binding { value: Some(v), formula: None });
+        }
+        let value = self.values.get(name).map(|v| &v.data);
+        let formula = self.derived(name).map(|d| &d.expr);
+        (value.is_some() || formula.is_some()).then_some(Binding { value, formula })
+    }
+
+    fn suggest(&self, name: &str) -> Option<String> {
+        self.values.keys().find(|k| similar(k, name)).cloned()
+    }
+}

@@ -1,0 +1,539 @@
+//! Evaluates a checked lesson step by step into a [`Timeline`], reporting
+//! every problem (unknown names, shapes, failed expects) with its place.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::diagnostic::{Diagnostic, Severity};
+use super::env::{Derived, Env};
+use super::model::*;
+use super::timeline::*;
+use super::value::Value;
+use crate::engine::expr::{Expr, ExprKind};
+use crate::engine::rng::Rng;
+use crate::engine::tensor::{is_scalar, shape_str};
+use crate::engine::{EngineError, Graph, NodeId, NodeKind, Tensor, number};
+
+/// The most element-operations a `train` or `search` step may cost.
+pub const MAX_TRAIN_WORK: f64 = 2e10;
+
+pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
+    let mut ev = Evaluator { lesson, env: Env::default(), diags: Vec::new(), poisoned: HashSet::new() };
+    for g in &lesson.givens {
+        ev.env.add_given(&g.name, g.value.clone());
+    }
+    let initial = ev.env.snapshot();
+    let steps = lesson.steps.iter().map(|s| ev.step(s)).collect();
+    (Timeline { initial, steps }, ev.diags)
+}
+
+struct Evaluator<'a> {
+    lesson: &'a Lesson,
+    env: Env,
+    diags: Vec<Diagnostic>,
+    /// Names whose definition failed: later uses are not reported again.
+    poisoned: HashSet<String>,
+}
+
+impl Evaluator<'_> {
+    fn error(&mut self, message: String, span: Span) {
+        self.diags.push(Diagnostic::error(message, span));
+    }
+
+    /// An engine error placed in the file: inside the formula that caused it.
+    fn engine_error(&mut self, step: &Step, current: &Formula, e: EngineError) {
+        let (formula, span) = match e.formula.as_deref().and_then(|n| self.env.derived(n)).and_then(|d| d.formula.clone()) {
+            Some(f) => {
+                let span = f.file_span(&e.span);
+                (f, span)
+            }
+            None => (current.clone(), current.file_span(&e.span)),
+        };
+        self.error(format!("{}: in `{}`: {}", step.label(), formula.text, e.message), span);
+    }
+
+    fn uses_poisoned(&self, expr: &Expr) -> bool {
+        expr.names().iter().any(|(n, _)| self.poisoned.contains(*n))
+    }
+
+    fn step(&mut self, step: &Step) -> StepState {
+        let before = self.env.snapshot();
+        let mut notices = Vec::new();
+        let (detail, mut changed) = match &step.action {
+            Action::Show => (Detail::None, Vec::new()),
+            Action::Let { formula, .. } => self.let_(step, formula),
+            Action::Backward { target, span } => self.backward(step, target, span),
+            Action::Update(formulas) => self.update(step, formulas),
+            Action::Train { spec, updates } => self.train(step, spec, updates, &mut notices),
+            Action::Search(search) => self.search(step, search),
+            Action::Quiz(quiz) => (self.quiz(step, quiz), Vec::new()),
+        };
+        for (name, span) in &step.show {
+            if !self.env.values.contains_key(name) && !self.poisoned.contains(name) {
+                let hint = crate::engine::Scope::suggest(&self.env, name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                self.error(format!("{}: `show` names `{name}`, which is not defined by this step or before{hint}", step.label()), span.clone());
+            }
+        }
+        let mut checks = Vec::new();
+        for (list, slide) in [(&step.expect, false), (&step.slide, true)] {
+            for c in list {
+                if let Some(outcome) = self.check(step, c, slide) {
+                    checks.push(outcome);
+                }
+            }
+        }
+        changed.dedup();
+        // A changed value that is numerically identical is not reported.
+        changed.retain(|n| match (before.get(n), self.env.values.get(n)) {
+            (Some(a), Some(b)) => a.data != b.data,
+            _ => true,
+        });
+        StepState { values: self.env.snapshot(), changed, detail, checks, notices }
+    }
+
+    fn let_(&mut self, step: &Step, formula: &Formula) -> (Detail, Vec<String>) {
+        let name = formula.statement.name.clone();
+        if let Some(&at) = self.env.defined_at.get(&name) {
+            let place = if at == 0 { "as a given".to_string() } else { format!("in step {at}") };
+            let span = formula.file_span(&formula.statement.name_span);
+            self.error(format!("{}: `{name}` is already defined {place}; choose a new name", step.label()), span);
+            return (Detail::None, Vec::new());
+        }
+        if self.uses_poisoned(&formula.statement.expr) {
+            self.poisoned.insert(name);
+            return (Detail::None, Vec::new());
+        }
+        match Graph::build(&formula.statement.expr, &self.env, false) {
+            Ok((graph, root)) => {
+                let value = named_value(&graph, root, &self.env);
+                let derived = Derived { name: name.clone(), expr: formula.statement.expr.clone(), formula: Some(formula.clone()) };
+                self.env.set_derived(derived, value, step.index);
+                let c = Computation { name: name.clone(), formula: formula.text.clone(), graph: Arc::new(graph), root, before: None };
+                (Detail::Let(c), vec![name])
+            }
+            Err(e) => {
+                self.engine_error(step, formula, e);
+                self.poisoned.insert(name);
+                (Detail::None, Vec::new())
+            }
+        }
+    }
+
+    fn backward(&mut self, step: &Step, target: &str, span: &Span) -> (Detail, Vec<String>) {
+        if self.poisoned.contains(target) {
+            return (Detail::None, Vec::new());
+        }
+        let expr = Expr { kind: ExprKind::Name(target.to_string()), span: 0..target.len() };
+        let (graph, root) = match Graph::build(&expr, &self.env, true) {
+            Ok(g) => g,
+            Err(e) => {
+                let pseudo = Formula { text: target.to_string(), statement: dummy_statement(target), span: span.clone(), base: None };
+                self.engine_error(step, &pseudo, e);
+                return (Detail::None, Vec::new());
+            }
+        };
+        let value = graph.value(root);
+        if !is_scalar(value) {
+            self.error(
+                format!("{}: `backward` needs a single number (a loss), but `{target}` is {}", step.label(), shape_str(value.shape())),
+                span.clone(),
+            );
+            return (Detail::None, Vec::new());
+        }
+        let grads = graph.backward(root);
+        let mut defined = Vec::new();
+        let mut names: Vec<(NodeId, String)> = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(k, n)| n.name.clone().map(|name| (NodeId(k), name)))
+            .filter(|(id, name)| *id != root && name != target)
+            .collect();
+        names.sort();
+        for (id, name) in names {
+            let grad_name = format!("d{target}_d{name}");
+            if self.env.givens.contains(&grad_name) || self.env.derived(&grad_name).is_some_and(|d| d.formula.is_some()) {
+                self.error(format!("{}: `backward` defines `{grad_name}`, but that name is already taken", step.label()), span.clone());
+                continue;
+            }
+            let shape = graph.value(id).shape();
+            let g = grads[id.0].clone().unwrap_or_else(|| Tensor::zeros(shape.0, shape.1));
+            let like = self.env.values.get(&name).map(|v| (v.rows.clone(), v.cols.clone()));
+            let mut value = Value::plain(g);
+            if let Some((rows, cols)) = like {
+                value.rows = rows;
+                value.cols = cols;
+            }
+            let call = gradient_expr(target, &name);
+            self.env.set_derived(Derived { name: grad_name.clone(), expr: call, formula: None }, value, step.index);
+            defined.push((grad_name, name));
+        }
+        let changed = defined.iter().map(|(g, _)| g.clone()).collect();
+        (Detail::Backward(BackwardState { target: target.to_string(), graph: Arc::new(graph), root, grads, defined }), changed)
+    }
+
+    /// Evaluates every right-hand side first, then assigns, then recomputes
+    /// everything derived.
+    fn update(&mut self, step: &Step, formulas: &[Formula]) -> (Detail, Vec<String>) {
+        let mut computed = Vec::new();
+        for f in formulas {
+            if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
+                return (Detail::None, Vec::new());
+            }
+            match Graph::build(&f.statement.expr, &self.env, false) {
+                Ok((graph, root)) => computed.push((f, graph, root)),
+                Err(e) => {
+                    self.engine_error(step, f, e);
+                    return (Detail::None, Vec::new());
+                }
+            }
+        }
+        let mut comps = Vec::new();
+        let mut changed = Vec::new();
+        for (f, graph, root) in computed {
+            let name = &f.statement.name;
+            let before = self.env.values[name].data.clone();
+            let after = graph.value(root).clone();
+            if after.shape() != before.shape() {
+                self.error(
+                    format!("{}: `{}` would change shape from {} to {}; an update keeps the shape", step.label(), name, shape_str(before.shape()), shape_str(after.shape())),
+                    f.span.clone(),
+                );
+                return (Detail::None, Vec::new());
+            }
+            self.env.set_value(name, after);
+            changed.push(name.clone());
+            comps.push(Computation { name: name.clone(), formula: f.text.clone(), graph: Arc::new(graph), root, before: Some(before) });
+        }
+        changed.extend(self.recompute(step));
+        (Detail::Update(comps), changed)
+    }
+
+    fn assignable(&mut self, step: &Step, f: &Formula) -> bool {
+        let name = &f.statement.name;
+        let span = f.file_span(&f.statement.name_span);
+        if self.env.givens.contains(name) {
+            return true;
+        }
+        let why = if self.env.values.contains_key(name) { "is derived from a formula" } else { "is not defined" };
+        self.error(format!("{}: `{name}` {why}; only givens can be updated", step.label()), span);
+        false
+    }
+
+    /// Recomputes every derived value in definition order; returns those that changed.
+    fn recompute(&mut self, step: &Step) -> Vec<String> {
+        let mut changed = Vec::new();
+        for k in 0..self.env.derived.len() {
+            let d = self.env.derived[k].clone();
+            if self.poisoned.contains(&d.name) {
+                continue;
+            }
+            // Gradients are recomputed from the loss's formula; the rest from their own.
+            let expand = d.formula.is_none();
+            match Graph::build(&d.expr, &self.env, expand) {
+                Ok((graph, root)) => {
+                    let new = graph.value(root).clone();
+                    if self.env.values.get(&d.name).is_none_or(|v| v.data != new) {
+                        self.env.set_value(&d.name, new);
+                        changed.push(d.name.clone());
+                    }
+                }
+                Err(e) => {
+                    match &d.formula {
+                        Some(f) => self.engine_error(step, f, e),
+                        None => self.error(format!("{}: recomputing `{}`: {}", step.label(), d.name, e.message), step.span.clone()),
+                    }
+                    self.poisoned.insert(d.name.clone());
+                }
+            }
+        }
+        changed
+    }
+
+    fn train(&mut self, step: &Step, spec: &super::raw::RawTrain, updates: &[Formula], notices: &mut Vec<String>) -> (Detail, Vec<String>) {
+        for f in updates {
+            if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
+                return (Detail::None, Vec::new());
+            }
+        }
+        for t in &spec.track {
+            if !self.env.values.contains_key(&t.v) {
+                self.error(format!("{}: `track` names `{}`, which is not defined", step.label(), t.v), t.span.clone());
+                return (Detail::None, Vec::new());
+            }
+        }
+        let batch = match &spec.batch {
+            None => None,
+            Some(b) => {
+                let mut columns = None;
+                for d in &b.data.v {
+                    if !self.env.givens.contains(&d.v) {
+                        self.error(format!("{}: batch data `{}` must be a given", step.label(), d.v), d.span.clone());
+                        return (Detail::None, Vec::new());
+                    }
+                    let n = self.env.values[&d.v].data.ncols();
+                    if *columns.get_or_insert(n) != n {
+                        self.error(format!("{}: batch data must have the same number of columns (samples); `{}` has {n}", step.label(), d.v), d.span.clone());
+                        return (Detail::None, Vec::new());
+                    }
+                }
+                Some((b, columns.unwrap_or(0)))
+            }
+        };
+        let iterations = spec.steps.v as usize;
+        let every = spec.every.as_ref().map_or(1, |e| e.v as usize).max(1);
+        let mut rng = batch.as_ref().map(|(b, _)| Rng::new(b.seed as u64));
+        let mut curves: Vec<(String, Vec<(usize, f64)>)> = spec.track.iter().map(|t| (t.v.clone(), Vec::new())).collect();
+        let before: Vec<String> = self.env.values.keys().cloned().collect();
+        for it in 0..=iterations {
+            if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
+                let size = (b.size.v as usize).min(*n);
+                let picks = sample_columns(rng, *n, size);
+                self.env.overrides.clear();
+                for d in &b.data.v {
+                    let full = &self.env.values[&d.v].data;
+                    let cols = Tensor::from_fn(full.nrows(), picks.len(), |i, j| full[(i, picks[j])]);
+                    self.env.overrides.insert(d.v.clone(), cols);
+                }
+            }
+            if it % every == 0 || it == iterations {
+                for (k, t) in spec.track.iter().enumerate() {
+                    let expr = Expr { kind: ExprKind::Name(t.v.clone()), span: 0..0 };
+                    match Graph::build(&expr, &self.env, true) {
+                        Ok((g, r)) if is_scalar(g.value(r)) => curves[k].1.push((it, g.value(r)[0])),
+                        Ok((g, r)) => {
+                            self.error(format!("{}: `track` values must be single numbers; `{}` is {}", step.label(), t.v, shape_str(g.value(r).shape())), t.span.clone());
+                            self.env.overrides.clear();
+                            return (Detail::None, Vec::new());
+                        }
+                        Err(e) => {
+                            self.error(format!("{}: tracking `{}`: {}", step.label(), t.v, e.message), t.span.clone());
+                            self.env.overrides.clear();
+                            return (Detail::None, Vec::new());
+                        }
+                    }
+                }
+            }
+            if it == iterations {
+                break;
+            }
+            let mut new_values = Vec::new();
+            for f in updates {
+                match Graph::build(&f.statement.expr, &self.env, true) {
+                    Ok((g, r)) => {
+                        let v = g.value(r).clone();
+                        let old = &self.env.values[&f.statement.name].data;
+                        if v.shape() != old.shape() {
+                            self.error(format!("{}: `{}` would change shape from {} to {}", step.label(), f.statement.name, shape_str(old.shape()), shape_str(v.shape())), f.span.clone());
+                            self.env.overrides.clear();
+                            return (Detail::None, Vec::new());
+                        }
+                        if it == 0 {
+                            let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>() * 4.0 * iterations as f64;
+                            if work > MAX_TRAIN_WORK {
+                                self.error(format!("{}: {iterations} iterations of this update would take too long for a lesson (about {work:.1e} operations)", step.label()), spec.steps.span.clone());
+                                self.env.overrides.clear();
+                                return (Detail::None, Vec::new());
+                            }
+                        }
+                        new_values.push((f.statement.name.clone(), v));
+                    }
+                    Err(e) => {
+                        self.env.overrides.clear();
+                        self.engine_error(step, f, e);
+                        return (Detail::None, Vec::new());
+                    }
+                }
+            }
+            for (name, v) in new_values {
+                self.env.set_value(&name, v);
+            }
+        }
+        self.env.overrides.clear();
+        if let Some(last) = curves.first().and_then(|c| c.1.last()) {
+            if !last.1.is_finite() {
+                notices.push(format!("`{}` became {} during training: the step size may be too large", curves[0].0, number::short(last.1)));
+            }
+        }
+        let mut changed: Vec<String> = updates.iter().map(|f| f.statement.name.clone()).collect();
+        changed.extend(self.recompute(step));
+        changed.retain(|n| before.contains(n));
+        (Detail::Train(TrainState { iterations, curves }), changed)
+    }
+
+    fn search(&mut self, step: &Step, s: &Search) -> (Detail, Vec<String>) {
+        let (param, pspan) = &s.param;
+        let Some(random) = self.lesson.givens.iter().find(|g| &g.name == param).and_then(|g| g.random) else {
+            self.error(format!("{}: `search` draws `{param}` anew each trial, so it must be a given with `random = ...`", step.label()), pspan.clone());
+            return (Detail::None, Vec::new());
+        };
+        let (loss, lspan) = &s.loss;
+        let expr = Expr { kind: ExprKind::Name(loss.clone()), span: 0..0 };
+        let mut seeds = Rng::new(s.seed);
+        let mut losses = Vec::with_capacity(s.trials);
+        let mut best: Option<(usize, f64, Tensor)> = None;
+        for trial in 0..s.trials {
+            let candidate = super::build::draw(&random, seeds.next_u64());
+            self.env.overrides.insert(param.clone(), candidate.clone());
+            let result = Graph::build(&expr, &self.env, true);
+            self.env.overrides.clear();
+            let l = match result {
+                Ok((g, r)) if is_scalar(g.value(r)) => {
+                    if trial == 0 {
+                        let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>() * s.trials as f64;
+                        if work > MAX_TRAIN_WORK {
+                            self.error(format!("{}: {} trials would take too long for a lesson", step.label(), s.trials), lspan.clone());
+                            return (Detail::None, Vec::new());
+                        }
+                    }
+                    g.value(r)[0]
+                }
+                Ok((g, r)) => {
+                    self.error(format!("{}: the search loss must be a single number; `{loss}` is {}", step.label(), shape_str(g.value(r).shape())), lspan.clone());
+                    return (Detail::None, Vec::new());
+                }
+                Err(e) => {
+                    self.error(format!("{}: evaluating `{loss}`: {}", step.label(), e.message), lspan.clone());
+                    return (Detail::None, Vec::new());
+                }
+            };
+            losses.push(l);
+            if best.as_ref().is_none_or(|b| l < b.1) {
+                best = Some((trial, l, candidate));
+            }
+        }
+        let Some((best_trial, best_loss, best_value)) = best else { return (Detail::None, Vec::new()) };
+        self.env.set_value(param, best_value);
+        let mut changed = vec![param.clone()];
+        changed.extend(self.recompute(step));
+        let state = SearchState { trials: s.trials, param: param.clone(), loss: loss.clone(), losses, best_trial, best_loss };
+        (Detail::Search(state), changed)
+    }
+
+    fn quiz(&mut self, step: &Step, quiz: &Quiz) -> Detail {
+        let QuizKind::Number { answer } = &quiz.kind else { return Detail::Quiz(QuizState { answer: None }) };
+        if self.uses_poisoned(&answer.statement.expr) {
+            return Detail::Quiz(QuizState { answer: None });
+        }
+        match Graph::build(&answer.statement.expr, &self.env, false) {
+            Ok((g, r)) if is_scalar(g.value(r)) => Detail::Quiz(QuizState { answer: Some(g.value(r)[0]) }),
+            Ok((g, r)) => {
+                let shape = shape_str(g.value(r).shape());
+                self.error(format!("{}: the quiz answer must be a single number, but it is {shape}", step.label()), answer.file_span(&answer.statement.expr.span));
+                Detail::Quiz(QuizState { answer: None })
+            }
+            Err(e) => {
+                self.engine_error(step, answer, e);
+                Detail::Quiz(QuizState { answer: None })
+            }
+        }
+    }
+
+    fn check(&mut self, step: &Step, c: &Check, slide: bool) -> Option<CheckOutcome> {
+        let kind = if slide { "slide" } else { "expect" };
+        let Some(value) = self.env.values.get(&c.name) else {
+            if !self.poisoned.contains(&c.name) {
+                let hint = crate::engine::Scope::suggest(&self.env, &c.name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                self.error(format!("{}: `{kind}` names `{}`, which is not defined by this step or before{hint}", step.label(), c.name), c.name_span.clone());
+            }
+            return None;
+        };
+        let computed = &value.data;
+        let is_vector = |t: &Tensor| t.nrows() == 1 || t.ncols() == 1;
+        let comparable = computed.shape() == c.expected.shape() || (c.vector && is_vector(computed) && computed.len() == c.expected.len());
+        if !comparable {
+            self.error(
+                format!(
+                    "{}: `{kind}` gives {} numbers for `{}`, which is {}",
+                    step.label(),
+                    shape_str(c.expected.shape()),
+                    c.name,
+                    shape_str(computed.shape())
+                ),
+                c.span.clone(),
+            );
+            return None;
+        }
+        // Compared in reading order, so a written list matches a 1×n row.
+        let expected_rows = c.expected.nrows();
+        let at = |k: usize| -> (usize, usize) {
+            if computed.shape() == c.expected.shape() {
+                (k / c.expected.ncols(), k % c.expected.ncols())
+            } else {
+                (k % expected_rows, k / expected_rows)
+            }
+        };
+        let reading_order: Vec<(usize, usize)> = (0..c.expected.len()).map(at).collect();
+        let mut passed = true;
+        let mut first_failure = None;
+        for (k, &(ei, ej)) in reading_order.iter().enumerate() {
+            let (ci, cj) = if computed.shape() == c.expected.shape() { (ei, ej) } else if computed.nrows() == 1 { (0, k) } else { (k, 0) };
+            let (e, v, tol) = (c.expected[(ei, ej)], computed[(ci, cj)], c.tolerance[(ei, ej)]);
+            let ok = if e.is_nan() { v.is_nan() } else if e.is_infinite() { v == e } else { (v - e).abs() <= tol * (1.0 + 1e-9) + 1e-12 };
+            if !ok {
+                passed = false;
+                first_failure.get_or_insert((ei, ej, ci, cj, e, v, tol));
+            }
+        }
+        let outcome = CheckOutcome { slide, name: c.name.clone(), expected: c.expected.clone(), tolerance: c.tolerance.clone(), computed: computed.clone(), passed };
+        if let Some((ei, ej, ci, cj, e, v, tol)) = first_failure {
+            let element = if is_scalar(computed) { c.name.clone() } else { format!("{}[{ci}, {cj}]", c.name) };
+            let span = c.element_spans.get(ei).and_then(|r| r.get(ej)).cloned().unwrap_or(c.span.clone());
+            let shown_e = number::short(e);
+            let shown_v = number::trimmed(v, 6);
+            if slide {
+                let why = step.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                let d = Diagnostic::error(format!("{}: the slides print {element} = {shown_e}; the engine computes {shown_v}{why}", step.label()), span)
+                    .with_severity(Severity::Note);
+                self.diags.push(d);
+            } else {
+                let d = Diagnostic::error(format!("{}: {element} is {shown_v}, expected {shown_e} ± {}", step.label(), number::short(tol)), span)
+                    .with_severity(Severity::Failed)
+                    .with_label(format!("computed {shown_v}"));
+                self.diags.push(d);
+            }
+        }
+        Some(outcome)
+    }
+}
+
+/// Row and column names carried over from an operand of the same extent.
+fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
+    let data = graph.value(root).clone();
+    let mut value = Value::plain(data);
+    for node in &graph.nodes {
+        let NodeKind::Input(name) = &node.kind else { continue };
+        let Some(source) = env.values.get(name) else { continue };
+        if value.rows.is_none() && value.data.nrows() > 1 && source.data.nrows() == value.data.nrows() {
+            value.rows = source.rows.clone();
+        }
+        if value.cols.is_none() && value.data.ncols() > 1 && source.data.ncols() == value.data.ncols() {
+            value.cols = source.cols.clone();
+        }
+    }
+    value
+}
+
+fn gradient_expr(target: &str, wrt: &str) -> Expr {
+    let name = |n: &str| Expr { kind: ExprKind::Name(n.to_string()), span: 0..0 };
+    Expr { kind: ExprKind::Call { func: "grad".into(), func_span: 0..0, args: vec![name(target), name(wrt)] }, span: 0..0 }
+}
+
+fn dummy_statement(target: &str) -> crate::engine::Statement {
+    crate::engine::Statement {
+        name: target.to_string(),
+        name_span: 0..0,
+        expr: Expr { kind: ExprKind::Name(target.to_string()), span: 0..target.len() },
+    }
+}
+
+/// `size` distinct columns out of `n`, by a partial Fisher–Yates shuffle.
+fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..n).collect();
+    for k in 0..size {
+        let j = k + rng.below(n - k);
+        idx.swap(k, j);
+    }
+    idx.truncate(size);
+    idx
+}

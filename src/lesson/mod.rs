@@ -1,0 +1,119 @@
+//! Lesson files: TOML → raw tree → checked [`Lesson`] → evaluated
+//! [`Timeline`], with every problem reported as a [`Diagnostic`] that
+//! points at file, line and column.
+
+pub mod build;
+pub mod builtin;
+pub mod catalog;
+pub mod diagnostic;
+pub mod env;
+pub mod eval;
+pub mod model;
+pub mod raw;
+pub mod source;
+pub mod timeline;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use model::{Action, Lesson, Step};
+pub use source::SourceFile;
+pub use timeline::{Detail, StepState, Timeline};
+pub use value::Value;
+
+/// Lesson files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Arrays and tables nested deeper than this are refused before parsing.
+pub const MAX_TOML_NESTING: usize = 64;
+
+/// A lesson read and evaluated, with everything that was found on the way.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub source: SourceFile,
+    /// Present when the lesson is valid enough to evaluate.
+    pub lesson: Option<Lesson>,
+    pub timeline: Option<Timeline>,
+    /// Sorted by place in the file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn worst(&self) -> Option<Severity> {
+        self.diagnostics.iter().map(|d| d.severity).max()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Reads, checks and evaluates one lesson.
+pub fn load(source: SourceFile) -> Loaded {
+    let mut loaded = Loaded { source, lesson: None, timeline: None, diagnostics: Vec::new() };
+    if let Some(d) = too_big(&loaded.source.text) {
+        loaded.diagnostics.push(d);
+        return loaded;
+    }
+    let (raw, mut diags) = raw::read(&loaded.source);
+    let had_raw_errors = diags.iter().any(|d| d.severity == Severity::Error);
+    let (lesson, build_diags) = build::build(raw, &loaded.source);
+    diags.extend(build_diags);
+    if let (Some(lesson), false) = (lesson, had_raw_errors) {
+        let (timeline, eval_diags) = eval::evaluate(&lesson);
+        diags.extend(eval_diags);
+        loaded.timeline = Some(timeline);
+        loaded.lesson = Some(lesson);
+    }
+    diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    diags.dedup();
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        loaded.timeline = None;
+    }
+    loaded.diagnostics = diags;
+    loaded
+}
+
+/// Refuses inputs that would exhaust the machine before the parser sees them.
+fn too_big(text: &str) -> Option<Diagnostic> {
+    if text.len() > MAX_FILE_BYTES {
+        return Some(Diagnostic::error(
+            format!("the file is {} bytes; lesson files are limited to {} MiB", text.len(), MAX_FILE_BYTES / (1024 * 1024)),
+            0..0,
+        ));
+    }
+    // Brackets and braces outside strings and comments: a cheap scan that
+    // keeps a hostile file from recursing the TOML parser off the stack.
+    let (mut depth, mut deepest_at) = (0usize, None);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) => {
+                if c == b'\\' && q == b'"' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'"' | b'\'' => quote = Some(c),
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_TOML_NESTING && deepest_at.is_none() {
+                        deepest_at = Some(i);
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    deepest_at.map(|at| Diagnostic::error(format!("arrays or tables are nested more than {MAX_TOML_NESTING} levels deep"), at..at + 1))
+}

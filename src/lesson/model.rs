@@ -1,0 +1,142 @@
+//! The checked lesson: everything the file says, validated, with expressions
+//! parsed and spans kept for later messages.
+
+use std::ops::Range;
+
+use super::raw::RawTrain;
+use super::source::SourceFile;
+use super::value::Value;
+use crate::engine::{Statement, Tensor};
+
+pub type Span = Range<usize>;
+
+#[derive(Debug, Clone)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub order: i64,
+    pub digits: usize,
+    pub givens: Vec<Given>,
+    pub steps: Vec<Step>,
+    pub source: SourceFile,
+}
+
+#[derive(Debug, Clone)]
+pub struct Given {
+    pub name: String,
+    pub span: Span,
+    pub value: Value,
+    /// For `search`: how to draw the value anew.
+    pub random: Option<RandomSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RandomSpec {
+    pub normal: bool,
+    pub rows: usize,
+    pub cols: usize,
+    pub scale: f64,
+    pub seed: u64,
+}
+
+/// An expression as written in the file, parsed, with where its text starts
+/// in the file (when it can be mapped column for column).
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub text: String,
+    pub statement: Statement,
+    /// The TOML string's span.
+    pub span: Span,
+    /// File offset of the expression's first character, if mappable.
+    pub base: Option<usize>,
+}
+
+impl Formula {
+    /// The file span of a span inside the formula's text.
+    pub fn file_span(&self, inner: &Span) -> Span {
+        match self.base {
+            Some(b) => b + inner.start..b + inner.end.max(inner.start),
+            None => self.span.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub name_span: Span,
+    pub span: Span,
+    pub expected: Tensor,
+    pub tolerance: Tensor,
+    /// Element spans, row-major like `expected`'s rows.
+    pub element_spans: Vec<Vec<Span>>,
+    pub vector: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum QuizKind {
+    Number { answer: Formula },
+    Choice { choices: Vec<String>, correct: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct Quiz {
+    pub question: String,
+    pub kind: QuizKind,
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub trials: usize,
+    pub param: (String, Span),
+    pub loss: (String, Span),
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Show,
+    Let { formula: Formula, expand: bool },
+    Backward { target: String, span: Span },
+    Update(Vec<Formula>),
+    Train { spec: RawTrain, updates: Vec<Formula> },
+    Search(Search),
+    Quiz(Quiz),
+}
+
+impl Action {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Show => "show",
+            Action::Let { .. } => "let",
+            Action::Backward { .. } => "backward",
+            Action::Update(_) => "update",
+            Action::Train { .. } => "train",
+            Action::Search(_) => "search",
+            Action::Quiz(_) => "quiz",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// 1-based, as learners count.
+    pub index: usize,
+    pub title: String,
+    pub text: String,
+    pub show: Vec<(String, Span)>,
+    pub action: Action,
+    pub expect: Vec<Check>,
+    pub slide: Vec<Check>,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+impl Step {
+    /// `step 4 "Normalize"`, the way messages name a step.
+    pub fn label(&self) -> String {
+        format!("step {} \"{}\"", self.index, self.title)
+    }
+}

@@ -1,0 +1,111 @@
+//! The evaluated lesson: the state after every step, which the interface and
+//! the exports only read.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::value::Value;
+use crate::engine::{Graph, NodeId, Tensor, explain::explain};
+
+/// Every value visible at a point of the lesson, by name.
+pub type Values = BTreeMap<String, Arc<Value>>;
+
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// The givens before the first step.
+    pub initial: Arc<Values>,
+    /// One state per step, in order (`steps[0]` is step 1).
+    pub steps: Vec<StepState>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepState {
+    /// All values after this step.
+    pub values: Arc<Values>,
+    /// Names this step defined or changed, in order.
+    pub changed: Vec<String>,
+    pub detail: Detail,
+    pub checks: Vec<CheckOutcome>,
+    /// Things the learner or author should know (e.g. a budget was reached).
+    pub notices: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Detail {
+    None,
+    Let(Computation),
+    Backward(BackwardState),
+    Update(Vec<Computation>),
+    Train(TrainState),
+    Search(SearchState),
+    Quiz(QuizState),
+}
+
+/// One formula evaluated: its graph (every intermediate value) and root.
+#[derive(Debug, Clone)]
+pub struct Computation {
+    pub name: String,
+    /// The formula as written, `s = W @ x + b`.
+    pub formula: String,
+    pub graph: Arc<Graph>,
+    pub root: NodeId,
+    /// For updates: the value before the step.
+    pub before: Option<Tensor>,
+}
+
+impl Computation {
+    pub fn result(&self) -> &Tensor {
+        self.graph.value(self.root)
+    }
+
+    /// The arithmetic of element (i, j), numbers substituted.
+    pub fn explain(&self, i: usize, j: usize, decimals: usize) -> String {
+        explain(&self.graph, self.root, i, j, decimals)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BackwardState {
+    pub target: String,
+    pub graph: Arc<Graph>,
+    pub root: NodeId,
+    /// d(target)/d(node) for every node of `graph` (`None`: no path).
+    pub grads: Vec<Option<Tensor>>,
+    /// The gradient values the step defined: (`dL_dW`, `W`).
+    pub defined: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrainState {
+    pub iterations: usize,
+    /// Each tracked value: (iteration, value) every `every` iterations.
+    pub curves: Vec<(String, Vec<(usize, f64)>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchState {
+    pub trials: usize,
+    pub param: String,
+    pub loss: String,
+    /// The loss of each trial, and the best so far.
+    pub losses: Vec<f64>,
+    pub best_trial: usize,
+    pub best_loss: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuizState {
+    /// For number quizzes, the engine's answer.
+    pub answer: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    /// `slide` (what the slides print) rather than `expect`.
+    pub slide: bool,
+    pub name: String,
+    pub expected: Tensor,
+    pub tolerance: Tensor,
+    pub computed: Tensor,
+    pub passed: bool,
+}
