@@ -8,10 +8,10 @@ use crate::lesson::Value;
 /// as integers), row names on the left and column names on top.
 pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
     let (r, c) = v.shape();
-    let cell = |i: usize, j: usize| {
-        let x = v.data[(i, j)];
-        if v.labels { number::trimmed(x, 0) } else { number::fixed(x, digits) }
-    };
+    // One number of decimals for the whole matrix: what its values need, up
+    // to the lesson's precision (56 stays 56; 0.25 and 0.2 both get two).
+    let decimals = if v.labels { 0 } else { v.data.iter().map(|&x| number::decimals_needed(x, digits)).max().unwrap_or(0) };
+    let cell = |i: usize, j: usize| number::fixed(v.data[(i, j)], decimals);
     let mut widths: Vec<usize> = (0..c)
         .map(|j| {
             let head = v.cols.as_ref().map_or(0, |n| n[j].chars().count());

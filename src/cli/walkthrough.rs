@@ -256,7 +256,7 @@ fn check_line(c: &CheckOutcome, d: usize) -> String {
     let expected = inline(&c.expected, d.max(decimals_of(&c.tolerance)));
     let computed = inline(&c.computed, d.max(decimals_of(&c.tolerance)) + 1);
     match (c.slide, c.passed) {
-        (false, true) => format!("✓ {} = {expected} as the slides say (computed {computed})", c.name),
+        (false, true) => format!("✓ {} = {expected} (computed {computed})", c.name),
         (false, false) => format!("✗ {} should be {expected}, computed {computed}", c.name),
         (true, true) => format!("✓ the slides print {} = {expected} (computed {computed})", c.name),
         (true, false) => format!("⚠ the slides print {} = {expected}, but the formula gives {computed}", c.name),

@@ -142,6 +142,14 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
         Op::Relu => func("max", vec![Written::number(usize::MAX - 1, 0.0), binary(0)]),
         Op::Transpose => sub(0, (j, i), expand_reductions),
         Op::Index { row, col } => sub(0, (row.unwrap_or(i), col.unwrap_or(j)), expand_reductions),
+        Op::HCat => {
+            let k = g.value(arg(0)).ncols();
+            if j < k { sub(0, (i, j), expand_reductions) } else { sub(1, (i, j - k), expand_reductions) }
+        }
+        Op::VCat => {
+            let k = g.value(arg(0)).nrows();
+            if i < k { sub(0, (i, j), expand_reductions) } else { sub(1, (i - k, j), expand_reductions) }
+        }
         Op::Pick => {
             let y = g.value(arg(1))[j] as usize;
             sub(0, (y, j), expand_reductions)

@@ -52,6 +52,10 @@ pub enum Op {
     },
     /// Gives a name to a value inside a graph (a derived value's root).
     Identity,
+    /// `[A B]`: columns side by side (the bias trick's `[W b]`).
+    HCat,
+    /// `[A; B]`: rows stacked (the bias trick's `[x; 1]`).
+    VCat,
 }
 
 /// How an operation is written and how many arguments it takes.
@@ -88,6 +92,8 @@ pub fn function(name: &str) -> Option<(Op, usize)> {
         "rowonehot" => (RowOnehot, 2),
         "colargmax" => (ColArgmax, 1),
         "rowargmax" => (RowArgmax, 1),
+        "hcat" => (HCat, 2),
+        "vcat" => (VCat, 2),
         _ => return None,
     })
 }
@@ -97,7 +103,7 @@ pub const FUNCTION_NAMES: &[&str] = &[
     "exp", "log", "ln", "log10", "log2", "sqrt", "abs", "relu", "sigmoid", "tanh",
     "leaky_relu", "elu", "max", "min", "eq", "sum", "mean", "colsum", "colmean", "colmax",
     "rowsum", "rowmean", "rowmax", "softmax", "rowsoftmax", "pick", "rowpick", "onehot",
-    "rowonehot", "colargmax", "rowargmax", "grad", "numgrad",
+    "rowonehot", "colargmax", "rowargmax", "hcat", "vcat", "grad", "numgrad",
 ];
 
 impl Op {
@@ -145,6 +151,8 @@ impl Op {
             RowArgmax => "rowargmax",
             Index { .. } => "index",
             Identity => "=",
+            HCat => "hcat",
+            VCat => "vcat",
         }
     }
 
@@ -209,6 +217,22 @@ impl Op {
                 matmul(a, b)
             }
             Transpose => x[0].transpose(),
+            HCat => {
+                let (a, b) = (x[0], x[1]);
+                if a.nrows() != b.nrows() {
+                    return Err(format!("`hcat` puts columns side by side, so both need the same number of rows: {} and {}", shape_str(a.shape()), shape_str(b.shape())));
+                }
+                check_size(a.nrows(), a.ncols() + b.ncols())?;
+                Tensor::from_fn(a.nrows(), a.ncols() + b.ncols(), |i, j| if j < a.ncols() { a[(i, j)] } else { b[(i, j - a.ncols())] })
+            }
+            VCat => {
+                let (a, b) = (x[0], x[1]);
+                if a.ncols() != b.ncols() {
+                    return Err(format!("`vcat` stacks rows, so both need the same number of columns: {} and {}", shape_str(a.shape()), shape_str(b.shape())));
+                }
+                check_size(a.nrows() + b.nrows(), a.ncols())?;
+                Tensor::from_fn(a.nrows() + b.nrows(), a.ncols(), |i, j| if i < a.nrows() { a[(i, j)] } else { b[(i - a.nrows(), j)] })
+            }
             Sum => scalar(x[0].iter().sum()),
             Mean => scalar(x[0].iter().sum::<f64>() / x[0].len() as f64),
             ColSum => Tensor::from_fn(1, x[0].ncols(), |_, j| x[0].column(j).iter().sum()),
@@ -339,6 +363,15 @@ impl Op {
             // d(AB): dA = G Bᵀ, dB = Aᵀ G
             MatMul => vec![Some(matmul_tr(g, x[1])), Some(tr_matmul(x[0], g))],
             Transpose => vec![Some(g.transpose())],
+            // Concatenation hands each part its own slice of the gradient.
+            HCat => {
+                let k = x[0].ncols();
+                vec![Some(g.columns(0, k).into_owned()), Some(g.columns(k, x[1].ncols()).into_owned())]
+            }
+            VCat => {
+                let k = x[0].nrows();
+                vec![Some(g.rows(0, k).into_owned()), Some(g.rows(k, x[1].nrows()).into_owned())]
+            }
             Sum => vec![Some(Tensor::from_element(x[0].nrows(), x[0].ncols(), g[(0, 0)]))],
             Mean => {
                 let n = x[0].len() as f64;

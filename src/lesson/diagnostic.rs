@@ -75,10 +75,14 @@ impl Diagnostic {
         format!("{}: {what}: {}", self.location(file), self.message)
     }
 
-    /// The headline, then the offending line with the fault underlined.
+    /// The headline, then the offending line with the fault underlined
+    /// (notes stay one line).
     pub fn render(&self, file: &SourceFile, color: bool) -> String {
         let mut out = self.headline(file);
         out.push('\n');
+        if self.severity == Severity::Note {
+            return out;
+        }
         let report = Report { diag: self, file };
         let handler = if color {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
@@ -105,8 +109,9 @@ impl fmt::Debug for Report<'_> {
 }
 
 impl fmt::Display for Report<'_> {
+    /// The headline already says it; the snippet only shows the place.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.diag.message)
+        write!(f, "{}", self.diag.location(self.file))
     }
 }
 

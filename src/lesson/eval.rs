@@ -482,8 +482,7 @@ impl Evaluator<'_> {
             let shown_e = number::short(e);
             let shown_v = number::trimmed(v, 6);
             if slide {
-                let why = step.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
-                let d = Diagnostic::error(format!("{}: the slides print {element} = {shown_e}; the engine computes {shown_v}{why}", step.label()), span)
+                let d = Diagnostic::error(format!("{}: the slides print {element} = {shown_e}; the engine computes {shown_v} (see the step's note)", step.label()), span)
                     .with_severity(Severity::Note);
                 self.diags.push(d);
             } else {
