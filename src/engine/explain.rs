@@ -93,7 +93,7 @@ fn render(pieces: &[Piece], cap: usize) -> String {
         .iter()
         .map(|p| match p {
             Piece::Text(s) => s.clone(),
-            Piece::Num { group, value } => number::fixed(*value, decimals[group]),
+            Piece::Num { group, value } => number::at_least_visible(*value, decimals[group]),
         })
         .collect()
 }

@@ -44,6 +44,17 @@ pub fn trimmed(v: f64, cap: usize) -> String {
     fixed(v, decimals_needed(v, cap))
 }
 
+/// `fixed`, except that a non-zero number that would round to zero gets two
+/// significant digits: -log(0.0021), not -log(0).
+pub fn at_least_visible(v: f64, decimals: usize) -> String {
+    let s = fixed(v, decimals);
+    if v != 0.0 && v.is_finite() && s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        let d = (-libm::log10(v.abs())).ceil() as usize + 1;
+        return fixed(v, d.min(17));
+    }
+    s
+}
+
 /// A compact form for labels: up to 6 decimals, trimmed.
 pub fn short(v: f64) -> String {
     trimmed(v, 6)
@@ -74,5 +85,7 @@ mod tests {
         assert_eq!(group(&[56.0, 231.0], 2), ["56", "231"]);
         assert_eq!(trimmed(f64::NEG_INFINITY, 2), "-inf");
         assert_eq!(trimmed(f64::NAN, 2), "NaN");
+        assert_eq!(at_least_visible(0.0021197, 2), "0.0021");
+        assert_eq!(at_least_visible(0.5, 2), "0.50");
     }
 }

@@ -180,7 +180,11 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr, EngineError> {
-        self.enter()?;
+        // Only prefix signs nest here; plain operands add no depth.
+        let signed = matches!(self.peek(), Tok::Sym('-') | Tok::Sym('+'));
+        if signed {
+            self.enter()?;
+        }
         let result = if *self.peek() == Tok::Sym('-') {
             let (_, s) = self.bump();
             let inner = self.unary()?;
@@ -202,7 +206,9 @@ impl Parser {
         } else {
             self.power()?
         };
-        self.depth -= 1;
+        if signed {
+            self.depth -= 1;
+        }
         Ok(result)
     }
 

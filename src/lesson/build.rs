@@ -28,9 +28,14 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
         None => 2,
     };
     let mut givens = Vec::new();
+    let mut broken_givens = Vec::new();
     let mut seen: HashMap<String, Span> = HashMap::new();
     for g in &raw.given {
-        for given in b.given(g) {
+        let made = b.given(g);
+        if made.is_empty() {
+            broken_givens.push(g.name.v.clone());
+        }
+        for given in made {
             if let Some(first) = seen.get(&given.name) {
                 let (line, _) = source.line_col(first.start);
                 b.err(format!("`{}` is defined twice (first on line {line})", given.name), given.span.clone());
@@ -55,6 +60,7 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
         givens,
         steps,
         source: source.clone(),
+        broken_givens,
     });
     (lesson, b.diags)
 }
@@ -227,7 +233,7 @@ impl Builder<'_> {
                 Some(Formula { text: text.v.clone(), statement, span: text.span.clone(), base })
             }
             Err(e) => {
-                self.err(format!("{step}: in `{}`: {}", text.v, e.message), place(&e.span));
+                self.err(format!("{step}: in `{}`: {}", super::eval::clip(&text.v), e.message), place(&e.span));
                 None
             }
         }

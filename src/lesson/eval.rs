@@ -18,7 +18,8 @@ use crate::engine::{EngineError, Graph, NodeId, NodeKind, Tensor, number};
 pub const MAX_TRAIN_WORK: f64 = 2e10;
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
-    let mut ev = Evaluator { lesson, env: Env::default(), diags: Vec::new(), poisoned: HashSet::new() };
+    let poisoned = lesson.broken_givens.iter().cloned().collect();
+    let mut ev = Evaluator { lesson, env: Env::default(), diags: Vec::new(), poisoned };
     for g in &lesson.givens {
         ev.env.add_given(&g.name, g.value.clone());
     }
@@ -49,7 +50,14 @@ impl Evaluator<'_> {
             }
             None => (current.clone(), current.file_span(&e.span)),
         };
-        self.error(format!("{}: in `{}`: {}", step.label(), formula.text, e.message), span);
+        let mut message = e.message;
+        if let Some(name) = message.strip_prefix("unknown name `").and_then(|m| m.split('`').next()) {
+            let later = self.lesson.steps.iter().find(|s| matches!(&s.action, Action::Let { formula, .. } if formula.statement.name == name));
+            if let Some(later) = later.filter(|l| l.index > step.index) {
+                message = format!("`{name}` is not defined yet: {} defines it, after this step", later.label());
+            }
+        }
+        self.error(format!("{}: in `{}`: {}", step.label(), clip(&formula.text), message), span);
     }
 
     fn uses_poisoned(&self, expr: &Expr) -> bool {
@@ -477,7 +485,12 @@ impl Evaluator<'_> {
         }
         let outcome = CheckOutcome { slide, name: c.name.clone(), expected: c.expected.clone(), tolerance: c.tolerance.clone(), computed: computed.clone(), passed };
         if let Some((ei, ej, ci, cj, e, v, tol)) = first_failure {
-            let element = if is_scalar(computed) { c.name.clone() } else { format!("{}[{ci}, {cj}]", c.name) };
+            let element = match computed.shape() {
+                (1, 1) => c.name.clone(),
+                (_, 1) => format!("{}[{ci}]", c.name),
+                (1, _) => format!("{}[{cj}]", c.name),
+                _ => format!("{}[{ci}, {cj}]", c.name),
+            };
             let span = c.element_spans.get(ei).and_then(|r| r.get(ej)).cloned().unwrap_or(c.span.clone());
             let shown_e = number::short(e);
             let shown_v = number::trimmed(v, 6);
@@ -535,4 +548,9 @@ fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
     }
     idx.truncate(size);
     idx
+}
+
+/// Long formulas are cut in messages; the snippet shows the place anyway.
+pub fn clip(text: &str) -> String {
+    if text.chars().count() <= 60 { text.to_string() } else { format!("{}…", text.chars().take(57).collect::<String>()) }
 }

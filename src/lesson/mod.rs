@@ -47,7 +47,25 @@ impl Loaded {
 }
 
 /// Reads, checks and evaluates one lesson.
+///
+/// Runs on a thread of its own with a roomy stack, so that the nesting
+/// limits (not the caller's stack size) decide how deep a hostile lesson may go.
 pub fn load(source: SourceFile) -> Loaded {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().name("nntutor-load".into()).stack_size(256 * 1024 * 1024);
+        match worker.spawn_scoped(scope, || load_here(source.clone())) {
+            Ok(handle) => handle.join().unwrap_or_else(|_| internal_error(source.clone())),
+            Err(_) => load_here(source.clone()),
+        }
+    })
+}
+
+fn internal_error(source: SourceFile) -> Loaded {
+    let d = Diagnostic::error("internal error while evaluating this lesson; please report it with the file", 0..0);
+    Loaded { source, lesson: None, timeline: None, diagnostics: vec![d] }
+}
+
+fn load_here(source: SourceFile) -> Loaded {
     let mut loaded = Loaded { source, lesson: None, timeline: None, diagnostics: Vec::new() };
     if let Some(d) = too_big(&loaded.source.text) {
         loaded.diagnostics.push(d);

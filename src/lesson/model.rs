@@ -20,6 +20,8 @@ pub struct Lesson {
     pub givens: Vec<Given>,
     pub steps: Vec<Step>,
     pub source: SourceFile,
+    /// Givens whose definition was refused: later uses are not reported again.
+    pub broken_givens: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -141,15 +141,15 @@ pub struct RawLesson {
 /// Reads the TOML text into a raw lesson, collecting every problem found.
 pub fn read(file: &SourceFile) -> (RawLesson, Vec<Diagnostic>) {
     let (doc, toml_errors) = DeTable::parse_recoverable(&file.text);
-    if !toml_errors.is_empty() {
-        let diags = toml_errors
-            .into_iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                Diagnostic::error(format!("TOML syntax: {}", e.message().trim()), span)
-            })
-            .collect();
-        return (RawLesson::default(), diags);
+    // After the first syntax error the parser's guesses cascade; the first
+    // one is the one to fix.
+    if let Some(first) = toml_errors.first() {
+        let span = first.span().unwrap_or(0..0);
+        let mut d = Diagnostic::error(format!("TOML syntax: {}", first.message().trim()), span);
+        if toml_errors.len() > 1 {
+            d = d.with_help(format!("{} more syntax errors follow from this one; fix it and check again", toml_errors.len() - 1));
+        }
+        return (RawLesson::default(), vec![d]);
     }
     let mut w = Walker { file, diags: Vec::new() };
     let lesson = w.lesson(doc.get_ref(), doc.span());
