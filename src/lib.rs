@@ -3,6 +3,6 @@
 //! Dependencies point one way: [`engine`] (pure math) ← [`lesson`] (TOML →
 //! checked lesson → evaluated timeline) ← [`cli`] (commands and export).
 
+pub mod cli;
 pub mod engine;
 pub mod lesson;
-pub mod cli;

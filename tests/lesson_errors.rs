@@ -3,6 +3,8 @@
 //! the file). The library must report exactly those places, and the real
 //! binary must exit with 2 (1 for a failed expect), never panic.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,7 +12,10 @@ use nntutor::lesson::{SourceFile, load};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
 }
@@ -21,7 +26,11 @@ fn expectations(text: &str) -> Vec<(usize, usize, String)> {
         .map(|rest| {
             let (place, message) = rest.split_once(' ').unwrap();
             let (line, col) = place.split_once(':').unwrap();
-            (line.parse().unwrap(), col.parse().unwrap(), message.to_string())
+            (
+                line.parse().unwrap(),
+                col.parse().unwrap(),
+                message.to_string(),
+            )
         })
         .collect()
 }
@@ -33,7 +42,11 @@ fn each_fixture_reports_its_faults_at_the_right_place() {
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let expected = expectations(&text);
-        assert!(!expected.is_empty(), "{} has no # expect line", path.display());
+        assert!(
+            !expected.is_empty(),
+            "{} has no # expect line",
+            path.display()
+        );
         let loaded = load(SourceFile::new(path.display().to_string(), text));
         let found: Vec<(usize, usize, String)> = loaded
             .diagnostics
@@ -44,10 +57,19 @@ fn each_fixture_reports_its_faults_at_the_right_place() {
                 (l, c, d.message.clone())
             })
             .collect();
-        assert_eq!(found.len(), expected.len(), "{}: found {found:#?}", path.display());
+        assert_eq!(
+            found.len(),
+            expected.len(),
+            "{}: found {found:#?}",
+            path.display()
+        );
         for ((l, c, m), (el, ec, em)) in found.iter().zip(&expected) {
             assert_eq!((l, c), (el, ec), "{}: `{m}`", path.display());
-            assert!(m.contains(em.as_str()), "{}: message `{m}` lacks `{em}`", path.display());
+            assert!(
+                m.contains(em.as_str()),
+                "{}: message `{m}` lacks `{em}`",
+                path.display()
+            );
         }
     }
 }
@@ -55,23 +77,47 @@ fn each_fixture_reports_its_faults_at_the_right_place() {
 #[test]
 fn the_binary_never_panics_and_exits_with_the_contract_codes() {
     for path in fixtures() {
-        let out = Command::new(env!("CARGO_BIN_EXE_nntutor")).arg("check").arg(&path).output().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_nntutor"))
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let want = if path.ends_with("expect_fails.toml") { 1 } else { 2 };
-        assert_eq!(out.status.code(), Some(want), "{}: {stderr}", path.display());
+        let want = if path.ends_with("expect_fails.toml") {
+            1
+        } else {
+            2
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(want),
+            "{}: {stderr}",
+            path.display()
+        );
         assert!(!stderr.contains("panicked"), "{}: {stderr}", path.display());
         // The place is named as path:line:col, and the offending line is shown.
         let (line, col, _) = expectations(&std::fs::read_to_string(&path).unwrap())[0].clone();
-        assert!(stderr.contains(&format!("{}:{line}:{col}", path.display())), "{}: {stderr}", path.display());
+        assert!(
+            stderr.contains(&format!("{}:{line}:{col}", path.display())),
+            "{}: {stderr}",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn a_file_beyond_the_size_limit_is_refused_before_parsing() {
-    let text = format!("id = \"big\"\ntitle = \"Big\"\n# {}\n", "x".repeat(5 * 1024 * 1024));
+    let text = format!(
+        "id = \"big\"\ntitle = \"Big\"\n# {}\n",
+        "x".repeat(5 * 1024 * 1024)
+    );
     let loaded = load(SourceFile::new("big.toml", text));
     assert_eq!(loaded.diagnostics.len(), 1);
-    assert!(loaded.diagnostics[0].message.contains("limited to 4 MiB"), "{}", loaded.diagnostics[0].message);
+    assert!(
+        loaded.diagnostics[0].message.contains("limited to 4 MiB"),
+        "{}",
+        loaded.diagnostics[0].message
+    );
 }
 
 #[test]
@@ -80,7 +126,11 @@ fn duplicate_lesson_ids_across_files_are_an_error() {
     std::fs::create_dir_all(&dir).unwrap();
     let lesson = "id = \"svm\"\ntitle = \"Another svm\"\n[[steps]]\ntitle = \"one\"\n";
     std::fs::write(dir.join("mine.toml"), lesson).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_nntutor")).args(["check", "--lessons"]).arg(&dir).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nntutor"))
+        .args(["check", "--lessons"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("duplicate lesson id `svm`"), "{stderr}");

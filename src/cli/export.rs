@@ -19,7 +19,8 @@ pub enum Format {
 pub fn render(lesson: &Lesson, timeline: &Timeline, format: Format) -> String {
     match format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&json_timeline(lesson, timeline)).unwrap_or_default();
+            let mut s =
+                serde_json::to_string_pretty(&json_timeline(lesson, timeline)).unwrap_or_default();
             s.push('\n');
             s
         }
@@ -35,15 +36,21 @@ fn text(blocks: &[Block]) -> String {
             Block::Title(t) => {
                 out.push_str(&format!("{t}\n{}\n\n", "=".repeat(t.chars().count())));
             }
-            Block::Heading(h) => out.push_str(&format!("\n{h}\n{}\n\n", "-".repeat(h.chars().count()))),
+            Block::Heading(h) => {
+                out.push_str(&format!("\n{h}\n{}\n\n", "-".repeat(h.chars().count())))
+            }
             Block::Para(p) => out.push_str(&format!("{}\n\n", wrap(p, 78))),
-            Block::Code(lines) => lines.iter().for_each(|l| out.push_str(&format!("    {l}\n"))),
+            Block::Code(lines) => lines
+                .iter()
+                .for_each(|l| out.push_str(&format!("    {l}\n"))),
             Block::Matrix { label, lines } => {
                 if lines.len() == 1 && !label.contains('(') {
                     out.push_str(&format!("\n  {label} = {}\n\n", lines[0].trim()));
                 } else {
                     out.push_str(&format!("\n  {label}\n"));
-                    lines.iter().for_each(|l| out.push_str(&format!("    {l}\n")));
+                    lines
+                        .iter()
+                        .for_each(|l| out.push_str(&format!("    {l}\n")));
                     out.push('\n');
                 }
             }
@@ -65,12 +72,20 @@ fn markdown(blocks: &[Block]) -> String {
             Block::Para(p) => out.push_str(&format!("{}\n\n", escape_md(p))),
             Block::Code(lines) => out.push_str(&format!("```\n{}\n```\n\n", lines.join("\n"))),
             Block::Matrix { label, lines } => {
-                out.push_str(&format!("**{}**\n\n```\n{}\n```\n\n", escape_md(label), lines.join("\n")));
+                out.push_str(&format!(
+                    "**{}**\n\n```\n{}\n```\n\n",
+                    escape_md(label),
+                    lines.join("\n")
+                ));
             }
             Block::List(items) => {
                 for i in items {
                     // Arithmetic stays literal: `*` and `_` would turn into emphasis.
-                    let item = if i.starts_with(['✓', '✗', '⚠']) { escape_md(i) } else { format!("`{}`", i.replace('`', "'")) };
+                    let item = if i.starts_with(['✓', '✗', '⚠']) {
+                        escape_md(i)
+                    } else {
+                        format!("`{}`", i.replace('`', "'"))
+                    };
                     out.push_str(&format!("- {item}\n"));
                 }
                 out.push('\n');
@@ -83,7 +98,10 @@ fn markdown(blocks: &[Block]) -> String {
 fn escape_md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '*' | '_' | '`' | '#' | '<' | '>' | '[' | ']' | '|' | '\\') {
+        if matches!(
+            c,
+            '*' | '_' | '`' | '#' | '<' | '>' | '[' | ']' | '|' | '\\'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -135,7 +153,9 @@ fn num(v: f64) -> Json {
 }
 
 fn tensor_json(t: &Tensor) -> Json {
-    let data: Vec<Json> = (0..t.nrows()).map(|i| Json::Array((0..t.ncols()).map(|j| num(t[(i, j)])).collect())).collect();
+    let data: Vec<Json> = (0..t.nrows())
+        .map(|i| Json::Array((0..t.ncols()).map(|j| num(t[(i, j)])).collect()))
+        .collect();
     json!({ "shape": [t.nrows(), t.ncols()], "data": data })
 }
 

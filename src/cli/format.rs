@@ -10,22 +10,42 @@ pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
     let (r, c) = v.shape();
     // One number of decimals for the whole matrix: what its values need, up
     // to the lesson's precision (56 stays 56; 0.25 and 0.2 both get two).
-    let decimals = if v.labels { 0 } else { v.data.iter().map(|&x| number::decimals_needed(x, digits)).max().unwrap_or(0) };
+    let decimals = if v.labels {
+        0
+    } else {
+        v.data
+            .iter()
+            .map(|&x| number::decimals_needed(x, digits))
+            .max()
+            .unwrap_or(0)
+    };
     let cell = |i: usize, j: usize| number::fixed(v.data[(i, j)], decimals);
     let mut widths: Vec<usize> = (0..c)
         .map(|j| {
             let head = v.cols.as_ref().map_or(0, |n| n[j].chars().count());
-            (0..r).map(|i| cell(i, j).chars().count()).max().unwrap_or(0).max(head)
+            (0..r)
+                .map(|i| cell(i, j).chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(head)
         })
         .collect();
     widths.iter_mut().for_each(|w| *w = (*w).max(1));
-    let row_w = v.rows.as_ref().map_or(0, |n| n.iter().map(|s| s.chars().count()).max().unwrap_or(0));
+    let row_w = v.rows.as_ref().map_or(0, |n| {
+        n.iter().map(|s| s.chars().count()).max().unwrap_or(0)
+    });
     let mut lines = Vec::new();
-    let pad_left = |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())));
-    let pad_right = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let pad_left =
+        |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let pad_right =
+        |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
     if let Some(cols) = &v.cols {
         let mut line = " ".repeat(row_w + usize::from(row_w > 0) * 2);
-        let heads: Vec<String> = cols.iter().zip(&widths).map(|(h, &w)| pad_left(h, w)).collect();
+        let heads: Vec<String> = cols
+            .iter()
+            .zip(&widths)
+            .map(|(h, &w)| pad_left(h, w))
+            .collect();
         line.push_str(&heads.join("  "));
         lines.push(line.trim_end().to_string());
     }
@@ -43,9 +63,21 @@ pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
 }
 
 /// `E[cat, car image]`, `s[dog]`, `L` or `W[0, 2]`.
-pub fn element_name(name: &str, v: Option<&Value>, shape: (usize, usize), i: usize, j: usize) -> String {
-    let row = |i: usize| v.and_then(|v| v.rows.as_ref()).map_or(i.to_string(), |n| n[i].clone());
-    let col = |j: usize| v.and_then(|v| v.cols.as_ref()).map_or(j.to_string(), |n| n[j].clone());
+pub fn element_name(
+    name: &str,
+    v: Option<&Value>,
+    shape: (usize, usize),
+    i: usize,
+    j: usize,
+) -> String {
+    let row = |i: usize| {
+        v.and_then(|v| v.rows.as_ref())
+            .map_or(i.to_string(), |n| n[i].clone())
+    };
+    let col = |j: usize| {
+        v.and_then(|v| v.cols.as_ref())
+            .map_or(j.to_string(), |n| n[j].clone())
+    };
     match shape {
         (1, 1) => name.to_string(),
         (_, 1) => format!("{name}[{}]", row(i)),
@@ -63,7 +95,12 @@ pub fn inline(t: &crate::engine::Tensor, digits: usize) -> String {
         return format!("({}×{})", t.nrows(), t.ncols());
     }
     let rows: Vec<String> = (0..t.nrows())
-        .map(|i| (0..t.ncols()).map(|j| number::fixed(t[(i, j)], digits)).collect::<Vec<_>>().join(", "))
+        .map(|i| {
+            (0..t.ncols())
+                .map(|j| number::fixed(t[(i, j)], digits))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .collect();
     if t.ncols() == 1 {
         format!("[{}]ᵀ", rows.join(", "))

@@ -15,7 +15,11 @@ use crate::lesson::catalog::Catalog;
 use crate::lesson::{Loaded, Severity, load};
 
 #[derive(Debug, Parser)]
-#[command(name = "nntutor", version, about = "See the arithmetic of neural networks, one step at a time")]
+#[command(
+    name = "nntutor",
+    version,
+    about = "See the arithmetic of neural networks, one step at a time"
+)]
 pub struct Cli {
     /// Extra folders of lesson files (also NNTUTOR_LESSONS, separated by `:`).
     #[arg(long = "lessons", value_name = "DIR", global = true)]
@@ -79,15 +83,23 @@ pub fn run(cli: Cli) -> i32 {
     let mut err = std::io::stderr().lock();
     match cli.command {
         None => {
-            let _ = writeln!(out, "nntutor: step through the arithmetic of neural networks.\n");
+            let _ = writeln!(
+                out,
+                "nntutor: step through the arithmetic of neural networks.\n"
+            );
             let code = list(&catalog, &mut out, &mut err);
-            let _ = writeln!(out, "\nOpen one with `nntutor lesson ID`, or read it whole with `nntutor export ID`.");
+            let _ = writeln!(
+                out,
+                "\nOpen one with `nntutor lesson ID`, or read it whole with `nntutor export ID`."
+            );
             code
         }
         Some(Command::List) => list(&catalog, &mut out, &mut err),
         Some(Command::Check { id_or_path }) => check(&catalog, &id_or_path, &mut out, &mut err),
         Some(Command::Export { id_or_path, format }) => {
-            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else { return INVALID };
+            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
+                return INVALID;
+            };
             report(&loaded, &mut err);
             match (&loaded.lesson, &loaded.timeline) {
                 (Some(lesson), Some(timeline)) => {
@@ -98,7 +110,9 @@ pub fn run(cli: Cli) -> i32 {
             }
         }
         Some(Command::Lesson { id_or_path, step }) => {
-            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else { return INVALID };
+            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
+                return INVALID;
+            };
             report(&loaded, &mut err);
             match (&loaded.lesson, &loaded.timeline) {
                 (Some(lesson), Some(timeline)) => stepper::run(lesson, timeline, step.unwrap_or(1)),
@@ -123,14 +137,23 @@ fn list(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     for e in &errors {
         let _ = writeln!(err, "warning: {e}");
     }
-    let width = all.iter().filter_map(|l| l.lesson.as_ref()).map(|l| l.id.len()).max().unwrap_or(0);
+    let width = all
+        .iter()
+        .filter_map(|l| l.lesson.as_ref())
+        .map(|l| l.id.len())
+        .max()
+        .unwrap_or(0);
     for l in &all {
         match &l.lesson {
             Some(lesson) => {
                 let _ = writeln!(out, "{:width$}  {}", lesson.id, lesson.title);
             }
             None => {
-                let _ = writeln!(err, "warning: {} is not a valid lesson; `nntutor check {}` says why", l.source.name, l.source.name);
+                let _ = writeln!(
+                    err,
+                    "warning: {} is not a valid lesson; `nntutor check {}` says why",
+                    l.source.name, l.source.name
+                );
             }
         }
     }
@@ -165,7 +188,11 @@ fn check(catalog: &Catalog, names: &[String], out: &mut dyn Write, err: &mut dyn
         };
         if let Some(lesson) = &l.lesson {
             if let Some((_, first)) = ids.iter().find(|(id, _)| *id == lesson.id) {
-                let _ = writeln!(err, "{}: error: duplicate lesson id `{}` (also in {first})", l.source.name, lesson.id);
+                let _ = writeln!(
+                    err,
+                    "{}: error: duplicate lesson id `{}` (also in {first})",
+                    l.source.name, lesson.id
+                );
                 status = INVALID;
             }
             ids.push((lesson.id.clone(), l.source.name.clone()));
@@ -178,7 +205,10 @@ fn check(catalog: &Catalog, names: &[String], out: &mut dyn Write, err: &mut dyn
 }
 
 fn summary_line(l: &Loaded, status: i32) -> String {
-    let name = l.lesson.as_ref().map_or(l.source.name.clone(), |x| x.id.clone());
+    let name = l
+        .lesson
+        .as_ref()
+        .map_or(l.source.name.clone(), |x| x.id.clone());
     let word = match status {
         OK => "ok",
         EXPECT_FAILED => "FAILED",
@@ -186,18 +216,32 @@ fn summary_line(l: &Loaded, status: i32) -> String {
     };
     let mut parts = Vec::new();
     if let (Some(lesson), Some(t)) = (&l.lesson, &l.timeline) {
-        let checks: usize = t.steps.iter().map(|s| s.checks.iter().filter(|c| !c.slide).count()).sum();
-        let passed: usize = t.steps.iter().map(|s| s.checks.iter().filter(|c| !c.slide && c.passed).count()).sum();
+        let checks: usize = t
+            .steps
+            .iter()
+            .map(|s| s.checks.iter().filter(|c| !c.slide).count())
+            .sum();
+        let passed: usize = t
+            .steps
+            .iter()
+            .map(|s| s.checks.iter().filter(|c| !c.slide && c.passed).count())
+            .sum();
         parts.push(format!("{} steps", lesson.steps.len()));
         parts.push(format!("{passed}/{checks} expects"));
         let notes = l.count(Severity::Note);
         if notes > 0 {
-            parts.push(format!("{notes} slide note{}", if notes == 1 { "" } else { "s" }));
+            parts.push(format!(
+                "{notes} slide note{}",
+                if notes == 1 { "" } else { "s" }
+            ));
         }
     }
     let errors = l.count(Severity::Error);
     if errors > 0 {
-        parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        ));
     }
     format!("{word:7} {name} ({})", parts.join(", "))
 }

@@ -22,7 +22,10 @@ pub fn run(lesson: &Lesson, timeline: &Timeline, first_step: usize) -> i32 {
     let stdin = std::io::stdin();
     loop {
         let _ = writeln!(out, "{}", sections[k]);
-        let _ = write!(out, "[step {k} of {n}]  Enter: next  b: back  NUMBER: jump  q: quit > ");
+        let _ = write!(
+            out,
+            "[step {k} of {n}]  Enter: next  b: back  NUMBER: jump  q: quit > "
+        );
         let _ = out.flush();
         let mut line = String::new();
         if stdin.lock().read_line(&mut line).unwrap_or(0) == 0 {
@@ -41,7 +44,10 @@ pub fn run(lesson: &Lesson, timeline: &Timeline, first_step: usize) -> i32 {
             other => match other.parse::<usize>() {
                 Ok(j) if (1..=n).contains(&j) => k = j,
                 _ => {
-                    let _ = writeln!(out, "Enter for next, b for back, a step number 1 to {n}, or q.");
+                    let _ = writeln!(
+                        out,
+                        "Enter for next, b for back, a step number 1 to {n}, or q."
+                    );
                 }
             },
         }
@@ -54,7 +60,8 @@ fn split_steps(text: &str) -> Vec<String> {
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
     while i < lines.len() {
-        let heading = lines[i].starts_with("Step ") && lines.get(i + 1).is_some_and(|l| l.starts_with("---"));
+        let heading =
+            lines[i].starts_with("Step ") && lines.get(i + 1).is_some_and(|l| l.starts_with("---"));
         if heading {
             sections.push(String::new());
         }

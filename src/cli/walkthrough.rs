@@ -19,7 +19,10 @@ pub enum Block {
     /// A formula or other literal text.
     Code(Vec<String>),
     /// A labelled matrix.
-    Matrix { label: String, lines: Vec<String> },
+    Matrix {
+        label: String,
+        lines: Vec<String>,
+    },
     List(Vec<String>),
 }
 
@@ -39,9 +42,19 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
     }
     let n = lesson.steps.len();
     for (step, state) in lesson.steps.iter().zip(&timeline.steps) {
-        out.push(Block::Heading(format!("Step {} of {n}: {}", step.index, step.title)));
-        for para in step.text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-            out.push(Block::Para(para.split_whitespace().collect::<Vec<_>>().join(" ")));
+        out.push(Block::Heading(format!(
+            "Step {} of {n}: {}",
+            step.index, step.title
+        )));
+        for para in step
+            .text
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            out.push(Block::Para(
+                para.split_whitespace().collect::<Vec<_>>().join(" "),
+            ));
         }
         let mut shown: Vec<String> = Vec::new();
         let value = |name: &str| state.values.get(name).map(|v| v.as_ref());
@@ -64,7 +77,9 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
             }
             (_, Detail::Backward(b)) => {
                 out.push(Block::Code(vec![format!("backward: {}", b.target)]));
-                out.push(Block::List(backward_lines(&b.graph, b.root, &b.grads, &b.target, d)));
+                out.push(Block::List(backward_lines(
+                    &b.graph, b.root, &b.grads, &b.target, d,
+                )));
                 for (grad_name, _) in &b.defined {
                     if let Some(v) = value(grad_name) {
                         out.push(matrix(grad_name, v, d));
@@ -73,11 +88,16 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
                 }
             }
             (_, Detail::Update(comps)) => {
-                out.push(Block::Code(comps.iter().map(|c| c.formula.clone()).collect()));
+                out.push(Block::Code(
+                    comps.iter().map(|c| c.formula.clone()).collect(),
+                ));
                 for c in comps {
                     out.push(Block::List(expansion(c, value(&c.name), d)));
                     if let (Some(before), Some(v)) = (&c.before, value(&c.name)) {
-                        let old = Value { data: before.clone(), ..v.clone() };
+                        let old = Value {
+                            data: before.clone(),
+                            ..v.clone()
+                        };
                         out.push(matrix(&format!("{} before", c.name), &old, d));
                         out.push(matrix(&format!("{} after", c.name), v, d));
                         shown.push(c.name.clone());
@@ -85,13 +105,27 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
                 }
             }
             (Action::Train { spec, .. }, Detail::Train(t)) => {
-                out.push(Block::Code(spec.update.iter().map(|u| u.v.clone()).collect()));
+                out.push(Block::Code(
+                    spec.update.iter().map(|u| u.v.clone()).collect(),
+                ));
                 let mut lines = vec![format!("{} iterations", t.iterations)];
                 for (name, curve) in &t.curves {
-                    let (Some(first), Some(last)) = (curve.first(), curve.last()) else { continue };
-                    lines.push(format!("{name}: {} at iteration {} → {} at iteration {}", number::fixed(first.1, d + 2), first.0, number::fixed(last.1, d + 2), last.0));
+                    let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
+                        continue;
+                    };
+                    lines.push(format!(
+                        "{name}: {} at iteration {} → {} at iteration {}",
+                        number::fixed(first.1, d + 2),
+                        first.0,
+                        number::fixed(last.1, d + 2),
+                        last.0
+                    ));
                     let stride = (curve.len() / 10).max(1);
-                    let samples: Vec<String> = curve.iter().step_by(stride).map(|(i, v)| format!("{i}: {}", number::fixed(*v, d + 2))).collect();
+                    let samples: Vec<String> = curve
+                        .iter()
+                        .step_by(stride)
+                        .map(|(i, v)| format!("{i}: {}", number::fixed(*v, d + 2)))
+                        .collect();
                     lines.push(format!("{name} along the way: {}", samples.join(", ")));
                 }
                 out.push(Block::List(lines));
@@ -99,19 +133,36 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
             (_, Detail::Search(s)) => {
                 out.push(Block::List(vec![
                     format!("{} random draws of {}", s.trials, s.param),
-                    format!("best {} = {} at trial {}", s.loss, number::fixed(s.best_loss, d + 2), s.best_trial + 1),
+                    format!(
+                        "best {} = {} at trial {}",
+                        s.loss,
+                        number::fixed(s.best_loss, d + 2),
+                        s.best_trial + 1
+                    ),
                 ]));
             }
             (Action::Quiz(q), Detail::Quiz(state)) => {
                 out.push(Block::Para(format!("Question: {}", q.question)));
                 match &q.kind {
                     QuizKind::Choice { choices, correct } => {
-                        out.push(Block::List(choices.iter().enumerate().map(|(k, c)| format!("{}) {c}", (b'a' + k as u8) as char)).collect()));
-                        out.push(Block::Para(format!("Answer: {}) {}", (b'a' + *correct as u8) as char, choices[*correct])));
+                        out.push(Block::List(
+                            choices
+                                .iter()
+                                .enumerate()
+                                .map(|(k, c)| format!("{}) {c}", (b'a' + k as u8) as char))
+                                .collect(),
+                        ));
+                        out.push(Block::Para(format!(
+                            "Answer: {}) {}",
+                            (b'a' + *correct as u8) as char,
+                            choices[*correct]
+                        )));
                     }
                     QuizKind::Number { answer } => {
                         let expr = answer.text.trim_start_matches("answer = ");
-                        let value = state.answer.map_or("?".to_string(), |a| number::trimmed(a, d.max(2)));
+                        let value = state
+                            .answer
+                            .map_or("?".to_string(), |a| number::trimmed(a, d.max(2)));
                         if expr.trim() == value {
                             out.push(Block::Para(format!("Answer: {value}")));
                         } else {
@@ -133,7 +184,11 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
                 }
             }
         }
-        let others: Vec<&String> = state.changed.iter().filter(|c| !shown.contains(c)).collect();
+        let others: Vec<&String> = state
+            .changed
+            .iter()
+            .filter(|c| !shown.contains(c))
+            .collect();
         for name in others {
             if let Some(v) = value(name) {
                 out.push(matrix(&format!("{name} (recomputed)"), v, d));
@@ -156,11 +211,18 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
 fn matrix(name: &str, v: &Value, digits: usize) -> Block {
     let (r, c) = v.shape();
     let kind = if v.labels { ", labels" } else { "" };
-    let label = if r * c == 1 { name.to_string() } else { format!("{name} ({r}×{c}{kind})") };
+    let label = if r * c == 1 {
+        name.to_string()
+    } else {
+        format!("{name} ({r}×{c}{kind})")
+    };
     if v.data.len() > 2000 {
         return Block::Para(format!("{label}: too large to print here"));
     }
-    Block::Matrix { label, lines: matrix_lines(v, digits) }
+    Block::Matrix {
+        label,
+        lines: matrix_lines(v, digits),
+    }
 }
 
 /// The names a formula reads, in order of first appearance.
@@ -186,7 +248,11 @@ fn expansion(c: &Computation, v: Option<&Value>, digits: usize) -> Vec<String> {
                 lines.push(format!("… {} more elements", r * cols - MAX_EXPANDED));
                 return lines;
             }
-            lines.push(format!("{} = {}", element_name(&c.name, v, (r, cols), i, j), c.explain(i, j, digits)));
+            lines.push(format!(
+                "{} = {}",
+                element_name(&c.name, v, (r, cols), i, j),
+                c.explain(i, j, digits)
+            ));
         }
     }
     lines
@@ -201,12 +267,18 @@ pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
     match &node.kind {
         NodeKind::Input(name) => name.clone(),
         NodeKind::Constant => number::short(node.value[0]),
-        NodeKind::Gradient { of, wrt, numeric } => format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" }),
+        NodeKind::Gradient { of, wrt, numeric } => {
+            format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" })
+        }
         NodeKind::Op(op) => {
             if depth > 2 {
                 return "…".into();
             }
-            let args: Vec<String> = node.inputs.iter().map(|&i| node_label(g, i, depth + 1)).collect();
+            let args: Vec<String> = node
+                .inputs
+                .iter()
+                .map(|&i| node_label(g, i, depth + 1))
+                .collect();
             let sym = op.symbol();
             match (args.as_slice(), sym.len()) {
                 ([a, b], 1) => format!("({a} {sym} {b})"),
@@ -220,7 +292,13 @@ pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
 
 /// Each node from the loss backwards: its value, its gradient, and for each
 /// input the chain rule (local gradient × upstream = contribution).
-pub fn backward_lines(g: &Graph, root: NodeId, grads: &[Option<Tensor>], target: &str, d: usize) -> Vec<String> {
+pub fn backward_lines(
+    g: &Graph,
+    root: NodeId,
+    grads: &[Option<Tensor>],
+    target: &str,
+    d: usize,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for k in (0..=root.0).rev() {
         let id = NodeId(k);
@@ -230,9 +308,15 @@ pub fn backward_lines(g: &Graph, root: NodeId, grads: &[Option<Tensor>], target:
         }
         let Some(upstream) = &grads[k] else { continue };
         let label = node_label(g, id, 0);
-        lines.push(format!("{label} = {}: d{target}/d{label} = {}", inline(&node.value, d), inline(upstream, d)));
+        lines.push(format!(
+            "{label} = {}: d{target}/d{label} = {}",
+            inline(&node.value, d),
+            inline(upstream, d)
+        ));
         let locals = g.local_gradients(id);
-        for ((input, contribution), (_, local)) in g.contributions(id, upstream).into_iter().zip(locals) {
+        for ((input, contribution), (_, local)) in
+            g.contributions(id, upstream).into_iter().zip(locals)
+        {
             if matches!(g.node(input).kind, NodeKind::Constant) {
                 continue;
             }
@@ -258,13 +342,27 @@ fn check_line(c: &CheckOutcome, d: usize) -> String {
     match (c.slide, c.passed) {
         (false, true) => format!("✓ {} = {expected} (computed {computed})", c.name),
         (false, false) => format!("✗ {} should be {expected}, computed {computed}", c.name),
-        (true, true) => format!("✓ the slides print {} = {expected} (computed {computed})", c.name),
-        (true, false) => format!("⚠ the slides print {} = {expected}, but the formula gives {computed}", c.name),
+        (true, true) => format!(
+            "✓ the slides print {} = {expected} (computed {computed})",
+            c.name
+        ),
+        (true, false) => format!(
+            "⚠ the slides print {} = {expected}, but the formula gives {computed}",
+            c.name
+        ),
     }
 }
 
 /// How many decimals the tightest tolerance implies (0.005 → 2).
 fn decimals_of(tol: &Tensor) -> usize {
-    let t = tol.iter().copied().filter(|t| *t > 0.0).fold(f64::INFINITY, f64::min);
-    if !t.is_finite() { 0 } else { (-(2.0 * t).log10()).round().max(0.0) as usize }
+    let t = tol
+        .iter()
+        .copied()
+        .filter(|t| *t > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !t.is_finite() {
+        0
+    } else {
+        (-(2.0 * t).log10()).round().max(0.0) as usize
+    }
 }

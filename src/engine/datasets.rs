@@ -12,7 +12,11 @@ pub fn spiral(points: usize, classes: usize, seed: u64) -> (Tensor, Tensor) {
     let n = points * classes;
     let mut x = Tensor::zeros(2, n);
     let mut y = Tensor::zeros(1, n);
-    let step = if points > 1 { 1.0 / (points - 1) as f64 } else { 0.0 };
+    let step = if points > 1 {
+        1.0 / (points - 1) as f64
+    } else {
+        0.0
+    };
     for class in 0..classes {
         for i in 0..points {
             let col = class * points + i;

@@ -20,7 +20,10 @@ enum Piece {
     Text(String),
     /// A number, written with as many decimals as the other numbers of its
     /// group (the same operand) need.
-    Num { group: usize, value: f64 },
+    Num {
+        group: usize,
+        value: f64,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, PartialOrd)]
@@ -47,17 +50,29 @@ impl Written {
     }
 
     fn text(prec: Prec, parts: Vec<Vec<Piece>>) -> Written {
-        Written { pieces: parts.into_iter().flatten().collect(), prec, negative_number: false }
+        Written {
+            pieces: parts.into_iter().flatten().collect(),
+            prec,
+            negative_number: false,
+        }
     }
 
     /// The pieces, in parentheses if they bind looser than `need`.
     fn at_least(self, need: Prec) -> Vec<Piece> {
-        if self.prec < need { paren(self.pieces) } else { self.pieces }
+        if self.prec < need {
+            paren(self.pieces)
+        } else {
+            self.pieces
+        }
     }
 
     /// As the right operand of `+` or `-`: `2.2 - (-3.1)`.
     fn after_sign(self, need: Prec) -> Vec<Piece> {
-        if self.negative_number { paren(self.pieces) } else { self.at_least(need) }
+        if self.negative_number {
+            paren(self.pieces)
+        } else {
+            self.at_least(need)
+        }
     }
 }
 
@@ -77,7 +92,10 @@ pub fn explain(graph: &Graph, node: NodeId, i: usize, j: usize, decimals: usize)
     let w = write(graph, node, i, j, true, 0, true);
     let mut pieces = w.pieces;
     pieces.push(Piece::Text(" = ".into()));
-    pieces.push(Piece::Num { group: usize::MAX, value: graph.value(node)[(i, j)] });
+    pieces.push(Piece::Num {
+        group: usize::MAX,
+        value: graph.value(node)[(i, j)],
+    });
     render(&pieces, decimals)
 }
 
@@ -98,7 +116,15 @@ fn render(pieces: &[Piece], cap: usize) -> String {
         .collect()
 }
 
-fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, depth: usize, root: bool) -> Written {
+fn write(
+    g: &Graph,
+    id: NodeId,
+    i: usize,
+    j: usize,
+    expand_reductions: bool,
+    depth: usize,
+    root: bool,
+) -> Written {
     let node = g.node(id);
     let leaf = Written::number(id.0, node.value[(i, j)]);
     let op = match node.kind {
@@ -110,7 +136,9 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
         let s = g.value(arg(k)).shape();
         source_index(s, i, j)
     };
-    let sub = |k: usize, (a, b): (usize, usize), expand: bool| write(g, arg(k), a, b, expand, depth + 1, false);
+    let sub = |k: usize, (a, b): (usize, usize), expand: bool| {
+        write(g, arg(k), a, b, expand, depth + 1, false)
+    };
     let func = |name: &str, args: Vec<Written>| {
         let mut parts = vec![t(name), t("(")];
         for (n, a) in args.into_iter().enumerate() {
@@ -125,17 +153,54 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
     let binary = |k: usize| sub(k, at(k), expand_reductions);
     match op {
         Op::Identity => sub(0, (i, j), expand_reductions),
-        Op::Add => Written::text(Prec::Sum, vec![binary(0).at_least(Prec::Sum), t(" + "), binary(1).after_sign(Prec::Sum)]),
-        Op::Sub => Written::text(Prec::Sum, vec![binary(0).at_least(Prec::Sum), t(" - "), binary(1).after_sign(Prec::Product)]),
-        Op::Mul => Written::text(Prec::Product, vec![binary(0).at_least(Prec::Product), t(" × "), binary(1).at_least(Prec::Product)]),
-        Op::Div => Written::text(Prec::Product, vec![binary(0).at_least(Prec::Product), t(" / "), binary(1).at_least(Prec::Power)]),
+        Op::Add => Written::text(
+            Prec::Sum,
+            vec![
+                binary(0).at_least(Prec::Sum),
+                t(" + "),
+                binary(1).after_sign(Prec::Sum),
+            ],
+        ),
+        Op::Sub => Written::text(
+            Prec::Sum,
+            vec![
+                binary(0).at_least(Prec::Sum),
+                t(" - "),
+                binary(1).after_sign(Prec::Product),
+            ],
+        ),
+        Op::Mul => Written::text(
+            Prec::Product,
+            vec![
+                binary(0).at_least(Prec::Product),
+                t(" × "),
+                binary(1).at_least(Prec::Product),
+            ],
+        ),
+        Op::Div => Written::text(
+            Prec::Product,
+            vec![
+                binary(0).at_least(Prec::Product),
+                t(" / "),
+                binary(1).at_least(Prec::Power),
+            ],
+        ),
         Op::Pow => {
             let base = binary(0);
-            let base = if base.negative_number { paren(base.pieces) } else { base.at_least(Prec::Atom) };
-            Written::text(Prec::Power, vec![base, t("^"), binary(1).at_least(Prec::Atom)])
+            let base = if base.negative_number {
+                paren(base.pieces)
+            } else {
+                base.at_least(Prec::Atom)
+            };
+            Written::text(
+                Prec::Power,
+                vec![base, t("^"), binary(1).at_least(Prec::Atom)],
+            )
         }
         Op::Neg => Written::text(Prec::Product, vec![t("-"), binary(0).at_least(Prec::Atom)]),
-        Op::Max | Op::Min | Op::Eq | Op::LeakyRelu | Op::Elu => func(op.symbol(), vec![binary(0), binary(1)]),
+        Op::Max | Op::Min | Op::Eq | Op::LeakyRelu | Op::Elu => {
+            func(op.symbol(), vec![binary(0), binary(1)])
+        }
         Op::Exp | Op::Ln | Op::Log10 | Op::Log2 | Op::Sqrt | Op::Abs | Op::Sigmoid | Op::Tanh => {
             func(op.symbol(), vec![binary(0)])
         }
@@ -144,11 +209,19 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
         Op::Index { row, col } => sub(0, (row.unwrap_or(i), col.unwrap_or(j)), expand_reductions),
         Op::HCat => {
             let k = g.value(arg(0)).ncols();
-            if j < k { sub(0, (i, j), expand_reductions) } else { sub(1, (i, j - k), expand_reductions) }
+            if j < k {
+                sub(0, (i, j), expand_reductions)
+            } else {
+                sub(1, (i, j - k), expand_reductions)
+            }
         }
         Op::VCat => {
             let k = g.value(arg(0)).nrows();
-            if i < k { sub(0, (i, j), expand_reductions) } else { sub(1, (i - k, j), expand_reductions) }
+            if i < k {
+                sub(0, (i, j), expand_reductions)
+            } else {
+                sub(1, (i - k, j), expand_reductions)
+            }
         }
         Op::Pick => {
             let y = g.value(arg(1))[j] as usize;
@@ -164,12 +237,26 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
             let terms: Vec<Written> = (0..k)
                 .map(|p| {
                     let (a, b) = (sub(0, (i, p), false), sub(1, (p, j), false));
-                    Written::text(Prec::Product, vec![a.at_least(Prec::Product), t(" × "), b.at_least(Prec::Product)])
+                    Written::text(
+                        Prec::Product,
+                        vec![
+                            a.at_least(Prec::Product),
+                            t(" × "),
+                            b.at_least(Prec::Product),
+                        ],
+                    )
                 })
                 .collect();
             sum_of(terms, if k == 1 { Prec::Product } else { Prec::Atom })
         }
-        Op::Sum | Op::Mean | Op::ColSum | Op::ColMean | Op::RowSum | Op::RowMean | Op::ColMax | Op::RowMax => {
+        Op::Sum
+        | Op::Mean
+        | Op::ColSum
+        | Op::ColMean
+        | Op::RowSum
+        | Op::RowMean
+        | Op::ColMax
+        | Op::RowMax => {
             let (r, c) = g.value(arg(0)).shape();
             let cells: Vec<(usize, usize)> = match op {
                 Op::Sum | Op::Mean => (0..c).flat_map(|b| (0..r).map(move |a| (a, b))).collect(),
@@ -182,17 +269,38 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
                 Op::ColMax | Op::RowMax => func("max", truncate(terms)),
                 Op::Mean | Op::ColMean | Op::RowMean => {
                     let total = sum_of(terms, Prec::Atom);
-                    Written::text(Prec::Product, vec![paren(total.pieces), t(" / "), vec![Piece::Num { group: usize::MAX - 2, value: n as f64 }]])
+                    Written::text(
+                        Prec::Product,
+                        vec![
+                            paren(total.pieces),
+                            t(" / "),
+                            vec![Piece::Num {
+                                group: usize::MAX - 2,
+                                value: n as f64,
+                            }],
+                        ],
+                    )
                 }
                 _ => sum_of(terms, Prec::Atom),
             }
         }
         Op::Softmax | Op::RowSoftmax => {
             let (r, c) = g.value(arg(0)).shape();
-            let cells: Vec<(usize, usize)> = if op == Op::Softmax { (0..r).map(|a| (a, j)).collect() } else { (0..c).map(|b| (i, b)).collect() };
+            let cells: Vec<(usize, usize)> = if op == Op::Softmax {
+                (0..r).map(|a| (a, j)).collect()
+            } else {
+                (0..c).map(|b| (i, b)).collect()
+            };
             let exp = |cell| func("exp", vec![sub(0, cell, false)]);
             let denominator = sum_of(cells.into_iter().map(exp).collect(), Prec::Atom);
-            Written::text(Prec::Product, vec![exp((i, j)).pieces, t(" / "), denominator.at_least(Prec::Atom)])
+            Written::text(
+                Prec::Product,
+                vec![
+                    exp((i, j)).pieces,
+                    t(" / "),
+                    denominator.at_least(Prec::Atom),
+                ],
+            )
         }
         _ => leaf,
     }
@@ -202,7 +310,10 @@ fn write(g: &Graph, id: NodeId, i: usize, j: usize, expand_reductions: bool, dep
 fn sum_of(terms: Vec<Written>, term_prec: Prec) -> Written {
     let n = terms.len();
     if n == 1 {
-        return terms.into_iter().next().map_or_else(|| Written::text(Prec::Atom, vec![]), |w| w);
+        return terms
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Written::text(Prec::Atom, vec![]));
     }
     let mut parts = Vec::new();
     for (k, w) in terms.into_iter().take(MAX_TERMS).enumerate() {
@@ -223,7 +334,10 @@ fn truncate(terms: Vec<Written>) -> Vec<Written> {
     let n = terms.len();
     let mut kept: Vec<Written> = terms.into_iter().take(MAX_TERMS).collect();
     if n > MAX_TERMS {
-        kept.push(Written::text(Prec::Atom, vec![t(&format!("… ({n} values)"))]));
+        kept.push(Written::text(
+            Prec::Atom,
+            vec![t(&format!("… ({n} values)"))],
+        ));
     }
     kept
 }

@@ -25,7 +25,11 @@ pub enum NodeKind {
     Constant,
     Op(Op),
     /// The result of `grad(L, W)` or `numgrad(L, W, h)`: a constant here.
-    Gradient { of: String, wrt: String, numeric: bool },
+    Gradient {
+        of: String,
+        wrt: String,
+        numeric: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -71,7 +75,11 @@ impl Graph {
     /// With `expand`, names that have a formula are built from it, down to the
     /// givens, so that the result can be differentiated with respect to any of
     /// them; without, a derived name is taken at its current value.
-    pub fn build(expr: &Expr, scope: &dyn Scope, expand: bool) -> Result<(Graph, NodeId), EngineError> {
+    pub fn build(
+        expr: &Expr,
+        scope: &dyn Scope,
+        expand: bool,
+    ) -> Result<(Graph, NodeId), EngineError> {
         let mut b = Builder {
             scope,
             expand,
@@ -113,8 +121,14 @@ impl Graph {
     /// The chain rule at one node: for each input, local gradient × upstream.
     pub fn contributions(&self, id: NodeId, upstream: &Tensor) -> Vec<(NodeId, Tensor)> {
         let node = &self.nodes[id.0];
-        let NodeKind::Op(op) = node.kind else { return Vec::new() };
-        let inputs: Vec<&Tensor> = node.inputs.iter().map(|&i| &self.nodes[i.0].value).collect();
+        let NodeKind::Op(op) = node.kind else {
+            return Vec::new();
+        };
+        let inputs: Vec<&Tensor> = node
+            .inputs
+            .iter()
+            .map(|&i| &self.nodes[i.0].value)
+            .collect();
         op.backward(&inputs, &node.value, upstream)
             .into_iter()
             .zip(&node.inputs)
@@ -167,7 +181,10 @@ impl Builder<'_> {
     }
 
     fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
-        let values: Vec<&Tensor> = inputs.iter().map(|&i| &self.graph.nodes[i.0].value).collect();
+        let values: Vec<&Tensor> = inputs
+            .iter()
+            .map(|&i| &self.graph.nodes[i.0].value)
+            .collect();
         let value = op.forward(&values).map_err(|m| self.err(m, span.clone()))?;
         Ok(self.push(NodeKind::Op(op), inputs, value, span))
     }
@@ -210,7 +227,11 @@ impl Builder<'_> {
                 };
                 self.op(op, vec![a, b], span)
             }
-            ExprKind::Call { func, func_span, args } => self.call(func, func_span.clone(), args, span),
+            ExprKind::Call {
+                func,
+                func_span,
+                args,
+            } => self.call(func, func_span.clone(), args, span),
             ExprKind::Index { target, indices } => {
                 let t = self.expr(target)?;
                 let shape = self.graph.nodes[t.0].value.shape();
@@ -244,11 +265,20 @@ impl Builder<'_> {
         let id = self.expr(e)?;
         let v = &self.graph.nodes[id.0].value;
         if !is_scalar(v) {
-            return Err(self.err(format!("an index must be a single number, not a {} value", shape_str(v.shape())), e.span.clone()));
+            return Err(self.err(
+                format!(
+                    "an index must be a single number, not a {} value",
+                    shape_str(v.shape())
+                ),
+                e.span.clone(),
+            ));
         }
         let x = v[0];
         if x.fract() != 0.0 || x < 0.0 || x > u32::MAX as f64 {
-            return Err(self.err(format!("an index must be a whole number from 0 up, not {x}"), e.span.clone()));
+            return Err(self.err(
+                format!("an index must be a whole number from 0 up, not {x}"),
+                e.span.clone(),
+            ));
         }
         Ok(x as usize)
     }
@@ -258,7 +288,11 @@ impl Builder<'_> {
             return Ok(id);
         }
         let Some(binding) = self.scope.binding(name) else {
-            let hint = self.scope.suggest(name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+            let hint = self
+                .scope
+                .suggest(name)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
             return Err(self.err(format!("unknown name `{name}`{hint}"), span));
         };
         let id = match (self.expand, binding.formula, binding.value) {
@@ -280,7 +314,12 @@ impl Builder<'_> {
                 root
             }
             (_, _, Some(value)) => {
-                let id = self.push(NodeKind::Input(name.to_string()), vec![], value.clone(), span);
+                let id = self.push(
+                    NodeKind::Input(name.to_string()),
+                    vec![],
+                    value.clone(),
+                    span,
+                );
                 self.graph.nodes[id.0].name = Some(name.to_string());
                 id
             }
@@ -292,7 +331,13 @@ impl Builder<'_> {
         Ok(id)
     }
 
-    fn call(&mut self, func: &str, func_span: Span, args: &[Expr], span: Span) -> Result<NodeId, EngineError> {
+    fn call(
+        &mut self,
+        func: &str,
+        func_span: Span,
+        args: &[Expr],
+        span: Span,
+    ) -> Result<NodeId, EngineError> {
         if func == "grad" || func == "numgrad" {
             return self.gradient(func, args, span);
         }
@@ -306,25 +351,46 @@ impl Builder<'_> {
         };
         if args.len() != arity {
             return Err(self.err(
-                format!("`{func}` takes {arity} argument{}, not {}", if arity == 1 { "" } else { "s" }, args.len()),
+                format!(
+                    "`{func}` takes {arity} argument{}, not {}",
+                    if arity == 1 { "" } else { "s" },
+                    args.len()
+                ),
                 span,
             ));
         }
-        let inputs = args.iter().map(|a| self.expr(a)).collect::<Result<Vec<_>, _>>()?;
+        let inputs = args
+            .iter()
+            .map(|a| self.expr(a))
+            .collect::<Result<Vec<_>, _>>()?;
         self.op(op, inputs, span)
     }
 
     /// `grad(L, W)` and `numgrad(L, W, h)`: evaluated here, kept as a constant.
     fn gradient(&mut self, func: &str, args: &[Expr], span: Span) -> Result<NodeId, EngineError> {
         let numeric = func == "numgrad";
-        let usage = if numeric { "`numgrad(L, W, h)`" } else { "`grad(L, W)`" };
-        let arity_ok = if numeric { (2..=3).contains(&args.len()) } else { args.len() == 2 };
+        let usage = if numeric {
+            "`numgrad(L, W, h)`"
+        } else {
+            "`grad(L, W)`"
+        };
+        let arity_ok = if numeric {
+            (2..=3).contains(&args.len())
+        } else {
+            args.len() == 2
+        };
         if !arity_ok {
-            return Err(self.err(format!("{usage} takes the loss and the value to differentiate by"), span));
+            return Err(self.err(
+                format!("{usage} takes the loss and the value to differentiate by"),
+                span,
+            ));
         }
         let name_of = |e: &Expr| match &e.kind {
             ExprKind::Name(n) => Ok(n.clone()),
-            _ => Err(self.err(format!("{usage} needs names here, not an expression"), e.span.clone())),
+            _ => Err(self.err(
+                format!("{usage} needs names here, not an expression"),
+                e.span.clone(),
+            )),
         };
         let (loss, wrt) = (name_of(&args[0])?, name_of(&args[1])?);
         let h = match args.get(2) {
@@ -332,31 +398,54 @@ impl Builder<'_> {
             Some(e) => {
                 let id = self.expr(e)?;
                 let v = &self.graph.nodes[id.0].value;
-                if !is_scalar(v) || !(v[0] > 0.0) || !v[0].is_finite() {
+                if !is_scalar(v) || v[0].is_nan() || v[0] <= 0.0 || !v[0].is_finite() {
                     return Err(self.err("the step h must be a positive number", e.span.clone()));
                 }
                 v[0]
             }
         };
-        let at = |e: &Expr, err: EngineError| EngineError { span: e.span.clone(), formula: self.formula.clone(), ..err };
-        let loss_expr = Expr { kind: ExprKind::Name(loss.clone()), span: args[0].span.clone() };
-        let (graph, root) = Graph::build(&loss_expr, self.scope, true).map_err(|e| self.relocate(e, &args[0]))?;
+        let at = |e: &Expr, err: EngineError| EngineError {
+            span: e.span.clone(),
+            formula: self.formula.clone(),
+            ..err
+        };
+        let loss_expr = Expr {
+            kind: ExprKind::Name(loss.clone()),
+            span: args[0].span.clone(),
+        };
+        let (graph, root) =
+            Graph::build(&loss_expr, self.scope, true).map_err(|e| self.relocate(e, &args[0]))?;
         if !is_scalar(graph.value(root)) {
             return Err(self.err(
-                format!("`{loss}` is a {} value; {usage} differentiates a single number (a loss)", shape_str(graph.value(root).shape())),
+                format!(
+                    "`{loss}` is a {} value; {usage} differentiates a single number (a loss)",
+                    shape_str(graph.value(root).shape())
+                ),
                 args[0].span.clone(),
             ));
         }
         let wrt_value = match graph.find(&wrt) {
             Some(id) => graph.value(id).clone(),
             None => {
-                let wrt_expr = Expr { kind: ExprKind::Name(wrt.clone()), span: args[1].span.clone() };
-                let (g, r) = Graph::build(&wrt_expr, self.scope, false).map_err(|e| at(&args[1], e))?;
+                let wrt_expr = Expr {
+                    kind: ExprKind::Name(wrt.clone()),
+                    span: args[1].span.clone(),
+                };
+                let (g, r) =
+                    Graph::build(&wrt_expr, self.scope, false).map_err(|e| at(&args[1], e))?;
                 g.value(r).clone()
             }
         };
         let value = if numeric {
-            self.numeric_gradient(&loss_expr, &wrt, wrt_value, h, graph.value(root)[0], graph.nodes.len(), &span)?
+            self.numeric_gradient(
+                &loss_expr,
+                &wrt,
+                wrt_value,
+                h,
+                graph.value(root)[0],
+                graph.nodes.len(),
+                &span,
+            )?
         } else {
             match graph.find(&wrt) {
                 Some(id) => graph.backward(root)[id.0]
@@ -366,7 +455,16 @@ impl Builder<'_> {
                 None => Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()),
             }
         };
-        Ok(self.push(NodeKind::Gradient { of: loss, wrt, numeric }, vec![], value, span))
+        Ok(self.push(
+            NodeKind::Gradient {
+                of: loss,
+                wrt,
+                numeric,
+            },
+            vec![],
+            value,
+            span,
+        ))
     }
 
     /// Errors inside a nested build point at the argument that caused them.
@@ -374,7 +472,11 @@ impl Builder<'_> {
         if e.formula.is_some() {
             e
         } else {
-            EngineError { span: arg.span.clone(), formula: self.formula.clone(), ..e }
+            EngineError {
+                span: arg.span.clone(),
+                formula: self.formula.clone(),
+                ..e
+            }
         }
     }
 
@@ -399,7 +501,11 @@ impl Builder<'_> {
         for k in 0..w.len() {
             let mut moved = w.clone();
             moved[k] += h;
-            let scope = Override { inner: self.scope, name: wrt, value: &moved };
+            let scope = Override {
+                inner: self.scope,
+                name: wrt,
+                value: &moved,
+            };
             let (g, r) = Graph::build(loss, &scope, true)?;
             out[k] = (g.value(r)[0] - base) / h;
         }
@@ -417,7 +523,10 @@ struct Override<'a> {
 impl Scope for Override<'_> {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == self.name {
-            Some(Binding { value: Some(self.value), formula: None })
+            Some(Binding {
+                value: Some(self.value),
+                formula: None,
+            })
         } else {
             self.inner.binding(name)
         }

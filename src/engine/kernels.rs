@@ -131,7 +131,10 @@ mod tests {
         let a = Tensor::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         let b = Tensor::from_row_slice(3, 2, &[7.0, 8.0, 9.0, 10.0, 11.0, 12.0]);
         // [1 2 3; 4 5 6] @ [7 8; 9 10; 11 12] = [58 64; 139 154]
-        assert_eq!(matmul(&a, &b), Tensor::from_row_slice(2, 2, &[58.0, 64.0, 139.0, 154.0]));
+        assert_eq!(
+            matmul(&a, &b),
+            Tensor::from_row_slice(2, 2, &[58.0, 64.0, 139.0, 154.0])
+        );
         assert_eq!(tr_matmul(&a.transpose(), &b), matmul(&a, &b));
         assert_eq!(matmul_tr(&a, &b.transpose()), matmul(&a, &b));
     }

@@ -7,6 +7,7 @@
 //! from `libm` and matrix products from our own fixed-order loops, so that the
 //! same inputs give bit-identical numbers on every machine and build.
 
+pub mod datasets;
 pub mod error;
 pub mod explain;
 pub mod expr;
@@ -16,7 +17,6 @@ pub mod number;
 pub mod ops;
 pub mod parse;
 pub mod rng;
-pub mod datasets;
 pub mod tensor;
 
 pub use error::EngineError;

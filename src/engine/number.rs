@@ -48,7 +48,12 @@ pub fn trimmed(v: f64, cap: usize) -> String {
 /// significant digits: -log(0.0021), not -log(0).
 pub fn at_least_visible(v: f64, decimals: usize) -> String {
     let s = fixed(v, decimals);
-    if v != 0.0 && v.is_finite() && s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if v != 0.0
+        && v.is_finite()
+        && s.trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+    {
         let d = (-libm::log10(v.abs())).ceil() as usize + 1;
         return fixed(v, d.min(17));
     }
@@ -81,7 +86,10 @@ mod tests {
         assert_eq!(trimmed(-96.80000000000001, 2), "-96.8");
         assert_eq!(trimmed(3.0, 2), "3");
         assert_eq!(fixed(-0.0001, 2), "0.00");
-        assert_eq!(group(&[0.2, -0.5, 0.1, 2.0], 2), ["0.2", "-0.5", "0.1", "2.0"]);
+        assert_eq!(
+            group(&[0.2, -0.5, 0.1, 2.0], 2),
+            ["0.2", "-0.5", "0.1", "2.0"]
+        );
         assert_eq!(group(&[56.0, 231.0], 2), ["56", "231"]);
         assert_eq!(trimmed(f64::NEG_INFINITY, 2), "-inf");
         assert_eq!(trimmed(f64::NAN, 2), "NaN");

@@ -1,9 +1,9 @@
 //! Every operation with its forward computation and, beside it, its local
 //! derivative (the backward rule: upstream gradient in, input gradients out).
 
+use super::MAX_ELEMENTS;
 use super::kernels::{broadcast_shape, matmul, matmul_tr, reduce_to, tr_matmul, zip_broadcast};
 use super::tensor::{Shape, Tensor, scalar, shape_str};
-use super::MAX_ELEMENTS;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Op {
@@ -100,10 +100,41 @@ pub fn function(name: &str) -> Option<(Op, usize)> {
 
 /// Every function name, for "did you mean" hints and the docs.
 pub const FUNCTION_NAMES: &[&str] = &[
-    "exp", "log", "ln", "log10", "log2", "sqrt", "abs", "relu", "sigmoid", "tanh",
-    "leaky_relu", "elu", "max", "min", "eq", "sum", "mean", "colsum", "colmean", "colmax",
-    "rowsum", "rowmean", "rowmax", "softmax", "rowsoftmax", "pick", "rowpick", "onehot",
-    "rowonehot", "colargmax", "rowargmax", "hcat", "vcat", "grad", "numgrad",
+    "exp",
+    "log",
+    "ln",
+    "log10",
+    "log2",
+    "sqrt",
+    "abs",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "leaky_relu",
+    "elu",
+    "max",
+    "min",
+    "eq",
+    "sum",
+    "mean",
+    "colsum",
+    "colmean",
+    "colmax",
+    "rowsum",
+    "rowmean",
+    "rowmax",
+    "softmax",
+    "rowsoftmax",
+    "pick",
+    "rowpick",
+    "onehot",
+    "rowonehot",
+    "colargmax",
+    "rowargmax",
+    "hcat",
+    "vcat",
+    "grad",
+    "numgrad",
 ];
 
 impl Op {
@@ -162,14 +193,35 @@ impl Op {
         use Op::*;
         matches!(
             self,
-            Add | Sub | Mul | Div | Pow | Max | Min | Eq | LeakyRelu | Elu | Neg | Exp | Ln
-                | Log10 | Log2 | Sqrt | Abs | Relu | Sigmoid | Tanh | Identity
+            Add | Sub
+                | Mul
+                | Div
+                | Pow
+                | Max
+                | Min
+                | Eq
+                | LeakyRelu
+                | Elu
+                | Neg
+                | Exp
+                | Ln
+                | Log10
+                | Log2
+                | Sqrt
+                | Abs
+                | Relu
+                | Sigmoid
+                | Tanh
+                | Identity
         )
     }
 
     /// Operations whose result does not change smoothly with their inputs.
     pub fn is_differentiable(self) -> bool {
-        !matches!(self, Op::Eq | Op::ColArgmax | Op::RowArgmax | Op::Onehot | Op::RowOnehot)
+        !matches!(
+            self,
+            Op::Eq | Op::ColArgmax | Op::RowArgmax | Op::Onehot | Op::RowOnehot
+        )
     }
 
     pub fn forward(self, x: &[&Tensor]) -> Result<Tensor, String> {
@@ -220,25 +272,47 @@ impl Op {
             HCat => {
                 let (a, b) = (x[0], x[1]);
                 if a.nrows() != b.nrows() {
-                    return Err(format!("`hcat` puts columns side by side, so both need the same number of rows: {} and {}", shape_str(a.shape()), shape_str(b.shape())));
+                    return Err(format!(
+                        "`hcat` puts columns side by side, so both need the same number of rows: {} and {}",
+                        shape_str(a.shape()),
+                        shape_str(b.shape())
+                    ));
                 }
                 check_size(a.nrows(), a.ncols() + b.ncols())?;
-                Tensor::from_fn(a.nrows(), a.ncols() + b.ncols(), |i, j| if j < a.ncols() { a[(i, j)] } else { b[(i, j - a.ncols())] })
+                Tensor::from_fn(a.nrows(), a.ncols() + b.ncols(), |i, j| {
+                    if j < a.ncols() {
+                        a[(i, j)]
+                    } else {
+                        b[(i, j - a.ncols())]
+                    }
+                })
             }
             VCat => {
                 let (a, b) = (x[0], x[1]);
                 if a.ncols() != b.ncols() {
-                    return Err(format!("`vcat` stacks rows, so both need the same number of columns: {} and {}", shape_str(a.shape()), shape_str(b.shape())));
+                    return Err(format!(
+                        "`vcat` stacks rows, so both need the same number of columns: {} and {}",
+                        shape_str(a.shape()),
+                        shape_str(b.shape())
+                    ));
                 }
                 check_size(a.nrows() + b.nrows(), a.ncols())?;
-                Tensor::from_fn(a.nrows() + b.nrows(), a.ncols(), |i, j| if i < a.nrows() { a[(i, j)] } else { b[(i - a.nrows(), j)] })
+                Tensor::from_fn(a.nrows() + b.nrows(), a.ncols(), |i, j| {
+                    if i < a.nrows() {
+                        a[(i, j)]
+                    } else {
+                        b[(i - a.nrows(), j)]
+                    }
+                })
             }
             Sum => scalar(x[0].iter().sum()),
             Mean => scalar(x[0].iter().sum::<f64>() / x[0].len() as f64),
             ColSum => Tensor::from_fn(1, x[0].ncols(), |_, j| x[0].column(j).iter().sum()),
             ColMean => {
                 let n = x[0].nrows() as f64;
-                Tensor::from_fn(1, x[0].ncols(), |_, j| x[0].column(j).iter().sum::<f64>() / n)
+                Tensor::from_fn(1, x[0].ncols(), |_, j| {
+                    x[0].column(j).iter().sum::<f64>() / n
+                })
             }
             ColMax => Tensor::from_fn(1, x[0].ncols(), |_, j| x[0][(col_argmax(x[0], j), j)]),
             RowSum => Tensor::from_fn(x[0].nrows(), 1, |i, _| x[0].row(i).iter().sum()),
@@ -269,10 +343,18 @@ impl Op {
             Index { row, col } => {
                 let a = x[0];
                 if let Some(i) = row.filter(|&i| i >= a.nrows()) {
-                    return Err(format!("row index {i} is out of range for a {} value (rows 0 to {})", shape_str(a.shape()), a.nrows() - 1));
+                    return Err(format!(
+                        "row index {i} is out of range for a {} value (rows 0 to {})",
+                        shape_str(a.shape()),
+                        a.nrows() - 1
+                    ));
                 }
                 if let Some(j) = col.filter(|&j| j >= a.ncols()) {
-                    return Err(format!("column index {j} is out of range for a {} value (columns 0 to {})", shape_str(a.shape()), a.ncols() - 1));
+                    return Err(format!(
+                        "column index {j} is out of range for a {} value (columns 0 to {})",
+                        shape_str(a.shape()),
+                        a.ncols() - 1
+                    ));
                 }
                 let rows: Vec<usize> = row.map_or_else(|| (0..a.nrows()).collect(), |i| vec![i]);
                 let cols: Vec<usize> = col.map_or_else(|| (0..a.ncols()).collect(), |j| vec![j]);
@@ -303,7 +385,9 @@ impl Op {
     pub fn backward(self, x: &[&Tensor], out: &Tensor, g: &Tensor) -> Vec<Option<Tensor>> {
         use Op::*;
         let elementwise = |d: &dyn Fn(f64, f64) -> f64| -> Tensor {
-            Tensor::from_fn(g.nrows(), g.ncols(), |i, j| g[(i, j)] * d(x[0][(i, j)], out[(i, j)]))
+            Tensor::from_fn(g.nrows(), g.ncols(), |i, j| {
+                g[(i, j)] * d(x[0][(i, j)], out[(i, j)])
+            })
         };
         // d(result)/d(a), d(result)/d(b) at broadcast positions, reduced back.
         let binary = |da: &dyn Fn(f64, f64) -> f64, db: &dyn Fn(f64, f64) -> f64| {
@@ -329,15 +413,33 @@ impl Op {
             Div => binary(&|_, b| 1.0 / b, &|a, b| -a / (b * b)),
             // d(a^b) = b·a^(b-1), a^b·ln a (only defined for a > 0)
             Pow => binary(
-                &|a, b| if b == 0.0 { 0.0 } else { b * libm::pow(a, b - 1.0) },
-                &|a, b| if a > 0.0 { libm::pow(a, b) * libm::log(a) } else { 0.0 },
+                &|a, b| {
+                    if b == 0.0 {
+                        0.0
+                    } else {
+                        b * libm::pow(a, b - 1.0)
+                    }
+                },
+                &|a, b| {
+                    if a > 0.0 {
+                        libm::pow(a, b) * libm::log(a)
+                    } else {
+                        0.0
+                    }
+                },
             ),
             // max routes the gradient to the larger input; a tie goes to the
             // first, so max(0, s) passes nothing back at s = 0.
-            Max => binary(&|a, b| if b > a { 0.0 } else { 1.0 }, &|a, b| if b > a { 1.0 } else { 0.0 }),
-            Min => binary(&|a, b| if b < a { 0.0 } else { 1.0 }, &|a, b| if b < a { 1.0 } else { 0.0 }),
+            Max => binary(&|a, b| if b > a { 0.0 } else { 1.0 }, &|a, b| {
+                if b > a { 1.0 } else { 0.0 }
+            }),
+            Min => binary(&|a, b| if b < a { 0.0 } else { 1.0 }, &|a, b| {
+                if b < a { 1.0 } else { 0.0 }
+            }),
             // leaky_relu(v, a) = v or a·v
-            LeakyRelu => binary(&|v, a| if v > 0.0 { 1.0 } else { a }, &|v, _| if v > 0.0 { 0.0 } else { v }),
+            LeakyRelu => binary(&|v, a| if v > 0.0 { 1.0 } else { a }, &|v, _| {
+                if v > 0.0 { 0.0 } else { v }
+            }),
             // elu(v, a) = v or a(eᵛ - 1)
             Elu => binary(
                 &|v, a| if v > 0.0 { 1.0 } else { a * libm::exp(v) },
@@ -349,11 +451,23 @@ impl Op {
             Exp => vec![Some(elementwise(&|_, y| y))],
             // d ln x = 1/x
             Ln => vec![Some(elementwise(&|v, _| 1.0 / v))],
-            Log10 => vec![Some(elementwise(&|v, _| 1.0 / (v * std::f64::consts::LN_10)))],
-            Log2 => vec![Some(elementwise(&|v, _| 1.0 / (v * std::f64::consts::LN_2)))],
+            Log10 => vec![Some(elementwise(&|v, _| {
+                1.0 / (v * std::f64::consts::LN_10)
+            }))],
+            Log2 => vec![Some(elementwise(&|v, _| {
+                1.0 / (v * std::f64::consts::LN_2)
+            }))],
             // d √x = 1/(2√x)
             Sqrt => vec![Some(elementwise(&|_, y| 0.5 / y))],
-            Abs => vec![Some(elementwise(&|v, _| if v > 0.0 { 1.0 } else if v < 0.0 { -1.0 } else { 0.0 }))],
+            Abs => vec![Some(elementwise(&|v, _| {
+                if v > 0.0 {
+                    1.0
+                } else if v < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }))],
             Relu => vec![Some(elementwise(&|v, _| if v > 0.0 { 1.0 } else { 0.0 }))],
             // d σ = σ(1 - σ)
             Sigmoid => vec![Some(elementwise(&|_, y| y * (1.0 - y)))],
@@ -366,26 +480,48 @@ impl Op {
             // Concatenation hands each part its own slice of the gradient.
             HCat => {
                 let k = x[0].ncols();
-                vec![Some(g.columns(0, k).into_owned()), Some(g.columns(k, x[1].ncols()).into_owned())]
+                vec![
+                    Some(g.columns(0, k).into_owned()),
+                    Some(g.columns(k, x[1].ncols()).into_owned()),
+                ]
             }
             VCat => {
                 let k = x[0].nrows();
-                vec![Some(g.rows(0, k).into_owned()), Some(g.rows(k, x[1].nrows()).into_owned())]
+                vec![
+                    Some(g.rows(0, k).into_owned()),
+                    Some(g.rows(k, x[1].nrows()).into_owned()),
+                ]
             }
-            Sum => vec![Some(Tensor::from_element(x[0].nrows(), x[0].ncols(), g[(0, 0)]))],
+            Sum => vec![Some(Tensor::from_element(
+                x[0].nrows(),
+                x[0].ncols(),
+                g[(0, 0)],
+            ))],
             Mean => {
                 let n = x[0].len() as f64;
-                vec![Some(Tensor::from_element(x[0].nrows(), x[0].ncols(), g[(0, 0)] / n))]
+                vec![Some(Tensor::from_element(
+                    x[0].nrows(),
+                    x[0].ncols(),
+                    g[(0, 0)] / n,
+                ))]
             }
-            ColSum => vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |_, j| g[(0, j)]))],
+            ColSum => vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |_, j| {
+                g[(0, j)]
+            }))],
             ColMean => {
                 let n = x[0].nrows() as f64;
-                vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |_, j| g[(0, j)] / n))]
+                vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |_, j| {
+                    g[(0, j)] / n
+                }))]
             }
-            RowSum => vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |i, _| g[(i, 0)]))],
+            RowSum => vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |i, _| {
+                g[(i, 0)]
+            }))],
             RowMean => {
                 let n = x[0].ncols() as f64;
-                vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |i, _| g[(i, 0)] / n))]
+                vec![Some(Tensor::from_fn(x[0].nrows(), x[0].ncols(), |i, _| {
+                    g[(i, 0)] / n
+                }))]
             }
             // The max passes its gradient to the (first) largest element only.
             ColMax => {
@@ -404,7 +540,9 @@ impl Op {
             }
             // d softmax: p ⊙ (g - Σ p g) per column
             Softmax => vec![Some(softmax_backward(out, g))],
-            RowSoftmax => vec![Some(softmax_backward(&out.transpose(), &g.transpose()).transpose())],
+            RowSoftmax => vec![Some(
+                softmax_backward(&out.transpose(), &g.transpose()).transpose(),
+            )],
             Pick => {
                 let mut d = Tensor::zeros(x[0].nrows(), x[0].ncols());
                 for j in 0..x[0].ncols() {
@@ -437,7 +575,10 @@ impl Op {
 
 fn pair(x: &[&Tensor], i: usize, j: usize) -> (f64, f64) {
     use super::kernels::source_index;
-    (x[0][source_index(x[0].shape(), i, j)], x[1][source_index(x[1].shape(), i, j)])
+    (
+        x[0][source_index(x[0].shape(), i, j)],
+        x[1][source_index(x[1].shape(), i, j)],
+    )
 }
 
 fn check_size(rows: usize, cols: usize) -> Result<(), String> {
@@ -517,19 +658,33 @@ fn label_len(y: &Tensor) -> usize {
 
 fn class_count(k: &Tensor) -> Result<usize, String> {
     if k.len() != 1 {
-        return Err(format!("the number of classes must be a single number, not a {} value", shape_str(k.shape())));
+        return Err(format!(
+            "the number of classes must be a single number, not a {} value",
+            shape_str(k.shape())
+        ));
     }
     let v = k[0];
     if v.fract() != 0.0 || v < 1.0 || v > MAX_ELEMENTS as f64 {
-        return Err(format!("the number of classes must be a positive whole number, not {v}"));
+        return Err(format!(
+            "the number of classes must be a positive whole number, not {v}"
+        ));
     }
     Ok(v as usize)
 }
 
 /// Checks that `y` is a vector of `n` class indices below `classes`.
-fn labels(y: &Tensor, n: usize, classes: usize, func: &str, what: &str) -> Result<Vec<usize>, String> {
+fn labels(
+    y: &Tensor,
+    n: usize,
+    classes: usize,
+    func: &str,
+    what: &str,
+) -> Result<Vec<usize>, String> {
     if y.nrows() != 1 && y.ncols() != 1 {
-        return Err(format!("`{func}` needs the labels as a vector, not a {} matrix", shape_str(y.shape())));
+        return Err(format!(
+            "`{func}` needs the labels as a vector, not a {} matrix",
+            shape_str(y.shape())
+        ));
     }
     if y.len() != n {
         return Err(format!(
@@ -542,9 +697,14 @@ fn labels(y: &Tensor, n: usize, classes: usize, func: &str, what: &str) -> Resul
         .enumerate()
         .map(|(k, &v)| {
             if v.fract() != 0.0 || v < 0.0 {
-                Err(format!("label {k} is {v}; labels are class indices 0, 1, 2, …"))
+                Err(format!(
+                    "label {k} is {v}; labels are class indices 0, 1, 2, …"
+                ))
             } else if v >= classes as f64 {
-                Err(format!("label {k} is {v}, out of range for {classes} classes (0 to {})", classes - 1))
+                Err(format!(
+                    "label {k} is {v}, out of range for {classes} classes (0 to {})",
+                    classes - 1
+                ))
             } else {
                 Ok(v as usize)
             }

@@ -24,7 +24,10 @@ struct Lexer {
 fn lex(src: &str) -> Result<Lexer, EngineError> {
     if src.len() > MAX_LEN {
         return Err(EngineError::new(
-            format!("expression is {} bytes long; the limit is {MAX_LEN}", src.len()),
+            format!(
+                "expression is {} bytes long; the limit is {MAX_LEN}",
+                src.len()
+            ),
             0..0,
         ));
     }
@@ -246,7 +249,10 @@ impl Parser {
                 let close = self.expect(']', "`,` or `]` to close the index")?;
                 if indices.len() > 2 {
                     return Err(EngineError::new(
-                        format!("{} indices given; a matrix takes at most 2 (`A[i, j]`)", indices.len()),
+                        format!(
+                            "{} indices given; a matrix takes at most 2 (`A[i, j]`)",
+                            indices.len()
+                        ),
                         e.span.start..close.end,
                     ));
                 }
@@ -383,7 +389,9 @@ mod tests {
     use super::*;
 
     fn show(src: &str) -> String {
-        parse_expr(src).map(|e| e.to_string()).unwrap_or_else(|e| format!("error {:?}: {}", e.span, e.message))
+        parse_expr(src)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|e| format!("error {:?}: {}", e.span, e.message))
     }
 
     #[test]
@@ -393,7 +401,10 @@ mod tests {
         assert_eq!(show("-a ^ 2"), "-(a ^ 2)");
         assert_eq!(show("2 ^ 3 ^ 2"), "2 ^ (3 ^ 2)");
         assert_eq!(show("x' @ y"), "x' @ y");
-        assert_eq!(show("max(0, S - pick(S, y) + 1)"), "max(0, (S - pick(S, y)) + 1)");
+        assert_eq!(
+            show("max(0, S - pick(S, y) + 1)"),
+            "max(0, (S - pick(S, y)) + 1)"
+        );
         assert_eq!(show("A[0, :]"), "A[0, :]");
         assert_eq!(show("1e-3 * .5"), "0.001 * 0.5");
     }

@@ -12,7 +12,10 @@ use super::value::Value;
 use crate::engine::{self, MAX_ELEMENTS, Tensor, datasets, ops, rng::Rng};
 
 pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagnostic>) {
-    let mut b = Builder { source, diags: Vec::new() };
+    let mut b = Builder {
+        source,
+        diags: Vec::new(),
+    };
     let id = raw.id.as_ref().map(|id| {
         if !is_kebab(&id.v) {
             b.err(format!("id `{}` must be kebab-case (lowercase letters, digits and single dashes), e.g. \"my-lesson\"", id.v), id.span.clone());
@@ -21,7 +24,13 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
     });
     let digits = match &raw.digits {
         Some(d) if !(0..=12).contains(&d.v) => {
-            b.err(format!("`digits` is {}; display precision must be 0 to 12 decimals", d.v), d.span.clone());
+            b.err(
+                format!(
+                    "`digits` is {}; display precision must be 0 to 12 decimals",
+                    d.v
+                ),
+                d.span.clone(),
+            );
             2
         }
         Some(d) => d.v as usize,
@@ -38,7 +47,10 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
         for given in made {
             if let Some(first) = seen.get(&given.name) {
                 let (line, _) = source.line_col(first.start);
-                b.err(format!("`{}` is defined twice (first on line {line})", given.name), given.span.clone());
+                b.err(
+                    format!("`{}` is defined twice (first on line {line})", given.name),
+                    given.span.clone(),
+                );
                 continue;
             }
             seen.insert(given.name.clone(), given.span.clone());
@@ -47,9 +59,17 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
     }
     if raw.steps.is_empty() && raw.id.is_some() {
         let span = raw.steps_span.clone().unwrap_or(0..0);
-        b.err("the lesson has no steps; add at least one `[[steps]]` table", span);
+        b.err(
+            "the lesson has no steps; add at least one `[[steps]]` table",
+            span,
+        );
     }
-    let steps: Vec<Step> = raw.steps.iter().enumerate().filter_map(|(k, s)| b.step(k + 1, s)).collect();
+    let steps: Vec<Step> = raw
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| b.step(k + 1, s))
+        .collect();
     let ok = raw.id.is_some() && raw.title.is_some() && steps.len() == raw.steps.len();
     let lesson = ok.then(|| Lesson {
         id: id.unwrap_or_default(),
@@ -68,12 +88,19 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
 pub fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 pub fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
         && s.len() <= 64
 }
@@ -94,7 +121,10 @@ impl Builder<'_> {
             return false;
         }
         if ops::function(name).is_some() || name == "grad" || name == "numgrad" {
-            self.err(format!("`{name}` is the name of a function; choose another name"), span.clone());
+            self.err(
+                format!("`{name}` is the name of a function; choose another name"),
+                span.clone(),
+            );
             return false;
         }
         true
@@ -105,55 +135,113 @@ impl Builder<'_> {
         if !self.check_name(&name.v, &name.span) {
             return Vec::new();
         }
-        let one = |value: Value, random: Option<RandomSpec>| vec![Given { name: name.v.clone(), span: name.span.clone(), value, random }];
+        let one = |value: Value, random: Option<RandomSpec>| {
+            vec![Given {
+                name: name.v.clone(),
+                span: name.span.clone(),
+                value,
+                random,
+            }]
+        };
         match &g.spec {
-            RawGivenSpec::Literal { value, rows, cols, labels } => {
+            RawGivenSpec::Literal {
+                value,
+                rows,
+                cols,
+                labels,
+            } => {
                 let mut data = literal_tensor(&value.v);
                 if *labels {
                     if !(value.v.flat || value.v.scalar) {
-                        self.err(format!("labels `{}` must be a flat list of class indices", name.v), value.span.clone());
+                        self.err(
+                            format!("labels `{}` must be a flat list of class indices", name.v),
+                            value.span.clone(),
+                        );
                         return Vec::new();
                     }
                     for n in value.v.rows.iter().flatten() {
                         if n.v < 0.0 || n.v.fract() != 0.0 {
-                            self.err(format!("a label must be a class index 0, 1, 2, …, not {}", n.v), n.span.clone());
+                            self.err(
+                                format!("a label must be a class index 0, 1, 2, …, not {}", n.v),
+                                n.span.clone(),
+                            );
                             return Vec::new();
                         }
                     }
                     // Labels are held as a 1×n row, one per sample (column).
                     data = data.transpose();
                 }
-                for (names, len, what) in [(rows, data.nrows(), "rows"), (cols, data.ncols(), "columns")] {
+                for (names, len, what) in [
+                    (rows, data.nrows(), "rows"),
+                    (cols, data.ncols(), "columns"),
+                ] {
                     if let Some(n) = names {
                         if n.v.len() != len {
                             self.err(
-                                format!("{} names given for the {len} {what} of `{}` ({}×{})", n.v.len(), name.v, data.nrows(), data.ncols()),
+                                format!(
+                                    "{} names given for the {len} {what} of `{}` ({}×{})",
+                                    n.v.len(),
+                                    name.v,
+                                    data.nrows(),
+                                    data.ncols()
+                                ),
                                 n.span.clone(),
                             );
                         }
                     }
                 }
-                let value = Value { data, rows: rows.as_ref().map(|r| r.v.clone()), cols: cols.as_ref().map(|c| c.v.clone()), labels: *labels };
+                let value = Value {
+                    data,
+                    rows: rows.as_ref().map(|r| r.v.clone()),
+                    cols: cols.as_ref().map(|c| c.v.clone()),
+                    labels: *labels,
+                };
                 one(value, None)
             }
-            RawGivenSpec::Random { dist, shape, scale, seed } => {
+            RawGivenSpec::Random {
+                dist,
+                shape,
+                scale,
+                seed,
+            } => {
                 let normal = match dist.v.as_str() {
                     "normal" => true,
                     "uniform" => false,
                     other => {
-                        self.err(format!("unknown distribution `{other}`; use \"normal\" or \"uniform\""), dist.span.clone());
+                        self.err(
+                            format!(
+                                "unknown distribution `{other}`; use \"normal\" or \"uniform\""
+                            ),
+                            dist.span.clone(),
+                        );
                         return Vec::new();
                     }
                 };
-                let Some((rows, cols)) = self.shape(&shape.v, &shape.span) else { return Vec::new() };
-                let spec = RandomSpec { normal, rows, cols, scale: *scale, seed: *seed as u64 };
+                let Some((rows, cols)) = self.shape(&shape.v, &shape.span) else {
+                    return Vec::new();
+                };
+                let spec = RandomSpec {
+                    normal,
+                    rows,
+                    cols,
+                    scale: *scale,
+                    seed: *seed as u64,
+                };
                 one(Value::plain(draw(&spec, spec.seed)), Some(spec))
             }
-            RawGivenSpec::Dataset { name: ds, points, classes, count, seed } => match ds.v.as_str() {
+            RawGivenSpec::Dataset {
+                name: ds,
+                points,
+                classes,
+                count,
+                seed,
+            } => match ds.v.as_str() {
                 "spiral" => {
                     let p = self.positive(points, "points", 100, &ds.span);
                     let c = self.positive(classes, "classes", 3, &ds.span);
-                    let (Some(p), Some(c)) = (p, c) else { return Vec::new() };
+                    let (Some(p), Some(c)) = (p, c) else {
+                        return Vec::new();
+                    };
                     if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
                         self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
                         return Vec::new();
@@ -163,7 +251,12 @@ impl Builder<'_> {
                     out.push(Given {
                         name: format!("{}_labels", name.v),
                         span: name.span.clone(),
-                        value: Value { data: y, rows: None, cols: None, labels: true },
+                        value: Value {
+                            data: y,
+                            rows: None,
+                            cols: None,
+                            labels: true,
+                        },
                         random: None,
                     });
                     let _ = count;
@@ -174,24 +267,42 @@ impl Builder<'_> {
                     Vec::new()
                 }
                 other => {
-                    self.err(format!("unknown dataset `{other}`; available: \"spiral\""), ds.span.clone());
+                    self.err(
+                        format!("unknown dataset `{other}`; available: \"spiral\""),
+                        ds.span.clone(),
+                    );
                     Vec::new()
                 }
             },
             RawGivenSpec::File { path } => {
-                self.err(format!("reading data files (`{}`) is not available yet in this version of nntutor", path.v), path.span.clone());
+                self.err(
+                    format!(
+                        "reading data files (`{}`) is not available yet in this version of nntutor",
+                        path.v
+                    ),
+                    path.span.clone(),
+                );
                 Vec::new()
             }
         }
     }
 
-    fn positive(&mut self, v: &Option<Sp<i64>>, what: &str, default: usize, span: &Span) -> Option<usize> {
+    fn positive(
+        &mut self,
+        v: &Option<Sp<i64>>,
+        what: &str,
+        default: usize,
+        span: &Span,
+    ) -> Option<usize> {
         match v {
             None => Some(default),
             Some(n) if n.v >= 1 && n.v as u64 <= MAX_ELEMENTS as u64 => Some(n.v as usize),
             Some(n) => {
                 let _ = span;
-                self.err(format!("`{what}` must be from 1 to {MAX_ELEMENTS}, not {}", n.v), n.span.clone());
+                self.err(
+                    format!("`{what}` must be from 1 to {MAX_ELEMENTS}, not {}", n.v),
+                    n.span.clone(),
+                );
                 None
             }
         }
@@ -207,13 +318,19 @@ impl Builder<'_> {
             }
         };
         if r < 1 || c < 1 {
-            self.err(format!("`shape` must be positive, not [{r}, {c}]"), span.clone());
+            self.err(
+                format!("`shape` must be positive, not [{r}, {c}]"),
+                span.clone(),
+            );
             return None;
         }
         match (r as u64).checked_mul(c as u64) {
             Some(n) if n <= MAX_ELEMENTS as u64 => Some((r as usize, c as usize)),
             _ => {
-                self.err(format!("a {r}×{c} matrix is larger than the limit of {MAX_ELEMENTS} elements"), span.clone());
+                self.err(
+                    format!("a {r}×{c} matrix is larger than the limit of {MAX_ELEMENTS} elements"),
+                    span.clone(),
+                );
                 None
             }
         }
@@ -230,10 +347,18 @@ impl Builder<'_> {
                 if !self.check_name(&statement.name, &place(&statement.name_span)) {
                     return None;
                 }
-                Some(Formula { text: text.v.clone(), statement, span: text.span.clone(), base })
+                Some(Formula {
+                    text: text.v.clone(),
+                    statement,
+                    span: text.span.clone(),
+                    base,
+                })
             }
             Err(e) => {
-                self.err(format!("{step}: in `{}`: {}", super::eval::clip(&text.v), e.message), place(&e.span));
+                self.err(
+                    format!("{step}: in `{}`: {}", super::eval::clip(&text.v), e.message),
+                    place(&e.span),
+                );
                 None
             }
         }
@@ -244,14 +369,20 @@ impl Builder<'_> {
             .map(|c| {
                 let lit = &c.value.v;
                 let expected = literal_tensor(lit);
-                let tolerance = Tensor::from_fn(expected.nrows(), expected.ncols(), |i, j| tol.unwrap_or(lit.tolerances[i][j]));
+                let tolerance = Tensor::from_fn(expected.nrows(), expected.ncols(), |i, j| {
+                    tol.unwrap_or(lit.tolerances[i][j])
+                });
                 Check {
                     name: c.name.v.clone(),
                     name_span: c.name.span.clone(),
                     span: c.value.span.clone(),
                     expected,
                     tolerance,
-                    element_spans: lit.rows.iter().map(|r| r.iter().map(|n| n.span.clone()).collect()).collect(),
+                    element_spans: lit
+                        .rows
+                        .iter()
+                        .map(|r| r.iter().map(|n| n.span.clone()).collect())
+                        .collect(),
                     vector: lit.flat,
                 }
             })
@@ -262,7 +393,10 @@ impl Builder<'_> {
         let title = match &s.title {
             Some(t) => t.v.clone(),
             None => {
-                self.err(format!("step {index} has no `title`"), s.span.start..s.span.start);
+                self.err(
+                    format!("step {index} has no `title`"),
+                    s.span.start..s.span.start,
+                );
                 return None;
             }
         };
@@ -270,25 +404,46 @@ impl Builder<'_> {
         if s.actions.len() > 1 {
             let names: Vec<&str> = s.actions.iter().map(|a| a.v).collect();
             self.err(
-                format!("{label} has {} actions ({}); a step does one thing, so split it", names.len(), names.join(", ")),
+                format!(
+                    "{label} has {} actions ({}); a step does one thing, so split it",
+                    names.len(),
+                    names.join(", ")
+                ),
                 s.actions[1].span.clone(),
             );
             return None;
         }
         if s.expand && s.let_.is_none() {
-            self.err(format!("{label}: `expand` walks through a `let` result, but the step has no `let`"), s.span.start..s.span.start);
+            self.err(
+                format!(
+                    "{label}: `expand` walks through a `let` result, but the step has no `let`"
+                ),
+                s.span.start..s.span.start,
+            );
         }
         if s.note.is_some() && s.slide.is_empty() {
             // A note without slide numbers is still shown; nothing to check.
         }
         let action = if let Some(l) = &s.let_ {
-            Action::Let { formula: self.formula(l, &label)?, expand: s.expand }
+            Action::Let {
+                formula: self.formula(l, &label)?,
+                expand: s.expand,
+            }
         } else if let Some(b) = &s.backward {
             if !is_name(&b.v) {
-                self.err(format!("{label}: `backward` takes the name of a scalar value (a loss), not `{}`", b.v), b.span.clone());
+                self.err(
+                    format!(
+                        "{label}: `backward` takes the name of a scalar value (a loss), not `{}`",
+                        b.v
+                    ),
+                    b.span.clone(),
+                );
                 return None;
             }
-            Action::Backward { target: b.v.clone(), span: b.span.clone() }
+            Action::Backward {
+                target: b.v.clone(),
+                span: b.span.clone(),
+            }
         } else if let Some(u) = &s.update {
             if u.v.is_empty() {
                 self.err(format!("{label}: `update` is empty"), u.span.clone());
@@ -300,26 +455,48 @@ impl Builder<'_> {
             }
             Action::Update(fs)
         } else if let Some(t) = &s.train {
-            let updates: Vec<Formula> = t.update.iter().filter_map(|f| self.formula(f, &label)).collect();
+            let updates: Vec<Formula> = t
+                .update
+                .iter()
+                .filter_map(|f| self.formula(f, &label))
+                .collect();
             if updates.len() != t.update.len() {
                 return None;
             }
             if t.steps.v < 1 || t.steps.v > 10_000_000 {
-                self.err(format!("{label}: `steps` must be from 1 to 10000000, not {}", t.steps.v), t.steps.span.clone());
+                self.err(
+                    format!(
+                        "{label}: `steps` must be from 1 to 10000000, not {}",
+                        t.steps.v
+                    ),
+                    t.steps.span.clone(),
+                );
                 return None;
             }
             if let Some(e) = t.every.as_ref().filter(|e| e.v < 1) {
-                self.err(format!("{label}: `every` must be at least 1"), e.span.clone());
+                self.err(
+                    format!("{label}: `every` must be at least 1"),
+                    e.span.clone(),
+                );
                 return None;
             }
             if let Some(b) = t.batch.as_ref().filter(|b| b.size.v < 1) {
-                self.err(format!("{label}: the batch `size` must be at least 1"), b.size.span.clone());
+                self.err(
+                    format!("{label}: the batch `size` must be at least 1"),
+                    b.size.span.clone(),
+                );
                 return None;
             }
-            Action::Train { spec: t.clone(), updates }
+            Action::Train {
+                spec: t.clone(),
+                updates,
+            }
         } else if let Some(sr) = &s.search {
             if sr.trials.v < 1 || sr.trials.v > 1_000_000 {
-                self.err(format!("{label}: `trials` must be from 1 to 1000000"), sr.trials.span.clone());
+                self.err(
+                    format!("{label}: `trials` must be from 1 to 1000000"),
+                    sr.trials.span.clone(),
+                );
                 return None;
             }
             Action::Search(Search {
@@ -330,26 +507,45 @@ impl Builder<'_> {
             })
         } else if let Some(q) = &s.quiz {
             let kind = if let Some(a) = &q.answer {
-                let text = Sp { v: format!("answer = {}", a.v), span: a.span.clone() };
+                let text = Sp {
+                    v: format!("answer = {}", a.v),
+                    span: a.span.clone(),
+                };
                 let mut f = self.formula(&text, &label)?;
                 // Columns are counted within the answer text, not "answer = ".
-                f.base = self.source.string_contents_start(&a.span, &a.v).map(|b| b.saturating_sub(9)).or_else(|| {
-                    (self.source.slice(&a.span) == a.v).then(|| a.span.start.saturating_sub(9))
-                });
+                f.base = self
+                    .source
+                    .string_contents_start(&a.span, &a.v)
+                    .map(|b| b.saturating_sub(9))
+                    .or_else(|| {
+                        (self.source.slice(&a.span) == a.v).then(|| a.span.start.saturating_sub(9))
+                    });
                 QuizKind::Number { answer: f }
             } else {
                 let choices = q.choices.clone()?;
                 let correct = q.correct.clone()?;
                 if correct.v < 0 || correct.v as usize >= choices.v.len() {
                     self.err(
-                        format!("{label}: `correct` is {}, but there are {} choices (0 to {})", correct.v, choices.v.len(), choices.v.len().saturating_sub(1)),
+                        format!(
+                            "{label}: `correct` is {}, but there are {} choices (0 to {})",
+                            correct.v,
+                            choices.v.len(),
+                            choices.v.len().saturating_sub(1)
+                        ),
                         correct.span.clone(),
                     );
                     return None;
                 }
-                QuizKind::Choice { choices: choices.v, correct: correct.v as usize }
+                QuizKind::Choice {
+                    choices: choices.v,
+                    correct: correct.v as usize,
+                }
             };
-            Action::Quiz(Quiz { question: q.question.v.clone(), kind, explain: q.explain.clone() })
+            Action::Quiz(Quiz {
+                question: q.question.v.clone(),
+                kind,
+                explain: q.explain.clone(),
+            })
         } else {
             Action::Show
         };
@@ -357,7 +553,11 @@ impl Builder<'_> {
             index,
             title,
             text: s.text.clone().unwrap_or_default(),
-            show: s.show.iter().map(|n| (n.v.clone(), n.span.clone())).collect(),
+            show: s
+                .show
+                .iter()
+                .map(|n| (n.v.clone(), n.span.clone()))
+                .collect(),
             action,
             expect: self.checks(&s.expect, s.expect_tol),
             slide: self.checks(&s.slide, s.slide_tol),
@@ -368,7 +568,11 @@ impl Builder<'_> {
 }
 
 fn literal_tensor(lit: &Literal) -> Tensor {
-    let rows: Vec<Vec<f64>> = lit.rows.iter().map(|r| r.iter().map(|n| n.v).collect()).collect();
+    let rows: Vec<Vec<f64>> = lit
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|n| n.v).collect())
+        .collect();
     engine::tensor::from_rows(&rows)
 }
 
@@ -379,7 +583,11 @@ pub fn draw(spec: &RandomSpec, seed: u64) -> Tensor {
     let mut t = Tensor::zeros(spec.rows, spec.cols);
     for i in 0..spec.rows {
         for j in 0..spec.cols {
-            t[(i, j)] = if spec.normal { rng.normal() * spec.scale } else { (2.0 * rng.uniform() - 1.0) * spec.scale };
+            t[(i, j)] = if spec.normal {
+                rng.normal() * spec.scale
+            } else {
+                (2.0 * rng.uniform() - 1.0) * spec.scale
+            };
         }
     }
     t

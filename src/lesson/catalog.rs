@@ -24,17 +24,26 @@ pub enum FindError {
 impl Catalog {
     /// Every lesson source: built-in first, then `*.toml` files of the folders.
     pub fn sources(&self) -> (Vec<SourceFile>, Vec<FindError>) {
-        let mut out: Vec<SourceFile> = BUILTIN.iter().map(|b| SourceFile::new(format!("builtin:lessons/{}", b.file), b.text)).collect();
+        let mut out: Vec<SourceFile> = BUILTIN
+            .iter()
+            .map(|b| SourceFile::new(format!("builtin:lessons/{}", b.file), b.text))
+            .collect();
         let mut errors = Vec::new();
         for dir in &self.dirs {
             let entries = match std::fs::read_dir(dir) {
                 Ok(e) => e,
                 Err(e) => {
-                    errors.push(FindError::Read { path: dir.display().to_string(), message: e.to_string() });
+                    errors.push(FindError::Read {
+                        path: dir.display().to_string(),
+                        message: e.to_string(),
+                    });
                     continue;
                 }
             };
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+            let mut paths: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
             paths.sort();
             for p in paths {
                 match read_source(&p) {
@@ -49,8 +58,15 @@ impl Catalog {
     /// An id of a known lesson, or a path to a file.
     pub fn find(&self, id_or_path: &str) -> Result<SourceFile, FindError> {
         let path = Path::new(id_or_path);
-        let looks_like_path = id_or_path.ends_with(".toml") || id_or_path.contains('/') || id_or_path.contains(std::path::MAIN_SEPARATOR);
-        if looks_like_path || (path.is_file() && !BUILTIN.iter().any(|b| b.file.trim_end_matches(".toml") == id_or_path)) {
+        let looks_like_path = id_or_path.ends_with(".toml")
+            || id_or_path.contains('/')
+            || id_or_path.contains(std::path::MAIN_SEPARATOR);
+        if looks_like_path
+            || (path.is_file()
+                && !BUILTIN
+                    .iter()
+                    .any(|b| b.file.trim_end_matches(".toml") == id_or_path))
+        {
             return read_source(path);
         }
         let (sources, _) = self.sources();
@@ -73,16 +89,28 @@ impl Catalog {
 }
 
 pub fn read_source(path: &Path) -> Result<SourceFile, FindError> {
-    let err = |message: String| FindError::Read { path: path.display().to_string(), message };
+    let err = |message: String| FindError::Read {
+        path: path.display().to_string(),
+        message,
+    };
     let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
     if meta.is_dir() {
         return Err(err("it is a folder, not a lesson file".into()));
     }
     if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(err(format!("the file is {} bytes; lesson files are limited to {} MiB", meta.len(), MAX_FILE_BYTES / (1024 * 1024))));
+        return Err(err(format!(
+            "the file is {} bytes; lesson files are limited to {} MiB",
+            meta.len(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| err(format!("it is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 

@@ -30,7 +30,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>, span: Range<usize>) -> Diagnostic {
-        Diagnostic { severity: Severity::Error, message: message.into(), span: Some(span), label: None, help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: Some(span),
+            label: None,
+            help: None,
+        }
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
@@ -90,7 +96,11 @@ impl Diagnostic {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         };
         let mut snippet = String::new();
-        if handler.with_context_lines(1).render_report(&mut snippet, &report).is_ok() {
+        if handler
+            .with_context_lines(1)
+            .render_report(&mut snippet, &report)
+            .is_ok()
+        {
             out.push_str(&snippet);
         }
         out
@@ -127,18 +137,28 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diag.span.as_ref().map(|_| self as &dyn miette::SourceCode)
+        self.diag
+            .span
+            .as_ref()
+            .map(|_| self as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.diag.span.clone()?;
         let start = self.file.floor(span.start);
         let len = self.file.floor(span.end).saturating_sub(start);
-        let label = miette::LabeledSpan::new(Some(self.diag.label.clone().unwrap_or_else(|| "here".into())), start, len);
+        let label = miette::LabeledSpan::new(
+            Some(self.diag.label.clone().unwrap_or_else(|| "here".into())),
+            start,
+            len,
+        );
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -150,7 +170,10 @@ impl miette::SourceCode for Report<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let inner = self.file.text.read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self
+            .file
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.file.name.clone(),
             inner.data(),

@@ -70,7 +70,10 @@ impl Env {
 impl Scope for Env {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if let Some(v) = self.overrides.get(name) {
-            return Some(Binding { value: Some(v), formula: None });
+            return Some(Binding {
+                value: Some(v),
+                formula: None,
+            });
         }
         let value = self.values.get(name).map(|v| &v.data);
         let formula = self.derived(name).map(|d| &d.expr);

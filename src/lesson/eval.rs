@@ -19,7 +19,12 @@ pub const MAX_TRAIN_WORK: f64 = 2e10;
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
     let poisoned = lesson.broken_givens.iter().cloned().collect();
-    let mut ev = Evaluator { lesson, env: Env::default(), diags: Vec::new(), poisoned };
+    let mut ev = Evaluator {
+        lesson,
+        env: Env::default(),
+        diags: Vec::new(),
+        poisoned,
+    };
     for g in &lesson.givens {
         ev.env.add_given(&g.name, g.value.clone());
     }
@@ -43,7 +48,12 @@ impl Evaluator<'_> {
 
     /// An engine error placed in the file: inside the formula that caused it.
     fn engine_error(&mut self, step: &Step, current: &Formula, e: EngineError) {
-        let (formula, span) = match e.formula.as_deref().and_then(|n| self.env.derived(n)).and_then(|d| d.formula.clone()) {
+        let (formula, span) = match e
+            .formula
+            .as_deref()
+            .and_then(|n| self.env.derived(n))
+            .and_then(|d| d.formula.clone())
+        {
             Some(f) => {
                 let span = f.file_span(&e.span);
                 (f, span)
@@ -51,13 +61,27 @@ impl Evaluator<'_> {
             None => (current.clone(), current.file_span(&e.span)),
         };
         let mut message = e.message;
-        if let Some(name) = message.strip_prefix("unknown name `").and_then(|m| m.split('`').next()) {
+        if let Some(name) = message
+            .strip_prefix("unknown name `")
+            .and_then(|m| m.split('`').next())
+        {
             let later = self.lesson.steps.iter().find(|s| matches!(&s.action, Action::Let { formula, .. } if formula.statement.name == name));
             if let Some(later) = later.filter(|l| l.index > step.index) {
-                message = format!("`{name}` is not defined yet: {} defines it, after this step", later.label());
+                message = format!(
+                    "`{name}` is not defined yet: {} defines it, after this step",
+                    later.label()
+                );
             }
         }
-        self.error(format!("{}: in `{}`: {}", step.label(), clip(&formula.text), message), span);
+        self.error(
+            format!(
+                "{}: in `{}`: {}",
+                step.label(),
+                clip(&formula.text),
+                message
+            ),
+            span,
+        );
     }
 
     fn uses_poisoned(&self, expr: &Expr) -> bool {
@@ -78,7 +102,9 @@ impl Evaluator<'_> {
         };
         for (name, span) in &step.show {
             if !self.env.values.contains_key(name) && !self.poisoned.contains(name) {
-                let hint = crate::engine::Scope::suggest(&self.env, name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let hint = crate::engine::Scope::suggest(&self.env, name)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 self.error(format!("{}: `show` names `{name}`, which is not defined by this step or before{hint}", step.label()), span.clone());
             }
         }
@@ -96,15 +122,31 @@ impl Evaluator<'_> {
             (Some(a), Some(b)) => a.data != b.data,
             _ => true,
         });
-        StepState { values: self.env.snapshot(), changed, detail, checks, notices }
+        StepState {
+            values: self.env.snapshot(),
+            changed,
+            detail,
+            checks,
+            notices,
+        }
     }
 
     fn let_(&mut self, step: &Step, formula: &Formula) -> (Detail, Vec<String>) {
         let name = formula.statement.name.clone();
         if let Some(&at) = self.env.defined_at.get(&name) {
-            let place = if at == 0 { "as a given".to_string() } else { format!("in step {at}") };
+            let place = if at == 0 {
+                "as a given".to_string()
+            } else {
+                format!("in step {at}")
+            };
             let span = formula.file_span(&formula.statement.name_span);
-            self.error(format!("{}: `{name}` is already defined {place}; choose a new name", step.label()), span);
+            self.error(
+                format!(
+                    "{}: `{name}` is already defined {place}; choose a new name",
+                    step.label()
+                ),
+                span,
+            );
             return (Detail::None, Vec::new());
         }
         if self.uses_poisoned(&formula.statement.expr) {
@@ -114,9 +156,19 @@ impl Evaluator<'_> {
         match Graph::build(&formula.statement.expr, &self.env, false) {
             Ok((graph, root)) => {
                 let value = named_value(&graph, root, &self.env);
-                let derived = Derived { name: name.clone(), expr: formula.statement.expr.clone(), formula: Some(formula.clone()) };
+                let derived = Derived {
+                    name: name.clone(),
+                    expr: formula.statement.expr.clone(),
+                    formula: Some(formula.clone()),
+                };
                 self.env.set_derived(derived, value, step.index);
-                let c = Computation { name: name.clone(), formula: formula.text.clone(), graph: Arc::new(graph), root, before: None };
+                let c = Computation {
+                    name: name.clone(),
+                    formula: formula.text.clone(),
+                    graph: Arc::new(graph),
+                    root,
+                    before: None,
+                };
                 (Detail::Let(c), vec![name])
             }
             Err(e) => {
@@ -131,11 +183,19 @@ impl Evaluator<'_> {
         if self.poisoned.contains(target) {
             return (Detail::None, Vec::new());
         }
-        let expr = Expr { kind: ExprKind::Name(target.to_string()), span: 0..target.len() };
+        let expr = Expr {
+            kind: ExprKind::Name(target.to_string()),
+            span: 0..target.len(),
+        };
         let (graph, root) = match Graph::build(&expr, &self.env, true) {
             Ok(g) => g,
             Err(e) => {
-                let pseudo = Formula { text: target.to_string(), statement: dummy_statement(target), span: span.clone(), base: None };
+                let pseudo = Formula {
+                    text: target.to_string(),
+                    statement: dummy_statement(target),
+                    span: span.clone(),
+                    base: None,
+                };
                 self.engine_error(step, &pseudo, e);
                 return (Detail::None, Vec::new());
             }
@@ -143,7 +203,11 @@ impl Evaluator<'_> {
         let value = graph.value(root);
         if !is_scalar(value) {
             self.error(
-                format!("{}: `backward` needs a single number (a loss), but `{target}` is {}", step.label(), shape_str(value.shape())),
+                format!(
+                    "{}: `backward` needs a single number (a loss), but `{target}` is {}",
+                    step.label(),
+                    shape_str(value.shape())
+                ),
                 span.clone(),
             );
             return (Detail::None, Vec::new());
@@ -160,24 +224,58 @@ impl Evaluator<'_> {
         names.sort();
         for (id, name) in names {
             let grad_name = format!("d{target}_d{name}");
-            if self.env.givens.contains(&grad_name) || self.env.derived(&grad_name).is_some_and(|d| d.formula.is_some()) {
-                self.error(format!("{}: `backward` defines `{grad_name}`, but that name is already taken", step.label()), span.clone());
+            if self.env.givens.contains(&grad_name)
+                || self
+                    .env
+                    .derived(&grad_name)
+                    .is_some_and(|d| d.formula.is_some())
+            {
+                self.error(
+                    format!(
+                        "{}: `backward` defines `{grad_name}`, but that name is already taken",
+                        step.label()
+                    ),
+                    span.clone(),
+                );
                 continue;
             }
             let shape = graph.value(id).shape();
-            let g = grads[id.0].clone().unwrap_or_else(|| Tensor::zeros(shape.0, shape.1));
-            let like = self.env.values.get(&name).map(|v| (v.rows.clone(), v.cols.clone()));
+            let g = grads[id.0]
+                .clone()
+                .unwrap_or_else(|| Tensor::zeros(shape.0, shape.1));
+            let like = self
+                .env
+                .values
+                .get(&name)
+                .map(|v| (v.rows.clone(), v.cols.clone()));
             let mut value = Value::plain(g);
             if let Some((rows, cols)) = like {
                 value.rows = rows;
                 value.cols = cols;
             }
             let call = gradient_expr(target, &name);
-            self.env.set_derived(Derived { name: grad_name.clone(), expr: call, formula: None }, value, step.index);
+            self.env.set_derived(
+                Derived {
+                    name: grad_name.clone(),
+                    expr: call,
+                    formula: None,
+                },
+                value,
+                step.index,
+            );
             defined.push((grad_name, name));
         }
         let changed = defined.iter().map(|(g, _)| g.clone()).collect();
-        (Detail::Backward(BackwardState { target: target.to_string(), graph: Arc::new(graph), root, grads, defined }), changed)
+        (
+            Detail::Backward(BackwardState {
+                target: target.to_string(),
+                graph: Arc::new(graph),
+                root,
+                grads,
+                defined,
+            }),
+            changed,
+        )
     }
 
     /// Evaluates every right-hand side first, then assigns, then recomputes
@@ -204,14 +302,26 @@ impl Evaluator<'_> {
             let after = graph.value(root).clone();
             if after.shape() != before.shape() {
                 self.error(
-                    format!("{}: `{}` would change shape from {} to {}; an update keeps the shape", step.label(), name, shape_str(before.shape()), shape_str(after.shape())),
+                    format!(
+                        "{}: `{}` would change shape from {} to {}; an update keeps the shape",
+                        step.label(),
+                        name,
+                        shape_str(before.shape()),
+                        shape_str(after.shape())
+                    ),
                     f.span.clone(),
                 );
                 return (Detail::None, Vec::new());
             }
             self.env.set_value(name, after);
             changed.push(name.clone());
-            comps.push(Computation { name: name.clone(), formula: f.text.clone(), graph: Arc::new(graph), root, before: Some(before) });
+            comps.push(Computation {
+                name: name.clone(),
+                formula: f.text.clone(),
+                graph: Arc::new(graph),
+                root,
+                before: Some(before),
+            });
         }
         changed.extend(self.recompute(step));
         (Detail::Update(comps), changed)
@@ -223,8 +333,18 @@ impl Evaluator<'_> {
         if self.env.givens.contains(name) {
             return true;
         }
-        let why = if self.env.values.contains_key(name) { "is derived from a formula" } else { "is not defined" };
-        self.error(format!("{}: `{name}` {why}; only givens can be updated", step.label()), span);
+        let why = if self.env.values.contains_key(name) {
+            "is derived from a formula"
+        } else {
+            "is not defined"
+        };
+        self.error(
+            format!(
+                "{}: `{name}` {why}; only givens can be updated",
+                step.label()
+            ),
+            span,
+        );
         false
     }
 
@@ -249,7 +369,10 @@ impl Evaluator<'_> {
                 Err(e) => {
                     match &d.formula {
                         Some(f) => self.engine_error(step, f, e),
-                        None => self.error(format!("{}: recomputing `{}`: {}", step.label(), d.name, e.message), step.span.clone()),
+                        None => self.error(
+                            format!("{}: recomputing `{}`: {}", step.label(), d.name, e.message),
+                            step.span.clone(),
+                        ),
                     }
                     self.poisoned.insert(d.name.clone());
                 }
@@ -258,7 +381,13 @@ impl Evaluator<'_> {
         changed
     }
 
-    fn train(&mut self, step: &Step, spec: &super::raw::RawTrain, updates: &[Formula], notices: &mut Vec<String>) -> (Detail, Vec<String>) {
+    fn train(
+        &mut self,
+        step: &Step,
+        spec: &super::raw::RawTrain,
+        updates: &[Formula],
+        notices: &mut Vec<String>,
+    ) -> (Detail, Vec<String>) {
         for f in updates {
             if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
                 return (Detail::None, Vec::new());
@@ -266,7 +395,14 @@ impl Evaluator<'_> {
         }
         for t in &spec.track {
             if !self.env.values.contains_key(&t.v) {
-                self.error(format!("{}: `track` names `{}`, which is not defined", step.label(), t.v), t.span.clone());
+                self.error(
+                    format!(
+                        "{}: `track` names `{}`, which is not defined",
+                        step.label(),
+                        t.v
+                    ),
+                    t.span.clone(),
+                );
                 return (Detail::None, Vec::new());
             }
         }
@@ -276,7 +412,10 @@ impl Evaluator<'_> {
                 let mut columns = None;
                 for d in &b.data.v {
                     if !self.env.givens.contains(&d.v) {
-                        self.error(format!("{}: batch data `{}` must be a given", step.label(), d.v), d.span.clone());
+                        self.error(
+                            format!("{}: batch data `{}` must be a given", step.label(), d.v),
+                            d.span.clone(),
+                        );
                         return (Detail::None, Vec::new());
                     }
                     let n = self.env.values[&d.v].data.ncols();
@@ -291,7 +430,11 @@ impl Evaluator<'_> {
         let iterations = spec.steps.v as usize;
         let every = spec.every.as_ref().map_or(1, |e| e.v as usize).max(1);
         let mut rng = batch.as_ref().map(|(b, _)| Rng::new(b.seed as u64));
-        let mut curves: Vec<(String, Vec<(usize, f64)>)> = spec.track.iter().map(|t| (t.v.clone(), Vec::new())).collect();
+        let mut curves: Vec<(String, Vec<(usize, f64)>)> = spec
+            .track
+            .iter()
+            .map(|t| (t.v.clone(), Vec::new()))
+            .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         for it in 0..=iterations {
             if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
@@ -300,22 +443,39 @@ impl Evaluator<'_> {
                 self.env.overrides.clear();
                 for d in &b.data.v {
                     let full = &self.env.values[&d.v].data;
-                    let cols = Tensor::from_fn(full.nrows(), picks.len(), |i, j| full[(i, picks[j])]);
+                    let cols =
+                        Tensor::from_fn(full.nrows(), picks.len(), |i, j| full[(i, picks[j])]);
                     self.env.overrides.insert(d.v.clone(), cols);
                 }
             }
             if it % every == 0 || it == iterations {
                 for (k, t) in spec.track.iter().enumerate() {
-                    let expr = Expr { kind: ExprKind::Name(t.v.clone()), span: 0..0 };
+                    let expr = Expr {
+                        kind: ExprKind::Name(t.v.clone()),
+                        span: 0..0,
+                    };
                     match Graph::build(&expr, &self.env, true) {
-                        Ok((g, r)) if is_scalar(g.value(r)) => curves[k].1.push((it, g.value(r)[0])),
+                        Ok((g, r)) if is_scalar(g.value(r)) => {
+                            curves[k].1.push((it, g.value(r)[0]))
+                        }
                         Ok((g, r)) => {
-                            self.error(format!("{}: `track` values must be single numbers; `{}` is {}", step.label(), t.v, shape_str(g.value(r).shape())), t.span.clone());
+                            self.error(
+                                format!(
+                                    "{}: `track` values must be single numbers; `{}` is {}",
+                                    step.label(),
+                                    t.v,
+                                    shape_str(g.value(r).shape())
+                                ),
+                                t.span.clone(),
+                            );
                             self.env.overrides.clear();
                             return (Detail::None, Vec::new());
                         }
                         Err(e) => {
-                            self.error(format!("{}: tracking `{}`: {}", step.label(), t.v, e.message), t.span.clone());
+                            self.error(
+                                format!("{}: tracking `{}`: {}", step.label(), t.v, e.message),
+                                t.span.clone(),
+                            );
                             self.env.overrides.clear();
                             return (Detail::None, Vec::new());
                         }
@@ -332,12 +492,23 @@ impl Evaluator<'_> {
                         let v = g.value(r).clone();
                         let old = &self.env.values[&f.statement.name].data;
                         if v.shape() != old.shape() {
-                            self.error(format!("{}: `{}` would change shape from {} to {}", step.label(), f.statement.name, shape_str(old.shape()), shape_str(v.shape())), f.span.clone());
+                            self.error(
+                                format!(
+                                    "{}: `{}` would change shape from {} to {}",
+                                    step.label(),
+                                    f.statement.name,
+                                    shape_str(old.shape()),
+                                    shape_str(v.shape())
+                                ),
+                                f.span.clone(),
+                            );
                             self.env.overrides.clear();
                             return (Detail::None, Vec::new());
                         }
                         if it == 0 {
-                            let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>() * 4.0 * iterations as f64;
+                            let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>()
+                                * 4.0
+                                * iterations as f64;
                             if work > MAX_TRAIN_WORK {
                                 self.error(format!("{}: {iterations} iterations of this update would take too long for a lesson (about {work:.1e} operations)", step.label()), spec.steps.span.clone());
                                 self.env.overrides.clear();
@@ -360,7 +531,11 @@ impl Evaluator<'_> {
         self.env.overrides.clear();
         if let Some(last) = curves.first().and_then(|c| c.1.last()) {
             if !last.1.is_finite() {
-                notices.push(format!("`{}` became {} during training: the step size may be too large", curves[0].0, number::short(last.1)));
+                notices.push(format!(
+                    "`{}` became {} during training: the step size may be too large",
+                    curves[0].0,
+                    number::short(last.1)
+                ));
             }
         }
         let mut changed: Vec<String> = updates.iter().map(|f| f.statement.name.clone()).collect();
@@ -371,12 +546,21 @@ impl Evaluator<'_> {
 
     fn search(&mut self, step: &Step, s: &Search) -> (Detail, Vec<String>) {
         let (param, pspan) = &s.param;
-        let Some(random) = self.lesson.givens.iter().find(|g| &g.name == param).and_then(|g| g.random) else {
+        let Some(random) = self
+            .lesson
+            .givens
+            .iter()
+            .find(|g| &g.name == param)
+            .and_then(|g| g.random)
+        else {
             self.error(format!("{}: `search` draws `{param}` anew each trial, so it must be a given with `random = ...`", step.label()), pspan.clone());
             return (Detail::None, Vec::new());
         };
         let (loss, lspan) = &s.loss;
-        let expr = Expr { kind: ExprKind::Name(loss.clone()), span: 0..0 };
+        let expr = Expr {
+            kind: ExprKind::Name(loss.clone()),
+            span: 0..0,
+        };
         let mut seeds = Rng::new(s.seed);
         let mut losses = Vec::with_capacity(s.trials);
         let mut best: Option<(usize, f64, Tensor)> = None;
@@ -388,20 +572,38 @@ impl Evaluator<'_> {
             let l = match result {
                 Ok((g, r)) if is_scalar(g.value(r)) => {
                     if trial == 0 {
-                        let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>() * s.trials as f64;
+                        let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>()
+                            * s.trials as f64;
                         if work > MAX_TRAIN_WORK {
-                            self.error(format!("{}: {} trials would take too long for a lesson", step.label(), s.trials), lspan.clone());
+                            self.error(
+                                format!(
+                                    "{}: {} trials would take too long for a lesson",
+                                    step.label(),
+                                    s.trials
+                                ),
+                                lspan.clone(),
+                            );
                             return (Detail::None, Vec::new());
                         }
                     }
                     g.value(r)[0]
                 }
                 Ok((g, r)) => {
-                    self.error(format!("{}: the search loss must be a single number; `{loss}` is {}", step.label(), shape_str(g.value(r).shape())), lspan.clone());
+                    self.error(
+                        format!(
+                            "{}: the search loss must be a single number; `{loss}` is {}",
+                            step.label(),
+                            shape_str(g.value(r).shape())
+                        ),
+                        lspan.clone(),
+                    );
                     return (Detail::None, Vec::new());
                 }
                 Err(e) => {
-                    self.error(format!("{}: evaluating `{loss}`: {}", step.label(), e.message), lspan.clone());
+                    self.error(
+                        format!("{}: evaluating `{loss}`: {}", step.label(), e.message),
+                        lspan.clone(),
+                    );
                     return (Detail::None, Vec::new());
                 }
             };
@@ -410,24 +612,43 @@ impl Evaluator<'_> {
                 best = Some((trial, l, candidate));
             }
         }
-        let Some((best_trial, best_loss, best_value)) = best else { return (Detail::None, Vec::new()) };
+        let Some((best_trial, best_loss, best_value)) = best else {
+            return (Detail::None, Vec::new());
+        };
         self.env.set_value(param, best_value);
         let mut changed = vec![param.clone()];
         changed.extend(self.recompute(step));
-        let state = SearchState { trials: s.trials, param: param.clone(), loss: loss.clone(), losses, best_trial, best_loss };
+        let state = SearchState {
+            trials: s.trials,
+            param: param.clone(),
+            loss: loss.clone(),
+            losses,
+            best_trial,
+            best_loss,
+        };
         (Detail::Search(state), changed)
     }
 
     fn quiz(&mut self, step: &Step, quiz: &Quiz) -> Detail {
-        let QuizKind::Number { answer } = &quiz.kind else { return Detail::Quiz(QuizState { answer: None }) };
+        let QuizKind::Number { answer } = &quiz.kind else {
+            return Detail::Quiz(QuizState { answer: None });
+        };
         if self.uses_poisoned(&answer.statement.expr) {
             return Detail::Quiz(QuizState { answer: None });
         }
         match Graph::build(&answer.statement.expr, &self.env, false) {
-            Ok((g, r)) if is_scalar(g.value(r)) => Detail::Quiz(QuizState { answer: Some(g.value(r)[0]) }),
+            Ok((g, r)) if is_scalar(g.value(r)) => Detail::Quiz(QuizState {
+                answer: Some(g.value(r)[0]),
+            }),
             Ok((g, r)) => {
                 let shape = shape_str(g.value(r).shape());
-                self.error(format!("{}: the quiz answer must be a single number, but it is {shape}", step.label()), answer.file_span(&answer.statement.expr.span));
+                self.error(
+                    format!(
+                        "{}: the quiz answer must be a single number, but it is {shape}",
+                        step.label()
+                    ),
+                    answer.file_span(&answer.statement.expr.span),
+                );
                 Detail::Quiz(QuizState { answer: None })
             }
             Err(e) => {
@@ -441,14 +662,17 @@ impl Evaluator<'_> {
         let kind = if slide { "slide" } else { "expect" };
         let Some(value) = self.env.values.get(&c.name) else {
             if !self.poisoned.contains(&c.name) {
-                let hint = crate::engine::Scope::suggest(&self.env, &c.name).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                let hint = crate::engine::Scope::suggest(&self.env, &c.name)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
                 self.error(format!("{}: `{kind}` names `{}`, which is not defined by this step or before{hint}", step.label(), c.name), c.name_span.clone());
             }
             return None;
         };
         let computed = &value.data;
         let is_vector = |t: &Tensor| t.nrows() == 1 || t.ncols() == 1;
-        let comparable = computed.shape() == c.expected.shape() || (c.vector && is_vector(computed) && computed.len() == c.expected.len());
+        let comparable = computed.shape() == c.expected.shape()
+            || (c.vector && is_vector(computed) && computed.len() == c.expected.len());
         if !comparable {
             self.error(
                 format!(
@@ -475,15 +699,38 @@ impl Evaluator<'_> {
         let mut passed = true;
         let mut first_failure = None;
         for (k, &(ei, ej)) in reading_order.iter().enumerate() {
-            let (ci, cj) = if computed.shape() == c.expected.shape() { (ei, ej) } else if computed.nrows() == 1 { (0, k) } else { (k, 0) };
-            let (e, v, tol) = (c.expected[(ei, ej)], computed[(ci, cj)], c.tolerance[(ei, ej)]);
-            let ok = if e.is_nan() { v.is_nan() } else if e.is_infinite() { v == e } else { (v - e).abs() <= tol * (1.0 + 1e-9) + 1e-12 };
+            let (ci, cj) = if computed.shape() == c.expected.shape() {
+                (ei, ej)
+            } else if computed.nrows() == 1 {
+                (0, k)
+            } else {
+                (k, 0)
+            };
+            let (e, v, tol) = (
+                c.expected[(ei, ej)],
+                computed[(ci, cj)],
+                c.tolerance[(ei, ej)],
+            );
+            let ok = if e.is_nan() {
+                v.is_nan()
+            } else if e.is_infinite() {
+                v == e
+            } else {
+                (v - e).abs() <= tol * (1.0 + 1e-9) + 1e-12
+            };
             if !ok {
                 passed = false;
                 first_failure.get_or_insert((ei, ej, ci, cj, e, v, tol));
             }
         }
-        let outcome = CheckOutcome { slide, name: c.name.clone(), expected: c.expected.clone(), tolerance: c.tolerance.clone(), computed: computed.clone(), passed };
+        let outcome = CheckOutcome {
+            slide,
+            name: c.name.clone(),
+            expected: c.expected.clone(),
+            tolerance: c.tolerance.clone(),
+            computed: computed.clone(),
+            passed,
+        };
         if let Some((ei, ej, ci, cj, e, v, tol)) = first_failure {
             let element = match computed.shape() {
                 (1, 1) => c.name.clone(),
@@ -491,7 +738,12 @@ impl Evaluator<'_> {
                 (1, _) => format!("{}[{cj}]", c.name),
                 _ => format!("{}[{ci}, {cj}]", c.name),
             };
-            let span = c.element_spans.get(ei).and_then(|r| r.get(ej)).cloned().unwrap_or(c.span.clone());
+            let span = c
+                .element_spans
+                .get(ei)
+                .and_then(|r| r.get(ej))
+                .cloned()
+                .unwrap_or(c.span.clone());
             let shown_e = number::short(e);
             let shown_v = number::trimmed(v, 6);
             if slide {
@@ -499,9 +751,16 @@ impl Evaluator<'_> {
                     .with_severity(Severity::Note);
                 self.diags.push(d);
             } else {
-                let d = Diagnostic::error(format!("{}: {element} is {shown_v}, expected {shown_e} ± {}", step.label(), number::short(tol)), span)
-                    .with_severity(Severity::Failed)
-                    .with_label(format!("computed {shown_v}"));
+                let d = Diagnostic::error(
+                    format!(
+                        "{}: {element} is {shown_v}, expected {shown_e} ± {}",
+                        step.label(),
+                        number::short(tol)
+                    ),
+                    span,
+                )
+                .with_severity(Severity::Failed)
+                .with_label(format!("computed {shown_v}"));
                 self.diags.push(d);
             }
         }
@@ -514,12 +773,22 @@ fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
     let data = graph.value(root).clone();
     let mut value = Value::plain(data);
     for node in &graph.nodes {
-        let NodeKind::Input(name) = &node.kind else { continue };
-        let Some(source) = env.values.get(name) else { continue };
-        if value.rows.is_none() && value.data.nrows() > 1 && source.data.nrows() == value.data.nrows() {
+        let NodeKind::Input(name) = &node.kind else {
+            continue;
+        };
+        let Some(source) = env.values.get(name) else {
+            continue;
+        };
+        if value.rows.is_none()
+            && value.data.nrows() > 1
+            && source.data.nrows() == value.data.nrows()
+        {
             value.rows = source.rows.clone();
         }
-        if value.cols.is_none() && value.data.ncols() > 1 && source.data.ncols() == value.data.ncols() {
+        if value.cols.is_none()
+            && value.data.ncols() > 1
+            && source.data.ncols() == value.data.ncols()
+        {
             value.cols = source.cols.clone();
         }
     }
@@ -527,15 +796,28 @@ fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
 }
 
 fn gradient_expr(target: &str, wrt: &str) -> Expr {
-    let name = |n: &str| Expr { kind: ExprKind::Name(n.to_string()), span: 0..0 };
-    Expr { kind: ExprKind::Call { func: "grad".into(), func_span: 0..0, args: vec![name(target), name(wrt)] }, span: 0..0 }
+    let name = |n: &str| Expr {
+        kind: ExprKind::Name(n.to_string()),
+        span: 0..0,
+    };
+    Expr {
+        kind: ExprKind::Call {
+            func: "grad".into(),
+            func_span: 0..0,
+            args: vec![name(target), name(wrt)],
+        },
+        span: 0..0,
+    }
 }
 
 fn dummy_statement(target: &str) -> crate::engine::Statement {
     crate::engine::Statement {
         name: target.to_string(),
         name_span: 0..0,
-        expr: Expr { kind: ExprKind::Name(target.to_string()), span: 0..target.len() },
+        expr: Expr {
+            kind: ExprKind::Name(target.to_string()),
+            span: 0..target.len(),
+        },
     }
 }
 
@@ -552,5 +834,9 @@ fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
 
 /// Long formulas are cut in messages; the snippet shows the place anyway.
 pub fn clip(text: &str) -> String {
-    if text.chars().count() <= 60 { text.to_string() } else { format!("{}…", text.chars().take(57).collect::<String>()) }
+    if text.chars().count() <= 60 {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(57).collect::<String>())
+    }
 }

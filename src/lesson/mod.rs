@@ -42,7 +42,10 @@ impl Loaded {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -52,21 +55,38 @@ impl Loaded {
 /// limits (not the caller's stack size) decide how deep a hostile lesson may go.
 pub fn load(source: SourceFile) -> Loaded {
     std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().name("nntutor-load".into()).stack_size(256 * 1024 * 1024);
+        let worker = std::thread::Builder::new()
+            .name("nntutor-load".into())
+            .stack_size(256 * 1024 * 1024);
         match worker.spawn_scoped(scope, || load_here(source.clone())) {
-            Ok(handle) => handle.join().unwrap_or_else(|_| internal_error(source.clone())),
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|_| internal_error(source.clone())),
             Err(_) => load_here(source.clone()),
         }
     })
 }
 
 fn internal_error(source: SourceFile) -> Loaded {
-    let d = Diagnostic::error("internal error while evaluating this lesson; please report it with the file", 0..0);
-    Loaded { source, lesson: None, timeline: None, diagnostics: vec![d] }
+    let d = Diagnostic::error(
+        "internal error while evaluating this lesson; please report it with the file",
+        0..0,
+    );
+    Loaded {
+        source,
+        lesson: None,
+        timeline: None,
+        diagnostics: vec![d],
+    }
 }
 
 fn load_here(source: SourceFile) -> Loaded {
-    let mut loaded = Loaded { source, lesson: None, timeline: None, diagnostics: Vec::new() };
+    let mut loaded = Loaded {
+        source,
+        lesson: None,
+        timeline: None,
+        diagnostics: Vec::new(),
+    };
     if let Some(d) = too_big(&loaded.source.text) {
         loaded.diagnostics.push(d);
         return loaded;
@@ -94,7 +114,11 @@ fn load_here(source: SourceFile) -> Loaded {
 fn too_big(text: &str) -> Option<Diagnostic> {
     if text.len() > MAX_FILE_BYTES {
         return Some(Diagnostic::error(
-            format!("the file is {} bytes; lesson files are limited to {} MiB", text.len(), MAX_FILE_BYTES / (1024 * 1024)),
+            format!(
+                "the file is {} bytes; lesson files are limited to {} MiB",
+                text.len(),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
             0..0,
         ));
     }
@@ -133,5 +157,10 @@ fn too_big(text: &str) -> Option<Diagnostic> {
         }
         i += 1;
     }
-    deepest_at.map(|at| Diagnostic::error(format!("arrays or tables are nested more than {MAX_TOML_NESTING} levels deep"), at..at + 1))
+    deepest_at.map(|at| {
+        Diagnostic::error(
+            format!("arrays or tables are nested more than {MAX_TOML_NESTING} levels deep"),
+            at..at + 1,
+        )
+    })
 }

@@ -78,8 +78,13 @@ pub struct Check {
 
 #[derive(Debug, Clone)]
 pub enum QuizKind {
-    Number { answer: Formula },
-    Choice { choices: Vec<String>, correct: usize },
+    Number {
+        answer: Formula,
+    },
+    Choice {
+        choices: Vec<String>,
+        correct: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -100,10 +105,19 @@ pub struct Search {
 #[derive(Debug, Clone)]
 pub enum Action {
     Show,
-    Let { formula: Formula, expand: bool },
-    Backward { target: String, span: Span },
+    Let {
+        formula: Formula,
+        expand: bool,
+    },
+    Backward {
+        target: String,
+        span: Span,
+    },
     Update(Vec<Formula>),
-    Train { spec: RawTrain, updates: Vec<Formula> },
+    Train {
+        spec: RawTrain,
+        updates: Vec<Formula>,
+    },
     Search(Search),
     Quiz(Quiz),
 }

@@ -147,11 +147,17 @@ pub fn read(file: &SourceFile) -> (RawLesson, Vec<Diagnostic>) {
         let span = first.span().unwrap_or(0..0);
         let mut d = Diagnostic::error(format!("TOML syntax: {}", first.message().trim()), span);
         if toml_errors.len() > 1 {
-            d = d.with_help(format!("{} more syntax errors follow from this one; fix it and check again", toml_errors.len() - 1));
+            d = d.with_help(format!(
+                "{} more syntax errors follow from this one; fix it and check again",
+                toml_errors.len() - 1
+            ));
         }
         return (RawLesson::default(), vec![d]);
     }
-    let mut w = Walker { file, diags: Vec::new() };
+    let mut w = Walker {
+        file,
+        diags: Vec::new(),
+    };
     let lesson = w.lesson(doc.get_ref(), doc.span());
     (lesson, w.diags)
 }
@@ -164,10 +170,12 @@ struct Walker<'f> {
 type Table<'i> = DeTable<'i>;
 type Val<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &["id", "title", "summary", "order", "digits", "given", "steps"];
+const TOP_KEYS: &[&str] = &[
+    "id", "title", "summary", "order", "digits", "given", "steps",
+];
 const STEP_KEYS: &[&str] = &[
-    "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz", "expect",
-    "slide", "note",
+    "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
+    "expect", "slide", "note",
 ];
 
 impl Walker<'_> {
@@ -192,9 +200,15 @@ impl Walker<'_> {
 
     fn string(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<String>> {
         match v.get_ref() {
-            DeValue::String(s) => Some(Sp { v: s.to_string(), span: v.span() }),
+            DeValue::String(s) => Some(Sp {
+                v: s.to_string(),
+                span: v.span(),
+            }),
             other => {
-                self.err(format!("{what} must be a string, not {}", other.type_str()), v.span());
+                self.err(
+                    format!("{what} must be a string, not {}", other.type_str()),
+                    v.span(),
+                );
                 None
             }
         }
@@ -202,15 +216,23 @@ impl Walker<'_> {
 
     fn int(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<i64>> {
         match v.get_ref() {
-            DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                Ok(n) => Some(Sp { v: n, span: v.span() }),
-                Err(_) => {
-                    self.err(format!("{what} is too large"), v.span());
-                    None
+            DeValue::Integer(i) => {
+                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
+                    Ok(n) => Some(Sp {
+                        v: n,
+                        span: v.span(),
+                    }),
+                    Err(_) => {
+                        self.err(format!("{what} is too large"), v.span());
+                        None
+                    }
                 }
-            },
+            }
             other => {
-                self.err(format!("{what} must be a whole number, not {}", other.type_str()), v.span());
+                self.err(
+                    format!("{what} must be a whole number, not {}", other.type_str()),
+                    v.span(),
+                );
                 None
             }
         }
@@ -219,15 +241,28 @@ impl Walker<'_> {
     fn number(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<f64>> {
         let text = self.file.slice(&v.span()).replace('_', "");
         let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok().or_else(|| text.parse().ok()),
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f
+                .as_str()
+                .replace('_', "")
+                .parse::<f64>()
+                .ok()
+                .or_else(|| text.parse().ok()),
             other => {
-                self.err(format!("{what} must be a number, not {}", other.type_str()), v.span());
+                self.err(
+                    format!("{what} must be a number, not {}", other.type_str()),
+                    v.span(),
+                );
                 return None;
             }
         };
         match parsed {
-            Some(n) => Some(Sp { v: n, span: v.span() }),
+            Some(n) => Some(Sp {
+                v: n,
+                span: v.span(),
+            }),
             None => {
                 self.err(format!("{what}: `{text}` is not a number"), v.span());
                 None
@@ -239,7 +274,10 @@ impl Walker<'_> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             other => {
-                self.err(format!("{what} must be true or false, not {}", other.type_str()), v.span());
+                self.err(
+                    format!("{what} must be true or false, not {}", other.type_str()),
+                    v.span(),
+                );
                 None
             }
         }
@@ -248,13 +286,25 @@ impl Walker<'_> {
     fn strings(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
         match v.get_ref() {
             DeValue::Array(items) => {
-                let list = items.iter().filter_map(|item| self.string(item, &format!("each entry of {what}"))).collect();
-                Some(Sp { v: list, span: v.span() })
+                let list = items
+                    .iter()
+                    .filter_map(|item| self.string(item, &format!("each entry of {what}")))
+                    .collect();
+                Some(Sp {
+                    v: list,
+                    span: v.span(),
+                })
             }
             // A single name where a list is expected is taken as a list of one.
-            DeValue::String(_) => self.string(v, what).map(|s| Sp { span: s.span.clone(), v: vec![s] }),
+            DeValue::String(_) => self.string(v, what).map(|s| Sp {
+                span: s.span.clone(),
+                v: vec![s],
+            }),
             other => {
-                self.err(format!("{what} must be a list of strings, not {}", other.type_str()), v.span());
+                self.err(
+                    format!("{what} must be a list of strings, not {}", other.type_str()),
+                    v.span(),
+                );
                 None
             }
         }
@@ -264,7 +314,10 @@ impl Walker<'_> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                self.err(format!("{what} must be a table, not {}", other.type_str()), v.span());
+                self.err(
+                    format!("{what} must be a table, not {}", other.type_str()),
+                    v.span(),
+                );
                 None
             }
         }
@@ -289,27 +342,53 @@ impl Walker<'_> {
                     lesson.steps_span = Some(key.span());
                     match v.get_ref() {
                         DeValue::Array(items) => {
-                            lesson.steps = items.iter().filter_map(|item| self.step(item)).collect();
+                            lesson.steps =
+                                items.iter().filter_map(|item| self.step(item)).collect();
                         }
-                        other => self.err(format!("`steps` must be a list of tables (`[[steps]]`), not {}", other.type_str()), v.span()),
+                        other => self.err(
+                            format!(
+                                "`steps` must be a list of tables (`[[steps]]`), not {}",
+                                other.type_str()
+                            ),
+                            v.span(),
+                        ),
                     }
                 }
                 _ => {}
             }
         }
-        for (name, field) in [("id", lesson.id.is_none()), ("title", lesson.title.is_none())] {
-            if field && !self.diags.iter().any(|d| d.message.contains(&format!("`{name}`"))) {
-                self.err(format!("the lesson has no `{name}`"), span.start..span.start);
+        for (name, field) in [
+            ("id", lesson.id.is_none()),
+            ("title", lesson.title.is_none()),
+        ] {
+            if field
+                && !self
+                    .diags
+                    .iter()
+                    .any(|d| d.message.contains(&format!("`{name}`")))
+            {
+                self.err(
+                    format!("the lesson has no `{name}`"),
+                    span.start..span.start,
+                );
             }
         }
         lesson
     }
 
     fn given(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, v: &Val<'_>) -> Option<RawGiven> {
-        let name = Sp { v: key.get_ref().to_string(), span: key.span() };
+        let name = Sp {
+            v: key.get_ref().to_string(),
+            span: key.span(),
+        };
         let spec = match v.get_ref() {
             DeValue::Table(t) => self.given_table(t, v.span(), &name.v)?,
-            _ => RawGivenSpec::Literal { value: self.literal(v, &format!("`{}`", name.v))?, rows: None, cols: None, labels: false },
+            _ => RawGivenSpec::Literal {
+                value: self.literal(v, &format!("`{}`", name.v))?,
+                rows: None,
+                cols: None,
+                labels: false,
+            },
         };
         Some(RawGiven { name, spec })
     }
@@ -324,18 +403,31 @@ impl Walker<'_> {
                 Some(k) => match self.string(k, "`kind`") {
                     Some(s) if s.v == "labels" => true,
                     Some(s) => {
-                        self.err(format!("unknown kind `{}`; the only kind is \"labels\"", s.v), s.span);
+                        self.err(
+                            format!("unknown kind `{}`; the only kind is \"labels\"", s.v),
+                            s.span,
+                        );
                         false
                     }
                     None => false,
                 },
             };
             let names = |w: &mut Self, k: &str| {
-                get(k).and_then(|v| w.strings(v, &format!("`{k}`"))).map(|s| Sp { v: s.v.into_iter().map(|x| x.v).collect(), span: s.span })
+                get(k)
+                    .and_then(|v| w.strings(v, &format!("`{k}`")))
+                    .map(|s| Sp {
+                        v: s.v.into_iter().map(|x| x.v).collect(),
+                        span: s.span,
+                    })
             };
             let rows = names(self, "rows");
             let cols = names(self, "cols");
-            return Some(RawGivenSpec::Literal { value: self.literal(v, &format!("`{name}`"))?, rows, cols, labels });
+            return Some(RawGivenSpec::Literal {
+                value: self.literal(v, &format!("`{name}`"))?,
+                rows,
+                cols,
+                labels,
+            });
         }
         if let Some(v) = get("random") {
             self.known_keys(t, &["random", "shape", "scale", "seed"], &what);
@@ -343,8 +435,14 @@ impl Walker<'_> {
             let shape = match get("shape") {
                 Some(s) => match s.get_ref() {
                     DeValue::Array(items) => {
-                        let dims: Vec<i64> = items.iter().filter_map(|d| self.int(d, "each dimension of `shape`").map(|x| x.v)).collect();
-                        Sp { v: dims, span: s.span() }
+                        let dims: Vec<i64> = items
+                            .iter()
+                            .filter_map(|d| self.int(d, "each dimension of `shape`").map(|x| x.v))
+                            .collect();
+                        Sp {
+                            v: dims,
+                            span: s.span(),
+                        }
                     }
                     _ => {
                         self.err("`shape` must be a list such as [3, 4]", s.span());
@@ -352,7 +450,10 @@ impl Walker<'_> {
                     }
                 },
                 None => {
-                    self.err(format!("{what} needs a `shape`, such as shape = [3, 4]"), span);
+                    self.err(
+                        format!("{what} needs a `shape`, such as shape = [3, 4]"),
+                        span,
+                    );
                     return None;
                 }
             };
@@ -364,19 +465,36 @@ impl Walker<'_> {
                 Some(s) => self.int(s, "`seed`")?.v,
                 None => 0,
             };
-            return Some(RawGivenSpec::Random { dist, shape, scale, seed });
+            return Some(RawGivenSpec::Random {
+                dist,
+                shape,
+                scale,
+                seed,
+            });
         }
         if let Some(v) = get("dataset") {
             self.known_keys(t, &["dataset", "points", "classes", "count", "seed"], &what);
             let name = self.string(v, "`dataset`")?;
             let opt = |w: &mut Self, k: &str| get(k).and_then(|v| w.int(v, &format!("`{k}`")));
-            let (points, classes, count) = (opt(self, "points"), opt(self, "classes"), opt(self, "count"));
+            let (points, classes, count) = (
+                opt(self, "points"),
+                opt(self, "classes"),
+                opt(self, "count"),
+            );
             let seed = opt(self, "seed").map_or(0, |s| s.v);
-            return Some(RawGivenSpec::Dataset { name, points, classes, count, seed });
+            return Some(RawGivenSpec::Dataset {
+                name,
+                points,
+                classes,
+                count,
+                seed,
+            });
         }
         if let Some(v) = get("file") {
             self.known_keys(t, &["file", "format"], &what);
-            return Some(RawGivenSpec::File { path: self.string(v, "`file`")? });
+            return Some(RawGivenSpec::File {
+                path: self.string(v, "`file`")?,
+            });
         }
         self.err(
             format!("{what} needs one of `value`, `random`, `dataset` or `file`"),
@@ -388,20 +506,39 @@ impl Walker<'_> {
     /// A number, a flat list (a column) or a list of rows.
     fn literal(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<Literal>> {
         let (rows, flat, scalar) = match v.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => (vec![vec![self.number(v, what)?]], true, true),
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                (vec![vec![self.number(v, what)?]], true, true)
+            }
             DeValue::Array(items) if items.is_empty() => {
                 self.err(format!("{what} is empty"), v.span());
                 return None;
             }
-            DeValue::Array(items) if items.iter().all(|i| matches!(i.get_ref(), DeValue::Array(_))) => {
+            DeValue::Array(items)
+                if items
+                    .iter()
+                    .all(|i| matches!(i.get_ref(), DeValue::Array(_))) =>
+            {
                 let mut rows = Vec::new();
                 for row in items.iter() {
-                    let DeValue::Array(cells) = row.get_ref() else { continue };
-                    if cells.iter().any(|c| matches!(c.get_ref(), DeValue::Array(_))) {
-                        self.err(format!("{what} is nested too deeply: a matrix is a list of rows of numbers"), row.span());
+                    let DeValue::Array(cells) = row.get_ref() else {
+                        continue;
+                    };
+                    if cells
+                        .iter()
+                        .any(|c| matches!(c.get_ref(), DeValue::Array(_)))
+                    {
+                        self.err(
+                            format!(
+                                "{what} is nested too deeply: a matrix is a list of rows of numbers"
+                            ),
+                            row.span(),
+                        );
                         return None;
                     }
-                    let nums: Vec<Sp<f64>> = cells.iter().filter_map(|c| self.number(c, &format!("each element of {what}"))).collect();
+                    let nums: Vec<Sp<f64>> = cells
+                        .iter()
+                        .filter_map(|c| self.number(c, &format!("each element of {what}")))
+                        .collect();
                     if nums.len() != cells.len() {
                         return None;
                     }
@@ -424,23 +561,49 @@ impl Walker<'_> {
                 (rows.into_iter().map(|(r, _)| r).collect(), false, false)
             }
             DeValue::Array(items) => {
-                let nums: Vec<Sp<f64>> = items.iter().filter_map(|c| self.number(c, &format!("each element of {what}"))).collect();
+                let nums: Vec<Sp<f64>> = items
+                    .iter()
+                    .filter_map(|c| self.number(c, &format!("each element of {what}")))
+                    .collect();
                 if nums.len() != items.len() {
                     return None;
                 }
                 (nums.into_iter().map(|n| vec![n]).collect(), true, false)
             }
             other => {
-                self.err(format!("{what} must be a number or a list of numbers, not {}", other.type_str()), v.span());
+                self.err(
+                    format!(
+                        "{what} must be a number or a list of numbers, not {}",
+                        other.type_str()
+                    ),
+                    v.span(),
+                );
                 return None;
             }
         };
-        let tolerances = rows.iter().map(|r| r.iter().map(|n| written_tolerance(self.file.slice(&n.span))).collect()).collect();
-        Some(Sp { v: Literal { rows, tolerances, flat, scalar }, span: v.span() })
+        let tolerances = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|n| written_tolerance(self.file.slice(&n.span)))
+                    .collect()
+            })
+            .collect();
+        Some(Sp {
+            v: Literal {
+                rows,
+                tolerances,
+                flat,
+                scalar,
+            },
+            span: v.span(),
+        })
     }
 
     fn checks(&mut self, v: &Val<'_>, what: &str) -> (Vec<RawCheck>, Option<f64>) {
-        let Some(t) = self.table(v, what) else { return (Vec::new(), None) };
+        let Some(t) = self.table(v, what) else {
+            return (Vec::new(), None);
+        };
         let mut checks = Vec::new();
         let mut tol = None;
         for (k, v) in t {
@@ -448,7 +611,10 @@ impl Walker<'_> {
                 tol = self.number(v, "`tol`").map(|n| n.v);
                 continue;
             }
-            let name = Sp { v: k.get_ref().to_string(), span: k.span() };
+            let name = Sp {
+                v: k.get_ref().to_string(),
+                span: k.span(),
+            };
             if let Some(value) = self.literal(v, &format!("`{}` in {what}", name.v)) {
                 checks.push(RawCheck { name, value });
             }
@@ -459,10 +625,18 @@ impl Walker<'_> {
     fn step(&mut self, item: &Val<'_>) -> Option<RawStep> {
         let t = self.table(item, "each step")?;
         self.known_keys(t, STEP_KEYS, "a step");
-        let mut s = RawStep { span: item.span(), ..RawStep::default() };
+        let mut s = RawStep {
+            span: item.span(),
+            ..RawStep::default()
+        };
         for (key, v) in t {
             let k = key.get_ref().as_ref();
-            let action = |name: &'static str, s: &mut RawStep| s.actions.push(Sp { v: name, span: key.span() });
+            let action = |name: &'static str, s: &mut RawStep| {
+                s.actions.push(Sp {
+                    v: name,
+                    span: key.span(),
+                })
+            };
             match k {
                 "title" => s.title = self.string(v, "`title`"),
                 "text" => s.text = self.string(v, "`text`").map(|x| x.v),
@@ -503,7 +677,11 @@ impl Walker<'_> {
 
     fn train(&mut self, v: &Val<'_>) -> Option<RawTrain> {
         let t = self.table(v, "`train`")?;
-        self.known_keys(t, &["steps", "update", "track", "every", "batch"], "`train`");
+        self.known_keys(
+            t,
+            &["steps", "update", "track", "every", "batch"],
+            "`train`",
+        );
         let steps = match t.get("steps") {
             Some(x) => self.int(x, "`steps`")?,
             None => {
@@ -511,11 +689,22 @@ impl Walker<'_> {
                 return None;
             }
         };
-        let update = t.get("update").and_then(|x| self.strings(x, "`update`")).map(|x| x.v).unwrap_or_default();
+        let update = t
+            .get("update")
+            .and_then(|x| self.strings(x, "`update`"))
+            .map(|x| x.v)
+            .unwrap_or_default();
         if update.is_empty() {
-            self.err("`train` needs `update`, e.g. update = [\"W = W - lr * grad(L, W)\"]", v.span());
+            self.err(
+                "`train` needs `update`, e.g. update = [\"W = W - lr * grad(L, W)\"]",
+                v.span(),
+            );
         }
-        let track = t.get("track").and_then(|x| self.strings(x, "`track`")).map(|x| x.v).unwrap_or_default();
+        let track = t
+            .get("track")
+            .and_then(|x| self.strings(x, "`track`"))
+            .map(|x| x.v)
+            .unwrap_or_default();
         let every = t.get("every").and_then(|x| self.int(x, "`every`"));
         let batch = match t.get("batch") {
             None => None,
@@ -524,17 +713,30 @@ impl Walker<'_> {
                 self.known_keys(bt, &["size", "data", "seed"], "`batch`");
                 let size = bt.get("size").and_then(|x| self.int(x, "`size`"));
                 let data = bt.get("data").and_then(|x| self.strings(x, "`data`"));
-                let seed = bt.get("seed").and_then(|x| self.int(x, "`seed`")).map_or(0, |s| s.v);
+                let seed = bt
+                    .get("seed")
+                    .and_then(|x| self.int(x, "`seed`"))
+                    .map_or(0, |s| s.v);
                 match (size, data) {
                     (Some(size), Some(data)) => Some(RawBatch { size, data, seed }),
                     _ => {
-                        self.err("`batch` needs `size` and `data` (the names whose columns are sampled)", b.span());
+                        self.err(
+                            "`batch` needs `size` and `data` (the names whose columns are sampled)",
+                            b.span(),
+                        );
                         return None;
                     }
                 }
             }
         };
-        Some(RawTrain { span: v.span(), steps, update, track, every, batch })
+        Some(RawTrain {
+            span: v.span(),
+            steps,
+            update,
+            track,
+            every,
+            batch,
+        })
     }
 
     fn search(&mut self, v: &Val<'_>) -> Option<RawSearch> {
@@ -549,13 +751,26 @@ impl Walker<'_> {
         let trials = need(self, "trials").and_then(|x| self.int(x, "`trials`"));
         let param = need(self, "param").and_then(|x| self.string(x, "`param`"));
         let loss = need(self, "loss").and_then(|x| self.string(x, "`loss`"));
-        let seed = t.get("seed").and_then(|x| self.int(x, "`seed`")).map_or(0, |s| s.v);
-        Some(RawSearch { span: v.span(), trials: trials?, param: param?, loss: loss?, seed })
+        let seed = t
+            .get("seed")
+            .and_then(|x| self.int(x, "`seed`"))
+            .map_or(0, |s| s.v);
+        Some(RawSearch {
+            span: v.span(),
+            trials: trials?,
+            param: param?,
+            loss: loss?,
+            seed,
+        })
     }
 
     fn quiz(&mut self, v: &Val<'_>) -> Option<RawQuiz> {
         let t = self.table(v, "`quiz`")?;
-        self.known_keys(t, &["question", "answer", "choices", "correct", "explain"], "`quiz`");
+        self.known_keys(
+            t,
+            &["question", "answer", "choices", "correct", "explain"],
+            "`quiz`",
+        );
         let question = match t.get("question") {
             Some(q) => self.string(q, "`question`")?,
             None => {
@@ -565,22 +780,46 @@ impl Walker<'_> {
         };
         // A numeric answer may be written as a number or as an expression.
         let answer = t.get("answer").and_then(|a| match a.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => Some(Sp { v: self.file.slice(&a.span()).replace('_', ""), span: a.span() }),
+            DeValue::Integer(_) | DeValue::Float(_) => Some(Sp {
+                v: self.file.slice(&a.span()).replace('_', ""),
+                span: a.span(),
+            }),
             _ => self.string(a, "`answer`"),
         });
         let choices = t
             .get("choices")
             .and_then(|c| self.strings(c, "`choices`"))
-            .map(|c| Sp { v: c.v.into_iter().map(|x| x.v).collect(), span: c.span });
+            .map(|c| Sp {
+                v: c.v.into_iter().map(|x| x.v).collect(),
+                span: c.span,
+            });
         let correct = t.get("correct").and_then(|c| self.int(c, "`correct`"));
-        let explain = t.get("explain").and_then(|e| self.string(e, "`explain`")).map(|e| e.v);
+        let explain = t
+            .get("explain")
+            .and_then(|e| self.string(e, "`explain`"))
+            .map(|e| e.v);
         match (&answer, &choices) {
-            (None, None) => self.err("`quiz` needs an `answer` (a number or an expression) or `choices` with `correct`", v.span()),
-            (Some(a), Some(_)) => self.err("`quiz` has both `answer` and `choices`; keep one", a.span.clone()),
-            (None, Some(c)) if correct.is_none() => self.err("`choices` need `correct`, the index of the right choice (0 = first)", c.span.clone()),
+            (None, None) => self.err(
+                "`quiz` needs an `answer` (a number or an expression) or `choices` with `correct`",
+                v.span(),
+            ),
+            (Some(a), Some(_)) => self.err(
+                "`quiz` has both `answer` and `choices`; keep one",
+                a.span.clone(),
+            ),
+            (None, Some(c)) if correct.is_none() => self.err(
+                "`choices` need `correct`, the index of the right choice (0 = first)",
+                c.span.clone(),
+            ),
             _ => {}
         }
-        Some(RawQuiz { question, answer, choices, correct, explain })
+        Some(RawQuiz {
+            question,
+            answer,
+            choices,
+            correct,
+            explain,
+        })
     }
 }
 

@@ -11,7 +11,10 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        SourceFile { name: name.into(), text: text.into() }
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -42,7 +45,9 @@ impl SourceFile {
     /// an expression maps to a column in the file.
     pub fn string_contents_start(&self, span: &Range<usize>, contents: &str) -> Option<usize> {
         let raw = self.slice(span);
-        let quote = ["\"\"\"", "'''", "\"", "'"].into_iter().find(|q| raw.starts_with(q))?;
+        let quote = ["\"\"\"", "'''", "\"", "'"]
+            .into_iter()
+            .find(|q| raw.starts_with(q))?;
         let mut start = span.start + quote.len();
         // A newline right after an opening triple quote is not part of the string.
         if quote.len() == 3 {

@@ -13,7 +13,12 @@ pub struct Value {
 
 impl Value {
     pub fn plain(data: Tensor) -> Value {
-        Value { data, rows: None, cols: None, labels: false }
+        Value {
+            data,
+            rows: None,
+            cols: None,
+            labels: false,
+        }
     }
 
     pub fn shape(&self) -> (usize, usize) {
