@@ -19,9 +19,15 @@ struct Net {
 impl Scope for Net {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == "L" {
-            return Some(Binding { value: None, formula: Some(&self.loss) });
+            return Some(Binding {
+                value: None,
+                formula: Some(&self.loss),
+            });
         }
-        self.values.get(name).map(|v| Binding { value: Some(v), formula: None })
+        self.values.get(name).map(|v| Binding {
+            value: Some(v),
+            formula: None,
+        })
     }
 }
 
@@ -36,12 +42,18 @@ fn main() {
         let runs: Vec<Duration> = (0..30)
             .map(|_| {
                 let t = Instant::now();
-                let out = Command::new(&bin).arg("check").output().expect("run nntutor");
+                let out = Command::new(&bin)
+                    .arg("check")
+                    .output()
+                    .expect("run nntutor");
                 assert!(out.status.success());
                 t.elapsed()
             })
             .collect();
-        println!("nntutor check (all built-in lessons, whole process): median {:.2} ms over 30 runs", median(runs).as_secs_f64() * 1e3);
+        println!(
+            "nntutor check (all built-in lessons, whole process): median {:.2} ms over 30 runs",
+            median(runs).as_secs_f64() * 1e3
+        );
     } else {
         println!("nntutor check: build the release binary first (cargo build --release)");
     }
@@ -52,8 +64,14 @@ fn main() {
     values.insert("X".to_string(), randn(100, 300, 1.0));
     values.insert("W1".to_string(), randn(50, 100, 0.1));
     values.insert("W2".to_string(), randn(3, 50, 0.1));
-    values.insert("y".to_string(), Tensor::from_fn(1, 300, |_, j| (j % 3) as f64));
-    let net = Net { values, loss: parse_expr("mean(-log(pick(softmax(W2 @ relu(W1 @ X)), y)))").expect("parse") };
+    values.insert(
+        "y".to_string(),
+        Tensor::from_fn(1, 300, |_, j| (j % 3) as f64),
+    );
+    let net = Net {
+        values,
+        loss: parse_expr("mean(-log(pick(softmax(W2 @ relu(W1 @ X)), y)))").expect("parse"),
+    };
     let both = parse_expr("grad(L, W1)").expect("parse");
     let iterations = 2000;
     let mut times = Vec::with_capacity(iterations);

@@ -5,7 +5,7 @@ use super::error::EngineError;
 use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span, Statement};
 
 /// Deeper nesting than this is refused rather than risking the stack.
-pub const MAX_DEPTH: usize = 200;
+pub const MAX_DEPTH: usize = 64;
 /// Longer expressions than this are refused (a formula, not a data file).
 pub const MAX_LEN: usize = 100_000;
 
