@@ -1,0 +1,265 @@
+//! The steps that repeat an evaluation: `train` (gradient descent, with
+//! optional minibatches) and `search` (random search over a given).
+
+use super::*;
+
+impl Evaluator<'_> {
+    pub(super) fn train(
+        &mut self,
+        step: &Step,
+        spec: &crate::lesson::raw::RawTrain,
+        updates: &[Formula],
+        notices: &mut Vec<String>,
+    ) -> (Detail, Vec<String>) {
+        for f in updates {
+            if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
+                return (Detail::None, Vec::new());
+            }
+        }
+        for t in &spec.track {
+            if !self.env.values.contains_key(&t.v) {
+                self.error(
+                    format!(
+                        "{}: `track` names `{}`, which is not defined",
+                        step.label(),
+                        t.v
+                    ),
+                    t.span.clone(),
+                );
+                return (Detail::None, Vec::new());
+            }
+        }
+        let batch = match &spec.batch {
+            None => None,
+            Some(b) => {
+                let mut columns = None;
+                for d in &b.data.v {
+                    if !self.env.givens.contains(&d.v) {
+                        self.error(
+                            format!("{}: batch data `{}` must be a given", step.label(), d.v),
+                            d.span.clone(),
+                        );
+                        return (Detail::None, Vec::new());
+                    }
+                    let n = self.env.values[&d.v].data.ncols();
+                    if *columns.get_or_insert(n) != n {
+                        self.error(format!("{}: batch data must have the same number of columns (samples); `{}` has {n}", step.label(), d.v), d.span.clone());
+                        return (Detail::None, Vec::new());
+                    }
+                }
+                Some((b, columns.unwrap_or(0)))
+            }
+        };
+        let iterations = spec.steps.v as usize;
+        let every = spec.every.as_ref().map_or(1, |e| e.v as usize).max(1);
+        let mut rng = batch.as_ref().map(|(b, _)| Rng::new(b.seed as u64));
+        let mut curves: Vec<(String, Vec<(usize, f64)>)> = spec
+            .track
+            .iter()
+            .map(|t| (t.v.clone(), Vec::new()))
+            .collect();
+        let before: Vec<String> = self.env.values.keys().cloned().collect();
+        for it in 0..=iterations {
+            if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
+                let size = (b.size.v as usize).min(*n);
+                let picks = sample_columns(rng, *n, size);
+                self.env.overrides.clear();
+                for d in &b.data.v {
+                    let full = &self.env.values[&d.v].data;
+                    let cols =
+                        Tensor::from_fn(full.nrows(), picks.len(), |i, j| full[(i, picks[j])]);
+                    self.env.overrides.insert(d.v.clone(), cols);
+                }
+            }
+            if it % every == 0 || it == iterations {
+                for (k, t) in spec.track.iter().enumerate() {
+                    let expr = Expr {
+                        kind: ExprKind::Name(t.v.clone()),
+                        span: 0..0,
+                    };
+                    match Graph::build(&expr, &self.env, true) {
+                        Ok((g, r)) if is_scalar(g.value(r)) => {
+                            curves[k].1.push((it, g.value(r)[0]))
+                        }
+                        Ok((g, r)) => {
+                            self.error(
+                                format!(
+                                    "{}: `track` values must be single numbers; `{}` is {}",
+                                    step.label(),
+                                    t.v,
+                                    shape_str(g.value(r).shape())
+                                ),
+                                t.span.clone(),
+                            );
+                            self.env.overrides.clear();
+                            return (Detail::None, Vec::new());
+                        }
+                        Err(e) => {
+                            self.error(
+                                format!("{}: tracking `{}`: {}", step.label(), t.v, e.message),
+                                t.span.clone(),
+                            );
+                            self.env.overrides.clear();
+                            return (Detail::None, Vec::new());
+                        }
+                    }
+                }
+            }
+            if it == iterations {
+                break;
+            }
+            let mut new_values = Vec::new();
+            for f in updates {
+                match Graph::build(&f.statement.expr, &self.env, true) {
+                    Ok((g, r)) => {
+                        let v = g.value(r).clone();
+                        let old = &self.env.values[&f.statement.name].data;
+                        if v.shape() != old.shape() {
+                            self.error(
+                                format!(
+                                    "{}: `{}` would change shape from {} to {}",
+                                    step.label(),
+                                    f.statement.name,
+                                    shape_str(old.shape()),
+                                    shape_str(v.shape())
+                                ),
+                                f.span.clone(),
+                            );
+                            self.env.overrides.clear();
+                            return (Detail::None, Vec::new());
+                        }
+                        if it == 0 {
+                            let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>()
+                                * 4.0
+                                * iterations as f64;
+                            if work > MAX_TRAIN_WORK {
+                                self.error(format!("{}: {iterations} iterations of this update would take too long for a lesson (about {work:.1e} operations)", step.label()), spec.steps.span.clone());
+                                self.env.overrides.clear();
+                                return (Detail::None, Vec::new());
+                            }
+                        }
+                        new_values.push((f.statement.name.clone(), v));
+                    }
+                    Err(e) => {
+                        self.env.overrides.clear();
+                        self.engine_error(step, f, e);
+                        return (Detail::None, Vec::new());
+                    }
+                }
+            }
+            for (name, v) in new_values {
+                self.env.set_value(&name, v);
+            }
+        }
+        self.env.overrides.clear();
+        if let Some(last) = curves.first().and_then(|c| c.1.last()) {
+            if !last.1.is_finite() {
+                notices.push(format!(
+                    "`{}` became {} during training: the step size may be too large",
+                    curves[0].0,
+                    number::short(last.1)
+                ));
+            }
+        }
+        let mut changed: Vec<String> = updates.iter().map(|f| f.statement.name.clone()).collect();
+        changed.extend(self.recompute(step));
+        changed.retain(|n| before.contains(n));
+        (Detail::Train(TrainState { iterations, curves }), changed)
+    }
+
+    pub(super) fn search(&mut self, step: &Step, s: &Search) -> (Detail, Vec<String>) {
+        let (param, pspan) = &s.param;
+        let Some(random) = self
+            .lesson
+            .givens
+            .iter()
+            .find(|g| &g.name == param)
+            .and_then(|g| g.random)
+        else {
+            self.error(format!("{}: `search` draws `{param}` anew each trial, so it must be a given with `random = ...`", step.label()), pspan.clone());
+            return (Detail::None, Vec::new());
+        };
+        let (loss, lspan) = &s.loss;
+        let expr = Expr {
+            kind: ExprKind::Name(loss.clone()),
+            span: 0..0,
+        };
+        let mut seeds = Rng::new(s.seed);
+        let mut losses = Vec::with_capacity(s.trials);
+        let mut best: Option<(usize, f64, Tensor)> = None;
+        for trial in 0..s.trials {
+            let candidate = crate::lesson::build::draw(&random, seeds.next_u64());
+            self.env.overrides.insert(param.clone(), candidate.clone());
+            let result = Graph::build(&expr, &self.env, true);
+            self.env.overrides.clear();
+            let l = match result {
+                Ok((g, r)) if is_scalar(g.value(r)) => {
+                    if trial == 0 {
+                        let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>()
+                            * s.trials as f64;
+                        if work > MAX_TRAIN_WORK {
+                            self.error(
+                                format!(
+                                    "{}: {} trials would take too long for a lesson",
+                                    step.label(),
+                                    s.trials
+                                ),
+                                lspan.clone(),
+                            );
+                            return (Detail::None, Vec::new());
+                        }
+                    }
+                    g.value(r)[0]
+                }
+                Ok((g, r)) => {
+                    self.error(
+                        format!(
+                            "{}: the search loss must be a single number; `{loss}` is {}",
+                            step.label(),
+                            shape_str(g.value(r).shape())
+                        ),
+                        lspan.clone(),
+                    );
+                    return (Detail::None, Vec::new());
+                }
+                Err(e) => {
+                    self.error(
+                        format!("{}: evaluating `{loss}`: {}", step.label(), e.message),
+                        lspan.clone(),
+                    );
+                    return (Detail::None, Vec::new());
+                }
+            };
+            losses.push(l);
+            if best.as_ref().is_none_or(|b| l < b.1) {
+                best = Some((trial, l, candidate));
+            }
+        }
+        let Some((best_trial, best_loss, best_value)) = best else {
+            return (Detail::None, Vec::new());
+        };
+        self.env.set_value(param, best_value);
+        let mut changed = vec![param.clone()];
+        changed.extend(self.recompute(step));
+        let state = SearchState {
+            trials: s.trials,
+            param: param.clone(),
+            loss: loss.clone(),
+            losses,
+            best_trial,
+            best_loss,
+        };
+        (Detail::Search(state), changed)
+    }
+}
+
+/// `size` distinct columns out of `n`, by a partial Fisher–Yates shuffle.
+fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..n).collect();
+    for k in 0..size {
+        let j = k + rng.below(n - k);
+        idx.swap(k, j);
+    }
+    idx.truncate(size);
+    idx
+}
