@@ -9,16 +9,7 @@ use nntutor::engine::parse::parse_expr;
 use nntutor::engine::{Binding, Graph, Scope, Tensor};
 use proptest::prelude::*;
 
-struct Vars(HashMap<String, Tensor>);
-
-impl Scope for Vars {
-    fn binding(&self, name: &str) -> Option<Binding<'_>> {
-        self.0.get(name).map(|v| Binding {
-            value: Some(v),
-            formula: None,
-        })
-    }
-}
+use nntutor::engine::graph::Values as Vars;
 
 fn eval(src: &str, vars: &Vars) -> Tensor {
     let e = parse_expr(src).unwrap();

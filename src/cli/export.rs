@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::walkthrough::{Block, backward_lines, blocks, node_label};
+use super::walkthrough::{Block, backward_lines, blocks};
 use crate::engine::{Tensor, number};
+use crate::lesson::format::node_label;
 use crate::lesson::model::QuizKind;
 use crate::lesson::timeline::Detail;
 use crate::lesson::{Action, Lesson, Timeline};

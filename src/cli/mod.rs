@@ -1,9 +1,7 @@
-//! The command line: `list`, `check`, `export`, and `lesson` (a line-by-line
-//! walk-through until the full-screen tutor lands).
+//! The command line: the tutor (`nntutor`, `nntutor lesson`), `list`,
+//! `check` and `export`.
 
 pub mod export;
-pub mod format;
-pub mod stepper;
 pub mod walkthrough;
 
 use std::io::{IsTerminal, Write};
@@ -13,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::lesson::catalog::Catalog;
 use crate::lesson::{Loaded, Severity, load};
+use crate::tui::theme::ThemeName;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,6 +23,16 @@ pub struct Cli {
     /// Extra folders of lesson files (also NNTUTOR_LESSONS, separated by `:`).
     #[arg(long = "lessons", value_name = "DIR", global = true)]
     pub lessons: Vec<PathBuf>,
+    /// Colours: dark, light or projector (high contrast); `NO_COLOR` turns
+    /// colours off unless a theme is named.
+    #[arg(long, value_name = "NAME", global = true, value_parser = parse_theme)]
+    pub theme: Option<ThemeName>,
+    /// Presentation mode: big text, no chrome (also `p` in the tutor).
+    #[arg(long, global = true)]
+    pub present: bool,
+    /// Plain ASCII: no box-drawing characters or Unicode arrows.
+    #[arg(long, global = true)]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -49,6 +58,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: export::Format,
     },
+}
+
+fn parse_theme(name: &str) -> Result<ThemeName, String> {
+    ThemeName::parse(name)
+        .ok_or_else(|| format!("no theme `{name}`; the themes are dark, light and projector"))
 }
 
 /// Exit codes of the contract.
@@ -79,9 +93,19 @@ fn report(loaded: &Loaded, err: &mut dyn Write) -> Option<Severity> {
 
 pub fn run(cli: Cli) -> i32 {
     let catalog = catalog(&cli);
+    let options = crate::tui::Options {
+        theme: cli.theme,
+        present: cli.present,
+        ascii: cli.ascii,
+    };
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     match cli.command {
+        None if interactive => {
+            drop((out, err));
+            crate::tui::run(&catalog, &options, None)
+        }
         None => {
             let _ = writeln!(
                 out,
@@ -115,7 +139,15 @@ pub fn run(cli: Cli) -> i32 {
             };
             report(&loaded, &mut err);
             match (&loaded.lesson, &loaded.timeline) {
-                (Some(lesson), Some(timeline)) => stepper::run(lesson, timeline, step.unwrap_or(1)),
+                (Some(_), Some(_)) if interactive => {
+                    drop((out, err));
+                    crate::tui::run(&catalog, &options, Some((loaded, step)))
+                }
+                (Some(lesson), Some(timeline)) => {
+                    let text = export::render(lesson, timeline, export::Format::Text);
+                    let _ = out.write_all(text.as_bytes());
+                    OK
+                }
                 _ => INVALID,
             }
         }

@@ -1,11 +1,11 @@
 //! The whole lesson as a sequence of blocks (headings, paragraphs, matrices,
 //! worked arithmetic), rendered by the text and markdown exports alike.
 
-use super::format::{element_name, inline, matrix_lines};
 use crate::engine::graph::{Graph, NodeId, NodeKind};
 use crate::engine::{Tensor, number};
+use crate::lesson::format::{check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::QuizKind;
-use crate::lesson::timeline::{CheckOutcome, Computation, Detail};
+use crate::lesson::timeline::{Computation, Detail};
 use crate::lesson::{Action, Lesson, Timeline, Value};
 
 /// Per-element arithmetic is written out for at most this many elements.
@@ -177,11 +177,11 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
             _ => {}
         }
         for (name, _) in &step.show {
-            if !shown.contains(name) {
-                if let Some(v) = value(name) {
-                    out.push(matrix(name, v, d));
-                    shown.push(name.clone());
-                }
+            if !shown.contains(name)
+                && let Some(v) = value(name)
+            {
+                out.push(matrix(name, v, d));
+                shown.push(name.clone());
             }
         }
         let others: Vec<&String> = state
@@ -229,10 +229,10 @@ fn matrix(name: &str, v: &Value, digits: usize) -> Block {
 fn inputs(g: &Graph) -> Vec<String> {
     let mut names = Vec::new();
     for n in &g.nodes {
-        if let NodeKind::Input(name) = &n.kind {
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
+        if let NodeKind::Input(name) = &n.kind
+            && !names.contains(name)
+        {
+            names.push(name.clone());
         }
     }
     names
@@ -256,38 +256,6 @@ fn expansion(c: &Computation, v: Option<&Value>, digits: usize) -> Vec<String> {
         }
     }
     lines
-}
-
-/// A readable name for a graph node: its name, its number, or its operation.
-pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
-    let node = g.node(id);
-    if let Some(name) = &node.name {
-        return name.clone();
-    }
-    match &node.kind {
-        NodeKind::Input(name) => name.clone(),
-        NodeKind::Constant => number::short(node.value[0]),
-        NodeKind::Gradient { of, wrt, numeric } => {
-            format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" })
-        }
-        NodeKind::Op(op) => {
-            if depth > 2 {
-                return "…".into();
-            }
-            let args: Vec<String> = node
-                .inputs
-                .iter()
-                .map(|&i| node_label(g, i, depth + 1))
-                .collect();
-            let sym = op.symbol();
-            match (args.as_slice(), sym.len()) {
-                ([a, b], 1) => format!("({a} {sym} {b})"),
-                ([a], _) if sym == "'" => format!("{a}'"),
-                ([a], _) if sym == "neg" => format!("-{a}"),
-                _ => format!("{sym}({})", args.join(", ")),
-            }
-        }
-    }
 }
 
 /// Each node from the loss backwards: its value, its gradient, and for each
@@ -334,35 +302,4 @@ pub fn backward_lines(
         }
     }
     lines
-}
-
-fn check_line(c: &CheckOutcome, d: usize) -> String {
-    let expected = inline(&c.expected, d.max(decimals_of(&c.tolerance)));
-    let computed = inline(&c.computed, d.max(decimals_of(&c.tolerance)) + 1);
-    match (c.slide, c.passed) {
-        (false, true) => format!("✓ {} = {expected} (computed {computed})", c.name),
-        (false, false) => format!("✗ {} should be {expected}, computed {computed}", c.name),
-        (true, true) => format!(
-            "✓ the slides print {} = {expected} (computed {computed})",
-            c.name
-        ),
-        (true, false) => format!(
-            "⚠ the slides print {} = {expected}, but the formula gives {computed}",
-            c.name
-        ),
-    }
-}
-
-/// How many decimals the tightest tolerance implies (0.005 → 2).
-fn decimals_of(tol: &Tensor) -> usize {
-    let t = tol
-        .iter()
-        .copied()
-        .filter(|t| *t > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    if !t.is_finite() {
-        0
-    } else {
-        (-(2.0 * t).log10()).round().max(0.0) as usize
-    }
 }

@@ -62,6 +62,30 @@ pub trait Scope {
     }
 }
 
+/// The simplest scope: names bound to values, no formulas.
+#[derive(Debug, Clone, Default)]
+pub struct Values(pub HashMap<String, Tensor>);
+
+impl Values {
+    pub fn of(pairs: &[(&str, Tensor)]) -> Values {
+        Values(
+            pairs
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.clone()))
+                .collect(),
+        )
+    }
+}
+
+impl Scope for Values {
+    fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        self.0.get(name).map(|v| Binding {
+            value: Some(v),
+            formula: None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     pub nodes: Vec<Node>,

@@ -17,6 +17,7 @@ pub mod number;
 pub mod ops;
 pub mod parse;
 pub mod rng;
+pub mod sources;
 pub mod tensor;
 
 pub use error::EngineError;

@@ -175,19 +175,19 @@ impl Builder<'_> {
                     (rows, data.nrows(), "rows"),
                     (cols, data.ncols(), "columns"),
                 ] {
-                    if let Some(n) = names {
-                        if n.v.len() != len {
-                            self.err(
-                                format!(
-                                    "{} names given for the {len} {what} of `{}` ({}×{})",
-                                    n.v.len(),
-                                    name.v,
-                                    data.nrows(),
-                                    data.ncols()
-                                ),
-                                n.span.clone(),
-                            );
-                        }
+                    if let Some(n) = names
+                        && n.v.len() != len
+                    {
+                        self.err(
+                            format!(
+                                "{} names given for the {len} {what} of `{}` ({}×{})",
+                                n.v.len(),
+                                name.v,
+                                data.nrows(),
+                                data.ncols()
+                            ),
+                            n.span.clone(),
+                        );
                     }
                 }
                 let value = Value {

@@ -12,4 +12,9 @@ macro_rules! builtin {
     };
 }
 
-pub const BUILTIN: &[Builtin] = builtin!["linear-scores.toml", "svm.toml", "softmax.toml"];
+pub const BUILTIN: &[Builtin] = builtin![
+    "linear-scores.toml",
+    "svm.toml",
+    "softmax.toml",
+    "backprop.toml",
+];

@@ -114,6 +114,65 @@ pub fn read_source(path: &Path) -> Result<SourceFile, FindError> {
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
+/// What the lesson menu shows, read without evaluating the lesson.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub order: i64,
+    pub steps: usize,
+    pub source: SourceFile,
+}
+
+impl Catalog {
+    /// Every lesson's header, in course order, and the files that have none.
+    pub fn headers(&self) -> (Vec<Header>, Vec<String>) {
+        let (sources, errors) = self.sources();
+        let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let mut headers = Vec::new();
+        for source in sources {
+            match header(source) {
+                Ok(h) => headers.push(h),
+                Err(name) => problems.push(format!(
+                    "{name} has no lesson id; `nntutor check {name}` says what is wrong"
+                )),
+            }
+        }
+        headers.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+        (headers, problems)
+    }
+}
+
+/// The menu's view of one lesson file; `Err(file name)` without an id.
+pub fn header(source: SourceFile) -> Result<Header, String> {
+    let (doc, _) = toml::de::DeTable::parse_recoverable(&source.text);
+    let table = doc.get_ref();
+    let text = |key: &str| match table.get(key).map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::String(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let Some(id) = text("id") else {
+        return Err(source.name);
+    };
+    let order = match table.get("order").map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Integer(i)) => i.as_str().parse().unwrap_or(i64::MAX),
+        _ => i64::MAX,
+    };
+    let steps = match table.get("steps").map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Array(a)) => a.len(),
+        _ => 0,
+    };
+    Ok(Header {
+        title: text("title").unwrap_or_else(|| id.clone()),
+        summary: text("summary").unwrap_or_default(),
+        id,
+        order,
+        steps,
+        source,
+    })
+}
+
 /// The `id` of a lesson text, read cheaply without evaluating it.
 pub fn lesson_id(text: &str) -> Option<String> {
     let (doc, _) = toml::de::DeTable::parse_recoverable(text);

@@ -152,14 +152,14 @@ impl Evaluator<'_> {
             }
         }
         self.env.overrides.clear();
-        if let Some(last) = curves.first().and_then(|c| c.1.last()) {
-            if !last.1.is_finite() {
-                notices.push(format!(
-                    "`{}` became {} during training: the step size may be too large",
-                    curves[0].0,
-                    number::short(last.1)
-                ));
-            }
+        if let Some(last) = curves.first().and_then(|c| c.1.last())
+            && !last.1.is_finite()
+        {
+            notices.push(format!(
+                "`{}` became {} during training: the step size may be too large",
+                curves[0].0,
+                number::short(last.1)
+            ));
         }
         let mut changed: Vec<String> = updates.iter().map(|f| f.statement.name.clone()).collect();
         changed.extend(self.recompute(step));

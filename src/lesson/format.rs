@@ -1,8 +1,10 @@
 //! Values written for people: aligned matrices with their row and column
 //! names, element names such as `E[cat, car image]`.
 
-use crate::engine::number;
+use crate::engine::graph::{Graph, NodeId, NodeKind};
+use crate::engine::{Tensor, number};
 use crate::lesson::Value;
+use crate::lesson::timeline::CheckOutcome;
 
 /// The matrix as aligned text lines, numbers with `digits` decimals (labels
 /// as integers), row names on the left and column names on top.
@@ -87,7 +89,7 @@ pub fn element_name(
 }
 
 /// A short inline form for small values, `3×3` for large ones.
-pub fn inline(t: &crate::engine::Tensor, digits: usize) -> String {
+pub fn inline(t: &Tensor, digits: usize) -> String {
     if t.len() == 1 {
         return number::fixed(t[0], digits);
     }
@@ -106,5 +108,69 @@ pub fn inline(t: &crate::engine::Tensor, digits: usize) -> String {
         format!("[{}]ᵀ", rows.join(", "))
     } else {
         format!("[{}]", rows.join("; "))
+    }
+}
+
+/// A readable name for a graph node: its name, its number, or its operation.
+pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
+    let node = g.node(id);
+    if let Some(name) = &node.name {
+        return name.clone();
+    }
+    match &node.kind {
+        NodeKind::Input(name) => name.clone(),
+        NodeKind::Constant => number::short(node.value[0]),
+        NodeKind::Gradient { of, wrt, numeric } => {
+            format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" })
+        }
+        NodeKind::Op(op) => {
+            if depth > 2 {
+                return "…".into();
+            }
+            let args: Vec<String> = node
+                .inputs
+                .iter()
+                .map(|&i| node_label(g, i, depth + 1))
+                .collect();
+            let sym = op.symbol();
+            match (args.as_slice(), sym.len()) {
+                ([a, b], 1) => format!("({a} {sym} {b})"),
+                ([a], _) if sym == "'" => format!("{a}'"),
+                ([a], _) if sym == "neg" => format!("-{a}"),
+                _ => format!("{sym}({})", args.join(", ")),
+            }
+        }
+    }
+}
+
+/// `✓ p = [0.13, 0.87, 0.00]`, or what the slides print and why it differs.
+pub fn check_line(c: &CheckOutcome, d: usize) -> String {
+    let expected = inline(&c.expected, d.max(decimals_of(&c.tolerance)));
+    let computed = inline(&c.computed, d.max(decimals_of(&c.tolerance)) + 1);
+    match (c.slide, c.passed) {
+        (false, true) => format!("✓ {} = {expected} (computed {computed})", c.name),
+        (false, false) => format!("✗ {} should be {expected}, computed {computed}", c.name),
+        (true, true) => format!(
+            "✓ the slides print {} = {expected} (computed {computed})",
+            c.name
+        ),
+        (true, false) => format!(
+            "⚠ the slides print {} = {expected}, but the formula gives {computed}",
+            c.name
+        ),
+    }
+}
+
+/// How many decimals the tightest tolerance implies (0.005 → 2).
+fn decimals_of(tol: &Tensor) -> usize {
+    let t = tol
+        .iter()
+        .copied()
+        .filter(|t| *t > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if !t.is_finite() {
+        0
+    } else {
+        (-(2.0 * t).log10()).round().max(0.0) as usize
     }
 }

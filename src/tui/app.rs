@@ -1,0 +1,223 @@
+//! The interface's state: plain data that `update` changes and `draw` reads.
+
+use std::sync::Arc;
+
+use super::progress::Progress;
+use super::theme::ThemeName;
+use super::walk::Walk;
+use crate::lesson::{Lesson, SourceFile, Timeline};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Menu,
+    Lesson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Info,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub theme: ThemeName,
+    pub present: bool,
+    pub ascii: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: ThemeName::Dark,
+            present: false,
+            ascii: false,
+        }
+    }
+}
+
+/// One line of the lesson menu.
+#[derive(Debug, Clone)]
+pub struct MenuEntry {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub steps: usize,
+    /// Where to load it from.
+    pub source: SourceFile,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Menu {
+    pub entries: Vec<MenuEntry>,
+    pub selected: usize,
+    /// Lesson files that could not be listed, with why.
+    pub problems: Vec<String>,
+}
+
+/// Text the learner is typing, and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typing {
+    None,
+    /// A step number to jump to.
+    Jump(String),
+    /// A number quiz's answer.
+    Answer(String),
+}
+
+/// A lesson being stepped through.
+#[derive(Debug, Clone)]
+pub struct OpenLesson {
+    pub lesson: Arc<Lesson>,
+    pub timeline: Arc<Timeline>,
+    /// One walk per step: the positions inside it.
+    pub walks: Vec<Walk>,
+    /// The current step (0-based; the screen says `step+1`).
+    pub step: usize,
+    /// The position inside the step's walk.
+    pub sub: usize,
+    /// Lines of the body scrolled away.
+    pub scroll: u16,
+    /// The highlighted choice of a choice quiz.
+    pub choice: usize,
+}
+
+impl OpenLesson {
+    pub fn new(lesson: Arc<Lesson>, timeline: Arc<Timeline>) -> OpenLesson {
+        let walks = lesson
+            .steps
+            .iter()
+            .zip(&timeline.steps)
+            .map(|(step, state)| Walk::of(step, state))
+            .collect();
+        OpenLesson {
+            lesson,
+            timeline,
+            walks,
+            step: 0,
+            sub: 0,
+            scroll: 0,
+            choice: 0,
+        }
+    }
+
+    pub fn step_count(&self) -> usize {
+        self.lesson.steps.len()
+    }
+
+    pub fn walk(&self) -> &Walk {
+        &self.walks[self.step]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub screen: Screen,
+    pub menu: Menu,
+    pub open: Option<OpenLesson>,
+    pub settings: Settings,
+    pub help: bool,
+    pub typing: Typing,
+    pub notice: Option<Notice>,
+    pub progress: Progress,
+    /// Progress changed since it was last saved.
+    pub progress_dirty: bool,
+    /// The menu entry the runtime should load and open.
+    pub pending_open: Option<usize>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(menu: Menu, settings: Settings, progress: Progress) -> App {
+        App {
+            screen: Screen::Menu,
+            menu,
+            open: None,
+            settings,
+            help: false,
+            typing: Typing::None,
+            notice: None,
+            progress,
+            progress_dirty: false,
+            pending_open: None,
+            quit: false,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            kind: NoticeKind::Info,
+            text: text.into(),
+        });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            kind: NoticeKind::Warning,
+            text: text.into(),
+        });
+    }
+
+    /// Shows a lesson at `start` (1-based), or where the learner left it.
+    pub fn open_lesson(
+        &mut self,
+        lesson: Arc<Lesson>,
+        timeline: Arc<Timeline>,
+        start: Option<usize>,
+    ) {
+        let mut open = OpenLesson::new(lesson, timeline);
+        let n = open.step_count();
+        let saved = self.progress.lessons.get(&open.lesson.id).map(|p| p.step);
+        let step = match (start, saved) {
+            (Some(s), _) => s,
+            (None, Some(s)) if s > 1 && s <= n => {
+                self.info(format!(
+                    "Welcome back: resumed at step {s}, where you left off. Press g to start from step 1."
+                ));
+                s
+            }
+            _ => 1,
+        };
+        if let Some(s) = start.filter(|&s| s == 0 || s > n) {
+            self.warn(format!(
+                "There is no step {s}; this lesson has steps 1 to {n}. Showing step {}.",
+                s.clamp(1, n.max(1))
+            ));
+        }
+        open.step = step.clamp(1, n.max(1)) - 1;
+        if let Some(i) = self
+            .menu
+            .entries
+            .iter()
+            .position(|e| e.id == open.lesson.id)
+        {
+            self.menu.selected = i;
+        }
+        self.open = Some(open);
+        self.screen = Screen::Lesson;
+        self.typing = Typing::None;
+        self.record_position();
+    }
+
+    /// Notes the current step in the progress record.
+    pub fn record_position(&mut self) {
+        let Some(open) = &self.open else { return };
+        let entry = self
+            .progress
+            .lessons
+            .entry(open.lesson.id.clone())
+            .or_default();
+        let step = open.step + 1;
+        if entry.step != step || entry.furthest < step {
+            entry.step = step;
+            entry.furthest = entry.furthest.max(step);
+            self.progress_dirty = true;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Keys become `Action`s; what an action does depends on where the learner
+//! is, and that is decided in `update`, not here.
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Right, Space, `l`, PageDown (a clicker's "next").
+    Next,
+    /// Left, `h`, PageUp (a clicker's "back").
+    Prev,
+    /// Backspace: deletes what is being typed, else like `Prev`.
+    Backspace,
+    /// `]`: the next step, skipping the rest of this one's walk.
+    NextStep,
+    /// `[`: the previous step.
+    PrevStep,
+    First,
+    Last,
+    /// A digit, `.` or `-`: a step number or a quiz answer.
+    Type(char),
+    Enter,
+    /// A choice quiz's letter, `a` = 0.
+    Choose(usize),
+    Up,
+    Down,
+    ScrollUp,
+    ScrollDown,
+    Help,
+    CycleTheme,
+    TogglePresent,
+    /// `q`: back to the menu, then out.
+    Leave,
+    /// Esc: cancel what is being typed, close help, else like `q`.
+    Escape,
+    /// Ctrl-C: out, from anywhere.
+    Quit,
+}
+
+pub fn keymap(key: KeyEvent) -> Option<Action> {
+    // Key releases and repeats arrive on terminals with the kitty protocol.
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('c') | KeyCode::Char('d') if ctrl => Action::Quit,
+        _ if ctrl => return None,
+        KeyCode::Right | KeyCode::PageDown | KeyCode::Char(' ') | KeyCode::Char('l') => {
+            Action::Next
+        }
+        KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
+        KeyCode::Backspace => Action::Backspace,
+        KeyCode::Char(']') => Action::NextStep,
+        KeyCode::Char('[') => Action::PrevStep,
+        KeyCode::Home | KeyCode::Char('g') => Action::First,
+        KeyCode::End | KeyCode::Char('G') => Action::Last,
+        KeyCode::Char(c @ ('0'..='9' | '.' | '-')) => Action::Type(c),
+        KeyCode::Enter => Action::Enter,
+        KeyCode::Char(c @ 'a'..='d') => Action::Choose(c as usize - 'a' as usize),
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
+        KeyCode::Char('t') => Action::CycleTheme,
+        KeyCode::Char('p') => Action::TogglePresent,
+        KeyCode::Char('q') => Action::Leave,
+        KeyCode::Esc => Action::Escape,
+        _ => return None,
+    })
+}
+
+pub fn mousemap(mouse: MouseEvent) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+        MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+        _ => None,
+    }
+}
+
+/// The full key list for the help screen: (keys, what they do).
+pub const HELP: &[(&str, &str)] = &[
+    (
+        "→  Space  l  PgDn",
+        "next: the next element, graph node or step",
+    ),
+    ("←  h  Backspace  PgUp", "back"),
+    (
+        "]  [",
+        "next / previous step, skipping the walk inside a step",
+    ),
+    ("g  G", "first / last step"),
+    ("4 Enter", "jump to step 4"),
+    ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),
+    ("a b c d", "answer a choice quiz"),
+    ("digits Enter", "answer a number quiz"),
+    ("t", "cycle themes: dark, light, projector"),
+    ("p", "presentation mode: big text, no chrome"),
+    ("?", "this help"),
+    ("q  Esc", "back to the menu, then quit"),
+    ("Ctrl-C", "quit at once"),
+];

@@ -1,0 +1,205 @@
+//! The full-screen tutor. State (`app`), what keys do (`keys`, `update`)
+//! and drawing (`view`) are kept apart: `update` is a pure function of the
+//! state and `view` only reads it, so both are tested without a terminal.
+//! This module is the runtime around them: the terminal, the event loop,
+//! loading lessons picked from the menu, and saving progress.
+
+pub mod app;
+pub mod keys;
+pub mod progress;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod walk;
+pub mod widgets;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+
+use self::app::{App, Menu, MenuEntry, Settings};
+use self::progress::Store;
+use self::theme::ThemeName;
+use crate::lesson::catalog::Catalog;
+use crate::lesson::{Lesson, Loaded, Severity, Timeline, load};
+
+/// How the interface looks, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub theme: Option<ThemeName>,
+    pub present: bool,
+    pub ascii: bool,
+}
+
+impl Options {
+    pub fn settings(&self) -> Settings {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let theme = match (self.theme, no_color) {
+            (Some(t), _) => t,
+            (None, true) => ThemeName::Mono,
+            (None, false) => ThemeName::Dark,
+        };
+        Settings {
+            theme,
+            present: self.present,
+            ascii: self.ascii,
+        }
+    }
+}
+
+/// The menu of every lesson the catalog knows (plus `extra`, a lesson opened
+/// from a file outside it).
+pub fn menu(catalog: &Catalog, extra: Option<&Loaded>) -> Menu {
+    let (headers, problems) = catalog.headers();
+    let mut entries: Vec<MenuEntry> = headers
+        .into_iter()
+        .map(|h| MenuEntry {
+            id: h.id,
+            title: h.title,
+            summary: h.summary,
+            steps: h.steps,
+            source: h.source,
+        })
+        .collect();
+    if let Some(Loaded {
+        lesson: Some(lesson),
+        source,
+        ..
+    }) = extra
+        && !entries.iter().any(|e| e.id == lesson.id)
+    {
+        entries.push(MenuEntry {
+            id: lesson.id.clone(),
+            title: lesson.title.clone(),
+            summary: lesson.summary.clone(),
+            steps: lesson.steps.len(),
+            source: source.clone(),
+        });
+    }
+    Menu {
+        entries,
+        selected: 0,
+        problems,
+    }
+}
+
+/// Runs the tutor until the learner leaves; returns the exit code.
+pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<usize>)>) -> i32 {
+    let store = Store::default_location();
+    let (progress, warning) = store.load();
+    let menu = menu(catalog, start.as_ref().map(|(l, _)| l));
+    let mut app = App::new(menu, options.settings(), progress);
+    if let Some((loaded, step)) = start
+        && let (Some(lesson), Some(timeline)) = (loaded.lesson, loaded.timeline)
+    {
+        app.open_lesson(Arc::new(lesson), Arc::new(timeline), step);
+    }
+    if let Some(w) = warning {
+        app.warn(w);
+    }
+    let signals = terminal::Signals::register();
+    let guard = match terminal::TerminalGuard::enter() {
+        Ok(g) => g,
+        Err(e) => {
+            terminal::restore();
+            eprintln!("nntutor: cannot use this terminal: {e}");
+            return 1;
+        }
+    };
+    let result = event_loop(&mut app, &store, &signals);
+    drop(guard);
+    if app.progress_dirty
+        && let Err(e) = store.save(&app.progress)
+    {
+        eprintln!("nntutor: {e}");
+    }
+    match result {
+        Err(e) => {
+            eprintln!("nntutor: terminal error: {e}");
+            1
+        }
+        Ok(()) => signals.received().map_or(0, |sig| 128 + sig),
+    }
+}
+
+fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std::io::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let mut redraw = true;
+    let mut save_failed = false;
+    loop {
+        if redraw {
+            terminal.draw(|frame| view::draw(frame, app))?;
+            redraw = false;
+        }
+        if app.quit || signals.received().is_some() {
+            return Ok(());
+        }
+        if let Some(k) = app.pending_open.take() {
+            open_from_menu(app, k);
+            redraw = true;
+            continue;
+        }
+        if app.progress_dirty {
+            match store.save(&app.progress) {
+                Ok(()) => app.progress_dirty = false,
+                Err(e) if !save_failed => {
+                    // Said once; the lesson goes on without saving.
+                    save_failed = true;
+                    app.progress_dirty = false;
+                    app.warn(e);
+                    redraw = true;
+                }
+                Err(_) => app.progress_dirty = false,
+            }
+        }
+        // A short poll so that signals are noticed promptly.
+        if !event::poll(Duration::from_millis(100))? {
+            continue;
+        }
+        let action = match event::read()? {
+            Event::Key(key) => keys::keymap(key),
+            Event::Mouse(mouse) => keys::mousemap(mouse),
+            Event::Resize(..) => {
+                redraw = true;
+                None
+            }
+            _ => None,
+        };
+        if let Some(action) = action {
+            redraw |= update::update(app, action);
+        }
+    }
+}
+
+fn open_from_menu(app: &mut App, k: usize) {
+    let Some(entry) = app.menu.entries.get(k) else {
+        return;
+    };
+    let loaded = load(entry.source.clone());
+    match (loaded.lesson, loaded.timeline) {
+        (Some(lesson), Some(timeline)) => {
+            app.open_lesson(Arc::new(lesson), Arc::new(timeline), None)
+        }
+        _ => {
+            let first = loaded
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .map(|d| d.headline(&loaded.source))
+                .unwrap_or_else(|| "it does not evaluate".into());
+            app.warn(format!("Cannot open {}: {first}", entry.id));
+        }
+    }
+}
+
+/// For tests and benchmarks: an app showing `lesson` at step 1.
+pub fn app_for(lesson: Lesson, timeline: Timeline, settings: Settings) -> App {
+    let mut app = App::new(Menu::default(), settings, Default::default());
+    app.open_lesson(Arc::new(lesson), Arc::new(timeline), Some(1));
+    app.progress_dirty = false;
+    app
+}

@@ -1,0 +1,227 @@
+//! Colour themes. Every meaning (a forward value, a gradient, a change, the
+//! element being explained) has one style, so that the monochrome theme can
+//! carry the same meanings with bold, underline and reverse video alone.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    Projector,
+    /// `NO_COLOR`: attributes only.
+    Mono,
+}
+
+impl ThemeName {
+    pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Projector];
+
+    pub fn parse(name: &str) -> Option<ThemeName> {
+        match name {
+            "dark" => Some(ThemeName::Dark),
+            "light" => Some(ThemeName::Light),
+            "projector" | "high-contrast" => Some(ThemeName::Projector),
+            "mono" | "none" => Some(ThemeName::Mono),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::Projector => "projector",
+            ThemeName::Mono => "mono",
+        }
+    }
+
+    /// The next theme for `t`; monochrome stays monochrome.
+    pub fn next(self) -> ThemeName {
+        match self {
+            ThemeName::Dark => ThemeName::Light,
+            ThemeName::Light => ThemeName::Projector,
+            ThemeName::Projector => ThemeName::Dark,
+            ThemeName::Mono => ThemeName::Mono,
+        }
+    }
+
+    pub fn theme(self) -> Theme {
+        match self {
+            ThemeName::Dark => Theme::dark(),
+            ThemeName::Light => Theme::light(),
+            ThemeName::Projector => Theme::projector(),
+            ThemeName::Mono => Theme::mono(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    /// Plain text on the background.
+    pub base: Style,
+    pub dim: Style,
+    pub title: Style,
+    pub heading: Style,
+    pub formula: Style,
+    /// Header and footer bars.
+    pub bar: Style,
+    pub key: Style,
+    pub progress_done: Style,
+    pub progress_todo: Style,
+    /// Forward values (green in the classic backprop drawings).
+    pub forward: Style,
+    /// Gradients (red in the classic drawings).
+    pub gradient: Style,
+    /// Values that changed since the previous step.
+    pub changed: Style,
+    /// The element being explained.
+    pub focus: Style,
+    /// The operand cells it reads.
+    pub source: Style,
+    pub ok: Style,
+    pub warn: Style,
+    pub bad: Style,
+    pub note: Style,
+    pub graph_line: Style,
+    pub box_border: Style,
+    pub box_current: Style,
+}
+
+impl Theme {
+    fn dark() -> Theme {
+        let bg = Color::Indexed(235);
+        let fg = Color::Indexed(252);
+        let base = Style::new().fg(fg).bg(bg);
+        Theme {
+            base,
+            dim: base.fg(Color::Indexed(245)),
+            title: base.fg(Color::Indexed(117)).add_modifier(Modifier::BOLD),
+            heading: base.fg(Color::Indexed(230)).add_modifier(Modifier::BOLD),
+            formula: base.fg(Color::Indexed(222)).add_modifier(Modifier::BOLD),
+            bar: Style::new().fg(Color::Indexed(254)).bg(Color::Indexed(238)),
+            key: Style::new()
+                .fg(Color::Indexed(117))
+                .bg(Color::Indexed(238))
+                .add_modifier(Modifier::BOLD),
+            progress_done: base.fg(Color::Indexed(117)),
+            progress_todo: base.fg(Color::Indexed(239)),
+            forward: base.fg(Color::Indexed(114)),
+            gradient: base.fg(Color::Indexed(210)),
+            changed: base.fg(Color::Indexed(221)).add_modifier(Modifier::BOLD),
+            focus: Style::new()
+                .fg(Color::Indexed(16))
+                .bg(Color::Indexed(221))
+                .add_modifier(Modifier::BOLD),
+            source: Style::new().fg(Color::Indexed(230)).bg(Color::Indexed(24)),
+            ok: base.fg(Color::Indexed(114)),
+            warn: base.fg(Color::Indexed(221)),
+            bad: base.fg(Color::Indexed(203)).add_modifier(Modifier::BOLD),
+            note: base.fg(Color::Indexed(223)),
+            graph_line: base.fg(Color::Indexed(244)),
+            box_border: base.fg(Color::Indexed(244)),
+            box_current: base.fg(Color::Indexed(221)).add_modifier(Modifier::BOLD),
+        }
+    }
+
+    fn light() -> Theme {
+        let bg = Color::Indexed(255);
+        let fg = Color::Indexed(235);
+        let base = Style::new().fg(fg).bg(bg);
+        Theme {
+            base,
+            dim: base.fg(Color::Indexed(243)),
+            title: base.fg(Color::Indexed(25)).add_modifier(Modifier::BOLD),
+            heading: base.fg(Color::Indexed(17)).add_modifier(Modifier::BOLD),
+            formula: base.fg(Color::Indexed(94)).add_modifier(Modifier::BOLD),
+            bar: Style::new().fg(Color::Indexed(235)).bg(Color::Indexed(252)),
+            key: Style::new()
+                .fg(Color::Indexed(25))
+                .bg(Color::Indexed(252))
+                .add_modifier(Modifier::BOLD),
+            progress_done: base.fg(Color::Indexed(25)),
+            progress_todo: base.fg(Color::Indexed(250)),
+            forward: base.fg(Color::Indexed(28)),
+            gradient: base.fg(Color::Indexed(160)),
+            changed: base.fg(Color::Indexed(130)).add_modifier(Modifier::BOLD),
+            focus: Style::new()
+                .fg(Color::Indexed(16))
+                .bg(Color::Indexed(220))
+                .add_modifier(Modifier::BOLD),
+            source: Style::new().fg(Color::Indexed(16)).bg(Color::Indexed(153)),
+            ok: base.fg(Color::Indexed(28)),
+            warn: base.fg(Color::Indexed(130)),
+            bad: base.fg(Color::Indexed(160)).add_modifier(Modifier::BOLD),
+            note: base.fg(Color::Indexed(94)),
+            graph_line: base.fg(Color::Indexed(245)),
+            box_border: base.fg(Color::Indexed(245)),
+            box_current: base.fg(Color::Indexed(130)).add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// Pure black and the brightest colours, everything a little bolder:
+    /// projectors wash out dim greys and thin strokes.
+    fn projector() -> Theme {
+        let bold = Modifier::BOLD;
+        let base = Style::new().fg(Color::White).bg(Color::Black);
+        Theme {
+            base,
+            dim: base.fg(Color::Gray),
+            title: base.fg(Color::LightCyan).add_modifier(bold),
+            heading: base.fg(Color::White).add_modifier(bold),
+            formula: base.fg(Color::LightYellow).add_modifier(bold),
+            bar: Style::new().fg(Color::Black).bg(Color::White),
+            key: Style::new()
+                .fg(Color::Black)
+                .bg(Color::White)
+                .add_modifier(bold),
+            progress_done: base.fg(Color::LightCyan),
+            progress_todo: base.fg(Color::DarkGray),
+            forward: base.fg(Color::LightGreen).add_modifier(bold),
+            gradient: base.fg(Color::LightRed).add_modifier(bold),
+            changed: base.fg(Color::LightYellow).add_modifier(bold),
+            focus: Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightYellow)
+                .add_modifier(bold),
+            source: Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightCyan)
+                .add_modifier(bold),
+            ok: base.fg(Color::LightGreen).add_modifier(bold),
+            warn: base.fg(Color::LightYellow).add_modifier(bold),
+            bad: base.fg(Color::LightRed).add_modifier(bold),
+            note: base.fg(Color::LightYellow),
+            graph_line: base.fg(Color::White),
+            box_border: base.fg(Color::White),
+            box_current: base.fg(Color::LightYellow).add_modifier(bold),
+        }
+    }
+
+    fn mono() -> Theme {
+        let base = Style::new();
+        let bold = base.add_modifier(Modifier::BOLD);
+        Theme {
+            base,
+            dim: base.add_modifier(Modifier::DIM),
+            title: bold,
+            heading: bold,
+            formula: bold,
+            bar: base.add_modifier(Modifier::REVERSED),
+            key: base.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            progress_done: bold,
+            progress_todo: base.add_modifier(Modifier::DIM),
+            forward: base,
+            gradient: base.add_modifier(Modifier::ITALIC),
+            changed: base.add_modifier(Modifier::UNDERLINED),
+            focus: base.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            source: base.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
+            ok: base,
+            warn: bold,
+            bad: bold,
+            note: base,
+            graph_line: base,
+            box_border: base,
+            box_current: bold,
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! `draw(frame, &app)`: reads the state, never changes it.
+
+pub mod doc;
+pub mod menu;
+pub mod step;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use super::app::{App, NoticeKind, OpenLesson, Screen, Typing};
+use super::keys::HELP;
+use super::theme::Theme;
+use super::walk::Walk;
+use super::widgets::text::{fit, sanitize, width};
+
+/// Below this the screen says how large it must be.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    render(app, area, frame.buffer_mut());
+}
+
+/// Everything drawn into a buffer: the same code draws the terminal and the
+/// snapshots and benchmarks.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = app.settings.theme.theme();
+    buf.set_style(area, theme.base);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(area, buf, &theme);
+        return;
+    }
+    match (app.screen, &app.open) {
+        (Screen::Lesson, Some(open)) => lesson(app, open, area, buf, &theme),
+        _ => menu::render(app, area, buf, &theme),
+    }
+    if app.help {
+        help(app, area, buf, &theme);
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let lines = [
+        format!("nntutor needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}."),
+        format!("This one is {}×{}.", area.width, area.height),
+        "Enlarge the window (or make the font smaller); q quits.".to_string(),
+    ];
+    for (k, text) in lines.iter().enumerate() {
+        if (k as u16) < area.height {
+            buf.set_stringn(
+                area.x,
+                area.y + k as u16,
+                fit(text, area.width as usize),
+                area.width as usize,
+                theme.base,
+            );
+        }
+    }
+}
+
+fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let present = app.settings.present;
+    let n = open.step_count();
+    // Presentation mode drops the header bar and progress line.
+    let top = if present { 1 } else { 3 };
+    if !present {
+        header(open, area, buf, theme);
+    }
+    let footer_y = area.bottom() - 1;
+    let body_area = Rect::new(
+        area.x + 2,
+        area.y + top,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(top + 2),
+    );
+    let mut ctx = step::Ctx {
+        app,
+        open,
+        theme,
+        width: body_area.width as usize,
+        matrix_rows: (body_area.height as usize / 2).max(6),
+        with_text: true,
+    };
+    let mut pieces = step::body(&ctx);
+    let mut total = doc::height(&pieces);
+    // Walking a graph, the learner has read the text; the graph and the
+    // chain rule matter more than the paragraph above them.
+    if total > body_area.height && open.sub > 0 && matches!(open.walk(), Walk::Backward { .. }) {
+        ctx.with_text = false;
+        pieces = step::body(&ctx);
+        total = doc::height(&pieces);
+    }
+    let max_scroll = total.saturating_sub(body_area.height);
+    let scroll = open.scroll.min(max_scroll);
+    doc::render(&pieces, body_area, buf, theme, scroll);
+    if scroll < max_scroll {
+        let more = if app.settings.ascii {
+            "v more"
+        } else {
+            "▼ more"
+        };
+        let x = area.right().saturating_sub(width(more) as u16 + 1);
+        buf.set_string(x, footer_y.saturating_sub(1), more, theme.dim);
+    }
+    if present {
+        progress_line(
+            open,
+            Rect::new(area.x, footer_y, area.width, 1),
+            buf,
+            theme,
+            app.settings.ascii,
+        );
+        if let Some(notice) = &app.notice {
+            let style = if notice.kind == NoticeKind::Warning {
+                theme.warn
+            } else {
+                theme.dim
+            };
+            buf.set_stringn(
+                area.x + 2,
+                area.y,
+                fit(&sanitize(&notice.text), area.width as usize - 4),
+                area.width as usize - 4,
+                style,
+            );
+        }
+        return;
+    }
+    footer(
+        app,
+        open,
+        n,
+        Rect::new(area.x, footer_y, area.width, 1),
+        buf,
+        theme,
+    );
+}
+
+fn header(open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let n = open.step_count();
+    let right = format!(" step {} of {n} ", open.step + 1);
+    let w = area.width as usize;
+    let title = fit(
+        &format!(" nntutor · {}", sanitize(&open.lesson.title)),
+        w.saturating_sub(width(&right) + 1),
+    );
+    let bar = Rect::new(area.x, area.y, area.width, 1);
+    buf.set_style(bar, theme.bar);
+    buf.set_string(area.x, area.y, &title, theme.bar);
+    buf.set_string(
+        area.right() - width(&right) as u16,
+        area.y,
+        &right,
+        theme.key,
+    );
+    progress_line(
+        open,
+        Rect::new(area.x, area.y + 1, area.width, 1),
+        buf,
+        theme,
+        false,
+    );
+}
+
+/// The lesson's progress as a thin bar: done in the accent colour.
+fn progress_line(open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme, ascii: bool) {
+    let n = open.step_count().max(1);
+    let walk = open.walk().positions().max(1) as f64;
+    let fraction = (open.step as f64 + (open.sub as f64 + 1.0) / walk) / n as f64;
+    let done = ((area.width as f64) * fraction).round() as u16;
+    let (full, empty) = if ascii { ("=", "-") } else { ("━", "─") };
+    for x in 0..area.width {
+        let (s, style) = if x < done {
+            (full, theme.progress_done)
+        } else {
+            (empty, theme.progress_todo)
+        };
+        buf.set_string(area.x + x, area.y, s, style);
+    }
+}
+
+fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    buf.set_style(area, theme.bar);
+    let w = area.width as usize;
+    let mut spans: Vec<Span> = Vec::new();
+    match &app.typing {
+        Typing::Jump(digits) => {
+            spans.push(Span::styled(format!(" go to step: {digits}▏ "), theme.key));
+            spans.push(Span::styled(
+                format!(" of 1 to {n} · Enter go · Esc cancel"),
+                theme.bar,
+            ));
+        }
+        _ => {
+            if let Some(notice) = &app.notice {
+                let style = if notice.kind == NoticeKind::Warning {
+                    theme.key
+                } else {
+                    theme.bar
+                };
+                spans.push(Span::styled(format!(" {} ", sanitize(&notice.text)), style));
+            } else {
+                let walk = match open.walk() {
+                    Walk::Elements { .. } => " ] skip ",
+                    Walk::Backward { .. } => " ] skip ",
+                    Walk::Single => "",
+                };
+                let (next, back) = if app.settings.ascii {
+                    ("->", "<-")
+                } else {
+                    ("→", "←")
+                };
+                for (key, what) in [
+                    (next, "next"),
+                    (back, "back"),
+                    ("g/G", "first/last"),
+                    ("?", "help"),
+                    ("t", "theme"),
+                    ("p", "present"),
+                    ("q", "menu"),
+                ] {
+                    spans.push(Span::styled(format!(" {key} "), theme.key));
+                    spans.push(Span::styled(format!("{what} "), theme.bar));
+                }
+                if !walk.is_empty() {
+                    spans.push(Span::styled(walk, theme.bar));
+                }
+            }
+        }
+    }
+    let line = Line::from(spans);
+    buf.set_line(area.x, area.y, &line, w as u16);
+}
+
+fn help(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let key_w = HELP.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    let text_w = HELP.iter().map(|(_, t)| width(t)).max().unwrap_or(0);
+    let w = ((key_w + text_w + 6) as u16).min(area.width.saturating_sub(2));
+    let h = ((HELP.len() + 4) as u16).min(area.height.saturating_sub(2));
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(rect, buf);
+    let (next, back) = if app.settings.ascii {
+        ("->", "<-")
+    } else {
+        ("→", "←")
+    };
+    let mut lines: Vec<Line> = HELP
+        .iter()
+        .map(|(k, t)| {
+            let k = k.replace('→', next).replace('←', back);
+            Line::from(vec![
+                Span::styled(format!("{k:<key_w$}  "), theme.title),
+                Span::styled(*t, theme.base),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("any key closes this help", theme.dim));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(if app.settings.ascii {
+            ratatui::widgets::BorderType::Plain
+        } else {
+            ratatui::widgets::BorderType::Rounded
+        })
+        .title(" keys ")
+        .style(theme.base)
+        .border_style(theme.title);
+    let block = if app.settings.ascii {
+        block.border_set(ratatui::symbols::border::Set {
+            top_left: "+",
+            top_right: "+",
+            bottom_left: "+",
+            bottom_right: "+",
+            vertical_left: "|",
+            vertical_right: "|",
+            horizontal_top: "-",
+            horizontal_bottom: "-",
+        })
+    } else {
+        block
+    };
+    Paragraph::new(lines).block(block).render(rect, buf);
+}

@@ -1,0 +1,382 @@
+//! A labelled matrix as styled lines: row and column names, one number of
+//! decimals for the whole matrix, the explained element and the cells it
+//! reads highlighted, changed cells marked, and an ellipsis (never a wrapped
+//! number) when the matrix is larger than the space it gets.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::text::{fit, sanitize, width};
+use crate::engine::Tensor;
+use crate::engine::number;
+use crate::engine::sources::Cells;
+use crate::lesson::Value;
+use crate::tui::theme::Theme;
+
+pub struct MatrixView<'a> {
+    pub name: &'a str,
+    pub value: &'a Value,
+    pub digits: usize,
+    /// The element being explained.
+    pub focus: Option<(usize, usize)>,
+    /// The cells it is computed from.
+    pub sources: Option<&'a Cells>,
+    /// The value before this step, to mark the cells that changed; `Some`
+    /// with a different shape (or `new`) marks the whole value.
+    pub before: Option<&'a Tensor>,
+    pub new: bool,
+    pub ascii: bool,
+    /// Extra spaces between columns (presentation mode).
+    pub gap: usize,
+}
+
+impl MatrixView<'_> {
+    /// At most `max_width` columns and `max_rows` lines (title included).
+    pub fn lines(&self, theme: &Theme, max_width: usize, max_rows: usize) -> Vec<Line<'static>> {
+        let v = self.value;
+        let (r, c) = v.shape();
+        let mut out = vec![self.title(theme, max_width)];
+        if r == 0 || c == 0 {
+            out.push(Line::styled("(empty)", theme.dim));
+            return out;
+        }
+        let decimals = if v.labels {
+            0
+        } else {
+            v.data
+                .iter()
+                .map(|&x| number::decimals_needed(x, self.digits))
+                .max()
+                .unwrap_or(0)
+        };
+        let cell = |i: usize, j: usize| number::fixed(v.data[(i, j)], decimals);
+        let col_names: Option<Vec<String>> = v
+            .cols
+            .as_ref()
+            .map(|n| n.iter().map(|s| sanitize(s)).collect());
+        let row_names: Option<Vec<String>> = v
+            .rows
+            .as_ref()
+            .map(|n| n.iter().map(|s| sanitize(s)).collect());
+        let row_w = row_names
+            .as_ref()
+            .map_or(0, |n| n.iter().map(|s| width(s)).max().unwrap_or(0).min(16));
+        let gap = 2 + self.gap;
+        let col_w = |j: usize| -> usize {
+            let head = col_names.as_ref().map_or(0, |n| width(&n[j]).min(14));
+            // Width of the widest cell, sampled for very tall matrices.
+            let step = (r / 200).max(1);
+            (0..r)
+                .step_by(step)
+                .map(|i| cell(i, j).len())
+                .max()
+                .unwrap_or(1)
+                .max(head)
+        };
+        // Lines for the header, brackets and an ellipsis row take room too.
+        let head_rows = 1 + usize::from(col_names.is_some());
+        let room_rows = max_rows.saturating_sub(head_rows).max(1);
+        let rows = window(r, self.focus.map_or(0, |f| f.0), room_rows);
+        let fixed_w = row_w + usize::from(row_w > 0) * 2 + 4;
+        let cols = columns_window(
+            c,
+            self.focus.map_or(0, |f| f.1),
+            max_width.saturating_sub(fixed_w),
+            &col_w,
+            gap,
+        );
+        let widths: Vec<usize> = cols.shown.iter().map(|&j| col_w(j)).collect();
+        let (open, close) = ("[", "]");
+        if let Some(names) = &col_names {
+            let mut spans = vec![Span::styled(
+                " ".repeat(row_w + usize::from(row_w > 0) * 2 + 2),
+                theme.dim,
+            )];
+            if cols.skipped_left > 0 {
+                spans.push(Span::styled(format!("{:>w$}", "", w = 1 + gap), theme.dim));
+            }
+            for (k, &j) in cols.shown.iter().enumerate() {
+                let sep = if k == 0 { 0 } else { gap };
+                spans.push(Span::styled(
+                    format!(
+                        "{}{:>w$}",
+                        " ".repeat(sep),
+                        fit(&names[j], widths[k]),
+                        w = widths[k]
+                    ),
+                    theme.dim,
+                ));
+            }
+            out.push(Line::from(spans));
+        }
+        for (k, &i) in rows.shown.iter().enumerate() {
+            if k == rows.split_at && rows.skipped > 0 {
+                let ellipsis = if self.ascii { ":" } else { "⋮" };
+                out.push(Line::styled(
+                    format!(
+                        "{}{ellipsis} {} more rows",
+                        " ".repeat(row_w + usize::from(row_w > 0) * 2 + 2),
+                        rows.skipped
+                    ),
+                    theme.dim,
+                ));
+            }
+            let mut spans = Vec::new();
+            if let Some(names) = &row_names {
+                spans.push(Span::styled(
+                    format!("{:<row_w$}  ", fit(&names[i], row_w)),
+                    theme.dim,
+                ));
+            }
+            spans.push(Span::styled(format!("{open} "), theme.dim));
+            if cols.skipped_left > 0 {
+                spans.push(Span::styled(
+                    format!(
+                        "{}{}",
+                        if self.ascii { "..." } else { "…" },
+                        " ".repeat(gap)
+                    ),
+                    theme.dim,
+                ));
+            }
+            for (k, &j) in cols.shown.iter().enumerate() {
+                if k > 0 {
+                    spans.push(Span::styled(" ".repeat(gap), theme.base));
+                }
+                let text = format!("{:>w$}", cell(i, j), w = widths[k]);
+                spans.push(Span::styled(text, self.style(theme, i, j)));
+            }
+            if cols.skipped_right > 0 {
+                spans.push(Span::styled(
+                    format!(
+                        "{}{}",
+                        " ".repeat(gap),
+                        if self.ascii { "..." } else { "…" }
+                    ),
+                    theme.dim,
+                ));
+            }
+            spans.push(Span::styled(format!(" {close}"), theme.dim));
+            out.push(Line::from(spans));
+        }
+        out
+    }
+
+    fn title(&self, theme: &Theme, max_width: usize) -> Line<'static> {
+        let (r, c) = self.value.shape();
+        let mut spans = vec![Span::styled(
+            fit(&sanitize(self.name), max_width),
+            theme.heading,
+        )];
+        if r * c > 1 {
+            let kind = if self.value.labels { " labels" } else { "" };
+            spans.push(Span::styled(format!(" {r}×{c}{kind}"), theme.dim));
+        }
+        let whole_change = self.new
+            || self
+                .before
+                .is_some_and(|b| b.shape() != self.value.data.shape());
+        let some_change = self
+            .before
+            .is_some_and(|b| b.shape() == self.value.data.shape() && b != &self.value.data);
+        if whole_change {
+            spans.push(Span::styled(
+                if self.ascii { "  * new" } else { "  ● new" },
+                theme.changed,
+            ));
+        } else if some_change {
+            spans.push(Span::styled(
+                if self.ascii {
+                    "  * changed"
+                } else {
+                    "  ● changed"
+                },
+                theme.changed,
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn style(&self, theme: &Theme, i: usize, j: usize) -> Style {
+        if self.focus == Some((i, j)) {
+            return theme.focus;
+        }
+        if self.sources.is_some_and(|s| s.contains(&(i, j))) {
+            return theme.source;
+        }
+        let changed = self.new
+            || self.before.is_some_and(|b| {
+                b.shape() != self.value.data.shape()
+                    || b[(i, j)].to_bits() != self.value.data[(i, j)].to_bits()
+            });
+        if changed { theme.changed } else { theme.base }
+    }
+}
+
+/// Which of `n` rows to show in `room` lines, keeping `focus` visible.
+struct RowWindow {
+    shown: Vec<usize>,
+    /// Where the ellipsis line goes (index into `shown`).
+    split_at: usize,
+    skipped: usize,
+}
+
+fn window(n: usize, focus: usize, room: usize) -> RowWindow {
+    if n <= room {
+        return RowWindow {
+            shown: (0..n).collect(),
+            split_at: n,
+            skipped: 0,
+        };
+    }
+    // The first rows, an ellipsis line, then rows around the focus (or the
+    // last rows): `room - 1` rows in all.
+    let keep = room.saturating_sub(1).max(1);
+    let head = keep / 2;
+    let tail = keep - head;
+    let tail_start = if focus >= head {
+        focus.saturating_sub(tail / 2).max(head).min(n - tail)
+    } else {
+        n - tail
+    };
+    let mut shown: Vec<usize> = (0..head).collect();
+    shown.extend(tail_start..tail_start + tail);
+    RowWindow {
+        skipped: n - shown.len(),
+        shown,
+        split_at: head,
+    }
+}
+
+struct ColWindow {
+    shown: Vec<usize>,
+    skipped_left: usize,
+    skipped_right: usize,
+}
+
+/// A run of columns around `focus` that fits in `room` columns.
+fn columns_window(
+    n: usize,
+    focus: usize,
+    room: usize,
+    col_w: &dyn Fn(usize) -> usize,
+    gap: usize,
+) -> ColWindow {
+    let total: usize = (0..n)
+        .map(|j| col_w(j) + gap)
+        .sum::<usize>()
+        .saturating_sub(gap);
+    if total <= room {
+        return ColWindow {
+            shown: (0..n).collect(),
+            skipped_left: 0,
+            skipped_right: 0,
+        };
+    }
+    let marker = 1 + gap;
+    let focus = focus.min(n - 1);
+    let (mut lo, mut hi) = (focus, focus + 1);
+    let mut used = col_w(focus);
+    loop {
+        let budget = room.saturating_sub(marker * (usize::from(lo > 0) + usize::from(hi < n)));
+        let grow_right = hi < n && used + gap + col_w(hi) <= budget;
+        if grow_right {
+            used += gap + col_w(hi);
+            hi += 1;
+            continue;
+        }
+        if lo > 0 && used + gap + col_w(lo - 1) <= budget {
+            lo -= 1;
+            used += gap + col_w(lo);
+            continue;
+        }
+        break;
+    }
+    ColWindow {
+        shown: (lo..hi).collect(),
+        skipped_left: lo,
+        skipped_right: n - hi,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::ThemeName;
+
+    fn text(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn labelled_matrix_with_shared_decimals() {
+        let v = Value {
+            data: Tensor::from_row_slice(2, 2, &[0.2, -0.5, 1.5, 1.3]),
+            rows: Some(vec!["cat".into(), "dog".into()]),
+            cols: Some(vec!["a".into(), "b".into()]),
+            labels: false,
+        };
+        let m = MatrixView {
+            name: "W",
+            value: &v,
+            digits: 2,
+            focus: None,
+            sources: None,
+            before: None,
+            new: false,
+            ascii: false,
+            gap: 0,
+        };
+        let lines = text(&m.lines(&ThemeName::Mono.theme(), 80, 10));
+        assert_eq!(
+            lines,
+            [
+                "W 2×2",
+                "         a     b",
+                "cat  [ 0.2  -0.5 ]",
+                "dog  [ 1.5   1.3 ]"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_vector_is_elided_around_the_focus() {
+        let v = Value::plain(Tensor::from_fn(100, 1, |i, _| i as f64));
+        let m = MatrixView {
+            name: "x",
+            value: &v,
+            digits: 2,
+            focus: Some((60, 0)),
+            sources: None,
+            before: None,
+            new: false,
+            ascii: true,
+            gap: 0,
+        };
+        let lines = text(&m.lines(&ThemeName::Mono.theme(), 80, 8));
+        assert_eq!(lines.len(), 8);
+        assert!(lines.iter().any(|l| l.contains("[ 60 ]")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("more rows")), "{lines:?}");
+        assert_eq!(lines[1], "[  0 ]");
+    }
+
+    #[test]
+    fn a_wide_row_keeps_the_focus_column() {
+        let v = Value::plain(Tensor::from_fn(1, 50, |_, j| j as f64 * 1000.0));
+        let m = MatrixView {
+            name: "w",
+            value: &v,
+            digits: 2,
+            focus: Some((0, 40)),
+            sources: None,
+            before: None,
+            new: false,
+            ascii: true,
+            gap: 0,
+        };
+        let lines = text(&m.lines(&ThemeName::Mono.theme(), 40, 8));
+        assert!(lines[1].contains("40000"), "{lines:?}");
+        assert!(lines[1].chars().count() <= 40, "{lines:?}");
+        assert!(lines[1].contains("..."), "{lines:?}");
+    }
+}

@@ -1,0 +1,5 @@
+//! Drawing pieces: matrices, the computational graph, text helpers.
+
+pub mod graph;
+pub mod matrix;
+pub mod text;

@@ -1,0 +1,121 @@
+//! Text for the screen: word wrapping by display width, and making lesson
+//! text safe to print (a lesson file is data; its control characters must
+//! never reach the terminal as commands).
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Control characters (ESC, BEL, backspace, bidirectional overrides, …)
+/// become visible placeholders; tabs become spaces.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            '\n' => '\n',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
+            '\u{7f}' => '␡',
+            c if c.is_control() => '�',
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '�',
+            c => c,
+        })
+        .collect()
+}
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Greedy word wrap to `max` columns; paragraphs (blank lines) are kept,
+/// single newlines inside a paragraph are spaces. Words longer than a line
+/// are cut.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    for (k, para) in text
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        if k > 0 {
+            out.push(String::new());
+        }
+        let mut line = String::new();
+        let mut line_w = 0;
+        for word in para.split_whitespace() {
+            let mut word = word.to_string();
+            let mut w = width(&word);
+            if line_w > 0 && line_w + 1 + w > max {
+                out.push(std::mem::take(&mut line));
+                line_w = 0;
+            }
+            while w > max {
+                let (head, tail) = split_at_width(
+                    &word,
+                    max.saturating_sub(line_w + usize::from(line_w > 0)).max(1),
+                );
+                if line_w > 0 {
+                    line.push(' ');
+                }
+                line.push_str(&head);
+                out.push(std::mem::take(&mut line));
+                line_w = 0;
+                word = tail;
+                w = width(&word);
+            }
+            if line_w > 0 {
+                line.push(' ');
+                line_w += 1;
+            }
+            line.push_str(&word);
+            line_w += w;
+        }
+        if !line.is_empty() {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Cuts `s` after at most `cols` columns.
+pub fn split_at_width(s: &str, cols: usize) -> (String, String) {
+    let mut w = 0;
+    for (i, c) in s.char_indices() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > cols {
+            return (s[..i].to_string(), s[i..].to_string());
+        }
+        w += cw;
+    }
+    (s.to_string(), String::new())
+}
+
+/// `s` cut to `cols` columns with an ellipsis if it was longer.
+pub fn fit(s: &str, cols: usize) -> String {
+    if width(s) <= cols {
+        return s.to_string();
+    }
+    if cols == 0 {
+        return String::new();
+    }
+    let (head, _) = split_at_width(s, cols - 1);
+    format!("{head}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_and_keeps_paragraphs() {
+        let lines = wrap("one two three\nfour\n\nfive", 9);
+        assert_eq!(lines, ["one two", "three", "four", "", "five"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn control_characters_become_visible() {
+        assert_eq!(sanitize("a\u{1b}[2Jb\u{7}"), "a␛[2Jb␇");
+        assert_eq!(sanitize("x\u{202e}y"), "x�y");
+        assert_eq!(fit("abcdef", 4), "abc…");
+    }
+}
