@@ -121,7 +121,13 @@ fn softmax_matches_the_slides_with_the_natural_log() {
 fn check_all_builtin_lessons_passes() {
     let (code, out, err) = nntutor(&["check"]);
     assert_eq!(code, 0, "{out}{err}");
-    for id in ["linear-scores", "svm", "softmax", "backprop"] {
+    for id in [
+        "linear-scores",
+        "svm",
+        "softmax",
+        "backprop",
+        "bird-car-step",
+    ] {
         assert!(
             out.lines().any(|l| l.starts_with("ok") && l.contains(id)),
             "{out}"
@@ -137,7 +143,16 @@ fn list_shows_the_lessons_in_course_order() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(ids, ["linear-scores", "svm", "softmax", "backprop"]);
+    assert_eq!(
+        ids,
+        [
+            "linear-scores",
+            "svm",
+            "softmax",
+            "backprop",
+            "bird-car-step"
+        ]
+    );
     assert!(out.contains("Softmax classifier and cross-entropy loss"));
 }
 

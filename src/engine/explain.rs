@@ -66,6 +66,16 @@ impl Written {
         }
     }
 
+    /// As an operand of `+` or `-`, where a product reads better in
+    /// parentheses: `-2 + (-1 × -3)`, as the slides write an update.
+    fn in_sum(self) -> Vec<Piece> {
+        if self.prec == Prec::Product {
+            paren(self.pieces)
+        } else {
+            self.at_least(Prec::Sum)
+        }
+    }
+
     /// As the right operand of `+` or `-`: `2.2 - (-3.1)`.
     fn after_sign(self, need: Prec) -> Vec<Piece> {
         if self.negative_number {
@@ -156,17 +166,17 @@ fn write(
         Op::Add => Written::text(
             Prec::Sum,
             vec![
-                binary(0).at_least(Prec::Sum),
+                binary(0).in_sum(),
                 t(" + "),
-                binary(1).after_sign(Prec::Sum),
+                binary(1).after_sign(Prec::Power),
             ],
         ),
         Op::Sub => Written::text(
             Prec::Sum,
             vec![
-                binary(0).at_least(Prec::Sum),
+                binary(0).in_sum(),
                 t(" - "),
-                binary(1).after_sign(Prec::Product),
+                binary(1).after_sign(Prec::Power),
             ],
         ),
         Op::Mul => Written::text(

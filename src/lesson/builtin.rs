@@ -17,4 +17,5 @@ pub const BUILTIN: &[Builtin] = builtin![
     "svm.toml",
     "softmax.toml",
     "backprop.toml",
+    "bird-car-step.toml",
 ];

@@ -86,10 +86,7 @@ pub const HELP: &[(&str, &str)] = &[
         "next: the next element, graph node or step",
     ),
     ("←  h  Backspace  PgUp", "back"),
-    (
-        "]  [",
-        "next / previous step, skipping the walk inside a step",
-    ),
+    ("]  [", "next / previous step, skipping the walk inside"),
     ("g  G", "first / last step"),
     ("4 Enter", "jump to step 4"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),

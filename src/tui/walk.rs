@@ -25,7 +25,7 @@ impl Walk {
         match (&step.action, &state.detail) {
             (Action::Let { expand: true, .. }, Detail::Let(c)) => {
                 let (rows, cols) = c.result().shape();
-                if rows * cols > 1 {
+                if rows * cols > 0 {
                     Walk::Elements { rows, cols }
                 } else {
                     Walk::Single

@@ -45,11 +45,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .copied()
         .unwrap_or(lines.len());
     let height = body.height as usize;
-    let scroll = if selected_end > height {
-        (selected_end - height).min(selected_start)
-    } else {
-        0
-    };
+    // Scroll by whole entries: the first one from which the selected entry
+    // still fits.
+    let scroll = starts
+        .iter()
+        .copied()
+        .find(|&s| selected_end.saturating_sub(s) <= height)
+        .unwrap_or(selected_start)
+        .min(selected_start);
     for (k, line) in lines.iter().skip(scroll).take(height).enumerate() {
         buf.set_line(body.x, body.y + k as u16, line, body.width);
     }

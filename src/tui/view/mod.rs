@@ -13,8 +13,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use super::app::{App, NoticeKind, OpenLesson, Screen, Typing};
 use super::keys::HELP;
 use super::theme::Theme;
-use super::walk::Walk;
-use super::widgets::text::{fit, sanitize, width};
+use super::widgets::text::{fit, sanitize, width, wrap};
 
 /// Below this the screen says how large it must be.
 pub const MIN_WIDTH: u16 = 60;
@@ -41,24 +40,63 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if app.help {
         help(app, area, buf, &theme);
     }
+    if app.settings.ascii {
+        asciify(area, buf);
+    }
+}
+
+/// `--ascii`: every drawing symbol replaced by a plain ASCII one, in one
+/// place, so no widget can forget to.
+fn asciify(area: Rect, buf: &mut Buffer) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let Some(cell) = buf.cell_mut((x, y)) else {
+                continue;
+            };
+            let plain = match cell.symbol() {
+                "─" | "━" | "═" => "-",
+                "│" | "┃" | "║" => "|",
+                "╭" | "╮" | "╰" | "╯" | "┌" | "┐" | "└" | "┘" | "┏" | "┓" | "┗" | "┛" | "├"
+                | "┤" | "┬" | "┴" | "┼" => "+",
+                "▶" | "→" => ">",
+                "◀" | "←" => "<",
+                "↑" | "▲" => "^",
+                "↓" | "▼" => "v",
+                "●" => "*",
+                "✓" => "+",
+                "✗" => "x",
+                "⚠" => "!",
+                "⋮" => ":",
+                "…" | "·" => ".",
+                "▏" => "_",
+                "∂" => "d",
+                "×" => "x",
+                "ᵀ" => "'",
+                s if s.chars().all(|c| ('\u{2580}'..='\u{259f}').contains(&c)) => "#",
+                _ => continue,
+            };
+            cell.set_symbol(plain);
+        }
+    }
 }
 
 fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines = [
-        format!("nntutor needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}."),
-        format!("This one is {}×{}.", area.width, area.height),
-        "Enlarge the window (or make the font smaller); q quits.".to_string(),
-    ];
-    for (k, text) in lines.iter().enumerate() {
-        if (k as u16) < area.height {
-            buf.set_stringn(
-                area.x,
-                area.y + k as u16,
-                fit(text, area.width as usize),
-                area.width as usize,
-                theme.base,
-            );
-        }
+    let text = format!(
+        "nntutor needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}. Enlarge the window or make the font smaller; q quits.",
+        area.width, area.height
+    );
+    for (k, line) in wrap(&text, area.width as usize)
+        .iter()
+        .take(area.height as usize)
+        .enumerate()
+    {
+        buf.set_stringn(
+            area.x,
+            area.y + k as u16,
+            line,
+            area.width as usize,
+            theme.base,
+        );
     }
 }
 
@@ -87,9 +125,9 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
     };
     let mut pieces = step::body(&ctx);
     let mut total = doc::height(&pieces);
-    // Walking a graph, the learner has read the text; the graph and the
-    // chain rule matter more than the paragraph above them.
-    if total > body_area.height && open.sub > 0 && matches!(open.walk(), Walk::Backward { .. }) {
+    // Inside a walk the learner has read the text; on a small screen the
+    // graph, the arithmetic and the matrices matter more than the paragraph.
+    if total > body_area.height && open.sub > 0 {
         ctx.with_text = false;
         pieces = step::body(&ctx);
         total = doc::height(&pieces);
@@ -204,10 +242,10 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
                 };
                 spans.push(Span::styled(format!(" {} ", sanitize(&notice.text)), style));
             } else {
-                let walk = match open.walk() {
-                    Walk::Elements { .. } => " ] skip ",
-                    Walk::Backward { .. } => " ] skip ",
-                    Walk::Single => "",
+                let walk = if open.walk().positions() > 1 {
+                    " ] skip "
+                } else {
+                    ""
                 };
                 let (next, back) = if app.settings.ascii {
                     ("->", "<-")
@@ -239,7 +277,7 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
 fn help(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let key_w = HELP.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     let text_w = HELP.iter().map(|(_, t)| width(t)).max().unwrap_or(0);
-    let w = ((key_w + text_w + 6) as u16).min(area.width.saturating_sub(2));
+    let w = ((key_w + text_w + 8) as u16).min(area.width.saturating_sub(2));
     let h = ((HELP.len() + 4) as u16).min(area.height.saturating_sub(2));
     let rect = Rect::new(
         area.x + (area.width - w) / 2,
@@ -273,6 +311,7 @@ fn help(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             ratatui::widgets::BorderType::Rounded
         })
         .title(" keys ")
+        .padding(ratatui::widgets::Padding::horizontal(1))
         .style(theme.base)
         .border_style(theme.title);
     let block = if app.settings.ascii {

@@ -209,8 +209,11 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         lines.extend(side_by_side(blocks, ctx.width, 4));
         lines.push(Line::raw(""));
     }
-    let walk_done =
-        open.sub + 1 >= open.walk().positions() || !matches!(open.walk(), Walk::Backward { .. });
+    // Gradients are checked once the walk has revealed them; presentation
+    // mode keeps to the one idea on screen.
+    let walk_done = (open.sub + 1 >= open.walk().positions()
+        || !matches!(open.walk(), Walk::Backward { .. }))
+        && !ctx.present();
     for c in state.checks.iter().filter(|_| walk_done) {
         let text = check_line(c, ctx.digits());
         let style = match (c.slide, c.passed) {
@@ -252,6 +255,29 @@ fn let_lines<'a>(
     lines.push(Line::styled(sanitize(&c.formula), theme.formula));
     lines.push(Line::raw(""));
     let focus = open.walk().element(open.sub);
+    // The element's arithmetic comes first: it is what the learner is
+    // looking at; the matrices below show where its numbers come from.
+    if let (Some((i, j)), Walk::Elements { rows, cols }) = (focus, open.walk()) {
+        let value = ctx.values().get(&c.name).map(|v| v.as_ref());
+        let element = element_name(&c.name, value, (*rows, *cols), i, j);
+        let arithmetic = c.explain(i, j, ctx.digits());
+        if open.walk().positions() > 1 {
+            let position = format!("element {} of {}", open.sub + 1, open.walk().positions());
+            lines.push(Line::styled(position, theme.dim));
+        }
+        let text = sanitize(&format!("{element} = {arithmetic}"));
+        lines.extend(ctx.para(&text, theme.heading, 0));
+        if ctx.present() {
+            let result = arithmetic.rsplit(" = ").next().unwrap_or_default();
+            let short = sanitize(&format!("{element} = {result}"));
+            if let Some(big) = big_lines(&short, ctx.width).filter(|b| b.len() == 1) {
+                lines.push(Line::raw(""));
+                pieces.push(Piece::Lines(std::mem::take(lines)));
+                pieces.push(Piece::Big(big, theme.changed));
+            }
+        }
+        lines.push(Line::raw(""));
+    }
     let sources = focus
         .map(|(i, j)| element_sources(&c.graph, c.root, i, j))
         .unwrap_or_default();
@@ -275,26 +301,6 @@ fn let_lines<'a>(
         if ctx.present() { 6 } else { 4 },
     ));
     lines.push(Line::raw(""));
-    if let (Some((i, j)), Walk::Elements { rows, cols }) = (focus, open.walk()) {
-        let value = ctx.values().get(&c.name).map(|v| v.as_ref());
-        let element = element_name(&c.name, value, (*rows, *cols), i, j);
-        let arithmetic = c.explain(i, j, ctx.digits());
-        let position = format!("element {} of {}", open.sub + 1, open.walk().positions());
-        lines.push(Line::styled(position, theme.dim));
-        let text = sanitize(&format!("{element} = {arithmetic}"));
-        lines.extend(ctx.para(&text, theme.heading, 0));
-        if ctx.present() {
-            let result = arithmetic.rsplit(" = ").next().unwrap_or_default();
-            let short = sanitize(&format!("{element} = {result}"));
-            pieces.push(Piece::Lines(std::mem::take(lines)));
-            if let Some(big) = big_lines(&short, ctx.width).filter(|b| b.len() == 1) {
-                lines.push(Line::raw(""));
-                pieces.push(Piece::Lines(std::mem::take(lines)));
-                pieces.push(Piece::Big(big, theme.changed));
-            }
-        }
-        lines.push(Line::raw(""));
-    }
 }
 
 /// The names a formula reads, in order of first appearance.

@@ -1,0 +1,230 @@
+//! Keys and navigation as pure functions: key events become actions, and
+//! actions move through a lesson's steps and the walks inside them.
+//!
+//! The backprop lesson's shape, counted by hand from lessons/backprop.toml:
+//! steps 2, 3, 6, 8 and 10 have one position each (scalar results); step 4
+//! walks f's graph: x, y, q, z, f are 5 nodes, so 6 positions (forward pass,
+//! then one per node); step 5 is a number quiz whose answer is 3 × 0.1.
+
+#![allow(clippy::unwrap_used)]
+
+use nntutor::lesson::catalog::Catalog;
+use nntutor::lesson::load;
+use nntutor::tui::app::{App, Screen, Settings, Typing};
+use nntutor::tui::keys::{Action, keymap};
+use nntutor::tui::theme::ThemeName;
+use nntutor::tui::update::update;
+use nntutor::tui::{app_for, walk::Walk};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+fn app(id: &str) -> App {
+    let loaded = load(Catalog::default().find(id).unwrap());
+    app_for(
+        loaded.lesson.unwrap(),
+        loaded.timeline.unwrap(),
+        Settings::default(),
+    )
+}
+
+/// Keys written compactly: `>` next, `<` back, `]`/`[`, `g`/`G`, digits,
+/// `\n` Enter, `!` Escape, `B` Backspace, `P`/`U` PageDown/PageUp.
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '>' => KeyCode::Right,
+            '<' => KeyCode::Left,
+            '\n' => KeyCode::Enter,
+            '!' => KeyCode::Esc,
+            'B' => KeyCode::Backspace,
+            'P' => KeyCode::PageDown,
+            'U' => KeyCode::PageUp,
+            c => KeyCode::Char(c),
+        };
+        if let Some(action) = keymap(KeyEvent::new(code, KeyModifiers::NONE)) {
+            update(app, action);
+        }
+    }
+}
+
+/// (step as shown, 1-based; position inside the step)
+fn at(app: &App) -> (usize, usize) {
+    let open = app.open.as_ref().unwrap();
+    (open.step + 1, open.sub)
+}
+
+#[test]
+fn keys_map_to_actions() {
+    let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    let cases = [
+        (key(KeyCode::Right), Some(Action::Next)),
+        (key(KeyCode::Char(' ')), Some(Action::Next)),
+        (key(KeyCode::Char('l')), Some(Action::Next)),
+        (key(KeyCode::PageDown), Some(Action::Next)),
+        (key(KeyCode::Left), Some(Action::Prev)),
+        (key(KeyCode::Char('h')), Some(Action::Prev)),
+        (key(KeyCode::PageUp), Some(Action::Prev)),
+        (key(KeyCode::Backspace), Some(Action::Backspace)),
+        (key(KeyCode::Char(']')), Some(Action::NextStep)),
+        (key(KeyCode::Char('[')), Some(Action::PrevStep)),
+        (key(KeyCode::Char('g')), Some(Action::First)),
+        (key(KeyCode::Char('G')), Some(Action::Last)),
+        (key(KeyCode::Char('7')), Some(Action::Type('7'))),
+        (key(KeyCode::Char('b')), Some(Action::Choose(1))),
+        (key(KeyCode::Char('?')), Some(Action::Help)),
+        (key(KeyCode::Char('t')), Some(Action::CycleTheme)),
+        (key(KeyCode::Char('p')), Some(Action::TogglePresent)),
+        (key(KeyCode::Char('q')), Some(Action::Leave)),
+        (key(KeyCode::Esc), Some(Action::Escape)),
+        (
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+            Some(Action::Quit),
+        ),
+        (
+            KeyEvent::new_with_kind(KeyCode::Right, KeyModifiers::NONE, KeyEventKind::Release),
+            None,
+        ),
+        (key(KeyCode::Char('z')), None),
+    ];
+    for (event, expected) in cases {
+        assert_eq!(keymap(event), expected, "{event:?}");
+    }
+}
+
+#[test]
+fn stepping_forward_and_back_through_steps_and_walks() {
+    let cases: &[(&str, (usize, usize))] = &[
+        ("", (1, 0)),
+        (">", (2, 0)),
+        (">>>", (4, 0)),
+        (">>>>", (4, 1)),
+        ("4\n", (4, 0)),
+        ("4\n>>>>>", (4, 5)),
+        ("4\n>>>>>>", (5, 0)),
+        // Back from the next step lands on the walk's last position.
+        ("6\n<<", (4, 5)),
+        ("4\n>>]", (5, 0)),
+        ("4\n>>[", (3, 0)),
+        ("4\n>><<<", (3, 0)),
+        ("G", (10, 0)),
+        ("Gg", (1, 0)),
+        ("PP", (3, 0)),
+        ("PPU", (2, 0)),
+        (">B", (1, 0)),
+        ("99\n", (1, 0)),
+        ("4!", (1, 0)),
+        ("12B\n", (1, 0)),
+        ("G>>", (10, 0)),
+        ("<<<", (1, 0)),
+    ];
+    for (keys, expected) in cases {
+        let mut a = app("backprop");
+        press(&mut a, keys);
+        assert_eq!(at(&a), *expected, "keys {keys:?}");
+        assert_eq!(a.typing, Typing::None, "keys {keys:?}");
+    }
+}
+
+#[test]
+fn the_backward_walk_visits_every_node_from_the_loss_back() {
+    let a = app("backprop");
+    let open = a.open.as_ref().unwrap();
+    let Walk::Backward { order } = &open.walks[3] else {
+        panic!("step 4 is a backward step");
+    };
+    let names: Vec<String> = match &open.timeline.steps[3].detail {
+        nntutor::lesson::Detail::Backward(b) => order
+            .iter()
+            .map(|&id| nntutor::lesson::format::node_label(&b.graph, id, 0))
+            .collect(),
+        _ => unreachable!(),
+    };
+    assert_eq!(names, ["f", "z", "q", "y", "x"]);
+}
+
+#[test]
+fn notices_tell_what_happened() {
+    let mut a = app("backprop");
+    press(&mut a, "99\n");
+    assert!(
+        a.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no step 99; this lesson has steps 1 to 10")
+    );
+    press(&mut a, ">");
+    assert_eq!(a.notice, None);
+    press(&mut a, "G>");
+    assert!(a.notice.as_ref().unwrap().text.contains("last step"));
+}
+
+#[test]
+fn number_quiz_takes_digits_and_records_the_answer() {
+    let mut a = app("backprop");
+    press(&mut a, "5\n0.");
+    assert_eq!(a.typing, Typing::Answer("0.".into()));
+    assert_eq!(at(&a), (5, 0));
+    press(&mut a, "5B3\n");
+    let record = &a.progress.lessons["backprop"].quizzes[&5];
+    // ∂f/∂z = q = 3, times 0.1.
+    assert_eq!((record.answer.as_str(), record.correct), ("0.3", true));
+    assert!(a.progress_dirty);
+    press(&mut a, "0.5\n");
+    let record = &a.progress.lessons["backprop"].quizzes[&5];
+    assert_eq!((record.answer.as_str(), record.correct), ("0.5", false));
+    // Navigation still works after answering.
+    press(&mut a, ">");
+    assert_eq!(at(&a), (6, 0));
+}
+
+#[test]
+fn choice_quiz_by_letter_or_arrows() {
+    let mut a = app("bird-car-step");
+    press(&mut a, "3\nb");
+    let r = &a.progress.lessons["bird-car-step"].quizzes[&3];
+    assert_eq!((r.answer.as_str(), r.correct), ("b) bird", false));
+    press(&mut a, "kkk\n");
+    let r = &a.progress.lessons["bird-car-step"].quizzes[&3];
+    assert_eq!((r.answer.as_str(), r.correct), ("a) car", true));
+}
+
+#[test]
+fn help_theme_presentation_menu_and_quit() {
+    let mut a = app("backprop");
+    press(&mut a, "?");
+    assert!(a.help);
+    press(&mut a, ">");
+    assert!(!a.help);
+    assert_eq!(at(&a), (1, 0), "the key that closes help does nothing else");
+    let themes: Vec<ThemeName> = (0..3)
+        .map(|_| {
+            press(&mut a, "t");
+            a.settings.theme
+        })
+        .collect();
+    assert_eq!(
+        themes,
+        [ThemeName::Light, ThemeName::Projector, ThemeName::Dark]
+    );
+    press(&mut a, "p");
+    assert!(a.settings.present);
+    press(&mut a, "q");
+    assert_eq!(a.screen, Screen::Menu);
+    assert!(!a.quit);
+    press(&mut a, "q");
+    assert!(a.quit);
+    let mut b = app("backprop");
+    update(&mut b, Action::Quit);
+    assert!(b.quit);
+}
+
+#[test]
+fn positions_are_recorded_for_the_next_visit() {
+    let mut a = app("backprop");
+    press(&mut a, "7\n");
+    let p = &a.progress.lessons["backprop"];
+    assert_eq!((p.step, p.furthest), (7, 7));
+    press(&mut a, "2\n");
+    let p = &a.progress.lessons["backprop"];
+    assert_eq!((p.step, p.furthest), (2, 7));
+}

@@ -1,0 +1,247 @@
+//! Screens of every step kind, drawn into ratatui's `TestBackend` and kept as
+//! insta snapshots (reviewed by eye when accepted). Colours are checked
+//! separately, cell by cell, since snapshots hold only the text.
+
+#![allow(clippy::unwrap_used)]
+
+use nntutor::lesson::catalog::Catalog;
+use nntutor::lesson::load;
+use nntutor::tui::app::{App, Settings};
+use nntutor::tui::keys::Action;
+use nntutor::tui::theme::ThemeName;
+use nntutor::tui::update::update;
+use nntutor::tui::{app_for, menu, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+fn app_with(id: &str, settings: Settings) -> App {
+    let loaded = load(Catalog::default().find(id).unwrap());
+    let mut app = app_for(loaded.lesson.unwrap(), loaded.timeline.unwrap(), settings);
+    app.menu = menu(&Catalog::default(), None);
+    app
+}
+
+fn app(id: &str) -> App {
+    app_with(id, Settings::default())
+}
+
+/// Jumps to `step` (1-based), then takes `next` steps forward.
+fn go(app: &mut App, step: usize, next: usize) {
+    for c in step.to_string().chars() {
+        update(app, Action::Type(c));
+    }
+    update(app, Action::Enter);
+    for _ in 0..next {
+        update(app, Action::Next);
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let w = buf.area.width as usize;
+    buf.content
+        .chunks(w)
+        .map(|row| {
+            let line: String = row.iter().map(|c| c.symbol()).collect();
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where `needle` starts on screen: (column, row).
+fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+    let w = buf.area.width as usize;
+    for (y, row) in buf.content.chunks(w).enumerate() {
+        let line: Vec<&str> = row.iter().map(|c| c.symbol()).collect();
+        let joined: String = line.concat();
+        if let Some(byte) = joined.find(needle) {
+            let col = joined[..byte].chars().count();
+            return (col as u16, y as u16);
+        }
+    }
+    panic!("{needle:?} not on screen:\n{}", text(buf));
+}
+
+#[test]
+fn show_step() {
+    let a = app("linear-scores");
+    insta::assert_snapshot!("show_80x24", text(&draw(&a, 80, 24)));
+}
+
+#[test]
+fn expand_walk_highlights_the_element_and_its_sources() {
+    let mut a = app("linear-scores");
+    go(&mut a, 3, 1);
+    let buf = draw(&a, 80, 24);
+    // The dog score, worked by hand: 1.5×56 + 1.3×231 + 2.1×24 + 0×2 = 434.7.
+    let screen = text(&buf);
+    assert!(
+        screen.contains("Wx[dog] = (1.5 × 56) + (1.3 × 231) + (2.1 × 24) + (0.0 × 2) = 434.7"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("expand_80x24", screen);
+    insta::assert_snapshot!("expand_160x48", text(&draw(&a, 160, 48)));
+    // The result cell is the focus; the dog row of W is highlighted as a source.
+    let theme = ThemeName::Dark.theme();
+    let (x, y) = find(&buf, "434.70");
+    assert_eq!(buf[(x, y)].bg, theme.focus.bg.unwrap());
+    let (x, y) = find(&buf, "dog   [");
+    let (wx, _) = find(&buf, "1.30");
+    assert_eq!(buf[(wx, y)].bg, theme.source.bg.unwrap());
+    assert_ne!(buf[(x, y)].bg, theme.source.bg.unwrap());
+}
+
+#[test]
+fn backward_walk_draws_the_graph_and_the_chain_rule() {
+    let mut a = app("backprop");
+    go(&mut a, 4, 3);
+    let buf = draw(&a, 80, 24);
+    let screen = text(&buf);
+    // At q = x + y: local gradient 1 times upstream ∂f/∂q = z = -4.
+    assert!(
+        screen.contains("to x:  ∂q/∂x = 1.00  ×  -4.00  =  -4.00"),
+        "{screen}"
+    );
+    assert!(screen.contains("q = x + y"), "{screen}");
+    insta::assert_snapshot!("backward_80x24", screen);
+    insta::assert_snapshot!("backward_160x48", text(&draw(&a, 160, 48)));
+    let theme = ThemeName::Dark.theme();
+    let (x, y) = find(&buf, "∂ -4.00");
+    assert_eq!(buf[(x, y)].fg, theme.gradient.fg.unwrap());
+    let (x, y) = find(&buf, "-12.00");
+    assert_eq!(buf[(x, y)].fg, theme.forward.fg.unwrap());
+}
+
+#[test]
+fn update_step_shows_before_gradient_and_after() {
+    let mut a = app("bird-car-step");
+    go(&mut a, 6, 0);
+    let screen = text(&draw(&a, 100, 30));
+    assert!(
+        screen.contains("W[bird, pixel 1] = -2 + (-1 × -3) = 1"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("update_100x30", screen);
+}
+
+#[test]
+fn quizzes_before_and_after_answering() {
+    let mut a = app("bird-car-step");
+    go(&mut a, 3, 0);
+    insta::assert_snapshot!("choice_quiz_80x24", text(&draw(&a, 80, 24)));
+    update(&mut a, Action::Choose(1));
+    let screen = text(&draw(&a, 80, 24));
+    assert!(screen.contains("-7 is higher than -8"), "{screen}");
+    insta::assert_snapshot!("choice_quiz_answered_80x24", screen);
+    let mut b = app("backprop");
+    go(&mut b, 5, 0);
+    for c in "0.3".chars() {
+        update(&mut b, Action::Type(c));
+    }
+    insta::assert_snapshot!("number_quiz_typing_80x24", text(&draw(&b, 80, 24)));
+    update(&mut b, Action::Enter);
+    let screen = text(&draw(&b, 80, 24));
+    assert!(screen.contains("Right: 0.3"), "{screen}");
+}
+
+#[test]
+fn slide_notes_are_visible() {
+    let mut a = app("softmax");
+    go(&mut a, 5, 0);
+    let screen = text(&draw(&a, 80, 24));
+    assert!(screen.contains("Slides:"), "{screen}");
+    assert!(screen.contains("base-10"), "{screen}");
+    insta::assert_snapshot!("slide_note_80x24", screen);
+}
+
+#[test]
+fn menu_help_and_too_small() {
+    let mut a = app("softmax");
+    update(&mut a, Action::Leave);
+    insta::assert_snapshot!("menu_80x24", text(&draw(&a, 80, 24)));
+    update(&mut a, Action::Help);
+    insta::assert_snapshot!("help_80x24", text(&draw(&a, 80, 24)));
+    let tiny = text(&draw(&a, 40, 8));
+    assert!(
+        tiny.contains("at least") && tiny.contains("60×16"),
+        "{tiny}"
+    );
+    assert!(tiny.contains("40×8"), "{tiny}");
+    // Nothing panics at any size, down to a single cell.
+    for (w, h) in [(1, 1), (2, 30), (300, 2), (60, 16), (500, 200)] {
+        draw(&a, w, h);
+    }
+}
+
+#[test]
+fn presentation_mode_has_big_titles_and_no_chrome() {
+    let mut a = app("linear-scores");
+    update(&mut a, Action::TogglePresent);
+    go(&mut a, 3, 0);
+    let screen = text(&draw(&a, 100, 30));
+    assert!(!screen.contains("? help"), "no footer keys:\n{screen}");
+    assert!(!screen.contains("nntutor ·"), "no header:\n{screen}");
+    insta::assert_snapshot!("present_100x30", screen);
+}
+
+#[test]
+fn ascii_and_monochrome() {
+    let settings = Settings {
+        theme: ThemeName::Mono,
+        present: false,
+        ascii: true,
+    };
+    let mut a = app_with("backprop", settings);
+    go(&mut a, 4, 3);
+    let buf = draw(&a, 80, 24);
+    let screen = text(&buf);
+    assert!(
+        screen.is_ascii() || !screen.chars().any(|c| "─│╭╮╰╯▶→←━".contains(c)),
+        "{screen}"
+    );
+    insta::assert_snapshot!("backward_ascii_mono_80x24", screen);
+    // Monochrome still marks the current node and the explained element.
+    let mut b = app_with(
+        "linear-scores",
+        Settings {
+            ascii: false,
+            ..a.settings.clone()
+        },
+    );
+    go(&mut b, 3, 0);
+    let buf = draw(&b, 80, 24);
+    let (x, y) = find(&buf, "-97.90");
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(buf[(x, y)].fg, ratatui::style::Color::Reset);
+}
+
+#[test]
+fn themes_differ_in_colour_not_in_text() {
+    let mut screens = Vec::new();
+    let mut backgrounds = Vec::new();
+    for theme in [ThemeName::Dark, ThemeName::Light, ThemeName::Projector] {
+        let mut a = app_with(
+            "linear-scores",
+            Settings {
+                theme,
+                ..Settings::default()
+            },
+        );
+        go(&mut a, 3, 0);
+        let buf = draw(&a, 80, 24);
+        screens.push(text(&buf));
+        backgrounds.push(buf[(40, 12)].bg);
+    }
+    assert_eq!(screens[0], screens[1]);
+    assert_eq!(screens[1], screens[2]);
+    assert_ne!(backgrounds[0], backgrounds[1]);
+    assert_eq!(backgrounds[2], ratatui::style::Color::Black);
+}
