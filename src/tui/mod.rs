@@ -128,6 +128,10 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
 
 fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std::io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    // Creating the event source installs crossterm's SIGWINCH handler; do it
+    // before the first frame so that a resize during start-up is not lost.
+    event::poll(Duration::ZERO)?;
+    let mut size = terminal.size()?;
     let mut redraw = true;
     let mut save_failed = false;
     loop {
@@ -156,14 +160,21 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
                 Err(_) => app.progress_dirty = false,
             }
         }
-        // A short poll so that signals are noticed promptly.
+        // A short poll so that signals are noticed promptly; the size is
+        // checked too, in case a resize signal arrived while none was expected.
         if !event::poll(Duration::from_millis(100))? {
+            let now = terminal.size()?;
+            if now != size {
+                size = now;
+                redraw = true;
+            }
             continue;
         }
         let action = match event::read()? {
             Event::Key(key) => keys::keymap(key),
             Event::Mouse(mouse) => keys::mousemap(mouse),
             Event::Resize(..) => {
+                size = terminal.size()?;
                 redraw = true;
                 None
             }

@@ -41,7 +41,12 @@ impl Pty {
         };
         assert_eq!(rc, 0, "openpty failed");
         // SAFETY: fresh descriptors from openpty, owned from here on.
-        let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master_fd), OwnedFd::from_raw_fd(slave_fd)) };
+        let (master, slave) = unsafe {
+            (
+                OwnedFd::from_raw_fd(master_fd),
+                OwnedFd::from_raw_fd(slave_fd),
+            )
+        };
         let mut cmd = Command::new(bin);
         cmd.args(args)
             .env("TERM", "xterm-256color")
@@ -61,7 +66,7 @@ impl Pty {
             });
         }
         let child = cmd.spawn().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let mut reader = std::fs::File::from(master.try_clone().unwrap());
         let sink = Arc::clone(&parser);
         std::thread::spawn(move || {
@@ -100,7 +105,10 @@ impl Pty {
                 return self.started.elapsed();
             }
             if start.elapsed() > timeout {
-                panic!("timed out waiting for {text:?}; the screen:\n{}", self.screen());
+                panic!(
+                    "timed out waiting for {text:?}; the screen:\n{}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -140,7 +148,11 @@ impl Pty {
         };
         // SAFETY: a valid descriptor and a valid winsize.
         unsafe { libc::ioctl(self.master.as_raw_fd(), libc::TIOCSWINSZ, &size) };
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nz(rows), nz(cols));
         // SAFETY: signalling our own child.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGWINCH) };
     }
@@ -168,6 +180,10 @@ impl Drop for Pty {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).unwrap()
 }
 
 /// A fresh, empty state directory for one test.

@@ -1,0 +1,196 @@
+//! The real binary in a pseudo-terminal: keys in, screen out (parsed by a
+//! terminal emulator), and the terminal left as it was found on every exit.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::pty::{Pty, state_dir};
+
+const BIN: &str = env!("CARGO_BIN_EXE_nntutor");
+const WAIT: Duration = Duration::from_secs(20);
+const RIGHT: &[u8] = b"\x1b[C";
+const LEFT: &[u8] = b"\x1b[D";
+
+fn spawn(args: &[&str], state: &std::path::Path, cols: u16, rows: u16) -> Pty {
+    Pty::spawn(
+        BIN,
+        args,
+        cols,
+        rows,
+        &[
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("NO_COLOR", ""),
+        ],
+    )
+}
+
+fn assert_restored(t: &Pty) {
+    let parser = t.parser.lock().unwrap();
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "still on the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is still hidden");
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "mouse capture left on"
+    );
+    drop(parser);
+    assert!(t.cooked(), "the terminal is still in raw mode");
+}
+
+#[test]
+fn step_forward_and_back_then_quit_cleanly() {
+    let state = state_dir("pty-walk");
+    let mut t = spawn(&["lesson", "linear-scores"], &state, 100, 30);
+    t.wait_for("step 1 of 9", WAIT);
+    assert!(t.parser.lock().unwrap().screen().alternate_screen());
+    // Step 3 walks W x element by element; the numbers are worked by hand:
+    // cat 0.2·56 - 0.5·231 + 0.1·24 + 2·2 = -97.9, dog 84 + 300.3 + 50.4 = 434.7.
+    t.send(RIGHT);
+    t.send(RIGHT);
+    t.wait_for(
+        "Wx[cat] = (0.2 × 56) + (-0.5 × 231) + (0.1 × 24) + (2.0 × 2) = -97.9",
+        WAIT,
+    );
+    t.send(RIGHT);
+    t.wait_for(
+        "Wx[dog] = (1.5 × 56) + (1.3 × 231) + (2.1 × 24) + (0.0 × 2) = 434.7",
+        WAIT,
+    );
+    t.send(LEFT);
+    t.wait_for("Wx[cat] = (0.2 × 56)", WAIT);
+    t.send(LEFT);
+    t.wait_for("step 2 of 9", WAIT);
+    // A step number and Enter jump.
+    t.send(b"4\r");
+    t.wait_for("step 4 of 9", WAIT);
+    t.send(b"q");
+    t.wait_for("Enter open", WAIT);
+    t.send(b"q");
+    let status = t.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    assert_restored(&t);
+    let progress = std::fs::read_to_string(state.join("nntutor/progress.json")).unwrap();
+    assert!(progress.contains("\"linear-scores\""), "{progress}");
+    assert!(progress.contains("\"step\": 4"), "{progress}");
+}
+
+#[test]
+fn the_next_visit_resumes_where_the_learner_left() {
+    let state = state_dir("pty-resume");
+    std::fs::create_dir_all(state.join("nntutor")).unwrap();
+    std::fs::write(
+        state.join("nntutor/progress.json"),
+        r#"{"version": 1, "lessons": {"svm": {"step": 5, "furthest": 6, "quizzes": {}}}}"#,
+    )
+    .unwrap();
+    let mut t = spawn(&["lesson", "svm"], &state, 100, 30);
+    t.wait_for("resumed at step 5", WAIT);
+    t.wait_for("step 5 of", WAIT);
+    t.send(b"g");
+    t.wait_for("step 1 of", WAIT);
+    t.send(b"\x03");
+    assert!(t.wait_exit(WAIT).success());
+    assert_restored(&t);
+}
+
+#[test]
+fn a_corrupt_progress_file_is_set_aside() {
+    let state = state_dir("pty-corrupt");
+    std::fs::create_dir_all(state.join("nntutor")).unwrap();
+    std::fs::write(state.join("nntutor/progress.json"), "{not json").unwrap();
+    let mut t = spawn(&["lesson", "softmax"], &state, 100, 30);
+    t.wait_for("set aside", WAIT);
+    t.wait_for("step 1 of 12", WAIT);
+    t.send(RIGHT);
+    t.wait_for("step 2 of 12", WAIT);
+    t.send(b"\x03");
+    assert!(t.wait_exit(WAIT).success());
+    let names: Vec<String> = std::fs::read_dir(state.join("nntutor"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("progress.json.corrupt-")),
+        "{names:?}"
+    );
+    let fresh = std::fs::read_to_string(state.join("nntutor/progress.json")).unwrap();
+    assert!(fresh.contains("\"softmax\""), "{fresh}");
+}
+
+#[test]
+fn signals_restore_the_terminal() {
+    for (sig, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+        let state = state_dir(&format!("pty-signal-{sig}"));
+        let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
+        t.wait_for("step 4 of 10", WAIT);
+        t.send(RIGHT);
+        t.wait_for("node 1 of 5", WAIT);
+        t.signal(sig);
+        let status = t.wait_exit(WAIT);
+        assert_eq!(status.code(), Some(code), "signal {sig}");
+        assert_restored(&t);
+        // Progress was saved before leaving.
+        let progress = std::fs::read_to_string(state.join("nntutor/progress.json")).unwrap();
+        assert!(progress.contains("\"backprop\""), "{progress}");
+    }
+}
+
+#[test]
+fn a_small_terminal_says_how_large_it_must_be_and_recovers() {
+    let state = state_dir("pty-small");
+    let mut t = spawn(&["lesson", "softmax"], &state, 40, 10);
+    t.wait_for("at least", WAIT);
+    t.resize(100, 30);
+    t.wait_for("step 1 of 12", WAIT);
+    // A storm of resizes, then keys still work.
+    for k in 0..20u16 {
+        t.resize(30 + k * 7, 5 + k * 2);
+    }
+    t.resize(90, 28);
+    t.send(RIGHT);
+    t.wait_for("step 2 of 12", WAIT);
+    t.send(b"\x03");
+    assert!(t.wait_exit(WAIT).success());
+    assert_restored(&t);
+}
+
+#[test]
+fn a_broken_lesson_is_reported_on_the_normal_screen() {
+    let state = state_dir("pty-broken");
+    let file = state.join("broken.toml");
+    std::fs::write(
+        &file,
+        "id = \"broken\"\ntitle = \"B\"\n[[steps]]\ntitle = \"s\"\nlet = \"s = W @ \"\n",
+    )
+    .unwrap();
+    let mut t = spawn(&["lesson", file.to_str().unwrap()], &state, 100, 30);
+    let status = t.wait_exit(WAIT);
+    assert_eq!(status.code(), Some(2));
+    let screen = t.screen();
+    assert!(screen.contains("error"), "{screen}");
+    assert!(screen.contains("broken.toml:5:"), "{screen}");
+    assert_restored(&t);
+}
+
+#[test]
+fn the_menu_opens_a_lesson() {
+    let state = state_dir("pty-menu");
+    let mut t = spawn(&[], &state, 100, 30);
+    t.wait_for("Enter open", WAIT);
+    t.send(b"j");
+    t.send(b"\r");
+    t.wait_for("Multiclass SVM", WAIT);
+    t.wait_for("step 1 of", WAIT);
+    t.send(b"q");
+    t.wait_for("Enter open", WAIT);
+    t.send(b"\x1b");
+    // Esc is also the start of escape sequences: give it time to stand alone.
+    assert!(t.wait_exit(WAIT).success());
+    assert_restored(&t);
+}
