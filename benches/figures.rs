@@ -2,6 +2,12 @@
 //!
 //! - `nntutor check` of every built-in lesson, whole process (target < 20 ms)
 //! - a 2-layer network's forward and `grad` over a 100×300 batch (target < 0.3 ms)
+//! - the tutor: `nntutor lesson softmax` to its first complete frame in a
+//!   pseudo-terminal (target < 15 ms), resident memory then (target < 15 MB),
+//!   and drawing the heaviest step at 250×70 (target < 1 ms per frame)
+
+#[path = "../tests/common/pty.rs"]
+mod pty;
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -10,6 +16,14 @@ use std::time::{Duration, Instant};
 use nntutor::engine::parse::parse_expr;
 use nntutor::engine::rng::Rng;
 use nntutor::engine::{Binding, Expr, Graph, Scope, Tensor};
+use nntutor::lesson::catalog::Catalog;
+use nntutor::lesson::load;
+use nntutor::tui::app::Settings;
+use nntutor::tui::keys::Action;
+use nntutor::tui::update::update;
+use nntutor::tui::{app_for, view};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
 struct Net {
     values: HashMap<String, Tensor>,
@@ -37,6 +51,7 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    tutor_figures();
     let bin = env!("CARGO_MANIFEST_DIR").to_string() + "/target/release/nntutor";
     if std::path::Path::new(&bin).exists() {
         let runs: Vec<Duration> = (0..30)
@@ -84,5 +99,85 @@ fn main() {
     println!(
         "2-layer net (W1 50×100, W2 3×50, X 100×300): forward + grad(L, W1): median {:.3} ms over {iterations} runs",
         median(times).as_secs_f64() * 1e3
+    );
+}
+
+fn tutor_figures() {
+    let bin = env!("CARGO_BIN_EXE_nntutor");
+    let state = pty::state_dir("bench");
+    let state = state.to_str().expect("utf-8 temp dir");
+    let mut firsts = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..20 {
+        let t = pty::Pty::spawn(
+            bin,
+            &["lesson", "softmax"],
+            100,
+            30,
+            &[("XDG_STATE_HOME", state)],
+        );
+        let start = Instant::now();
+        // The footer is the last row drawn: its keys mean the frame is complete.
+        while !t.screen().contains("q menu") {
+            assert!(start.elapsed() < Duration::from_secs(10), "no frame");
+            std::thread::yield_now();
+        }
+        firsts.push(start.elapsed());
+        if let Some(kb) = t.rss_kb() {
+            rss.push(kb);
+        }
+    }
+    println!(
+        "nntutor lesson softmax: first complete frame in a pty: median {:.2} ms over 20 runs",
+        median(firsts).as_secs_f64() * 1e3
+    );
+    rss.sort();
+    if let Some(kb) = rss.get(rss.len() / 2) {
+        println!(
+            "  resident memory after the first frame: median {:.1} MB",
+            *kb as f64 / 1024.0
+        );
+    }
+
+    // Every position of every step of every built-in lesson, drawn at 250×70.
+    let area = Rect::new(0, 0, 250, 70);
+    let mut buf = Buffer::empty(area);
+    let mut heaviest = (Duration::ZERO, String::new());
+    let catalog = Catalog::default();
+    let (headers, _) = catalog.headers();
+    for h in headers {
+        let loaded = load(h.source);
+        let (Some(lesson), Some(timeline)) = (loaded.lesson, loaded.timeline) else {
+            continue;
+        };
+        let mut app = app_for(lesson, timeline, Settings::default());
+        loop {
+            let times: Vec<Duration> = (0..30)
+                .map(|_| {
+                    let t = Instant::now();
+                    view::render(&app, area, &mut buf);
+                    t.elapsed()
+                })
+                .collect();
+            let m = median(times);
+            let open = app.open.as_ref().expect("open");
+            if m > heaviest.0 {
+                heaviest = (
+                    m,
+                    format!("{} step {} position {}", h.id, open.step + 1, open.sub),
+                );
+            }
+            let before = (open.step, open.sub);
+            update(&mut app, Action::Next);
+            let open = app.open.as_ref().expect("open");
+            if (open.step, open.sub) == before {
+                break;
+            }
+        }
+    }
+    println!(
+        "drawing at 250×70: heaviest frame {:.3} ms ({})",
+        heaviest.0.as_secs_f64() * 1e3,
+        heaviest.1
     );
 }

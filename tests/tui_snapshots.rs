@@ -245,3 +245,22 @@ fn themes_differ_in_colour_not_in_text() {
     assert_ne!(backgrounds[0], backgrounds[1]);
     assert_eq!(backgrounds[2], ratatui::style::Color::Black);
 }
+
+#[test]
+fn every_step_kind_at_both_sizes() {
+    let kinds: &[(&str, &str, usize, usize)] = &[
+        ("kind_show", "linear-scores", 1, 0),
+        ("kind_expand", "softmax", 6, 4),
+        ("kind_backward_neuron", "backprop", 9, 4),
+        ("kind_update", "bird-car-step", 6, 0),
+        ("kind_number_quiz", "svm", 12, 0),
+        ("kind_slide_note", "softmax", 7, 0),
+    ];
+    for &(name, id, step, next) in kinds {
+        let mut a = app(id);
+        go(&mut a, step, next);
+        for (w, h) in [(80, 24), (160, 48)] {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(&draw(&a, w, h)));
+        }
+    }
+}

@@ -145,7 +145,15 @@ pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
 
 /// `✓ p = [0.13, 0.87, 0.00]`, or what the slides print and why it differs.
 pub fn check_line(c: &CheckOutcome, d: usize) -> String {
-    let expected = inline(&c.expected, d.max(decimals_of(&c.tolerance)));
+    // A vector written as a flat list is shown the way the value lies (a
+    // row stays a row), so the two read alike.
+    let (r, cols) = c.computed.shape();
+    let expected = if c.expected.shape() != (r, cols) && c.expected.len() == r * cols {
+        Tensor::from_iterator(r, cols, c.expected.transpose().iter().copied())
+    } else {
+        c.expected.clone()
+    };
+    let expected = inline(&expected, d.max(decimals_of(&c.tolerance)));
     let computed = inline(&c.computed, d.max(decimals_of(&c.tolerance)) + 1);
     match (c.slide, c.passed) {
         (false, true) => format!("✓ {} = {expected} (computed {computed})", c.name),

@@ -134,6 +134,8 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
     let mut size = terminal.size()?;
     let mut redraw = true;
     let mut save_failed = false;
+    // A lesson being evaluated beside the event loop: keys never wait on it.
+    let mut loading: Option<(usize, std::sync::mpsc::Receiver<Loaded>)> = None;
     loop {
         if redraw {
             terminal.draw(|frame| view::draw(frame, app))?;
@@ -142,8 +144,17 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
         if app.quit || signals.received().is_some() {
             return Ok(());
         }
-        if let Some(k) = app.pending_open.take() {
-            open_from_menu(app, k);
+        if let Some(k) = app.pending_open.take()
+            && loading.is_none()
+        {
+            loading = start_loading(app, k);
+            redraw = true;
+        }
+        if let Some((k, rx)) = &loading
+            && let Ok(loaded) = rx.try_recv()
+        {
+            finish_loading(app, *k, loaded);
+            loading = None;
             redraw = true;
             continue;
         }
@@ -162,7 +173,8 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
         }
         // A short poll so that signals are noticed promptly; the size is
         // checked too, in case a resize signal arrived while none was expected.
-        if !event::poll(Duration::from_millis(100))? {
+        let wait = if loading.is_some() { 5 } else { 100 };
+        if !event::poll(Duration::from_millis(wait))? {
             let now = terminal.size()?;
             if now != size {
                 size = now;
@@ -186,14 +198,30 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
     }
 }
 
-fn open_from_menu(app: &mut App, k: usize) {
-    let Some(entry) = app.menu.entries.get(k) else {
-        return;
-    };
-    let loaded = load(entry.source.clone());
+fn start_loading(app: &mut App, k: usize) -> Option<(usize, std::sync::mpsc::Receiver<Loaded>)> {
+    let entry = app.menu.entries.get(k)?;
+    let source = entry.source.clone();
+    app.info(format!("Opening {}…", entry.id));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("nntutor-open".into())
+        .spawn(move || {
+            let _ = tx.send(load(source));
+        })
+        .ok()?;
+    Some((k, rx))
+}
+
+fn finish_loading(app: &mut App, k: usize, loaded: Loaded) {
+    let id = app
+        .menu
+        .entries
+        .get(k)
+        .map_or(String::new(), |e| e.id.clone());
     match (loaded.lesson, loaded.timeline) {
         (Some(lesson), Some(timeline)) => {
-            app.open_lesson(Arc::new(lesson), Arc::new(timeline), None)
+            app.notice = None;
+            app.open_lesson(Arc::new(lesson), Arc::new(timeline), None);
         }
         _ => {
             let first = loaded
@@ -202,7 +230,7 @@ fn open_from_menu(app: &mut App, k: usize) {
                 .find(|d| d.severity == Severity::Error)
                 .map(|d| d.headline(&loaded.source))
                 .unwrap_or_else(|| "it does not evaluate".into());
-            app.warn(format!("Cannot open {}: {first}", entry.id));
+            app.warn(format!("Cannot open {id}: {first}"));
         }
     }
 }

@@ -10,7 +10,7 @@ use super::doc::{Piece, fits_big};
 use crate::engine::graph::{NodeId, NodeKind};
 use crate::engine::number;
 use crate::engine::sources::{Cells, element_sources};
-use crate::lesson::format::{check_line, element_name, inline, node_label};
+use crate::lesson::format::{check_line, element_name, inline};
 use crate::lesson::model::QuizKind;
 use crate::lesson::timeline::{BackwardState, Computation, Detail, Values};
 use crate::lesson::{Action, Value};
@@ -354,7 +354,7 @@ fn backward<'a>(
                 0,
             ));
         }
-        Some(id) => chain_rule(ctx, b, id, &target, lines),
+        Some(id) => chain_rule(ctx, &view, b, id, &target, lines),
     }
     lines.push(Line::raw(""));
     pieces.push(Piece::Lines(std::mem::take(lines)));
@@ -379,8 +379,19 @@ fn backward<'a>(
     }
 }
 
+/// How the chain-rule panel names a node: its name, or its box's title in
+/// brackets (`[× -1]`), so the text points at the drawing.
+fn panel_label(view: &GraphView, id: NodeId) -> String {
+    let node = view.graph.node(id);
+    match (&node.kind, &node.name) {
+        (NodeKind::Input(name), _) | (_, Some(name)) => sanitize(name),
+        _ => format!("[{}]", sanitize(&view.title(id))),
+    }
+}
+
 fn chain_rule(
     ctx: &Ctx,
+    view: &GraphView,
     b: &BackwardState,
     id: NodeId,
     target: &str,
@@ -389,7 +400,7 @@ fn chain_rule(
     let theme = ctx.theme;
     let d = ctx.digits();
     let g = &b.graph;
-    let label = sanitize(&node_label(g, id, 0));
+    let label = panel_label(view, id);
     let Some(upstream) = b.grads.get(id.0).cloned().flatten() else {
         return;
     };
@@ -425,7 +436,7 @@ fn chain_rule(
         if matches!(g.node(input).kind, NodeKind::Constant) {
             continue;
         }
-        let in_label = sanitize(&node_label(g, input, 0));
+        let in_label = panel_label(view, input);
         let mut spans = vec![Span::styled(format!("  to {in_label}:  "), theme.base)];
         if upstream.len() == 1 && local.len() == 1 {
             spans.extend([

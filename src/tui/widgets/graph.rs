@@ -57,7 +57,7 @@ pub struct Layout {
 impl GraphView<'_> {
     /// What a box is titled: its name, or its operation with any constant
     /// operands written in (`× -1`, `+ 1`).
-    fn title(&self, id: NodeId) -> String {
+    pub fn title(&self, id: NodeId) -> String {
         let g = self.graph;
         let node = g.node(id);
         let op_text = |op: Op| {
