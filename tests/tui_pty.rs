@@ -194,3 +194,26 @@ fn the_menu_opens_a_lesson() {
     assert!(t.wait_exit(WAIT).success());
     assert_restored(&t);
 }
+
+#[test]
+#[cfg(debug_assertions)]
+fn a_panic_restores_the_terminal_then_prints_the_message() {
+    let state = state_dir("pty-panic");
+    let mut t = Pty::spawn(
+        BIN,
+        &["lesson", "softmax"],
+        100,
+        30,
+        &[
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("NNTUTOR_PANIC_ON_KEY", "x"),
+        ],
+    );
+    t.wait_for("step 1 of 12", WAIT);
+    t.send(b"x");
+    let status = t.wait_exit(WAIT);
+    assert_eq!(status.code(), Some(101));
+    assert_restored(&t);
+    let screen = t.screen();
+    assert!(screen.contains("deliberate panic"), "{screen}");
+}

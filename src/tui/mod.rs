@@ -183,7 +183,10 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
             continue;
         }
         let action = match event::read()? {
-            Event::Key(key) => keys::keymap(key),
+            Event::Key(key) => {
+                crash_test(key);
+                keys::keymap(key)
+            }
             Event::Mouse(mouse) => keys::mousemap(mouse),
             Event::Resize(..) => {
                 size = terminal.size()?;
@@ -197,6 +200,21 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
         }
     }
 }
+
+/// Debug builds only: `NNTUTOR_PANIC_ON_KEY=x` panics when `x` is pressed,
+/// so that the tests can check the terminal is restored after a panic.
+#[cfg(debug_assertions)]
+fn crash_test(key: ratatui::crossterm::event::KeyEvent) {
+    use ratatui::crossterm::event::KeyCode;
+    if let (Ok(want), KeyCode::Char(c)) = (std::env::var("NNTUTOR_PANIC_ON_KEY"), key.code)
+        && want.starts_with(c)
+    {
+        panic!("NNTUTOR_PANIC_ON_KEY: deliberate panic on `{c}`");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn crash_test(_: ratatui::crossterm::event::KeyEvent) {}
 
 fn start_loading(app: &mut App, k: usize) -> Option<(usize, std::sync::mpsc::Receiver<Loaded>)> {
     let entry = app.menu.entries.get(k)?;
