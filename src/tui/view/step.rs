@@ -199,12 +199,18 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         (Action::Quiz(q), Detail::Quiz(qs)) => quiz_lines(ctx, q, qs.answer, &mut lines),
         _ => {}
     }
-    let blocks: Vec<Vec<Line<'static>>> = step
-        .show
-        .iter()
-        .filter(|(name, _)| !shown.contains(name))
-        .filter_map(|(name, _)| ctx.matrix(name, None, None))
-        .collect();
+    // What the step asks to show, and what training or a search changed.
+    let mut names: Vec<&String> = step.show.iter().map(|(name, _)| name).collect();
+    if matches!(state.detail, Detail::Train(_) | Detail::Search(_)) {
+        names.extend(state.changed.iter());
+    }
+    let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
+    for name in names {
+        if !shown.contains(name) {
+            shown.push(name.clone());
+            blocks.extend(ctx.matrix(name, None, None));
+        }
+    }
     if !blocks.is_empty() {
         lines.extend(side_by_side(blocks, ctx.width, 4));
         lines.push(Line::raw(""));
