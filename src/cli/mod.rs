@@ -84,8 +84,13 @@ fn color(stream_is_tty: bool) -> bool {
 
 /// Prints a lesson's diagnostics to stderr; returns the worst severity.
 fn report(loaded: &Loaded, err: &mut dyn Write) -> Option<Severity> {
+    report_from(loaded, err, Severity::Note)
+}
+
+/// Prints the diagnostics of at least `min` severity.
+fn report_from(loaded: &Loaded, err: &mut dyn Write, min: Severity) -> Option<Severity> {
     let colored = color(std::io::stderr().is_terminal());
-    for d in &loaded.diagnostics {
+    for d in loaded.diagnostics.iter().filter(|d| d.severity >= min) {
         let _ = writeln!(err, "{}", d.render(&loaded.source, colored));
     }
     loaded.worst()
@@ -124,7 +129,8 @@ pub fn run(cli: Cli) -> i32 {
             let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
                 return INVALID;
             };
-            report(&loaded, &mut err);
+            // Slide notes are part of the export itself.
+            report_from(&loaded, &mut err, Severity::Warning);
             match (&loaded.lesson, &loaded.timeline) {
                 (Some(lesson), Some(timeline)) => {
                     let _ = out.write_all(export::render(lesson, timeline, format).as_bytes());
@@ -137,7 +143,11 @@ pub fn run(cli: Cli) -> i32 {
             let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
                 return INVALID;
             };
-            report(&loaded, &mut err);
+            // The tutor shows notes and failed checks on their steps; only a
+            // lesson that cannot open is reported here.
+            if loaded.timeline.is_none() || !interactive {
+                report_from(&loaded, &mut err, Severity::Warning);
+            }
             match (&loaded.lesson, &loaded.timeline) {
                 (Some(_), Some(_)) if interactive => {
                     drop((out, err));

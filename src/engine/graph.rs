@@ -142,6 +142,49 @@ impl Graph {
         grads
     }
 
+    /// d(root)/d(`wrt`) alone: gradients flow only into nodes that lie on a
+    /// path from `wrt` to the root, so a network's `grad(L, W1)` never
+    /// computes the (large, unused) gradient of its input data.
+    pub fn gradient_of(&self, root: NodeId, wrt: NodeId) -> Option<Tensor> {
+        let mut needed = vec![false; root.0 + 1];
+        needed[wrt.0] = true;
+        for k in wrt.0 + 1..=root.0 {
+            needed[k] = self.nodes[k].inputs.iter().any(|i| needed[i.0]);
+        }
+        if !needed[root.0] {
+            return None;
+        }
+        let mut grads: Vec<Option<Tensor>> = vec![None; root.0 + 1];
+        grads[root.0] = Some(scalar(1.0));
+        for id in (wrt.0 + 1..=root.0).rev() {
+            let Some(g) = grads[id].take() else { continue };
+            let node = &self.nodes[id];
+            let NodeKind::Op(op) = node.kind else {
+                continue;
+            };
+            let need: Vec<bool> = node.inputs.iter().map(|i| needed[i.0]).collect();
+            let inputs: Vec<&Tensor> = node
+                .inputs
+                .iter()
+                .map(|&i| &self.nodes[i.0].value)
+                .collect();
+            for (slot, contribution) in op
+                .backward_needed(&inputs, &node.value, &g, &need)
+                .into_iter()
+                .enumerate()
+            {
+                let (Some(contribution), true) = (contribution, need[slot]) else {
+                    continue;
+                };
+                match &mut grads[node.inputs[slot].0] {
+                    Some(acc) => *acc += &contribution,
+                    empty @ None => *empty = Some(contribution),
+                }
+            }
+        }
+        grads[wrt.0].take()
+    }
+
     /// The chain rule at one node: for each input, local gradient × upstream.
     pub fn contributions(&self, id: NodeId, upstream: &Tensor) -> Vec<(NodeId, Tensor)> {
         let node = &self.nodes[id.0];
@@ -472,8 +515,8 @@ impl Builder<'_> {
             )?
         } else {
             match graph.find(&wrt) {
-                Some(id) => graph.backward(root)[id.0]
-                    .clone()
+                Some(id) => graph
+                    .gradient_of(root, id)
                     .unwrap_or_else(|| Tensor::zeros(wrt_value.nrows(), wrt_value.ncols())),
                 // L does not depend on W at all.
                 None => Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()),

@@ -382,6 +382,24 @@ impl Op {
     /// The gradient with respect to each input, given the gradient `g` of the
     /// result (same shape as `out`). `None` where the input is not
     /// differentiable (labels, class counts, comparisons).
+    /// `backward`, skipping the costly gradients nobody needs (`need[k]`
+    /// false): a matrix product's gradient for its data operand.
+    pub fn backward_needed(
+        self,
+        x: &[&Tensor],
+        out: &Tensor,
+        g: &Tensor,
+        need: &[bool],
+    ) -> Vec<Option<Tensor>> {
+        match self {
+            Op::MatMul => vec![
+                need[0].then(|| matmul_tr(g, x[1])),
+                need[1].then(|| tr_matmul(x[0], g)),
+            ],
+            _ => self.backward(x, out, g),
+        }
+    }
+
     pub fn backward(self, x: &[&Tensor], out: &Tensor, g: &Tensor) -> Vec<Option<Tensor>> {
         use Op::*;
         let elementwise = |d: &dyn Fn(f64, f64) -> f64| -> Tensor {
