@@ -51,6 +51,13 @@ fn median(mut xs: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // As the binary does at start.
+    nntutor::tune_allocator();
+    // `FIGURES=spiral cargo bench` runs one group (for profiling).
+    if std::env::var("FIGURES").as_deref() == Ok("spiral") {
+        spiral_net();
+        return;
+    }
     tutor_figures();
     let bin = env!("CARGO_MANIFEST_DIR").to_string() + "/target/release/nntutor";
     if std::path::Path::new(&bin).exists() {
@@ -100,6 +107,53 @@ fn main() {
         "2-layer net (W1 50×100, W2 3×50, X 100×300): forward + grad(L, W1): median {:.3} ms over {iterations} runs",
         median(times).as_secs_f64() * 1e3
     );
+    spiral_net();
+}
+
+/// The spiral network of the lessons: 300 points in 2-D, 100 ReLU units,
+/// 3 classes (a 100×300 hidden batch); forward and the gradient of every
+/// parameter.
+fn spiral_net() {
+    let mut rng = Rng::new(2);
+    let mut randn = |r: usize, c: usize, s: f64| Tensor::from_fn(r, c, |_, _| rng.normal() * s);
+    let mut values = HashMap::new();
+    values.insert("X".to_string(), randn(2, 300, 1.0));
+    values.insert("W1".to_string(), randn(100, 2, 0.01));
+    values.insert("b1".to_string(), Tensor::zeros(100, 1));
+    values.insert("W2".to_string(), randn(3, 100, 0.01));
+    values.insert("b2".to_string(), Tensor::zeros(3, 1));
+    values.insert(
+        "y".to_string(),
+        Tensor::from_fn(1, 300, |_, j| (j / 100) as f64),
+    );
+    let net = Net {
+        values,
+        loss: parse_expr(
+            "mean(-log(pick(softmax(W2 @ relu(W1 @ X + b1) + b2), y))) + 0.0005 * (sum(W1 ^ 2) + sum(W2 ^ 2))",
+        )
+        .expect("parse"),
+    };
+    for (label, src) in [
+        ("grad(L, W1)", "grad(L, W1)"),
+        (
+            "all four parameter gradients",
+            "sum(grad(L, W1)) + sum(grad(L, b1)) + sum(grad(L, W2)) + sum(grad(L, b2))",
+        ),
+    ] {
+        let expr = parse_expr(src).expect("parse");
+        let times: Vec<Duration> = (0..2000)
+            .map(|_| {
+                let t = Instant::now();
+                let (g, r) = Graph::build(&expr, &net, false).expect("build");
+                std::hint::black_box(g.value(r));
+                t.elapsed()
+            })
+            .collect();
+        println!(
+            "spiral net (X 2×300, 100 ReLU, 3 classes, L2): forward + {label}: median {:.3} ms over 2000 runs",
+            median(times).as_secs_f64() * 1e3
+        );
+    }
 }
 
 fn tutor_figures() {
@@ -109,6 +163,7 @@ fn tutor_figures() {
     let mut firsts = Vec::new();
     let mut rss = Vec::new();
     for _ in 0..20 {
+        let start = Instant::now();
         let t = pty::Pty::spawn(
             bin,
             &["lesson", "softmax"],
@@ -116,7 +171,7 @@ fn tutor_figures() {
             30,
             &[("XDG_STATE_HOME", state)],
         );
-        let start = Instant::now();
+
         // The footer is the last row drawn: its keys mean the frame is complete.
         while !t.screen().contains("q menu") {
             assert!(start.elapsed() < Duration::from_secs(10), "no frame");
@@ -125,6 +180,7 @@ fn tutor_figures() {
             std::thread::sleep(Duration::from_micros(100));
         }
         firsts.push(start.elapsed());
+
         if let Some(kb) = t.rss_kb() {
             rss.push(kb);
         }

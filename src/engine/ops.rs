@@ -1,8 +1,10 @@
 //! Every operation with its forward computation and, beside it, its local
 //! derivative (the backward rule: upstream gradient in, input gradients out).
 
-use super::MAX_ELEMENTS;
-use super::kernels::{broadcast_shape, matmul, matmul_tr, reduce_to, tr_matmul, zip_broadcast};
+use super::kernels::{broadcast_shape, matmul, matmul_tr, tr_matmul, zip_broadcast};
+pub use super::names::{FUNCTION_NAMES, function};
+use super::numerics::*;
+pub use super::numerics::{col_argmax, row_argmax, sigmoid, softmax_columns};
 use super::tensor::{Shape, Tensor, scalar, shape_str};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,135 +60,7 @@ pub enum Op {
     VCat,
 }
 
-/// How an operation is written and how many arguments it takes.
-pub fn function(name: &str) -> Option<(Op, usize)> {
-    use Op::*;
-    Some(match name {
-        "exp" => (Exp, 1),
-        "log" | "ln" => (Ln, 1),
-        "log10" => (Log10, 1),
-        "log2" => (Log2, 1),
-        "sqrt" => (Sqrt, 1),
-        "abs" => (Abs, 1),
-        "relu" => (Relu, 1),
-        "sigmoid" => (Sigmoid, 1),
-        "tanh" => (Tanh, 1),
-        "leaky_relu" => (LeakyRelu, 2),
-        "elu" => (Elu, 2),
-        "max" => (Max, 2),
-        "min" => (Min, 2),
-        "eq" => (Eq, 2),
-        "sum" => (Sum, 1),
-        "mean" => (Mean, 1),
-        "colsum" => (ColSum, 1),
-        "colmean" => (ColMean, 1),
-        "colmax" => (ColMax, 1),
-        "rowsum" => (RowSum, 1),
-        "rowmean" => (RowMean, 1),
-        "rowmax" => (RowMax, 1),
-        "softmax" => (Softmax, 1),
-        "rowsoftmax" => (RowSoftmax, 1),
-        "pick" => (Pick, 2),
-        "rowpick" => (RowPick, 2),
-        "onehot" => (Onehot, 2),
-        "rowonehot" => (RowOnehot, 2),
-        "colargmax" => (ColArgmax, 1),
-        "rowargmax" => (RowArgmax, 1),
-        "hcat" => (HCat, 2),
-        "vcat" => (VCat, 2),
-        _ => return None,
-    })
-}
-
-/// Every function name, for "did you mean" hints and the docs.
-pub const FUNCTION_NAMES: &[&str] = &[
-    "exp",
-    "log",
-    "ln",
-    "log10",
-    "log2",
-    "sqrt",
-    "abs",
-    "relu",
-    "sigmoid",
-    "tanh",
-    "leaky_relu",
-    "elu",
-    "max",
-    "min",
-    "eq",
-    "sum",
-    "mean",
-    "colsum",
-    "colmean",
-    "colmax",
-    "rowsum",
-    "rowmean",
-    "rowmax",
-    "softmax",
-    "rowsoftmax",
-    "pick",
-    "rowpick",
-    "onehot",
-    "rowonehot",
-    "colargmax",
-    "rowargmax",
-    "hcat",
-    "vcat",
-    "grad",
-    "numgrad",
-];
-
 impl Op {
-    /// How the operation is written, for graph nodes and messages.
-    pub fn symbol(self) -> &'static str {
-        use Op::*;
-        match self {
-            Add => "+",
-            Sub => "-",
-            Mul => "*",
-            Div => "/",
-            Pow => "^",
-            Max => "max",
-            Min => "min",
-            Eq => "eq",
-            LeakyRelu => "leaky_relu",
-            Elu => "elu",
-            Neg => "neg",
-            Exp => "exp",
-            Ln => "log",
-            Log10 => "log10",
-            Log2 => "log2",
-            Sqrt => "sqrt",
-            Abs => "abs",
-            Relu => "relu",
-            Sigmoid => "sigmoid",
-            Tanh => "tanh",
-            MatMul => "@",
-            Transpose => "'",
-            Sum => "sum",
-            Mean => "mean",
-            ColSum => "colsum",
-            ColMean => "colmean",
-            ColMax => "colmax",
-            RowSum => "rowsum",
-            RowMean => "rowmean",
-            RowMax => "rowmax",
-            Softmax => "softmax",
-            RowSoftmax => "rowsoftmax",
-            Pick => "pick",
-            RowPick => "rowpick",
-            Onehot => "onehot",
-            RowOnehot => "rowonehot",
-            ColArgmax => "colargmax",
-            RowArgmax => "rowargmax",
-            Index { .. } => "index",
-            Identity => "=",
-            HCat => "hcat",
-            VCat => "vcat",
-        }
-    }
-
     /// Element-wise operations keep a one-to-one link between result and
     /// operand elements; `explain` writes them out inline.
     pub fn is_elementwise(self) -> bool {
@@ -230,20 +104,28 @@ impl Op {
         Ok(match self {
             Add | Sub | Mul | Div | Pow | Max | Min | Eq | LeakyRelu | Elu => {
                 let out = self.broadcast(x[0].shape(), x[1].shape())?;
-                let f: fn(f64, f64) -> f64 = match self {
-                    Add => |a, b| a + b,
-                    Sub => |a, b| a - b,
-                    Mul => |a, b| a * b,
-                    Div => |a, b| a / b,
-                    Pow => libm::pow,
-                    Max => |a, b| if b > a { b } else { a },
-                    Min => |a, b| if b < a { b } else { a },
-                    Eq => |a, b| if a == b { 1.0 } else { 0.0 },
-                    LeakyRelu => |v, a| if v > 0.0 { v } else { a * v },
-                    Elu => |v, a| if v > 0.0 { v } else { a * libm::expm1(v) },
-                    _ => unreachable!("binary operation"),
-                };
-                zip_broadcast(x[0], x[1], out, f)
+                // One loop per operation, so that each is compiled (and
+                // vectorized) with its own arithmetic inline.
+                let (a, b) = (x[0], x[1]);
+                match self {
+                    Add => zip_broadcast(a, b, out, |a, b| a + b),
+                    Sub => zip_broadcast(a, b, out, |a, b| a - b),
+                    Mul => zip_broadcast(a, b, out, |a, b| a * b),
+                    Div => zip_broadcast(a, b, out, |a, b| a / b),
+                    Pow => zip_broadcast(a, b, out, libm::pow),
+                    Max => zip_broadcast(a, b, out, |a, b| if b > a { b } else { a }),
+                    Min => zip_broadcast(a, b, out, |a, b| if b < a { b } else { a }),
+                    Eq => zip_broadcast(a, b, out, |a, b| if a == b { 1.0 } else { 0.0 }),
+                    LeakyRelu => zip_broadcast(a, b, out, |v, a| if v > 0.0 { v } else { a * v }),
+                    _ => zip_broadcast(
+                        a,
+                        b,
+                        out,
+                        |v, a| {
+                            if v > 0.0 { v } else { a * libm::expm1(v) }
+                        },
+                    ),
+                }
             }
             Neg => unary(|v| -v),
             Exp => unary(libm::exp),
@@ -382,8 +264,13 @@ impl Op {
     /// The gradient with respect to each input, given the gradient `g` of the
     /// result (same shape as `out`). `None` where the input is not
     /// differentiable (labels, class counts, comparisons).
-    /// `backward`, skipping the costly gradients nobody needs (`need[k]`
-    /// false): a matrix product's gradient for its data operand.
+    pub fn backward(self, x: &[&Tensor], out: &Tensor, g: &Tensor) -> Vec<Option<Tensor>> {
+        self.backward_needed(x, out, g, &[true; 2])
+    }
+
+    /// `backward`, skipping the gradients nobody needs (`need[k]` false):
+    /// `grad(L, W1)` has no use for the gradient of the data or of `b1`.
+    /// Skipped gradients come back as `None`.
     pub fn backward_needed(
         self,
         x: &[&Tensor],
@@ -391,54 +278,30 @@ impl Op {
         g: &Tensor,
         need: &[bool],
     ) -> Vec<Option<Tensor>> {
-        match self {
-            Op::MatMul => vec![
-                need[0].then(|| matmul_tr(g, x[1])),
-                need[1].then(|| tr_matmul(x[0], g)),
-            ],
-            _ => self.backward(x, out, g),
-        }
-    }
-
-    pub fn backward(self, x: &[&Tensor], out: &Tensor, g: &Tensor) -> Vec<Option<Tensor>> {
         use Op::*;
-        let elementwise = |d: &dyn Fn(f64, f64) -> f64| -> Tensor {
-            Tensor::from_fn(g.nrows(), g.ncols(), |i, j| {
-                g[(i, j)] * d(x[0][(i, j)], out[(i, j)])
-            })
-        };
-        // d(result)/d(a), d(result)/d(b) at broadcast positions, reduced back.
-        let binary = |da: &dyn Fn(f64, f64) -> f64, db: &dyn Fn(f64, f64) -> f64| {
-            let (sa, sb) = (x[0].shape(), x[1].shape());
-            let ga = Tensor::from_fn(g.nrows(), g.ncols(), |i, j| {
-                let (a, b) = pair(x, i, j);
-                g[(i, j)] * da(a, b)
-            });
-            let gb = Tensor::from_fn(g.nrows(), g.ncols(), |i, j| {
-                let (a, b) = pair(x, i, j);
-                g[(i, j)] * db(a, b)
-            });
-            vec![Some(reduce_to(ga, sa)), Some(reduce_to(gb, sb))]
-        };
+        let wanted = |k: usize| need.get(k).copied().unwrap_or(true);
         match self {
             // d(a+b) = 1, 1
-            Add => binary(&|_, _| 1.0, &|_, _| 1.0),
+            Add => binary_grads(x, g, need, |_, _| 1.0, |_, _| 1.0),
             // d(a-b) = 1, -1
-            Sub => binary(&|_, _| 1.0, &|_, _| -1.0),
+            Sub => binary_grads(x, g, need, |_, _| 1.0, |_, _| -1.0),
             // d(ab) = b, a: multiplication swaps its inputs
-            Mul => binary(&|_, b| b, &|a, _| a),
+            Mul => binary_grads(x, g, need, |_, b| b, |a, _| a),
             // d(a/b) = 1/b, -a/b²
-            Div => binary(&|_, b| 1.0 / b, &|a, b| -a / (b * b)),
+            Div => binary_grads(x, g, need, |_, b| 1.0 / b, |a, b| -a / (b * b)),
             // d(a^b) = b·a^(b-1), a^b·ln a (only defined for a > 0)
-            Pow => binary(
-                &|a, b| {
+            Pow => binary_grads(
+                x,
+                g,
+                need,
+                |a, b| {
                     if b == 0.0 {
                         0.0
                     } else {
                         b * libm::pow(a, b - 1.0)
                     }
                 },
-                &|a, b| {
+                |a, b| {
                     if a > 0.0 {
                         libm::pow(a, b) * libm::log(a)
                     } else {
@@ -448,36 +311,57 @@ impl Op {
             ),
             // max routes the gradient to the larger input; a tie goes to the
             // first, so max(0, s) passes nothing back at s = 0.
-            Max => binary(&|a, b| if b > a { 0.0 } else { 1.0 }, &|a, b| {
-                if b > a { 1.0 } else { 0.0 }
-            }),
-            Min => binary(&|a, b| if b < a { 0.0 } else { 1.0 }, &|a, b| {
-                if b < a { 1.0 } else { 0.0 }
-            }),
+            Max => binary_grads(
+                x,
+                g,
+                need,
+                |a, b| if b > a { 0.0 } else { 1.0 },
+                |a, b| {
+                    if b > a { 1.0 } else { 0.0 }
+                },
+            ),
+            Min => binary_grads(
+                x,
+                g,
+                need,
+                |a, b| if b < a { 0.0 } else { 1.0 },
+                |a, b| {
+                    if b < a { 1.0 } else { 0.0 }
+                },
+            ),
             // leaky_relu(v, a) = v or a·v
-            LeakyRelu => binary(&|v, a| if v > 0.0 { 1.0 } else { a }, &|v, _| {
-                if v > 0.0 { 0.0 } else { v }
-            }),
+            LeakyRelu => binary_grads(
+                x,
+                g,
+                need,
+                |v, a| if v > 0.0 { 1.0 } else { a },
+                |v, _| {
+                    if v > 0.0 { 0.0 } else { v }
+                },
+            ),
             // elu(v, a) = v or a(eᵛ - 1)
-            Elu => binary(
-                &|v, a| if v > 0.0 { 1.0 } else { a * libm::exp(v) },
-                &|v, _| if v > 0.0 { 0.0 } else { libm::expm1(v) },
+            Elu => binary_grads(
+                x,
+                g,
+                need,
+                |v, a| if v > 0.0 { 1.0 } else { a * libm::exp(v) },
+                |v, _| if v > 0.0 { 0.0 } else { libm::expm1(v) },
             ),
             Eq => vec![None, None],
             Neg => vec![Some(-g)],
             // d eˣ = eˣ
-            Exp => vec![Some(elementwise(&|_, y| y))],
+            Exp => vec![Some(unary_grad(x[0], out, g, |_, y| y))],
             // d ln x = 1/x
-            Ln => vec![Some(elementwise(&|v, _| 1.0 / v))],
-            Log10 => vec![Some(elementwise(&|v, _| {
+            Ln => vec![Some(unary_grad(x[0], out, g, |v, _| 1.0 / v))],
+            Log10 => vec![Some(unary_grad(x[0], out, g, |v, _| {
                 1.0 / (v * std::f64::consts::LN_10)
             }))],
-            Log2 => vec![Some(elementwise(&|v, _| {
+            Log2 => vec![Some(unary_grad(x[0], out, g, |v, _| {
                 1.0 / (v * std::f64::consts::LN_2)
             }))],
             // d √x = 1/(2√x)
-            Sqrt => vec![Some(elementwise(&|_, y| 0.5 / y))],
-            Abs => vec![Some(elementwise(&|v, _| {
+            Sqrt => vec![Some(unary_grad(x[0], out, g, |_, y| 0.5 / y))],
+            Abs => vec![Some(unary_grad(x[0], out, g, |v, _| {
                 if v > 0.0 {
                     1.0
                 } else if v < 0.0 {
@@ -486,14 +370,19 @@ impl Op {
                     0.0
                 }
             }))],
-            Relu => vec![Some(elementwise(&|v, _| if v > 0.0 { 1.0 } else { 0.0 }))],
+            Relu => vec![Some(unary_grad(x[0], out, g, |v, _| {
+                if v > 0.0 { 1.0 } else { 0.0 }
+            }))],
             // d σ = σ(1 - σ)
-            Sigmoid => vec![Some(elementwise(&|_, y| y * (1.0 - y)))],
+            Sigmoid => vec![Some(unary_grad(x[0], out, g, |_, y| y * (1.0 - y)))],
             // d tanh = 1 - tanh²
-            Tanh => vec![Some(elementwise(&|_, y| 1.0 - y * y))],
+            Tanh => vec![Some(unary_grad(x[0], out, g, |_, y| 1.0 - y * y))],
             Identity => vec![Some(g.clone())],
             // d(AB): dA = G Bᵀ, dB = Aᵀ G
-            MatMul => vec![Some(matmul_tr(g, x[1])), Some(tr_matmul(x[0], g))],
+            MatMul => vec![
+                wanted(0).then(|| matmul_tr(g, x[1])),
+                wanted(1).then(|| tr_matmul(x[0], g)),
+            ],
             Transpose => vec![Some(g.transpose())],
             // Concatenation hands each part its own slice of the gradient.
             HCat => {
@@ -589,143 +478,4 @@ impl Op {
             }
         }
     }
-}
-
-fn pair(x: &[&Tensor], i: usize, j: usize) -> (f64, f64) {
-    use super::kernels::source_index;
-    (
-        x[0][source_index(x[0].shape(), i, j)],
-        x[1][source_index(x[1].shape(), i, j)],
-    )
-}
-
-fn check_size(rows: usize, cols: usize) -> Result<(), String> {
-    match rows.checked_mul(cols) {
-        Some(n) if n <= MAX_ELEMENTS => Ok(()),
-        _ => Err(format!(
-            "the result would be {rows}×{cols}, more than the limit of {MAX_ELEMENTS} elements"
-        )),
-    }
-}
-
-/// Numerically stable: `1/(1+e⁻ˣ)` for x ≥ 0, `eˣ/(1+eˣ)` below, so neither
-/// branch overflows.
-pub fn sigmoid(v: f64) -> f64 {
-    if v >= 0.0 {
-        1.0 / (1.0 + libm::exp(-v))
-    } else {
-        let e = libm::exp(v);
-        e / (1.0 + e)
-    }
-}
-
-/// Softmax of each column, shifted by the column's maximum first: the result
-/// is the same, and `exp` never overflows (scores of 1000 give 1 and 0, not NaN).
-pub fn softmax_columns(s: &Tensor) -> Tensor {
-    let mut p = s.clone();
-    for mut col in p.column_iter_mut() {
-        let m = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let shift = if m.is_finite() { m } else { 0.0 };
-        let mut total = 0.0;
-        for v in col.iter_mut() {
-            *v = libm::exp(*v - shift);
-            total += *v;
-        }
-        for v in col.iter_mut() {
-            *v /= total;
-        }
-    }
-    p
-}
-
-fn softmax_backward(p: &Tensor, g: &Tensor) -> Tensor {
-    let mut d = Tensor::zeros(p.nrows(), p.ncols());
-    for j in 0..p.ncols() {
-        let dot: f64 = (0..p.nrows()).map(|i| p[(i, j)] * g[(i, j)]).sum();
-        for i in 0..p.nrows() {
-            d[(i, j)] = p[(i, j)] * (g[(i, j)] - dot);
-        }
-    }
-    d
-}
-
-/// Index of the first largest element of column j (NaN never wins).
-pub fn col_argmax(a: &Tensor, j: usize) -> usize {
-    let mut best = 0;
-    for i in 1..a.nrows() {
-        if a[(i, j)] > a[(best, j)] || a[(best, j)].is_nan() {
-            best = i;
-        }
-    }
-    best
-}
-
-pub fn row_argmax(a: &Tensor, i: usize) -> usize {
-    let mut best = 0;
-    for j in 1..a.ncols() {
-        if a[(i, j)] > a[(i, best)] || a[(i, best)].is_nan() {
-            best = j;
-        }
-    }
-    best
-}
-
-fn label_len(y: &Tensor) -> usize {
-    y.len()
-}
-
-fn class_count(k: &Tensor) -> Result<usize, String> {
-    if k.len() != 1 {
-        return Err(format!(
-            "the number of classes must be a single number, not a {} value",
-            shape_str(k.shape())
-        ));
-    }
-    let v = k[0];
-    if v.fract() != 0.0 || v < 1.0 || v > MAX_ELEMENTS as f64 {
-        return Err(format!(
-            "the number of classes must be a positive whole number, not {v}"
-        ));
-    }
-    Ok(v as usize)
-}
-
-/// Checks that `y` is a vector of `n` class indices below `classes`.
-fn labels(
-    y: &Tensor,
-    n: usize,
-    classes: usize,
-    func: &str,
-    what: &str,
-) -> Result<Vec<usize>, String> {
-    if y.nrows() != 1 && y.ncols() != 1 {
-        return Err(format!(
-            "`{func}` needs the labels as a vector, not a {} matrix",
-            shape_str(y.shape())
-        ));
-    }
-    if y.len() != n {
-        return Err(format!(
-            "`{func}` needs one label per {}: {} labels for {n} {what}",
-            what.trim_end_matches('s'),
-            y.len()
-        ));
-    }
-    y.iter()
-        .enumerate()
-        .map(|(k, &v)| {
-            if v.fract() != 0.0 || v < 0.0 {
-                Err(format!(
-                    "label {k} is {v}; labels are class indices 0, 1, 2, …"
-                ))
-            } else if v >= classes as f64 {
-                Err(format!(
-                    "label {k} is {v}, out of range for {classes} classes (0 to {})",
-                    classes - 1
-                ))
-            } else {
-                Ok(v as usize)
-            }
-        })
-        .collect()
 }

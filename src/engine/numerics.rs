@@ -1,0 +1,177 @@
+//! The numerical pieces the operations are built from: the gradient loops
+//! of element-wise operations, numerically stable sigmoid and softmax,
+//! argmax, and the checks on labels and sizes.
+
+use super::MAX_ELEMENTS;
+use super::kernels::{reduce_to, zip3_broadcast};
+use super::tensor::{Tensor, shape_str};
+
+/// `g · d(x, y)` for an element-wise operation `y = f(x)`.
+#[inline]
+pub(super) fn unary_grad(
+    x: &Tensor,
+    out: &Tensor,
+    g: &Tensor,
+    d: impl Fn(f64, f64) -> f64,
+) -> Tensor {
+    let data: Vec<f64> = g
+        .as_slice()
+        .iter()
+        .zip(x.as_slice().iter().zip(out.as_slice()))
+        .map(|(&gi, (&v, &y))| gi * d(v, y))
+        .collect();
+    Tensor::from_vec(g.nrows(), g.ncols(), data)
+}
+
+/// `g · ∂f/∂a` and `g · ∂f/∂b` at the broadcast positions, each summed back
+/// to its operand's shape; only the ones `need` asks for.
+#[inline]
+pub(super) fn binary_grads(
+    x: &[&Tensor],
+    g: &Tensor,
+    need: &[bool],
+    da: impl Fn(f64, f64) -> f64,
+    db: impl Fn(f64, f64) -> f64,
+) -> Vec<Option<Tensor>> {
+    let wanted = |k: usize| need.get(k).copied().unwrap_or(true);
+    let a = wanted(0).then(|| {
+        let full = zip3_broadcast(x[0], x[1], Some(g), g.shape(), |a, b, gi| gi * da(a, b));
+        reduce_to(full, x[0].shape())
+    });
+    let b = wanted(1).then(|| {
+        let full = zip3_broadcast(x[0], x[1], Some(g), g.shape(), |a, b, gi| gi * db(a, b));
+        reduce_to(full, x[1].shape())
+    });
+    vec![a, b]
+}
+
+pub(super) fn check_size(rows: usize, cols: usize) -> Result<(), String> {
+    match rows.checked_mul(cols) {
+        Some(n) if n <= MAX_ELEMENTS => Ok(()),
+        _ => Err(format!(
+            "the result would be {rows}×{cols}, more than the limit of {MAX_ELEMENTS} elements"
+        )),
+    }
+}
+
+/// Numerically stable: `1/(1+e⁻ˣ)` for x ≥ 0, `eˣ/(1+eˣ)` below, so neither
+/// branch overflows.
+pub fn sigmoid(v: f64) -> f64 {
+    if v >= 0.0 {
+        1.0 / (1.0 + libm::exp(-v))
+    } else {
+        let e = libm::exp(v);
+        e / (1.0 + e)
+    }
+}
+
+/// Softmax of each column, shifted by the column's maximum first: the result
+/// is the same, and `exp` never overflows (scores of 1000 give 1 and 0, not NaN).
+pub fn softmax_columns(s: &Tensor) -> Tensor {
+    let mut p = s.clone();
+    for mut col in p.column_iter_mut() {
+        let m = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let shift = if m.is_finite() { m } else { 0.0 };
+        let mut total = 0.0;
+        for v in col.iter_mut() {
+            *v = libm::exp(*v - shift);
+            total += *v;
+        }
+        for v in col.iter_mut() {
+            *v /= total;
+        }
+    }
+    p
+}
+
+pub(super) fn softmax_backward(p: &Tensor, g: &Tensor) -> Tensor {
+    let mut d = Tensor::zeros(p.nrows(), p.ncols());
+    for j in 0..p.ncols() {
+        let dot: f64 = (0..p.nrows()).map(|i| p[(i, j)] * g[(i, j)]).sum();
+        for i in 0..p.nrows() {
+            d[(i, j)] = p[(i, j)] * (g[(i, j)] - dot);
+        }
+    }
+    d
+}
+
+/// Index of the first largest element of column j (NaN never wins).
+pub fn col_argmax(a: &Tensor, j: usize) -> usize {
+    let mut best = 0;
+    for i in 1..a.nrows() {
+        if a[(i, j)] > a[(best, j)] || a[(best, j)].is_nan() {
+            best = i;
+        }
+    }
+    best
+}
+
+pub fn row_argmax(a: &Tensor, i: usize) -> usize {
+    let mut best = 0;
+    for j in 1..a.ncols() {
+        if a[(i, j)] > a[(i, best)] || a[(i, best)].is_nan() {
+            best = j;
+        }
+    }
+    best
+}
+
+pub(super) fn label_len(y: &Tensor) -> usize {
+    y.len()
+}
+
+pub(super) fn class_count(k: &Tensor) -> Result<usize, String> {
+    if k.len() != 1 {
+        return Err(format!(
+            "the number of classes must be a single number, not a {} value",
+            shape_str(k.shape())
+        ));
+    }
+    let v = k[0];
+    if v.fract() != 0.0 || v < 1.0 || v > MAX_ELEMENTS as f64 {
+        return Err(format!(
+            "the number of classes must be a positive whole number, not {v}"
+        ));
+    }
+    Ok(v as usize)
+}
+
+/// Checks that `y` is a vector of `n` class indices below `classes`.
+pub(super) fn labels(
+    y: &Tensor,
+    n: usize,
+    classes: usize,
+    func: &str,
+    what: &str,
+) -> Result<Vec<usize>, String> {
+    if y.nrows() != 1 && y.ncols() != 1 {
+        return Err(format!(
+            "`{func}` needs the labels as a vector, not a {} matrix",
+            shape_str(y.shape())
+        ));
+    }
+    if y.len() != n {
+        return Err(format!(
+            "`{func}` needs one label per {}: {} labels for {n} {what}",
+            what.trim_end_matches('s'),
+            y.len()
+        ));
+    }
+    y.iter()
+        .enumerate()
+        .map(|(k, &v)| {
+            if v.fract() != 0.0 || v < 0.0 {
+                Err(format!(
+                    "label {k} is {v}; labels are class indices 0, 1, 2, …"
+                ))
+            } else if v >= classes as f64 {
+                Err(format!(
+                    "label {k} is {v}, out of range for {classes} classes (0 to {})",
+                    classes - 1
+                ))
+            } else {
+                Ok(v as usize)
+            }
+        })
+        .collect()
+}
