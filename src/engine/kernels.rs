@@ -203,4 +203,28 @@ mod tests {
         let g = Tensor::from_element(3, 4, 1.0);
         assert_eq!(reduce_to(g, (1, 4)), Tensor::from_element(1, 4, 3.0));
     }
+
+    #[test]
+    fn every_build_of_the_column_kernel_gives_the_same_bits() {
+        // Numbers of very different sizes make any change of summation
+        // order (or a fused multiply-add) visible in the last bits.
+        let m = 37;
+        let a: Vec<f64> = (0..m * 11)
+            .map(|k| ((k * 7919) % 1000) as f64 * 1e-3 - 0.5 + (k % 3) as f64 * 1e8)
+            .collect();
+        let scales: Vec<f64> = (0..11).map(|p| 1.0 / (p as f64 + 0.3)).collect();
+        let mut sequential = vec![0.0; m];
+        for (p, &s) in scales.iter().enumerate() {
+            for i in 0..m {
+                sequential[i] += a[p * m + i] * s;
+            }
+        }
+        let mut portable = vec![0.0; m];
+        add_scaled_columns_portable(&mut portable, &a, &scales);
+        let mut chosen = vec![0.0; m];
+        add_scaled_columns(&mut chosen, &a, &scales);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&portable), bits(&sequential));
+        assert_eq!(bits(&chosen), bits(&sequential));
+    }
 }
