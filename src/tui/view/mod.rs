@@ -1,7 +1,10 @@
 //! `draw(frame, &app)`: reads the state, never changes it.
 
+pub mod backward;
 pub mod doc;
+pub mod layout;
 pub mod menu;
+pub mod quiz;
 pub mod step;
 
 use ratatui::Frame;

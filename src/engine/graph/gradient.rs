@@ -1,0 +1,179 @@
+//! `grad(L, W)` and `numgrad(L, W, h)` inside an expression: each builds
+//! the loss's own graph, differentiates it (by the chain rule, or by
+//! re-evaluating the loss with W nudged one element at a time) and enters
+//! the result as a constant node.
+
+use super::*;
+
+impl Builder<'_> {
+    /// `grad(L, W)` and `numgrad(L, W, h)`: evaluated here, kept as a constant.
+    pub(super) fn gradient(
+        &mut self,
+        func: &str,
+        args: &[Expr],
+        span: Span,
+    ) -> Result<NodeId, EngineError> {
+        let numeric = func == "numgrad";
+        let usage = if numeric {
+            "`numgrad(L, W, h)`"
+        } else {
+            "`grad(L, W)`"
+        };
+        let arity_ok = if numeric {
+            (2..=3).contains(&args.len())
+        } else {
+            args.len() == 2
+        };
+        if !arity_ok {
+            return Err(self.err(
+                format!("{usage} takes the loss and the value to differentiate by"),
+                span,
+            ));
+        }
+        let name_of = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => Ok(n.clone()),
+            _ => Err(self.err(
+                format!("{usage} needs names here, not an expression"),
+                e.span.clone(),
+            )),
+        };
+        let (loss, wrt) = (name_of(&args[0])?, name_of(&args[1])?);
+        let h = match args.get(2) {
+            None => 1e-5,
+            Some(e) => {
+                let id = self.expr(e)?;
+                let v = &self.graph.nodes[id.0].value;
+                if !is_scalar(v) || v[0].is_nan() || v[0] <= 0.0 || !v[0].is_finite() {
+                    return Err(self.err("the step h must be a positive number", e.span.clone()));
+                }
+                v[0]
+            }
+        };
+        let at = |e: &Expr, err: EngineError| EngineError {
+            span: e.span.clone(),
+            formula: self.formula.clone(),
+            ..err
+        };
+        let loss_expr = Expr {
+            kind: ExprKind::Name(loss.clone()),
+            span: args[0].span.clone(),
+        };
+        let (graph, root) =
+            Graph::build(&loss_expr, self.scope, true).map_err(|e| self.relocate(e, &args[0]))?;
+        if !is_scalar(graph.value(root)) {
+            return Err(self.err(
+                format!(
+                    "`{loss}` is a {} value; {usage} differentiates a single number (a loss)",
+                    shape_str(graph.value(root).shape())
+                ),
+                args[0].span.clone(),
+            ));
+        }
+        let wrt_value = match graph.find(&wrt) {
+            Some(id) => graph.value(id).clone(),
+            None => {
+                let wrt_expr = Expr {
+                    kind: ExprKind::Name(wrt.clone()),
+                    span: args[1].span.clone(),
+                };
+                let (g, r) =
+                    Graph::build(&wrt_expr, self.scope, false).map_err(|e| at(&args[1], e))?;
+                g.value(r).clone()
+            }
+        };
+        let value = if numeric {
+            self.numeric_gradient(
+                &loss_expr,
+                &wrt,
+                wrt_value,
+                h,
+                graph.value(root)[0],
+                graph.nodes.len(),
+                &span,
+            )?
+        } else {
+            match graph.find(&wrt) {
+                Some(id) => graph
+                    .gradient_of(root, id)
+                    .unwrap_or_else(|| Tensor::zeros(wrt_value.nrows(), wrt_value.ncols())),
+                // L does not depend on W at all.
+                None => Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()),
+            }
+        };
+        Ok(self.push(
+            NodeKind::Gradient {
+                of: loss,
+                wrt,
+                numeric,
+            },
+            vec![],
+            value,
+            span,
+        ))
+    }
+
+    /// Errors inside a nested build point at the argument that caused them.
+    pub(super) fn relocate(&self, e: EngineError, arg: &Expr) -> EngineError {
+        if e.formula.is_some() {
+            e
+        } else {
+            EngineError {
+                span: arg.span.clone(),
+                formula: self.formula.clone(),
+                ..e
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn numeric_gradient(
+        &self,
+        loss: &Expr,
+        wrt: &str,
+        w: Tensor,
+        h: f64,
+        base: f64,
+        graph_size: usize,
+        span: &Span,
+    ) -> Result<Tensor, EngineError> {
+        if w.len().saturating_mul(graph_size).saturating_mul(64) > MAX_NUMGRAD_WORK {
+            return Err(self.err(
+                format!("numgrad over {} elements would re-evaluate the loss {} times; too slow for a lesson", w.len(), w.len()),
+                span.clone(),
+            ));
+        }
+        let mut out = Tensor::zeros(w.nrows(), w.ncols());
+        for k in 0..w.len() {
+            let mut moved = w.clone();
+            moved[k] += h;
+            let scope = Override {
+                inner: self.scope,
+                name: wrt,
+                value: &moved,
+            };
+            let (g, r) = Graph::build(loss, &scope, true)?;
+            out[k] = (g.value(r)[0] - base) / h;
+        }
+        Ok(out)
+    }
+}
+
+/// A scope in which one name holds a given value, for finite differences.
+struct Override<'a> {
+    inner: &'a dyn Scope,
+    name: &'a str,
+    value: &'a Tensor,
+}
+
+impl Scope for Override<'_> {
+    fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        if name == self.name {
+            Some(Binding {
+                value: Some(self.value),
+                formula: None,
+            })
+        } else {
+            self.inner.binding(name)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! A backward step: the graph with the gradients revealed so far, and the
+//! chain rule at the current node.
+
+use ratatui::text::{Line, Span};
+
+use super::doc::Piece;
+use super::layout::side_by_side;
+use super::step::Ctx;
+use crate::engine::graph::{NodeId, NodeKind};
+use crate::engine::number;
+use crate::lesson::format::inline;
+use crate::lesson::timeline::BackwardState;
+use crate::tui::walk::Walk;
+use crate::tui::widgets::graph::GraphView;
+use crate::tui::widgets::text::sanitize;
+
+pub fn backward<'a>(
+    ctx: &Ctx<'a>,
+    b: &'a BackwardState,
+    lines: &mut Vec<Line<'static>>,
+    pieces: &mut Vec<Piece<'a>>,
+    shown: &mut Vec<String>,
+) {
+    let theme = ctx.theme;
+    let open = ctx.open;
+    let Walk::Backward { order } = open.walk() else {
+        return;
+    };
+    let revealed = &order[..open.sub.min(order.len())];
+    let current = revealed.last().copied();
+    let view = GraphView {
+        graph: &b.graph,
+        root: b.root,
+        grads: &b.grads,
+        revealed,
+        digits: ctx.digits(),
+        target: &b.target,
+        ascii: ctx.ascii(),
+    };
+    let target = sanitize(&b.target);
+    lines.push(Line::styled(
+        format!("node {} of {}", open.sub, order.len()),
+        theme.dim,
+    ));
+    match current {
+        None => {
+            lines.extend(ctx.para(
+                &format!(
+                    "Forward pass: every node holds its value. Next sends the gradient back from {target}, one node at a time."
+                ),
+                theme.dim,
+                0,
+            ));
+        }
+        Some(id) => chain_rule(ctx, &view, b, id, &target, lines),
+    }
+    lines.push(Line::raw(""));
+    pieces.push(Piece::Lines(std::mem::take(lines)));
+    let layout = view.layout();
+    pieces.push(Piece::Graph {
+        view,
+        layout,
+        current,
+    });
+    lines.push(Line::raw(""));
+    if open.sub + 1 == open.walk().positions() {
+        lines.push(Line::raw(""));
+        let blocks: Vec<Vec<Line<'static>>> = b
+            .defined
+            .iter()
+            .filter_map(|(grad_name, _)| {
+                shown.push(grad_name.clone());
+                ctx.matrix(grad_name, None, None)
+            })
+            .collect();
+        lines.extend(side_by_side(blocks, ctx.width, 4));
+    }
+}
+
+/// How the chain-rule panel names a node: its name, or its box's title in
+/// brackets (`[× -1]`), so the text points at the drawing.
+fn panel_label(view: &GraphView, id: NodeId) -> String {
+    let node = view.graph.node(id);
+    match (&node.kind, &node.name) {
+        (NodeKind::Input(name), _) | (_, Some(name)) => sanitize(name),
+        _ => format!("[{}]", sanitize(&view.title(id))),
+    }
+}
+
+fn chain_rule(
+    ctx: &Ctx,
+    view: &GraphView,
+    b: &BackwardState,
+    id: NodeId,
+    target: &str,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let theme = ctx.theme;
+    let d = ctx.digits();
+    let g = &b.graph;
+    let label = panel_label(view, id);
+    let Some(upstream) = b.grads.get(id.0).cloned().flatten() else {
+        return;
+    };
+    let mut head = vec![
+        Span::styled(format!("{label} = "), theme.heading),
+        Span::styled(inline(g.value(id), d), theme.forward),
+        Span::styled(format!("    ∂{target}/∂{label} = "), theme.heading),
+        Span::styled(inline(&upstream, d), theme.gradient),
+    ];
+    if id == b.root {
+        head.push(Span::styled(
+            "   (the gradient of the loss with respect to itself)",
+            theme.dim,
+        ));
+    }
+    lines.push(Line::from(head));
+    let contributions = g.contributions(id, &upstream);
+    if contributions.is_empty() {
+        let what = if matches!(g.node(id).kind, NodeKind::Input(_)) {
+            "an input: its gradient is everything that flowed back to it, summed"
+        } else {
+            "nothing to pass further back"
+        };
+        lines.push(Line::styled(format!("  {label} is {what}."), theme.dim));
+        return;
+    }
+    lines.push(Line::styled(
+        "  chain rule: local gradient × upstream gradient",
+        theme.dim,
+    ));
+    let locals = g.local_gradients(id);
+    for ((input, contribution), (_, local)) in contributions.into_iter().zip(locals) {
+        if matches!(g.node(input).kind, NodeKind::Constant) {
+            continue;
+        }
+        let in_label = panel_label(view, input);
+        let mut spans = vec![Span::styled(format!("  to {in_label}:  "), theme.base)];
+        if upstream.len() == 1 && local.len() == 1 {
+            spans.extend([
+                Span::styled(format!("∂{label}/∂{in_label} = "), theme.dim),
+                Span::styled(number::fixed(local[0], d), theme.base),
+                Span::styled("  ×  ", theme.dim),
+                Span::styled(number::fixed(upstream[0], d), theme.gradient),
+                Span::styled("  =  ", theme.dim),
+                Span::styled(number::fixed(contribution[0], d), theme.gradient),
+            ]);
+        } else {
+            spans.push(Span::styled(inline(&contribution, d), theme.gradient));
+        }
+        lines.push(Line::from(spans));
+    }
+}

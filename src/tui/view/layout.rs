@@ -1,0 +1,93 @@
+//! Arranging lines: blocks side by side, big-text titles, sparklines.
+
+use ratatui::text::{Line, Span};
+
+use super::doc::fits_big;
+use crate::tui::widgets::text::wrap;
+
+/// Blocks of lines placed left to right with `gap` columns between them,
+/// starting a new row of blocks where the next would not fit.
+pub fn side_by_side(
+    blocks: Vec<Vec<Line<'static>>>,
+    max_width: usize,
+    gap: usize,
+) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let mut row: Vec<(usize, Vec<Line<'static>>)> = Vec::new();
+    let mut used = 0;
+    let flush = |row: &mut Vec<(usize, Vec<Line<'static>>)>, out: &mut Vec<Line<'static>>| {
+        if row.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        let height = row.iter().map(|(_, b)| b.len()).max().unwrap_or(0);
+        for k in 0..height {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            for (n, (w, block)) in row.iter().enumerate() {
+                let line = block.get(k);
+                let lw = line.map_or(0, Line::width);
+                if let Some(line) = line {
+                    spans.extend(line.spans.iter().cloned());
+                }
+                if n + 1 < row.len() {
+                    spans.push(Span::raw(" ".repeat(w.saturating_sub(lw) + gap)));
+                }
+            }
+            out.push(Line::from(spans));
+        }
+        row.clear();
+    };
+    for block in blocks {
+        let w = block.iter().map(Line::width).max().unwrap_or(0);
+        if !row.is_empty() && used + gap + w > max_width {
+            flush(&mut row, &mut out);
+            used = 0;
+        }
+        used += if row.is_empty() { w } else { gap + w };
+        row.push((w, block));
+    }
+    flush(&mut row, &mut out);
+    out
+}
+
+/// The title (or a short result) as big-text lines if it fits in at most
+/// two of them.
+pub fn big_lines(text: &str, cols: usize) -> Option<Vec<String>> {
+    let per_line = cols / super::doc::BIG_COLS;
+    if per_line < 6 || !fits_big(text, usize::MAX) {
+        return None;
+    }
+    let lines = wrap(text, per_line);
+    (lines.len() <= 2 && lines.iter().all(|l| fits_big(l, cols))).then_some(lines)
+}
+
+/// Values as a row of block characters from low to high.
+pub fn sparkline(values: &[f64], cols: usize, ascii: bool) -> String {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() || cols == 0 {
+        return String::new();
+    }
+    let (lo, hi) = finite
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let marks: &[char] = if ascii {
+        &['_', '.', '-', '~', '=', '#']
+    } else {
+        &['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
+    };
+    let n = values.len().min(cols);
+    (0..n)
+        .map(|k| {
+            let v = values[k * values.len() / n];
+            if !v.is_finite() || hi <= lo {
+                return marks[0];
+            }
+            let t = (v - lo) / (hi - lo);
+            marks[((t * (marks.len() - 1) as f64).round() as usize).min(marks.len() - 1)]
+        })
+        .collect()
+}

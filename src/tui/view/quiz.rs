@@ -1,0 +1,126 @@
+//! A quiz step: the question, the choices or the answer field, and once
+//! answered, whether it was right and the explanation.
+
+use ratatui::text::{Line, Span};
+
+use super::step::Ctx;
+use crate::engine::number;
+use crate::lesson::model::{Quiz, QuizKind};
+use crate::tui::app::Typing;
+use crate::tui::update::letter;
+use crate::tui::widgets::text::sanitize;
+
+pub fn quiz_lines(ctx: &Ctx, q: &Quiz, answer: Option<f64>, lines: &mut Vec<Line<'static>>) {
+    let theme = ctx.theme;
+    let open = ctx.open;
+    let step_no = open.lesson.steps[open.step].index;
+    let record = ctx
+        .app
+        .progress
+        .lessons
+        .get(&open.lesson.id)
+        .and_then(|p| p.quizzes.get(&step_no));
+    lines.extend(ctx.para(&q.question, theme.heading, 0));
+    lines.push(Line::raw(""));
+    match &q.kind {
+        QuizKind::Choice { choices, correct } => {
+            for (k, choice) in choices.iter().enumerate() {
+                let chosen =
+                    record.is_some_and(|r| r.answer.starts_with(&format!("{}) ", letter(k))));
+                let mark = match (record.is_some(), k == *correct, chosen) {
+                    (true, true, _) => {
+                        if ctx.ascii() {
+                            "ok"
+                        } else {
+                            "✓"
+                        }
+                    }
+                    (true, false, true) => {
+                        if ctx.ascii() {
+                            "x "
+                        } else {
+                            "✗"
+                        }
+                    }
+                    _ => " ",
+                };
+                let style = if k == open.choice && record.is_none() {
+                    theme.focus
+                } else if record.is_some() && k == *correct {
+                    theme.ok
+                } else {
+                    theme.base
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!(" {mark} "),
+                        if k == *correct { theme.ok } else { theme.bad },
+                    ),
+                    Span::styled(format!("{}) {}", letter(k), sanitize(choice)), style),
+                ]));
+            }
+            if record.is_none() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("Press a letter, or ↑ ↓ and Enter.", theme.dim));
+            }
+        }
+        QuizKind::Number { answer: formula } => {
+            let typed = match &ctx.app.typing {
+                Typing::Answer(s) => Some(s.as_str()),
+                _ => None,
+            };
+            let cursor = if ctx.ascii() { "_" } else { "▏" };
+            match (typed, record) {
+                (Some(s), _) => lines.push(Line::from(vec![
+                    Span::styled("Your answer: ", theme.heading),
+                    Span::styled(format!("{s}{cursor}"), theme.focus),
+                    Span::styled("   Enter to check", theme.dim),
+                ])),
+                (None, None) => lines.push(Line::from(vec![
+                    Span::styled("Your answer: ", theme.heading),
+                    Span::styled(cursor.to_string(), theme.focus),
+                    Span::styled("   type a number, then Enter", theme.dim),
+                ])),
+                (None, Some(_)) => {}
+            }
+            if let (Some(r), None) = (record, typed) {
+                let value =
+                    answer.map_or("?".to_string(), |a| number::trimmed(a, ctx.digits().max(2)));
+                let expr = formula.text.trim_start_matches("answer = ").trim();
+                let how = if expr == value {
+                    value.clone()
+                } else {
+                    format!("{} = {value}", sanitize(expr))
+                };
+                let (style, text) = if r.correct {
+                    (
+                        theme.ok,
+                        format!(
+                            "{} Right: {}. The answer is {how}.",
+                            if ctx.ascii() { "ok" } else { "✓" },
+                            sanitize(&r.answer)
+                        ),
+                    )
+                } else {
+                    (
+                        theme.bad,
+                        format!(
+                            "{} You said {}; the answer is {how}.",
+                            if ctx.ascii() { "x" } else { "✗" },
+                            sanitize(&r.answer)
+                        ),
+                    )
+                };
+                lines.extend(ctx.para(&text, style, 0));
+                lines.push(Line::styled("Type another number to try again.", theme.dim));
+            }
+        }
+    }
+    if record.is_some()
+        && let Some(e) = &q.explain
+    {
+        lines.push(Line::raw(""));
+        lines.extend(ctx.para(e, theme.base, 0));
+    }
+    lines.push(Line::raw(""));
+}
