@@ -149,6 +149,8 @@ fn list_shows_the_lessons_in_course_order() {
             "linear-scores",
             "svm",
             "softmax",
+            "softmax-vs-svm",
+            "cross-entropy",
             "backprop",
             "bird-car-step"
         ]
@@ -212,4 +214,90 @@ fn unknown_lesson_is_a_clear_error() {
     let (code, _, err) = nntutor(&["export", "no-such-lesson"]);
     assert_eq!(code, 2);
     assert!(err.contains("no lesson `no-such-lesson`"), "{err}");
+}
+
+#[test]
+fn backprop_matches_the_lecture() {
+    let t = timeline("backprop");
+    // f = (x + y)·z at x = -2, y = 5, z = -4: q = 3, f = -12; ∂f/∂z = q = 3,
+    // ∂f/∂q = z = -4 = ∂f/∂x = ∂f/∂y.
+    close(&value(&t, "f"), &[-12.0], 1e-12);
+    close(&value(&t, "df_dz"), &[3.0], 1e-12);
+    close(&value(&t, "df_dx"), &[-4.0], 1e-12);
+    close(&value(&t, "df_dy"), &[-4.0], 1e-12);
+    // The sigmoid neuron: σ(2·-1 + -3·-2 - 3) = σ(1) = 0.7311, local
+    // gradient σ(1)(1 - σ(1)) = 0.1966; weights get x·0.1966, inputs w·0.1966.
+    let s1 = 1.0 / (1.0 + (-1.0f64).exp());
+    let d = s1 * (1.0 - s1);
+    close(&value(&t, "n"), &[s1], 1e-12);
+    close(&value(&t, "dn_dw0"), &[-d], 1e-12);
+    close(&value(&t, "dn_dw1"), &[-2.0 * d], 1e-12);
+    close(&value(&t, "dn_dw2"), &[d], 1e-12);
+    close(&value(&t, "dn_dx0"), &[2.0 * d], 1e-12);
+    close(&value(&t, "dn_dx1"), &[-3.0 * d], 1e-12);
+    close(&value(&t, "dn_dx0"), &[0.39], 0.005);
+    close(&value(&t, "dn_dx1"), &[-0.59], 0.005);
+}
+
+#[test]
+fn bird_car_step_matches_the_lecture() {
+    let t = timeline("bird-car-step");
+    // After one step W + (-1 × gradient): bird (1, 1), car (-2, -7);
+    // scores 1·3 + 1·2 = 5 and -2·3 - 7·2 = -20; loss max(0, -20 - 5 + 1) = 0.
+    close(&value(&t, "W"), &[1.0, 1.0, -2.0, -7.0], 1e-12);
+    close(&value(&t, "s"), &[5.0, -20.0], 1e-12);
+    close(&value(&t, "L"), &[0.0], 1e-12);
+    // Before the step (step 5): scores -8, -7, loss 2, gradients ∓x.
+    let before = &t.steps[4].values;
+    let get = |n: &str| before[n].data.iter().copied().collect::<Vec<f64>>();
+    assert_eq!(get("s"), [-8.0, -7.0]);
+    assert_eq!(get("L"), [2.0]);
+    // Column-major: bird/car for pixel 1, then pixel 2.
+    assert_eq!(get("dL_dW"), [-3.0, 3.0, -2.0, 2.0]);
+}
+
+#[test]
+fn cross_entropy_matches_the_lecture() {
+    let t = timeline("cross-entropy");
+    // D_KL(P ‖ uniform) for P = (0.36, 0.48, 0.16): the lecture's 0.0852996.
+    close(&value(&t, "KL"), &[0.0852996], 5e-8);
+    close(&value(&t, "gap"), &[0.0852996], 5e-8);
+    // H(P, uniform over 3) = ln 3.
+    close(&value(&t, "HPQ"), &[3f64.ln()], 1e-12);
+    // One-hot cross-entropy: -ln 0.48.
+    close(&value(&t, "CE"), &[-(0.48f64.ln())], 1e-12);
+    // Softmax gradient p - y on the cat image: p(cat) = e^3.2 / Σ = 0.1300.
+    let z = 3.2f64.exp() + 5.1f64.exp() + (-1.7f64).exp();
+    let p = [3.2f64.exp() / z, 5.1f64.exp() / z, (-1.7f64).exp() / z];
+    close(&value(&t, "dL_ds"), &[p[0] - 1.0, p[1], p[2]], 1e-12);
+    // Two classes: softmax(2, 0.5)[0] = σ(1.5) = 0.8176.
+    close(&value(&t, "sg"), &[0.8175744761936437], 1e-12);
+}
+
+#[test]
+fn softmax_vs_svm_matches_the_lecture() {
+    let t = timeline("softmax-vs-svm");
+    close(&value(&t, "Lsvm"), &[0.0, 0.0, 0.0], 0.0);
+    // ln(1 + e^-12 + e^-7), ln(1 + 2/e), and 0 for case 3 in doubles.
+    let case1 = (1.0 + (-12f64).exp() + (-7f64).exp()).ln();
+    let case2 = (1.0 + 2.0 * (-1f64).exp()).ln();
+    close(&value(&t, "Lsm"), &[case1, case2, 0.0], 1e-12);
+}
+
+#[test]
+fn the_second_example_of_the_lectures() {
+    // W x + b with W = [[0.01, -0.05, 0.1, 0.05], [0.7, 0.2, 0.05, 0.16],
+    // [0, -0.45, -0.2, 0.03]], x = (-15, 22, -44, 56), b = (0, 0.2, -0.3):
+    // -0.15 - 1.1 - 4.4 + 2.8 = -2.85; -10.5 + 4.4 - 2.2 + 8.96 + 0.2 = 0.86;
+    // -9.9 + 8.8 + 1.68 - 0.3 = 0.28. True class 2.
+    let svm = timeline("svm");
+    close(&value(&svm, "sd"), &[-2.85, 0.86, 0.28], 1e-12);
+    close(&value(&svm, "Ld"), &[1.58], 1e-12);
+    let sm = timeline("softmax");
+    let e = [(-2.85f64).exp(), 0.86f64.exp(), 0.28f64.exp()];
+    let z: f64 = e.iter().sum();
+    close(&value(&sm, "pd"), &[e[0] / z, e[1] / z, e[2] / z], 1e-12);
+    close(&value(&sm, "pd"), &[0.015, 0.631, 0.353], 0.0005);
+    close(&value(&sm, "Ld"), &[1.04], 0.005);
+    close(&value(&sm, "Ld10"), &[0.452], 0.0005);
 }

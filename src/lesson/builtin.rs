@@ -18,4 +18,6 @@ pub const BUILTIN: &[Builtin] = builtin![
     "softmax.toml",
     "backprop.toml",
     "bird-car-step.toml",
+    "softmax-vs-svm.toml",
+    "cross-entropy.toml",
 ];
