@@ -148,6 +148,7 @@ fn list_shows_the_lessons_in_course_order() {
         [
             "linear-scores",
             "svm",
+            "regularization",
             "softmax",
             "softmax-vs-svm",
             "cross-entropy",
@@ -300,4 +301,18 @@ fn the_second_example_of_the_lectures() {
     close(&value(&sm, "pd"), &[0.015, 0.631, 0.353], 0.0005);
     close(&value(&sm, "Ld"), &[1.04], 0.005);
     close(&value(&sm, "Ld10"), &[0.452], 0.0005);
+}
+
+#[test]
+fn regularization_by_hand() {
+    let t = timeline("regularization");
+    // W of the linear classifier lesson: squares 0.04 + 0.25 + 0.01 + 4
+    // + 2.25 + 1.69 + 4.41 + 0 + 0 + 0.0625 + 0.04 + 0.09 = 12.8425;
+    // absolute values 2.8 + 4.9 + 0.75 = 8.45.
+    close(&value(&t, "R2"), &[12.8425], 1e-12);
+    close(&value(&t, "R1"), &[8.45], 1e-12);
+    close(&value(&t, "Ren"), &[0.5 * 12.8425 + 8.45], 1e-12);
+    // Data loss (2.9 + 0 + 12.9) / 3, plus 0.1 × 12.8425.
+    close(&value(&t, "total"), &[15.8 / 3.0 + 1.28425], 1e-12);
+    close(&value(&t, "R2double"), &[4.0 * 12.8425], 1e-12);
 }
