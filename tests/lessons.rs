@@ -127,6 +127,7 @@ fn check_all_builtin_lessons_passes() {
         "softmax",
         "backprop",
         "bird-car-step",
+        "activations",
     ] {
         assert!(
             out.lines().any(|l| l.starts_with("ok") && l.contains(id)),
@@ -153,7 +154,8 @@ fn list_shows_the_lessons_in_course_order() {
             "softmax-vs-svm",
             "cross-entropy",
             "backprop",
-            "bird-car-step"
+            "bird-car-step",
+            "activations"
         ]
     );
     assert!(out.contains("Softmax classifier and cross-entropy loss"));
@@ -315,4 +317,29 @@ fn regularization_by_hand() {
     // Data loss (2.9 + 0 + 12.9) / 3, plus 0.1 × 12.8425.
     close(&value(&t, "total"), &[15.8 / 3.0 + 1.28425], 1e-12);
     close(&value(&t, "R2double"), &[4.0 * 12.8425], 1e-12);
+}
+
+#[test]
+fn activations_by_hand() {
+    let t = timeline("activations");
+    let sigmoid = |v: f64| 1.0 / (1.0 + (-v).exp());
+    let z = [-3.0, -1.0, 0.0, 1.0, 3.0];
+    let dsig: Vec<f64> = z.iter().map(|&v| sigmoid(v) * (1.0 - sigmoid(v))).collect();
+    close(&value(&t, "dsig"), &dsig, 1e-12);
+    // Backpropagation gives the same derivatives.
+    close(&value(&t, "dLsig_dz"), &dsig, 1e-12);
+    let dth: Vec<f64> = z.iter().map(|&v: &f64| 1.0 - v.tanh().powi(2)).collect();
+    close(&value(&t, "dth"), &dth, 1e-12);
+    close(&value(&t, "dr"), &[0.0, 0.0, 0.0, 1.0, 1.0], 0.0);
+    close(&value(&t, "dmo"), &[-0.5, -0.5, 1.0, 1.0, 1.0], 0.0);
+    // Five sigmoids from a = 1: the product of the five local derivatives.
+    let mut h = 1.0;
+    let mut grad = 1.0;
+    for _ in 0..5 {
+        grad *= sigmoid(h) * (1.0 - sigmoid(h));
+        h = sigmoid(h);
+    }
+    close(&value(&t, "h5"), &[h], 1e-12);
+    close(&value(&t, "dh5_da"), &[grad], 1e-12);
+    assert!(grad < 0.0005 && grad > 0.00048, "{grad}");
 }

@@ -139,11 +139,11 @@ fn chain_rule(
         if upstream.len() == 1 && local.len() == 1 {
             spans.extend([
                 Span::styled(format!("∂{label}/∂{in_label} = "), theme.dim),
-                Span::styled(number::fixed(local[0], d), theme.base),
+                Span::styled(number::at_least_visible(local[0], d), theme.base),
                 Span::styled("  ×  ", theme.dim),
-                Span::styled(number::fixed(upstream[0], d), theme.gradient),
+                Span::styled(number::at_least_visible(upstream[0], d), theme.gradient),
                 Span::styled("  =  ", theme.dim),
-                Span::styled(number::fixed(contribution[0], d), theme.gradient),
+                Span::styled(number::at_least_visible(contribution[0], d), theme.gradient),
             ]);
         } else {
             spans.push(Span::styled(inline(&contribution, d), theme.gradient));

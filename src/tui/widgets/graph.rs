@@ -118,6 +118,10 @@ impl GraphView<'_> {
     }
 
     fn value_text(&self, t: &Tensor) -> String {
+        // A tiny gradient shows its size (0.00049), not 0.000.
+        if t.len() == 1 {
+            return number::at_least_visible(t[0], self.digits);
+        }
         if t.len() <= 4 {
             fit(&inline(t, self.digits), MAX_LABEL)
         } else {
