@@ -153,6 +153,7 @@ fn list_shows_the_lessons_in_course_order() {
             "softmax",
             "softmax-vs-svm",
             "cross-entropy",
+            "optimization",
             "backprop",
             "bird-car-step",
             "activations"
@@ -342,4 +343,36 @@ fn activations_by_hand() {
     close(&value(&t, "h5"), &[h], 1e-12);
     close(&value(&t, "dh5_da"), &[grad], 1e-12);
     assert!(grad < 0.0005 && grad > 0.00048, "{grad}");
+}
+
+#[test]
+fn optimization_numbers_and_curves() {
+    let t = timeline("optimization");
+    // The slides: (1.25322 - 1.25347) / 0.0001 = -2.5, (1.25353 - 1.25347) / 0.0001 = 0.6.
+    close(&value(&t, "g1"), &[-2.5], 1e-9);
+    close(&value(&t, "g2"), &[0.6], 1e-9);
+    // The analytic gradient agrees with finite differences.
+    let rel = value(&t, "relerr")[0];
+    assert!(rel < 1e-5, "relative error {rel}");
+    let curve = |step: usize| match &t.steps[step].detail {
+        nntutor::lesson::Detail::Train(tr) => {
+            tr.curves[0].1.iter().map(|p| p.1).collect::<Vec<f64>>()
+        }
+        other => panic!("step {} is not training: {other:?}", step + 1),
+    };
+    // Full-batch descent with a small enough step never goes uphill...
+    let full = curve(8);
+    assert!(full.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{full:?}");
+    assert!(full.last().unwrap() < full.first().unwrap());
+    // ...while minibatches of 16 make the loss wiggle.
+    let sgd = curve(9);
+    assert!(sgd.windows(2).any(|w| w[1] > w[0]), "{sgd:?}");
+    // Random search keeps its best: no trial beats the recorded best.
+    match &t.steps[4].detail {
+        nntutor::lesson::Detail::Search(s) => {
+            assert!(s.losses.iter().all(|&l| l >= s.best_loss));
+            assert_eq!(s.losses[s.best_trial], s.best_loss);
+        }
+        other => panic!("step 5 is not a search: {other:?}"),
+    }
 }

@@ -22,4 +22,5 @@ pub const BUILTIN: &[Builtin] = builtin![
     "regularization.toml",
     "softmax-vs-svm.toml",
     "cross-entropy.toml",
+    "optimization.toml",
 ];

@@ -21,7 +21,8 @@ pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
             .max()
             .unwrap_or(0)
     };
-    let cell = |i: usize, j: usize| number::fixed(v.data[(i, j)], decimals);
+    // A tiny non-zero value keeps two significant digits instead of reading 0.
+    let cell = |i: usize, j: usize| number::at_least_visible(v.data[(i, j)], decimals);
     let mut widths: Vec<usize> = (0..c)
         .map(|j| {
             let head = v.cols.as_ref().map_or(0, |n| n[j].chars().count());

@@ -49,7 +49,8 @@ impl MatrixView<'_> {
                 .max()
                 .unwrap_or(0)
         };
-        let cell = |i: usize, j: usize| number::fixed(v.data[(i, j)], decimals);
+        // A tiny non-zero value keeps two significant digits instead of reading 0.
+        let cell = |i: usize, j: usize| number::at_least_visible(v.data[(i, j)], decimals);
         let col_names: Option<Vec<String>> = v
             .cols
             .as_ref()
