@@ -153,6 +153,7 @@ fn list_shows_the_lessons_in_course_order() {
             "softmax",
             "softmax-vs-svm",
             "cross-entropy",
+            "logistic-regression",
             "optimization",
             "backprop",
             "bird-car-step",
@@ -375,4 +376,56 @@ fn optimization_numbers_and_curves() {
         }
         other => panic!("step 5 is not a search: {other:?}"),
     }
+}
+
+#[test]
+fn logistic_regression_by_hand() {
+    let t = timeline("logistic-regression");
+    let sigmoid = |v: f64| 1.0 / (1.0 + (-v).exp());
+    let test = [8.0, 7.0, 3.0, 5.0, 2.0, 9.0];
+    let grades = [9.0, 6.0, 4.0, 5.0, 3.0, 7.0];
+    let y = [1.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+    let p: Vec<f64> = (0..6)
+        .map(|k| sigmoid(0.5 * test[k] + 0.5 * grades[k] - 5.0))
+        .collect();
+    let log_lik: f64 = (0..6)
+        .map(|k| y[k] * p[k].ln() + (1.0 - y[k]) * (1.0 - p[k]).ln())
+        .sum();
+    let step = 5; // after "The log-loss"
+    let at = |name: &str| {
+        t.steps[step].values[name]
+            .data
+            .iter()
+            .copied()
+            .collect::<Vec<f64>>()
+    };
+    close(&at("p"), &p, 1e-12);
+    close(&at("J"), &[-log_lik / 6.0], 1e-12);
+    // Σ (y - h) x_j, and the cost's gradient -(1/m) of it.
+    let ascent = [
+        (0..6).map(|k| (y[k] - p[k]) * test[k]).sum::<f64>(),
+        (0..6).map(|k| (y[k] - p[k]) * grades[k]).sum::<f64>(),
+    ];
+    close(
+        &t.steps[5].values["ascent"]
+            .data
+            .iter()
+            .copied()
+            .collect::<Vec<f64>>(),
+        &ascent,
+        1e-12,
+    );
+    close(
+        &t.steps[6].values["dJ"]
+            .data
+            .iter()
+            .copied()
+            .collect::<Vec<f64>>(),
+        &[-ascent[0] / 6.0, -ascent[1] / 6.0],
+        1e-12,
+    );
+    // The step on D: w + 0.01·(0 - 0.5)·(5, 5), b - 0.005; D's new chance σ(-0.255).
+    close(&value(&t, "w"), &[0.475, 0.475], 1e-12);
+    close(&value(&t, "b"), &[-5.005], 1e-12);
+    close(&[value(&t, "p")[3]], &[sigmoid(-0.255)], 1e-12);
 }

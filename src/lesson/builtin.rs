@@ -22,5 +22,6 @@ pub const BUILTIN: &[Builtin] = builtin![
     "regularization.toml",
     "softmax-vs-svm.toml",
     "cross-entropy.toml",
+    "logistic-regression.toml",
     "optimization.toml",
 ];
