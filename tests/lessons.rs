@@ -127,6 +127,7 @@ fn check_all_builtin_lessons_passes() {
         "softmax",
         "backprop",
         "bird-car-step",
+        "mlp",
         "activations",
     ] {
         assert!(
@@ -157,6 +158,7 @@ fn list_shows_the_lessons_in_course_order() {
             "optimization",
             "backprop",
             "bird-car-step",
+            "mlp",
             "activations"
         ]
     );
@@ -334,6 +336,8 @@ fn activations_by_hand() {
     close(&value(&t, "dth"), &dth, 1e-12);
     close(&value(&t, "dr"), &[0.0, 0.0, 0.0, 1.0, 1.0], 0.0);
     close(&value(&t, "dmo"), &[-0.5, -0.5, 1.0, 1.0, 1.0], 0.0);
+    // The lecture's leaky ReLU, max(0.1 z, z).
+    close(&value(&t, "lr"), &[-0.3, -0.1, 0.0, 1.0, 3.0], 1e-12);
     // Five sigmoids from a = 1: the product of the five local derivatives.
     let mut h = 1.0;
     let mut grad = 1.0;
@@ -428,4 +432,31 @@ fn logistic_regression_by_hand() {
     close(&value(&t, "w"), &[0.475, 0.475], 1e-12);
     close(&value(&t, "b"), &[-5.005], 1e-12);
     close(&[value(&t, "p")[3]], &[sigmoid(-0.255)], 1e-12);
+}
+
+#[test]
+fn mlp_by_hand() {
+    let t = timeline("mlp");
+    // x = (2, 1): net1 = (2 - 1, 1 + 2, -2 + 1) = (1, 3, -1), ReLU (1, 3, 0),
+    // o = 1 + 1.5 = 2.5, E = ½ 1.5² = 1.125. δ_out = 1.5; ∂E/∂W2 = (1.5, 4.5, 0);
+    // hidden deltas (1·1.5, 0.5·1.5, 0) = (1.5, 0.75, 0); ∂E/∂W1 = δ xᵀ.
+    let before = &t.steps[9].values;
+    let get = |n: &str| {
+        before[n]
+            .data
+            .transpose()
+            .iter()
+            .copied()
+            .collect::<Vec<f64>>()
+    };
+    assert_eq!(get("o"), [2.5]);
+    assert_eq!(get("E"), [1.125]);
+    assert_eq!(get("dE_dW2"), [1.5, 4.5, 0.0]);
+    assert_eq!(get("dE_dW1"), [3.0, 1.5, 1.5, 0.75, 0.0, 0.0]);
+    // After W -= 0.1 ∂E/∂W: net1 = (1.4 - 1.15, 0.7 + 1.925, -1), o = 0.85·0.25 + 0.05·2.625.
+    let o = 0.85 * 0.25 + 0.05 * 2.625;
+    close(&value(&t, "o"), &[o], 1e-12);
+    close(&value(&t, "E"), &[0.5 * (o - 1.0) * (o - 1.0)], 1e-12);
+    // The minibatch has the MNIST slide's shapes.
+    assert_eq!(t.steps.last().unwrap().values["Sb"].data.shape(), (100, 10));
 }

@@ -18,6 +18,7 @@ pub const BUILTIN: &[Builtin] = builtin![
     "softmax.toml",
     "backprop.toml",
     "bird-car-step.toml",
+    "mlp.toml",
     "activations.toml",
     "regularization.toml",
     "softmax-vs-svm.toml",
