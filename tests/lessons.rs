@@ -155,6 +155,7 @@ fn list_shows_the_lessons_in_course_order() {
             "softmax-vs-svm",
             "cross-entropy",
             "logistic-regression",
+            "linear-models",
             "optimization",
             "backprop",
             "bird-car-step",
@@ -459,4 +460,18 @@ fn mlp_by_hand() {
     close(&value(&t, "E"), &[0.5 * (o - 1.0) * (o - 1.0)], 1e-12);
     // The minibatch has the MNIST slide's shapes.
     assert_eq!(t.steps.last().unwrap().values["Sb"].data.shape(), (100, 10));
+}
+
+#[test]
+fn linear_models_by_hand() {
+    let t = timeline("linear-models");
+    // s = (3.5, 1.5, -1.5, 0, -2.5, 3) against y = (1, 1, 0, 0, 0, 1):
+    // squared errors 6.25 + 0.25 + 2.25 + 0 + 6.25 + 4 = 19, over 6.
+    close(&value(&t, "Lsq"), &[19.0 / 6.0], 1e-12);
+    close(&value(&t, "step"), &[1.0, 1.0, 0.0, 1.0, 0.0, 1.0], 0.0);
+    // Only D (t = -1, s = 0) has a hinge: 1, over 6.
+    close(&value(&t, "Lhinge"), &[1.0 / 6.0], 1e-12);
+    let llog = value(&t, "Llog")[0];
+    close(&value(&t, "Lce"), &[llog], 1e-12);
+    close(&[llog], &[0.20886687344406038], 1e-9);
 }

@@ -24,5 +24,6 @@ pub const BUILTIN: &[Builtin] = builtin![
     "softmax-vs-svm.toml",
     "cross-entropy.toml",
     "logistic-regression.toml",
+    "linear-models.toml",
     "optimization.toml",
 ];
