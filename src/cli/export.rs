@@ -5,7 +5,7 @@ use serde_json::{Map, Value as Json, json};
 
 use super::walkthrough::{Block, backward_lines, blocks};
 use crate::engine::{Tensor, number};
-use crate::lesson::format::node_label;
+use crate::lesson::format::{node_label, sanitize};
 use crate::lesson::model::QuizKind;
 use crate::lesson::timeline::Detail;
 use crate::lesson::{Action, Lesson, Timeline};
@@ -20,13 +20,26 @@ pub enum Format {
 pub fn render(lesson: &Lesson, timeline: &Timeline, format: Format) -> String {
     match format {
         Format::Json => {
-            let mut s =
+            let s =
                 serde_json::to_string_pretty(&json_timeline(lesson, timeline)).unwrap_or_default();
+            // serde_json escapes control characters but not bidirectional
+            // overrides, which can make a terminal show text out of order.
+            let mut s: String = s
+                .chars()
+                .map(|c| match c {
+                    '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                        format!("\\u{:04x}", c as u32)
+                    }
+                    c => c.to_string(),
+                })
+                .collect();
             s.push('\n');
             s
         }
-        Format::Text => text(&blocks(lesson, timeline)),
-        Format::Markdown => markdown(&blocks(lesson, timeline)),
+        // Lesson text may hold control characters; none reaches the reader's
+        // terminal (JSON escapes them by itself).
+        Format::Text => sanitize(&text(&blocks(lesson, timeline))),
+        Format::Markdown => sanitize(&markdown(&blocks(lesson, timeline))),
     }
 }
 

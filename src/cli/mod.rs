@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::lesson::catalog::Catalog;
+use crate::lesson::format::sanitize;
 use crate::lesson::{Loaded, Severity, load};
 use crate::tui::theme::ThemeName;
 
@@ -188,7 +189,8 @@ fn list(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     for l in &all {
         match &l.lesson {
             Some(lesson) => {
-                let _ = writeln!(out, "{:width$}  {}", lesson.id, lesson.title);
+                let line = format!("{:width$}  {}", lesson.id, lesson.title);
+                let _ = writeln!(out, "{}", sanitize(&line));
             }
             None => {
                 let _ = writeln!(
@@ -241,7 +243,7 @@ fn check(catalog: &Catalog, names: &[String], out: &mut dyn Write, err: &mut dyn
         }
         code = code.max(status);
         let summary = summary_line(l, status);
-        let _ = writeln!(out, "{summary}");
+        let _ = writeln!(out, "{}", sanitize(&summary));
     }
     code
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use super::format::{mask_controls, sanitize};
 use super::source::SourceFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,7 +79,11 @@ impl Diagnostic {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        format!("{}: {what}: {}", self.location(file), self.message)
+        sanitize(&format!(
+            "{}: {what}: {}",
+            self.location(file),
+            self.message
+        ))
     }
 
     /// The headline, then the offending line with the fault underlined
@@ -89,7 +94,19 @@ impl Diagnostic {
         if self.severity == Severity::Note {
             return out;
         }
-        let report = Report { diag: self, file };
+        // The snippet quotes the file: control characters in it are masked
+        // (byte for byte, so the underline stays in place).
+        let safe = SourceFile::new(file.name.clone(), mask_controls(&file.text));
+        let safe_diag = Diagnostic {
+            message: sanitize(&self.message),
+            label: self.label.as_deref().map(sanitize),
+            help: self.help.as_deref().map(sanitize),
+            ..self.clone()
+        };
+        let report = Report {
+            diag: &safe_diag,
+            file: &safe,
+        };
         let handler = if color {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
         } else {

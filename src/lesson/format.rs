@@ -6,6 +6,42 @@ use crate::engine::{Tensor, number};
 use crate::lesson::Value;
 use crate::lesson::timeline::CheckOutcome;
 
+/// A lesson file is data: its control characters (ESC, BEL, backspace,
+/// bidirectional overrides, …) become visible placeholders, never terminal
+/// commands; tabs become spaces, newlines stay.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            '\n' => '\n',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
+            '\u{7f}' => '␡',
+            c if c.is_control() => '�',
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '�',
+            c => c,
+        })
+        .collect()
+}
+
+/// The same characters masked with `?`, byte for byte, so that offsets into
+/// the text (diagnostic spans) still point at the same places.
+pub fn mask_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_unsafe(c) {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The matrix as aligned text lines, numbers with `digits` decimals (labels
 /// as integers), row names on the left and column names on top.
 pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {

@@ -1,24 +1,10 @@
-//! Text for the screen: word wrapping by display width, and making lesson
-//! text safe to print (a lesson file is data; its control characters must
-//! never reach the terminal as commands).
+//! Text for the screen: word wrapping by display width (and `sanitize`,
+//! shared with the exports, so that a lesson's control characters never
+//! reach the terminal as commands).
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Control characters (ESC, BEL, backspace, bidirectional overrides, …)
-/// become visible placeholders; tabs become spaces.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            '\n' => '\n',
-            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
-            '\u{7f}' => '␡',
-            c if c.is_control() => '�',
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '�',
-            c => c,
-        })
-        .collect()
-}
+pub use crate::lesson::format::sanitize;
 
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
