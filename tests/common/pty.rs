@@ -146,13 +146,14 @@ impl Pty {
             ws_xpixel: 0,
             ws_ypixel: 0,
         };
+        // The emulator takes the new size before the program can learn of
+        // it, so no frame drawn for the new size is parsed at the old one
+        // (the reader waits on the lock meanwhile).
+        let mut parser = self.parser.lock().unwrap();
+        parser.screen_mut().set_size(nz(rows), nz(cols));
         // SAFETY: a valid descriptor and a valid winsize.
         unsafe { libc::ioctl(self.master.as_raw_fd(), libc::TIOCSWINSZ, &size) };
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(nz(rows), nz(cols));
+        drop(parser);
         // SAFETY: signalling our own child.
         unsafe { libc::kill(self.child.id() as i32, libc::SIGWINCH) };
     }
