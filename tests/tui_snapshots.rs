@@ -255,6 +255,9 @@ fn every_step_kind_at_both_sizes() {
         ("kind_update", "bird-car-step", 6, 0),
         ("kind_number_quiz", "svm", 12, 0),
         ("kind_slide_note", "softmax", 7, 0),
+        ("kind_plot", "activations", 16, 0),
+        ("kind_train", "optimization", 9, 0),
+        ("kind_search", "optimization", 5, 0),
     ];
     for &(name, id, step, next) in kinds {
         let mut a = app(id);

@@ -293,6 +293,10 @@ fn json_timeline(lesson: &Lesson, timeline: &Timeline) -> Json {
             if let Some(note) = &step.note {
                 s["note"] = json!(note);
             }
+            if let Some(plot) = &step.plot {
+                let ys: Vec<&String> = plot.y.iter().map(|(n, _)| n).collect();
+                s["plot"] = json!({ "x": plot.x.0, "y": ys });
+            }
             if !state.notices.is_empty() {
                 s["notices"] = json!(state.notices);
             }

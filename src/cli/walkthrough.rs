@@ -198,6 +198,14 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
         if !checks.is_empty() {
             out.push(Block::List(checks));
         }
+        if let Some(plot) = &step.plot {
+            let ys: Vec<&str> = plot.y.iter().map(|(n, _)| n.as_str()).collect();
+            out.push(Block::Para(format!(
+                "Plot (in the tutor): {} against {}.",
+                ys.join(", "),
+                plot.x.0
+            )));
+        }
         if let Some(note) = &step.note {
             out.push(Block::Para(format!("Note: {note}")));
         }

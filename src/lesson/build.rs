@@ -562,6 +562,10 @@ impl Builder<'_> {
             expect: self.checks(&s.expect, s.expect_tol),
             slide: self.checks(&s.slide, s.slide_tol),
             note: s.note.clone(),
+            plot: s.plot.as_ref().map(|p| Plot {
+                x: (p.x.v.clone(), p.x.span.clone()),
+                y: p.y.iter().map(|n| (n.v.clone(), n.span.clone())).collect(),
+            }),
             span: s.span.clone(),
         })
     }

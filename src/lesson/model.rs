@@ -147,7 +147,15 @@ pub struct Step {
     pub expect: Vec<Check>,
     pub slide: Vec<Check>,
     pub note: Option<String>,
+    /// Curves to draw: vectors against a vector (`plot = { x, y }`).
+    pub plot: Option<Plot>,
     pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plot {
+    pub x: (String, Span),
+    pub y: Vec<(String, Span)>,
 }
 
 impl Step {

@@ -110,6 +110,9 @@ impl Evaluator<'_> {
                 self.error(format!("{}: `show` names `{name}`, which is not defined by this step or before{hint}", step.label()), span.clone());
             }
         }
+        if let Some(plot) = &step.plot {
+            self.check_plot(step, plot);
+        }
         let mut checks = Vec::new();
         for (list, slide) in [(&step.expect, false), (&step.slide, true)] {
             for c in list {
@@ -177,6 +180,48 @@ impl Evaluator<'_> {
                 self.engine_error(step, formula, e);
                 self.poisoned.insert(name);
                 (Detail::None, Vec::new())
+            }
+        }
+    }
+
+    /// A plot draws vectors against a vector: every name must be defined by
+    /// this step and hold as many numbers as `x`.
+    fn check_plot(&mut self, step: &Step, plot: &Plot) {
+        let len = |v: &Value| {
+            let (r, c) = v.shape();
+            (r == 1 || c == 1).then_some(r * c)
+        };
+        let names = std::iter::once(&plot.x).chain(&plot.y);
+        let mut x_len = None;
+        for (k, (name, span)) in names.enumerate() {
+            let Some(v) = self.env.values.get(name).cloned() else {
+                if !self.poisoned.contains(name) {
+                    self.error(
+                        format!("{}: `plot` names `{name}`, which is not defined by this step or before", step.label()),
+                        span.clone(),
+                    );
+                }
+                continue;
+            };
+            match (len(&v), k, x_len) {
+                (None, _, _) => self.error(
+                    format!(
+                        "{}: `plot` draws vectors, but `{name}` is {}",
+                        step.label(),
+                        crate::engine::tensor::shape_str(v.shape())
+                    ),
+                    span.clone(),
+                ),
+                (Some(n), 0, _) => x_len = Some(n),
+                (Some(n), _, Some(x)) if n != x => self.error(
+                    format!(
+                        "{}: `plot` draws `{name}` ({n} values) against `{}` ({x} values); they need the same length",
+                        step.label(),
+                        plot.x.0
+                    ),
+                    span.clone(),
+                ),
+                _ => {}
             }
         }
     }

@@ -125,8 +125,18 @@ pub struct RawStep {
     pub slide: Vec<RawCheck>,
     pub slide_tol: Option<f64>,
     pub note: Option<String>,
+    pub plot: Option<RawPlot>,
     /// The action keys present, to refuse more than one.
     pub actions: Vec<Sp<&'static str>>,
+}
+
+/// `plot = { x = "z", y = ["sig", "dsig"] }`: curves of vectors against a
+/// vector of the same length.
+#[derive(Debug, Clone)]
+pub struct RawPlot {
+    pub x: Sp<String>,
+    pub y: Vec<Sp<String>>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -178,7 +188,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const STEP_KEYS: &[&str] = &[
     "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-    "expect", "slide", "note",
+    "expect", "slide", "note", "plot",
 ];
 
 impl Walker<'_> {

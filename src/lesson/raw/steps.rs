@@ -73,10 +73,32 @@ impl Walker<'_> {
                 }
                 "expect" => (s.expect, s.expect_tol) = self.checks(v, "`expect`"),
                 "slide" => (s.slide, s.slide_tol) = self.checks(v, "`slide`"),
+                "plot" => s.plot = self.plot(v),
                 _ => {}
             }
         }
         Some(s)
+    }
+
+    pub(super) fn plot(&mut self, v: &Val<'_>) -> Option<RawPlot> {
+        let t = self.table(v, "`plot`")?;
+        self.known_keys(t, &["x", "y"], "`plot`");
+        let x = t.get("x").and_then(|x| self.string(x, "`plot.x`"));
+        let y = t.get("y").and_then(|y| self.strings(y, "`plot.y`"));
+        match (x, y) {
+            (Some(x), Some(y)) if !y.v.is_empty() => Some(RawPlot {
+                x,
+                y: y.v,
+                span: v.span(),
+            }),
+            _ => {
+                self.err(
+                    "`plot` needs `x`, the name of a vector, and `y`, a list of vectors to draw against it",
+                    v.span(),
+                );
+                None
+            }
+        }
     }
 
     pub(super) fn train(&mut self, v: &Val<'_>) -> Option<RawTrain> {

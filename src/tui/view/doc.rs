@@ -22,6 +22,19 @@ pub enum Piece<'a> {
     },
     /// Large pixel text (presentation mode), one entry per line.
     Big(Vec<String>, Style),
+    /// Curves: a chart with labelled axes.
+    Chart(ChartSpec),
+}
+
+/// One named curve: its (x, y) points and its colour.
+pub type Series = (String, Vec<(f64, f64)>, Style);
+
+/// Named curves of (x, y) points, drawn with braille dots.
+pub struct ChartSpec {
+    pub series: Vec<Series>,
+    pub x_label: String,
+    pub height: u16,
+    pub ascii: bool,
 }
 
 /// Rows a big-text line takes at quadrant size (8 pixels, 2 per row).
@@ -35,6 +48,7 @@ impl Piece<'_> {
             Piece::Lines(lines) => lines.len().min(u16::MAX as usize) as u16,
             Piece::Graph { layout, .. } => layout.height,
             Piece::Big(lines, _) => BIG_ROWS.saturating_mul(lines.len() as u16),
+            Piece::Chart(spec) => spec.height,
         }
     }
 
@@ -60,6 +74,7 @@ impl Piece<'_> {
                     .min(layout.width.saturating_sub(area.width));
                 view.render(layout, area, buf, theme, *current, offset);
             }
+            Piece::Chart(spec) => render_chart(spec, area, buf, theme),
             Piece::Big(lines, style) => {
                 let widget = BigText::builder()
                     .lines(
@@ -75,6 +90,67 @@ impl Piece<'_> {
             }
         }
     }
+}
+
+fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    use ratatui::symbols::Marker;
+    use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
+    let finite = |v: f64| v.is_finite();
+    let points = spec.series.iter().flat_map(|(_, p, _)| p.iter());
+    let (mut x0, mut x1, mut y0, mut y1) = (
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for &(x, y) in points {
+        if finite(x) && finite(y) {
+            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+        }
+    }
+    if !(x0.is_finite() && y0.is_finite()) {
+        buf.set_string(area.x, area.y, "(nothing finite to plot)", theme.dim);
+        return;
+    }
+    if x1 <= x0 {
+        x1 = x0 + 1.0;
+    }
+    // A little room above and below, so curves do not run along the frame.
+    let pad = ((y1 - y0) * 0.05).max(1e-9);
+    let (y0, y1) = (y0 - pad, y1 + pad);
+    let label = |v: f64| crate::engine::number::trimmed(v, 3);
+    let datasets: Vec<Dataset> = spec
+        .series
+        .iter()
+        .map(|(name, points, style)| {
+            Dataset::default()
+                .name(name.clone())
+                .marker(if spec.ascii {
+                    Marker::Dot
+                } else {
+                    Marker::Braille
+                })
+                .graph_type(GraphType::Line)
+                .style(*style)
+                .data(points)
+        })
+        .collect();
+    let axis = |lo: f64, hi: f64| {
+        Axis::default().style(theme.dim).bounds([lo, hi]).labels([
+            label(lo),
+            label((lo + hi) / 2.0),
+            label(hi),
+        ])
+    };
+    Chart::new(datasets)
+        .style(theme.base)
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Ratio(1, 2),
+            ratatui::layout::Constraint::Ratio(1, 1),
+        ))
+        .x_axis(axis(x0, x1).title(spec.x_label.clone()))
+        .y_axis(axis(y0, y1))
+        .render(area, buf);
 }
 
 /// Whether `text` can be drawn as big pixel text in `cols` columns: the

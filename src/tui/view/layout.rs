@@ -62,32 +62,3 @@ pub fn big_lines(text: &str, cols: usize) -> Option<Vec<String>> {
     let lines = wrap(text, per_line);
     (lines.len() <= 2 && lines.iter().all(|l| fits_big(l, cols))).then_some(lines)
 }
-
-/// Values as a row of block characters from low to high.
-pub fn sparkline(values: &[f64], cols: usize, ascii: bool) -> String {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    if finite.is_empty() || cols == 0 {
-        return String::new();
-    }
-    let (lo, hi) = finite
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    let marks: &[char] = if ascii {
-        &['_', '.', '-', '~', '=', '#']
-    } else {
-        &['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']
-    };
-    let n = values.len().min(cols);
-    (0..n)
-        .map(|k| {
-            let v = values[k * values.len() / n];
-            if !v.is_finite() || hi <= lo {
-                return marks[0];
-            }
-            let t = (v - lo) / (hi - lo);
-            marks[((t * (marks.len() - 1) as f64).round() as usize).min(marks.len() - 1)]
-        })
-        .collect()
-}

@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::backward::backward;
-use super::doc::Piece;
-use super::layout::{big_lines, side_by_side, sparkline};
+use super::doc::{ChartSpec, Piece};
+use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
 use crate::engine::graph::NodeKind;
 use crate::engine::number;
@@ -152,15 +152,28 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         }
         (_, Detail::Update(comps)) => update_lines(ctx, comps, &mut lines, &mut shown),
         (_, Detail::Train(t)) => {
+            if let Action::Train { spec, .. } = &step.action {
+                for u in &spec.update {
+                    lines.push(Line::styled(sanitize(&u.v), theme.formula));
+                }
+                if let Some(batch) = &spec.batch {
+                    lines.push(Line::styled(
+                        format!("minibatches of {} columns", batch.size.v),
+                        theme.dim,
+                    ));
+                }
+            }
             lines.push(Line::styled(
                 format!("{} iterations", t.iterations),
                 theme.formula,
             ));
-            for (name, curve) in &t.curves {
-                let values: Vec<f64> = curve.iter().map(|(_, v)| *v).collect();
+            let mut series = Vec::new();
+            for (k, (name, curve)) in t.curves.iter().enumerate() {
                 let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
                     continue;
                 };
+                let points = curve.iter().map(|&(i, v)| (i as f64, v)).collect();
+                series.push((sanitize(name), points, palette(theme, k)));
                 lines.push(Line::from(vec![
                     Span::styled(format!("{name}: "), theme.heading),
                     Span::styled(
@@ -174,12 +187,18 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
                         theme.base,
                     ),
                 ]));
-                lines.push(Line::styled(
-                    sparkline(&values, ctx.width.min(100), ctx.ascii()),
-                    theme.forward,
-                ));
             }
             lines.push(Line::raw(""));
+            if !series.is_empty() {
+                pieces.push(Piece::Lines(std::mem::take(&mut lines)));
+                pieces.push(Piece::Chart(ChartSpec {
+                    series,
+                    x_label: "iteration".into(),
+                    height: chart_height(ctx),
+                    ascii: ctx.ascii(),
+                }));
+                lines.push(Line::raw(""));
+            }
         }
         (_, Detail::Search(s)) => {
             lines.push(Line::styled(
@@ -195,14 +214,46 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
                 ),
                 theme.base,
             ));
-            lines.push(Line::styled(
-                sparkline(&s.losses, ctx.width.min(100), ctx.ascii()),
-                theme.forward,
-            ));
+            lines.push(Line::raw(""));
+            // Each trial's loss, and the best found so far.
+            let trials: Vec<(f64, f64)> = s
+                .losses
+                .iter()
+                .enumerate()
+                .map(|(k, &l)| (k as f64 + 1.0, l))
+                .collect();
+            let best: Vec<(f64, f64)> = trials
+                .iter()
+                .scan(f64::INFINITY, |b, &(k, l)| {
+                    *b = b.min(l);
+                    Some((k, *b))
+                })
+                .collect();
+            pieces.push(Piece::Lines(std::mem::take(&mut lines)));
+            pieces.push(Piece::Chart(ChartSpec {
+                series: vec![
+                    (
+                        format!("{} per trial", sanitize(&s.loss)),
+                        trials,
+                        theme.dim,
+                    ),
+                    ("best so far".into(), best, theme.forward),
+                ],
+                x_label: "trial".into(),
+                height: chart_height(ctx),
+                ascii: ctx.ascii(),
+            }));
             lines.push(Line::raw(""));
         }
         (Action::Quiz(q), Detail::Quiz(qs)) => quiz_lines(ctx, q, qs.answer, &mut lines),
         _ => {}
+    }
+    if let Some(plot) = &step.plot
+        && let Some(spec) = plot_spec(ctx, plot)
+    {
+        pieces.push(Piece::Lines(std::mem::take(&mut lines)));
+        pieces.push(Piece::Chart(spec));
+        lines.push(Line::raw(""));
     }
     // What the step asks to show, and what training or a search changed.
     let mut names: Vec<&String> = step.show.iter().map(|(name, _)| name).collect();
@@ -388,4 +439,44 @@ fn update_lines(
         shown.extend(state.changed.iter().cloned());
     }
     lines.push(Line::raw(""));
+}
+
+/// Colours for curves, in order.
+fn palette(theme: &Theme, k: usize) -> Style {
+    [
+        theme.forward,
+        theme.gradient,
+        theme.title,
+        theme.changed,
+        theme.ok,
+        theme.note,
+    ][k % 6]
+}
+
+fn chart_height(ctx: &Ctx) -> u16 {
+    if ctx.present() { 16 } else { 12 }
+}
+
+/// The step's `plot`: each `y` vector against `x`, point by point.
+fn plot_spec(ctx: &Ctx, plot: &crate::lesson::model::Plot) -> Option<ChartSpec> {
+    let values = ctx.values();
+    let xs: Vec<f64> = values.get(&plot.x.0)?.data.iter().copied().collect();
+    let series = plot
+        .y
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (name, _))| {
+            let ys = &values.get(name)?.data;
+            (ys.len() == xs.len()).then(|| {
+                let points = xs.iter().copied().zip(ys.iter().copied()).collect();
+                (sanitize(name), points, palette(ctx.theme, k))
+            })
+        })
+        .collect();
+    Some(ChartSpec {
+        series,
+        x_label: sanitize(&plot.x.0),
+        height: chart_height(ctx),
+        ascii: ctx.ascii(),
+    })
 }
