@@ -485,3 +485,31 @@ fn linear_models_by_hand() {
     close(&value(&t, "Lce"), &[llog], 1e-12);
     close(&[llog], &[0.20886687344406038], 1e-9);
 }
+
+#[test]
+fn new_writes_a_starter_that_checks_clean() {
+    let dir = std::env::temp_dir().join(format!("nntutor-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gradient-intro.toml");
+    let path = file.to_str().unwrap();
+    let (code, out, _) = nntutor(&["new", path]);
+    assert_eq!(code, 0);
+    assert!(out.contains("nntutor lesson"), "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("id = \"gradient-intro\""));
+    assert!(text.contains("title = \"Gradient intro\""));
+    // Its expects were worked by hand: s = (0.2·2 - 0.5·1, 1.5·2 + 1.3·1) =
+    // (-0.1, 4.3); L = -ln(e^-0.1 / (e^-0.1 + e^4.3)) = ln(1 + e^4.4) = 4.41.
+    let (code, out, err) = nntutor(&["check", path]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2/2 expects"), "{out}");
+    // It never overwrites, and refuses ids that are not kebab-case.
+    let (code, _, err) = nntutor(&["new", path]);
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists"), "{err}");
+    let (code, _, err) = nntutor(&["new", dir.join("Bad_Name.toml").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a lesson id"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

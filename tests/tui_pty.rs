@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::process::Command;
 use std::time::Duration;
 
 use common::pty::{Pty, state_dir};
@@ -216,4 +217,44 @@ fn a_panic_restores_the_terminal_then_prints_the_message() {
     assert_restored(&t);
     let screen = t.screen();
     assert!(screen.contains("deliberate panic"), "{screen}");
+}
+
+#[test]
+fn watch_reloads_the_file_and_shows_errors_until_fixed() {
+    let state = state_dir("pty-watch");
+    let file = state.join("my-lesson.toml");
+    let new = Command::new(BIN)
+        .args(["new", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(new.status.success(), "{new:?}");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut t = spawn(
+        &["lesson", file.to_str().unwrap(), "--watch", "--step", "2"],
+        &state,
+        100,
+        30,
+    );
+    // The starter's scores: 0.2·2 - 0.5·1 = -0.1 for cat.
+    t.wait_for("s[cat] = (0.2 × 2) + (-0.5 × 1) = -0.1", WAIT);
+    // The author changes a weight: 0.3·2 - 0.5·1 = 0.1.
+    std::fs::write(&file, original.replace("[[0.2, -0.5]", "[[0.3, -0.5]")).unwrap();
+    t.wait_for("s[cat] = (0.3 × 2) + (-0.5 × 1) = 0.1", WAIT);
+    t.wait_for("Reloaded", WAIT);
+    assert!(t.screen().contains("step 2 of 6"));
+    // A broken save: the error is shown, the last good version stays.
+    std::fs::write(
+        &file,
+        original.replace("let = \"s = W @ x\"", "let = \"s = W @ \""),
+    )
+    .unwrap();
+    t.wait_for("Not reloaded, showing the last version that loaded", WAIT);
+    t.wait_for("my-lesson.toml:26:16: error", WAIT);
+    assert!(t.screen().contains("s[cat] = (0.3 × 2)"));
+    // Fixed again.
+    std::fs::write(&file, &original).unwrap();
+    t.wait_for("s[cat] = (0.2 × 2) + (-0.5 × 1) = -0.1", WAIT);
+    t.send(b"\x03");
+    assert!(t.wait_exit(WAIT).success());
+    assert_restored(&t);
 }

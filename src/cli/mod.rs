@@ -46,6 +46,9 @@ pub enum Command {
         /// Start at this step (1 = first).
         #[arg(long, value_name = "N")]
         step: Option<usize>,
+        /// Reload the lesson file whenever it changes (for authors).
+        #[arg(long)]
+        watch: bool,
     },
     /// List the lessons: id and title, in course order.
     List,
@@ -53,6 +56,11 @@ pub enum Command {
     ///
     /// Exit status: 0 all good, 1 an `expect` failed, 2 a lesson is invalid.
     Check { id_or_path: Vec<String> },
+    /// Write a commented starter lesson that passes `check`.
+    New {
+        /// The lesson's id (kebab-case), or a path ending in `.toml`.
+        name: String,
+    },
     /// Print a lesson's whole walk-through.
     Export {
         id_or_path: String,
@@ -103,6 +111,7 @@ pub fn run(cli: Cli) -> i32 {
         theme: cli.theme,
         present: cli.present,
         ascii: cli.ascii,
+        watch: None,
     };
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let mut out = std::io::stdout().lock();
@@ -125,6 +134,7 @@ pub fn run(cli: Cli) -> i32 {
             code
         }
         Some(Command::List) => list(&catalog, &mut out, &mut err),
+        Some(Command::New { name }) => new_lesson(&name, &mut out, &mut err),
         Some(Command::Check { id_or_path }) => check(&catalog, &id_or_path, &mut out, &mut err),
         Some(Command::Export { id_or_path, format }) => {
             let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
@@ -140,17 +150,40 @@ pub fn run(cli: Cli) -> i32 {
                 _ => INVALID,
             }
         }
-        Some(Command::Lesson { id_or_path, step }) => {
+        Some(Command::Lesson {
+            id_or_path,
+            step,
+            watch,
+        }) => {
             let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
                 return INVALID;
             };
+            let file = PathBuf::from(&loaded.source.name);
+            if watch && !file.is_file() {
+                let _ = writeln!(
+                    err,
+                    "error: --watch needs a lesson file; `{}` is built in (copy it, or use `nntutor new`)",
+                    sanitize(&id_or_path)
+                );
+                return INVALID;
+            }
+            let options = crate::tui::Options {
+                watch: watch.then_some(file),
+                ..options
+            };
             // The tutor shows notes and failed checks on their steps; only a
             // lesson that cannot open is reported here.
-            if loaded.timeline.is_none() || !interactive {
+            let watching = options.watch.is_some() && interactive;
+            if (loaded.timeline.is_none() || !interactive) && !watching {
                 report_from(&loaded, &mut err, Severity::Warning);
             }
             match (&loaded.lesson, &loaded.timeline) {
+                // Watching, a broken file opens too: the error shows until it is fixed.
                 (Some(_), Some(_)) if interactive => {
+                    drop((out, err));
+                    crate::tui::run(&catalog, &options, Some((loaded, step)))
+                }
+                _ if watching => {
                     drop((out, err));
                     crate::tui::run(&catalog, &options, Some((loaded, step)))
                 }
@@ -161,6 +194,67 @@ pub fn run(cli: Cli) -> i32 {
                 }
                 _ => INVALID,
             }
+        }
+    }
+}
+
+/// The starter lesson `nntutor new` writes; every number in it is checked.
+const STARTER: &str = include_str!("starter.toml");
+
+fn new_lesson(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let path = if name.ends_with(".toml") {
+        PathBuf::from(name)
+    } else {
+        PathBuf::from(format!("{name}.toml"))
+    };
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !crate::lesson::build::is_kebab(&id) {
+        let _ = writeln!(
+            err,
+            "error: `{}` is not a lesson id: use lowercase letters, digits and dashes (like `my-lesson`)",
+            sanitize(&id)
+        );
+        return INVALID;
+    }
+    let title = {
+        let words = id.replace('-', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default()
+    };
+    let text = STARTER
+        .replace("id = \"ID\"", &format!("id = \"{id}\""))
+        .replace("title = \"TITLE\"", &format!("title = \"{title}\""));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            let p = path.display();
+            let _ = writeln!(
+                out,
+                "wrote {p}\n  nntutor check {p}           validate it\n  nntutor lesson {p} --watch  step through it; it reloads when you save"
+            );
+            OK
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let _ = writeln!(
+                err,
+                "error: {} already exists; pick another name",
+                path.display()
+            );
+            INVALID
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+            INVALID
         }
     }
 }

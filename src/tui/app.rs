@@ -205,6 +205,19 @@ impl App {
         self.record_position();
     }
 
+    /// A new version of the open lesson (`--watch`): the same step and
+    /// position where they still exist.
+    pub fn reload_lesson(&mut self, lesson: Arc<Lesson>, timeline: Arc<Timeline>) {
+        let (step, sub) = self.open.as_ref().map_or((0, 0), |o| (o.step, o.sub));
+        let mut open = OpenLesson::new(lesson, timeline);
+        open.step = step.min(open.step_count().saturating_sub(1));
+        open.sub = sub.min(open.walk().positions().saturating_sub(1));
+        self.info(format!("Reloaded {}", open.lesson.source.name));
+        self.open = Some(open);
+        self.screen = Screen::Lesson;
+        self.record_position();
+    }
+
     /// Notes the current step in the progress record.
     pub fn record_position(&mut self) {
         let Some(open) = &self.open else { return };

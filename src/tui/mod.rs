@@ -12,6 +12,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 pub mod walk;
+pub mod watch;
 pub mod widgets;
 
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct Options {
     pub theme: Option<ThemeName>,
     pub present: bool,
     pub ascii: bool,
+    /// Reload this lesson file when it changes.
+    pub watch: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -93,10 +96,16 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
     let (progress, warning) = store.load();
     let menu = menu(catalog, start.as_ref().map(|(l, _)| l));
     let mut app = App::new(menu, options.settings(), progress);
-    if let Some((loaded, step)) = start
-        && let (Some(lesson), Some(timeline)) = (loaded.lesson, loaded.timeline)
-    {
-        app.open_lesson(Arc::new(lesson), Arc::new(timeline), step);
+    if let Some((loaded, step)) = start {
+        match (loaded.lesson, loaded.timeline) {
+            (Some(lesson), Some(timeline)) => {
+                app.open_lesson(Arc::new(lesson), Arc::new(timeline), step)
+            }
+            _ => app.warn(format!(
+                "{}; save a fixed version and it opens",
+                watch::first_error(&loaded.source, &loaded.diagnostics)
+            )),
+        }
     }
     if let Some(w) = warning {
         app.warn(w);
@@ -110,7 +119,8 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
             return 1;
         }
     };
-    let result = event_loop(&mut app, &store, &signals);
+    let mut watcher = options.watch.clone().map(watch::Watcher::new);
+    let result = event_loop(&mut app, &store, &signals, watcher.as_mut());
     drop(guard);
     if app.progress_dirty
         && let Err(e) = store.save(&app.progress)
@@ -126,7 +136,12 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
     }
 }
 
-fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std::io::Result<()> {
+fn event_loop(
+    app: &mut App,
+    store: &Store,
+    signals: &terminal::Signals,
+    mut watcher: Option<&mut watch::Watcher>,
+) -> std::io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     // Creating the event source installs crossterm's SIGWINCH handler; do it
     // before the first frame so that a resize during start-up is not lost.
@@ -157,6 +172,10 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
             loading = None;
             redraw = true;
             continue;
+        }
+        if let Some(reload) = watcher.as_mut().and_then(|w| w.poll()) {
+            apply_reload(app, reload);
+            redraw = true;
         }
         if app.progress_dirty {
             match store.save(&app.progress) {
@@ -198,6 +217,23 @@ fn event_loop(app: &mut App, store: &Store, signals: &terminal::Signals) -> std:
         if let Some(action) = action {
             redraw |= update::update(app, action);
         }
+    }
+}
+
+fn apply_reload(app: &mut App, reload: watch::Reload) {
+    match reload {
+        watch::Reload::Loaded(loaded) => match (loaded.lesson, loaded.timeline) {
+            (Some(lesson), Some(timeline)) => {
+                app.reload_lesson(Arc::new(lesson), Arc::new(timeline))
+            }
+            _ => app.warn(format!(
+                "Not reloaded, showing the last version that loaded: {}",
+                watch::first_error(&loaded.source, &loaded.diagnostics)
+            )),
+        },
+        watch::Reload::Unreadable(why) => app.warn(format!(
+            "Not reloaded, showing the last version that loaded: {why}"
+        )),
     }
 }
 

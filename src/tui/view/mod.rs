@@ -243,7 +243,18 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
                 } else {
                     theme.bar
                 };
-                spans.push(Span::styled(format!(" {} ", sanitize(&notice.text)), style));
+                // A long message (an author's error) gets the lines above
+                // the footer, wrapped, rather than being cut off.
+                let text = sanitize(&notice.text);
+                let lines = wrap(&text, w.saturating_sub(2));
+                let extra = lines.len().saturating_sub(1).min(4);
+                for (k, line) in lines.iter().take(extra + 1).enumerate() {
+                    let y = area.y - extra as u16 + k as u16;
+                    let row = Rect::new(area.x, y, area.width, 1);
+                    buf.set_style(row, style);
+                    buf.set_stringn(area.x + 1, y, line, w.saturating_sub(2), style);
+                }
+                return;
             } else {
                 let walk = if open.walk().positions() > 1 {
                     " ] skip "
