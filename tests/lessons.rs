@@ -513,3 +513,22 @@ fn new_writes_a_starter_that_checks_clean() {
     assert!(err.contains("not a lesson id"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_fit_names_the_steps_that_do_not_fit() {
+    let tall = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fit/tall.toml");
+    // 80×24 leaves 19 body rows and matrices half of that (9): ten rows
+    // plus a title cannot show whole.
+    let (code, out, _) = nntutor(&["check", "--fit", "80x24", tall]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("does not fit 80×24: step 1 \"Ten numbers\": a matrix is cut short"),
+        "{out}"
+    );
+    // 100×40: 35 body rows, matrices up to 17: it fits.
+    let (code, out, _) = nntutor(&["check", "--fit", "100x40", tall]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = nntutor(&["check", "--fit", "100", tall]);
+    assert_eq!(code, 2);
+    assert!(err.contains("write columns x rows"), "{err}");
+}

@@ -2,6 +2,7 @@
 //! `check` and `export`.
 
 pub mod export;
+pub mod fit;
 pub mod walkthrough;
 
 use std::io::{IsTerminal, Write};
@@ -55,7 +56,13 @@ pub enum Command {
     /// Validate and evaluate lessons (all when none are named).
     ///
     /// Exit status: 0 all good, 1 an `expect` failed, 2 a lesson is invalid.
-    Check { id_or_path: Vec<String> },
+    Check {
+        id_or_path: Vec<String>,
+        /// Also check that every step fits a terminal of this size (e.g.
+        /// 100x30, a projector) without scrolling or eliding.
+        #[arg(long, value_name = "COLSxROWS", value_parser = parse_size)]
+        fit: Option<(u16, u16)>,
+    },
     /// Write a commented starter lesson that passes `check`.
     New {
         /// The lesson's id (kebab-case), or a path ending in `.toml`.
@@ -67,6 +74,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: export::Format,
     },
+}
+
+fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let (w, h) = text
+        .split_once(['x', '×'])
+        .ok_or_else(|| format!("`{text}` is not a size; write columns x rows, like 100x30"))?;
+    let num = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("`{s}` in `{text}` is not a size in cells"))
+    };
+    Ok((num(w)?, num(h)?))
 }
 
 fn parse_theme(name: &str) -> Result<ThemeName, String> {
@@ -135,7 +156,13 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::List) => list(&catalog, &mut out, &mut err),
         Some(Command::New { name }) => new_lesson(&name, &mut out, &mut err),
-        Some(Command::Check { id_or_path }) => check(&catalog, &id_or_path, &mut out, &mut err),
+        Some(Command::Check { id_or_path, fit }) => check(
+            &catalog,
+            &id_or_path,
+            fit.map(|f| (f, &options)),
+            &mut out,
+            &mut err,
+        ),
         Some(Command::Export { id_or_path, format }) => {
             let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
                 return INVALID;
@@ -298,7 +325,13 @@ fn list(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     OK
 }
 
-fn check(catalog: &Catalog, names: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+fn check(
+    catalog: &Catalog,
+    names: &[String],
+    fit: Option<((u16, u16), &crate::tui::Options)>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let mut loaded = Vec::new();
     let mut code = OK;
     if names.is_empty() {
@@ -335,9 +368,23 @@ fn check(catalog: &Catalog, names: &[String], out: &mut dyn Write, err: &mut dyn
             }
             ids.push((lesson.id.clone(), l.source.name.clone()));
         }
+        let misfits = match (fit, &l.lesson, &l.timeline) {
+            (Some((size, options)), Some(lesson), Some(timeline)) => {
+                fit::misfits(lesson, timeline, size, options.settings())
+            }
+            _ => Vec::new(),
+        };
+        if !misfits.is_empty() {
+            status = status.max(EXPECT_FAILED);
+        }
         code = code.max(status);
         let summary = summary_line(l, status);
         let _ = writeln!(out, "{}", sanitize(&summary));
+        if let Some(((w, h), _)) = fit {
+            for m in &misfits {
+                let _ = writeln!(out, "        does not fit {w}×{h}: {}", sanitize(m));
+            }
+        }
     }
     code
 }

@@ -103,21 +103,25 @@ fn too_small(area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let present = app.settings.present;
-    let n = open.step_count();
-    // Presentation mode drops the header bar and progress line.
-    let top = if present { 1 } else { 3 };
-    if !present {
-        header(open, area, buf, theme);
-    }
-    let footer_y = area.bottom() - 1;
-    let body_area = Rect::new(
+/// Where a lesson step's body goes: below the header (none in presentation
+/// mode), above the footer.
+fn body_area(app: &App, area: Rect) -> Rect {
+    let top = if app.settings.present { 1 } else { 3 };
+    Rect::new(
         area.x + 2,
         area.y + top,
         area.width.saturating_sub(4),
         area.height.saturating_sub(top + 2),
-    );
+    )
+}
+
+/// The body's pieces for `body_area`, and whether a matrix was elided.
+fn lesson_body<'a>(
+    app: &'a App,
+    open: &'a OpenLesson,
+    body_area: Rect,
+    theme: &'a Theme,
+) -> (Vec<doc::Piece<'a>>, bool) {
     let mut ctx = step::Ctx {
         app,
         open,
@@ -125,16 +129,61 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
         width: body_area.width as usize,
         matrix_rows: (body_area.height as usize / 2).max(6),
         with_text: true,
+        elided: std::cell::Cell::new(false),
     };
     let mut pieces = step::body(&ctx);
-    let mut total = doc::height(&pieces);
     // Inside a walk the learner has read the text; on a small screen the
     // graph, the arithmetic and the matrices matter more than the paragraph.
-    if total > body_area.height && open.sub > 0 {
+    if doc::height(&pieces) > body_area.height && open.sub > 0 {
         ctx.with_text = false;
+        ctx.elided.set(false);
         pieces = step::body(&ctx);
-        total = doc::height(&pieces);
     }
+    (pieces, ctx.elided.get())
+}
+
+/// Why the current position of the open lesson does not fit on a screen of
+/// `area` (for `nntutor check --fit`): rows to scroll, a matrix cut short,
+/// or a graph wider than the screen. `None`: it fits.
+pub fn misfit(app: &App, area: Rect) -> Option<String> {
+    let open = app.open.as_ref()?;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Some(format!(
+            "the screen is below the minimum {MIN_WIDTH}×{MIN_HEIGHT}"
+        ));
+    }
+    let theme = app.settings.theme.theme();
+    let body = body_area(app, area);
+    let (pieces, elided) = lesson_body(app, open, body, &theme);
+    let total = doc::height(&pieces);
+    if total > body.height {
+        return Some(format!("needs {} more rows", total - body.height));
+    }
+    if elided {
+        return Some("a matrix is cut short (rows or columns left out)".into());
+    }
+    let wide = pieces.iter().find_map(|p| match p {
+        doc::Piece::Graph { layout, .. } if layout.width > body.width => Some(layout.width),
+        _ => None,
+    });
+    wide.map(|w| {
+        format!(
+            "the graph is {w} columns wide, the screen has {}",
+            body.width
+        )
+    })
+}
+
+fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let present = app.settings.present;
+    let n = open.step_count();
+    if !present {
+        header(open, area, buf, theme);
+    }
+    let footer_y = area.bottom() - 1;
+    let body_area = body_area(app, area);
+    let (pieces, _) = lesson_body(app, open, body_area, theme);
+    let total = doc::height(&pieces);
     let max_scroll = total.saturating_sub(body_area.height);
     let scroll = open.scroll.min(max_scroll);
     doc::render(&pieces, body_area, buf, theme, scroll);

@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub matrix_rows: usize,
     /// The step's text; left out inside a walk when the screen is full.
     pub with_text: bool,
+    /// Set when a matrix had to leave out rows or columns.
+    pub elided: std::cell::Cell<bool>,
 }
 
 impl Ctx<'_> {
@@ -79,7 +81,11 @@ impl Ctx<'_> {
             ascii: self.ascii(),
             gap: usize::from(self.present()),
         };
-        Some(view.lines(self.theme, self.width, self.matrix_rows))
+        let (lines, elided) = view.lines_and_elided(self.theme, self.width, self.matrix_rows);
+        if elided {
+            self.elided.set(true);
+        }
+        Some(lines)
     }
 
     pub fn matrix_of(
@@ -88,7 +94,7 @@ impl Ctx<'_> {
         value: &Value,
         before: Option<&Value>,
     ) -> Vec<Line<'static>> {
-        MatrixView {
+        let (lines, elided) = MatrixView {
             name: label,
             value,
             digits: self.digits(),
@@ -99,7 +105,11 @@ impl Ctx<'_> {
             ascii: self.ascii(),
             gap: usize::from(self.present()),
         }
-        .lines(self.theme, self.width, self.matrix_rows)
+        .lines_and_elided(self.theme, self.width, self.matrix_rows);
+        if elided {
+            self.elided.set(true);
+        }
+        lines
     }
 
     pub fn para(&self, text: &str, style: Style, indent: usize) -> Vec<Line<'static>> {
@@ -120,7 +130,9 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
 
     let title = sanitize(&step.title);
     if ctx.present() {
-        if let Some(big) = big_lines(&title, ctx.width) {
+        // One line of big text at most: two would take a third of a
+        // projector's screen.
+        if let Some(big) = big_lines(&title, ctx.width).filter(|b| b.len() == 1) {
             pieces.push(Piece::Big(big, theme.title));
             lines.push(Line::raw(""));
         } else {
@@ -453,8 +465,10 @@ fn palette(theme: &Theme, k: usize) -> Style {
     ][k % 6]
 }
 
+/// A third of the body, within reason: a chart should leave room for the
+/// text and numbers around it.
 fn chart_height(ctx: &Ctx) -> u16 {
-    if ctx.present() { 16 } else { 12 }
+    ((ctx.matrix_rows * 2) / 3).clamp(6, 16) as u16
 }
 
 /// The step's `plot`: each `y` vector against `x`, point by point.
