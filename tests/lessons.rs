@@ -532,3 +532,35 @@ fn check_fit_names_the_steps_that_do_not_fit() {
     assert_eq!(code, 2);
     assert!(err.contains("write columns x rows"), "{err}");
 }
+
+#[test]
+fn schema_completions_and_man_page() {
+    let (code, out, _) = nntutor(&["schema"]);
+    assert_eq!(code, 0);
+    let schema: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let keys = |v: &serde_json::Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let sorted = |list: &[&str]| {
+        let mut k: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    };
+    // The schema lists exactly the keys the reader accepts.
+    use nntutor::lesson::raw::{STEP_KEYS, TOP_KEYS};
+    assert_eq!(keys(&schema["properties"]), sorted(TOP_KEYS));
+    assert_eq!(
+        keys(&schema["definitions"]["step"]["properties"]),
+        sorted(STEP_KEYS)
+    );
+    let (code, out, _) = nntutor(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    for sub in ["lesson", "check", "export", "new", "schema"] {
+        assert!(out.contains(sub), "completions lack {sub}");
+    }
+    let (code, out, _) = nntutor(&["man"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(".TH nntutor 1"), "{out}");
+}

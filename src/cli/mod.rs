@@ -68,6 +68,16 @@ pub enum Command {
         /// The lesson's id (kebab-case), or a path ending in `.toml`.
         name: String,
     },
+    /// Print the JSON Schema of lesson files (for editors: taplo, Even
+    /// Better TOML).
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Print a lesson's whole walk-through.
     Export {
         id_or_path: String,
@@ -156,6 +166,27 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::List) => list(&catalog, &mut out, &mut err),
         Some(Command::New { name }) => new_lesson(&name, &mut out, &mut err),
+        Some(Command::Schema) => {
+            let _ = out.write_all(SCHEMA.as_bytes());
+            OK
+        }
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "nntutor", &mut out);
+            OK
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => OK,
+                // `nntutor man | head` is fine.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    1
+                }
+            }
+        }
         Some(Command::Check { id_or_path, fit }) => check(
             &catalog,
             &id_or_path,
@@ -224,6 +255,9 @@ pub fn run(cli: Cli) -> i32 {
         }
     }
 }
+
+/// The JSON Schema of the lesson format, kept in docs/ for editors too.
+const SCHEMA: &str = include_str!("../../docs/lesson.schema.json");
 
 /// The starter lesson `nntutor new` writes; every number in it is checked.
 const STARTER: &str = include_str!("starter.toml");

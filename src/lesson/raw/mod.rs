@@ -183,10 +183,10 @@ struct Walker<'f> {
 type Table<'i> = DeTable<'i>;
 type Val<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &[
+pub const TOP_KEYS: &[&str] = &[
     "id", "title", "summary", "order", "digits", "given", "steps",
 ];
-const STEP_KEYS: &[&str] = &[
+pub const STEP_KEYS: &[&str] = &[
     "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
     "expect", "slide", "note", "plot",
 ];
