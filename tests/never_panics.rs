@@ -1,0 +1,130 @@
+//! Loading never panics, whatever the input: random expressions built from
+//! the grammar, random lessons assembled from valid and invalid pieces, and
+//! byte-level mutations of real lessons. Every case must come back as a
+//! lesson or as diagnostics.
+
+#![allow(clippy::unwrap_used)]
+
+use nntutor::lesson::builtin::BUILTIN;
+use nntutor::lesson::{SourceFile, load};
+use proptest::prelude::*;
+
+/// Loads `text`; a panic anywhere in reading, checking or evaluating fails.
+fn loads_cleanly(text: &str) {
+    let source = SourceFile::new("case.toml", text);
+    let result = std::panic::catch_unwind(|| load(source));
+    let loaded = result.unwrap_or_else(|_| panic!("panicked on:\n{text}"));
+    // Either a timeline or at least one error explaining why not.
+    assert!(
+        loaded.timeline.is_some()
+            || loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == nntutor::lesson::Severity::Error),
+        "no timeline and no error for:\n{text}"
+    );
+}
+
+fn expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("W".to_string()),
+        Just("y".to_string()),
+        Just("nothing".to_string()),
+        (-1000.0f64..1000.0).prop_map(|v| format!("{v}")),
+        Just("0".to_string()),
+        Just("1e308".to_string()),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        let ops = ["+", "-", "*", "/", "^", "@"];
+        let funcs = [
+            "exp", "log", "sqrt", "relu", "sigmoid", "tanh", "sum", "mean", "softmax", "colsum",
+            "rowmax", "abs", "log10",
+        ];
+        let binary_funcs = ["max", "min", "pick", "onehot", "hcat", "vcat", "leaky_relu"];
+        prop_oneof![
+            (inner.clone(), 0..ops.len(), inner.clone())
+                .prop_map(move |(a, k, b)| format!("({a} {} {b})", ops[k])),
+            (0..funcs.len(), inner.clone()).prop_map(move |(k, a)| format!("{}({a})", funcs[k])),
+            (0..binary_funcs.len(), inner.clone(), inner.clone())
+                .prop_map(move |(k, a, b)| format!("{}({a}, {b})", binary_funcs[k])),
+            inner.clone().prop_map(|a| format!("-{a}")),
+            inner.clone().prop_map(|a| format!("{a}'")),
+            (inner.clone(), 0usize..4).prop_map(|(a, i)| format!("{a}[{i}]")),
+            (inner.clone(), 0usize..3).prop_map(|(a, i)| format!("{a}[:, {i}]")),
+            inner.prop_map(|a| format!("grad(L, {})", if a.len() % 2 == 0 { "W" } else { "x" })),
+        ]
+    })
+}
+
+const GIVEN: &str = r#"
+[given]
+x = { value = [1, -2, 3], rows = ["a", "b", "c"] }
+W = { value = [[0.5, -1, 2], [1, 0, -0.5]] }
+y = { value = [1], kind = "labels" }
+"#;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_formulas_never_panic(e in expr(), f in expr(), expand in any::<bool>()) {
+        let text = format!(
+            "id = \"fuzz\"\ntitle = \"f\"\n{GIVEN}\n[[steps]]\ntitle = \"L\"\nlet = \"L = sum({e})\"\n\
+             [[steps]]\ntitle = \"a\"\nlet = \"a = {f}\"\nexpand = {expand}\n\
+             [[steps]]\ntitle = \"b\"\nbackward = \"L\"\n"
+        );
+        loads_cleanly(&text);
+    }
+
+    #[test]
+    fn random_lesson_shapes_never_panic(
+        pieces in proptest::collection::vec(0usize..14, 0..8),
+        n in -3i64..5,
+    ) {
+        let parts = [
+            "[[steps]]\ntitle = \"s\"\nlet = \"z = x * 2\"\n".to_string(),
+            "[[steps]]\ntitle = \"t\"\nbackward = \"z\"\n".to_string(),
+            format!("[[steps]]\ntitle = \"u\"\nupdate = [\"x = x - {n} * x\"]\n"),
+            format!("[[steps]]\ntitle = \"q\"\nquiz = {{ question = \"?\", choices = [\"a\"], correct = {n} }}\n"),
+            "[[steps]]\ntitle = \"e\"\nlet = \"e = sum(W @ x)\"\nexpect = { e = [1, 2] }\n".to_string(),
+            format!("[[steps]]\ntitle = \"r\"\ntrain = {{ steps = {n}, update = [\"W = W - 0.1 * grad(e, W)\"], track = [\"e\"] }}\n"),
+            "[[steps]]\ntitle = \"p\"\nplot = { x = \"x\", y = [\"z\", \"W\"] }\n".to_string(),
+            "[given]\nx = 1\n".to_string(),
+            "steps = 3\n".to_string(),
+            "[[steps]]\n".to_string(),
+            "[[steps]]\ntitle = \"s\"\nsearch = { trials = 3, param = \"W\", loss = \"e\" }\n".to_string(),
+            format!("digits = {n}\n"),
+            "[[steps]]\ntitle = \"x\"\nshow = [\"x\", \"missing\"]\nslide = { x = 1 }\n".to_string(),
+            "[[steps]]\ntitle = \"bad\"\nlet = \"a = (\"\n".to_string(),
+        ];
+        let mut text = format!("id = \"shapes\"\ntitle = \"s\"\n{GIVEN}");
+        for k in pieces {
+            text.push_str(&parts[k]);
+        }
+        loads_cleanly(&text);
+    }
+
+    #[test]
+    fn mutated_lessons_never_panic(
+        which in 0usize..BUILTIN.len(),
+        edits in proptest::collection::vec((any::<u16>(), any::<u8>(), 0u8..3), 1..12),
+    ) {
+        let mut bytes = BUILTIN[which].text.as_bytes().to_vec();
+        for (at, byte, kind) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = at as usize % bytes.len();
+            match kind {
+                0 => bytes[i] = byte,
+                1 => { bytes.remove(i); }
+                _ => bytes.insert(i, byte),
+            }
+        }
+        // Invalid UTF-8 is refused before loading (by the file reader).
+        if let Ok(text) = String::from_utf8(bytes) {
+            loads_cleanly(&text);
+        }
+    }
+}
