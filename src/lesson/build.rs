@@ -275,13 +275,16 @@ impl Builder<'_> {
                 }
             },
             RawGivenSpec::File { path } => {
-                self.err(
-                    format!(
+                // Where a file may come from is checked now, so that the
+                // rule holds before any reader exists.
+                let message = match super::files::data_file(&self.source.name, &path.v) {
+                    Err(why) => why,
+                    Ok(_) => format!(
                         "reading data files (`{}`) is not available yet in this version of nntutor",
                         path.v
                     ),
-                    path.span.clone(),
-                );
+                };
+                self.err(message, path.span.clone());
                 Vec::new()
             }
         }

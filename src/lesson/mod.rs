@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod diagnostic;
 pub mod env;
 pub mod eval;
+pub mod files;
 pub mod format;
 pub mod model;
 pub mod raw;
