@@ -1,6 +1,7 @@
 //! The lesson's spreadsheet while it is evaluated: current values, the
 //! formulas of derived values, and where each name was defined.
 
+use crate::engine::graph::GradientMemo;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -29,6 +30,8 @@ pub struct Env {
     pub defined_at: HashMap<String, usize>,
     /// Values taking the place of others while a minibatch is evaluated.
     pub overrides: BTreeMap<String, Tensor>,
+    /// Gradients shared by the update formulas of one training iteration.
+    pub memo: Option<GradientMemo>,
 }
 
 impl Env {
@@ -82,5 +85,9 @@ impl Scope for Env {
 
     fn suggest(&self, name: &str) -> Option<String> {
         self.values.keys().find(|k| similar(k, name)).cloned()
+    }
+
+    fn gradient_memo(&self) -> Option<&GradientMemo> {
+        self.memo.as_ref()
     }
 }

@@ -38,6 +38,25 @@ impl Builder<'_> {
             )),
         };
         let (loss, wrt) = (name_of(&args[0])?, name_of(&args[1])?);
+        // Within one training iteration the first `grad` of a loss computed
+        // the others too.
+        if !numeric
+            && let Some(value) = self
+                .scope
+                .gradient_memo()
+                .and_then(|m| m.cache.borrow().get(&(loss.clone(), wrt.clone())).cloned())
+        {
+            return Ok(self.push(
+                NodeKind::Gradient {
+                    of: loss,
+                    wrt,
+                    numeric,
+                },
+                vec![],
+                value,
+                span,
+            ));
+        }
         let h = match args.get(2) {
             None => 1e-5,
             Some(e) => {
@@ -92,12 +111,35 @@ impl Builder<'_> {
                 &span,
             )?
         } else {
-            match graph.find(&wrt) {
-                Some(id) => graph
-                    .gradient_of(root, id)
-                    .unwrap_or_else(|| Tensor::zeros(wrt_value.nrows(), wrt_value.ncols())),
+            let zeros = || Tensor::zeros(wrt_value.nrows(), wrt_value.ncols());
+            match (graph.find(&wrt), self.scope.gradient_memo()) {
+                (Some(id), Some(memo)) => {
+                    // Every parameter this loss will be asked about, at once.
+                    let mut names: Vec<String> =
+                        memo.wanted.get(&loss).cloned().unwrap_or_default();
+                    if !names.contains(&wrt) {
+                        names.push(wrt.clone());
+                    }
+                    let ids: Vec<(String, NodeId)> = names
+                        .into_iter()
+                        .filter_map(|n| graph.find(&n).map(|id| (n, id)))
+                        .collect();
+                    let all: Vec<NodeId> = ids.iter().map(|(_, id)| *id).collect();
+                    let mut cache = memo.cache.borrow_mut();
+                    for ((name, _), g) in ids.iter().zip(graph.gradients_of(root, &all)) {
+                        if let Some(g) = g {
+                            cache.insert((loss.clone(), name.clone()), g);
+                        }
+                    }
+                    debug_assert!(all.contains(&id));
+                    cache
+                        .get(&(loss.clone(), wrt.clone()))
+                        .cloned()
+                        .unwrap_or_else(zeros)
+                }
+                (Some(id), None) => graph.gradient_of(root, id).unwrap_or_else(zeros),
                 // L does not depend on W at all.
-                None => Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()),
+                (None, _) => zeros(),
             }
         };
         Ok(self.push(

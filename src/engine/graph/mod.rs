@@ -62,6 +62,21 @@ pub trait Scope {
     fn suggest(&self, _name: &str) -> Option<String> {
         None
     }
+
+    /// Gradients already computed for the current values, shared by the
+    /// `grad` calls of one training iteration (`None`: compute each anew).
+    fn gradient_memo(&self) -> Option<&GradientMemo> {
+        None
+    }
+}
+
+/// The `grad(L, W)` results of one set of values. `wanted` lists, per loss,
+/// every W some formula will ask for, so that the first request computes
+/// them all in one backward pass.
+#[derive(Debug, Default, Clone)]
+pub struct GradientMemo {
+    pub wanted: HashMap<String, Vec<String>>,
+    pub cache: std::cell::RefCell<HashMap<(String, String), Tensor>>,
 }
 
 /// The simplest scope: names bound to values, no formulas.
@@ -148,22 +163,34 @@ impl Graph {
     /// path from `wrt` to the root, so a network's `grad(L, W1)` never
     /// computes the (large, unused) gradient of its input data.
     pub fn gradient_of(&self, root: NodeId, wrt: NodeId) -> Option<Tensor> {
+        self.gradients_of(root, &[wrt]).pop().flatten()
+    }
+
+    /// d(root)/d(w) for each w of `wrts`, in one backward pass that visits
+    /// only the nodes on a path from one of them to the root (one pass for
+    /// all the parameters of a training step).
+    pub fn gradients_of(&self, root: NodeId, wrts: &[NodeId]) -> Vec<Option<Tensor>> {
+        let Some(first) = wrts.iter().map(|w| w.0).min() else {
+            return Vec::new();
+        };
         let mut needed = vec![false; root.0 + 1];
-        needed[wrt.0] = true;
-        for k in wrt.0 + 1..=root.0 {
-            needed[k] = self.nodes[k].inputs.iter().any(|i| needed[i.0]);
+        for w in wrts.iter().filter(|w| w.0 <= root.0) {
+            needed[w.0] = true;
+        }
+        for k in first + 1..=root.0 {
+            needed[k] = needed[k] || self.nodes[k].inputs.iter().any(|i| needed[i.0]);
         }
         if !needed[root.0] {
-            return None;
+            return vec![None; wrts.len()];
         }
         let mut grads: Vec<Option<Tensor>> = vec![None; root.0 + 1];
         grads[root.0] = Some(scalar(1.0));
-        for id in (wrt.0 + 1..=root.0).rev() {
-            let Some(g) = grads[id].take() else { continue };
+        for id in (first + 1..=root.0).rev() {
             let node = &self.nodes[id];
             let NodeKind::Op(op) = node.kind else {
                 continue;
             };
+            let Some(g) = grads[id].take() else { continue };
             let need: Vec<bool> = node.inputs.iter().map(|i| needed[i.0]).collect();
             let inputs: Vec<&Tensor> = node
                 .inputs
@@ -183,8 +210,14 @@ impl Graph {
                     empty @ None => *empty = Some(contribution),
                 }
             }
+            // A wanted node that is itself an operation keeps its gradient.
+            if wrts.iter().any(|w| w.0 == id) {
+                grads[id] = Some(g);
+            }
         }
-        grads[wrt.0].take()
+        wrts.iter()
+            .map(|w| grads.get(w.0).cloned().flatten())
+            .collect()
     }
 
     /// The chain rule at one node: for each input, local gradient × upstream.

@@ -1,10 +1,36 @@
 //! The steps that repeat an evaluation: `train` (gradient descent, with
 //! optional minibatches) and `search` (random search over a given).
 
+use std::collections::HashMap;
+
 use super::*;
+use crate::engine::graph::GradientMemo;
 
 impl Evaluator<'_> {
+    /// Training, with the `grad` calls of each iteration sharing one
+    /// backward pass per loss (`W1 = W1 - lr * grad(L, W1)` and
+    /// `W2 = W2 - lr * grad(L, W2)` cost one forward and one backward).
     pub(super) fn train(
+        &mut self,
+        step: &Step,
+        spec: &crate::lesson::raw::RawTrain,
+        updates: &[Formula],
+        notices: &mut Vec<String>,
+    ) -> (Detail, Vec<String>) {
+        let mut wanted: HashMap<String, Vec<String>> = HashMap::new();
+        for f in updates {
+            gradient_calls(&f.statement.expr, &mut wanted);
+        }
+        self.env.memo = Some(GradientMemo {
+            wanted,
+            ..GradientMemo::default()
+        });
+        let result = self.train_iterations(step, spec, updates, notices);
+        self.env.memo = None;
+        result
+    }
+
+    fn train_iterations(
         &mut self,
         step: &Step,
         spec: &crate::lesson::raw::RawTrain,
@@ -70,6 +96,10 @@ impl Evaluator<'_> {
                         Tensor::from_fn(full.nrows(), picks.len(), |i, j| full[(i, picks[j])]);
                     self.env.overrides.insert(d.v.clone(), cols);
                 }
+            }
+            // New values (or a new minibatch): earlier gradients are stale.
+            if let Some(memo) = &self.env.memo {
+                memo.cache.borrow_mut().clear();
             }
             if it % every == 0 || it == iterations {
                 for (k, t) in spec.track.iter().enumerate() {
@@ -262,4 +292,28 @@ fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
     }
     idx.truncate(size);
     idx
+}
+
+/// Every `grad(L, W)` in a formula, collected as loss → parameters.
+fn gradient_calls(e: &Expr, out: &mut HashMap<String, Vec<String>>) {
+    match &e.kind {
+        ExprKind::Call { func, args, .. } => {
+            if let (true, [l, w]) = (func == "grad", args.as_slice())
+                && let (ExprKind::Name(l), ExprKind::Name(w)) = (&l.kind, &w.kind)
+            {
+                let list = out.entry(l.clone()).or_default();
+                if !list.contains(w) {
+                    list.push(w.clone());
+                }
+            }
+            args.iter().for_each(|a| gradient_calls(a, out));
+        }
+        ExprKind::Neg(a) | ExprKind::Transpose(a) => gradient_calls(a, out),
+        ExprKind::Binary(_, a, b) => {
+            gradient_calls(a, out);
+            gradient_calls(b, out);
+        }
+        ExprKind::Index { target, .. } => gradient_calls(target, out),
+        ExprKind::Number(_) | ExprKind::Name(_) => {}
+    }
 }
