@@ -54,9 +54,16 @@ fn main() {
     // As the binary does at start.
     nntutor::tune_allocator();
     // `FIGURES=spiral cargo bench` runs one group (for profiling).
-    if std::env::var("FIGURES").as_deref() == Ok("spiral") {
-        spiral_net();
-        return;
+    match std::env::var("FIGURES").as_deref() {
+        Ok("spiral") => {
+            spiral_net();
+            return;
+        }
+        Ok("numpy") => {
+            against_numpy();
+            return;
+        }
+        _ => {}
     }
     tutor_figures();
     let bin = env!("CARGO_MANIFEST_DIR").to_string() + "/target/release/nntutor";
@@ -108,6 +115,45 @@ fn main() {
         median(times).as_secs_f64() * 1e3
     );
     spiral_net();
+    against_numpy();
+}
+
+/// The spiral network trained for 10,000 iterations by the lesson engine
+/// (benches/spiral-mlp.toml) and by numpy (benches/spiral_numpy.py).
+fn against_numpy() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let text =
+        std::fs::read_to_string(format!("{dir}/benches/spiral-mlp.toml")).expect("bench lesson");
+    let t = Instant::now();
+    let loaded = nntutor::lesson::load(nntutor::lesson::SourceFile::new("spiral-mlp.toml", text));
+    let ours = t.elapsed().as_secs_f64();
+    let timeline = loaded.timeline.expect("the bench lesson evaluates");
+    let last = timeline.steps.last().expect("steps");
+    let acc = last.values["acc"].data[0];
+    let loss = last.values["L"].data[0];
+    println!(
+        "spiral network, 10,000 full-batch iterations (lesson engine, whole lesson): {ours:.2} s, loss {loss:.4}, accuracy {acc:.3}"
+    );
+    let numpy = Command::new("python3")
+        .arg(format!("{dir}/benches/spiral_numpy.py"))
+        .arg("10000")
+        .output();
+    match numpy {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let secs: f64 = text
+                .split_whitespace()
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(f64::NAN);
+            println!(
+                "  numpy, the same computation: {secs:.2} s ({text}); nntutor is {:.2}× numpy's speed (target 3×)",
+                secs / ours,
+                text = text.trim()
+            );
+        }
+        _ => println!("  numpy: not available (pip install numpy) — no ratio"),
+    }
 }
 
 /// The spiral network of the lessons: 300 points in 2-D, 100 ReLU units,
