@@ -17,6 +17,7 @@ use crate::engine::{EngineError, Graph, NodeId, NodeKind, Tensor, number};
 /// The most element-operations a `train` or `search` step may cost.
 pub const MAX_TRAIN_WORK: f64 = 2e10;
 
+mod checks;
 mod optimize;
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
@@ -180,48 +181,6 @@ impl Evaluator<'_> {
                 self.engine_error(step, formula, e);
                 self.poisoned.insert(name);
                 (Detail::None, Vec::new())
-            }
-        }
-    }
-
-    /// A plot draws vectors against a vector: every name must be defined by
-    /// this step and hold as many numbers as `x`.
-    fn check_plot(&mut self, step: &Step, plot: &Plot) {
-        let len = |v: &Value| {
-            let (r, c) = v.shape();
-            (r == 1 || c == 1).then_some(r * c)
-        };
-        let names = std::iter::once(&plot.x).chain(&plot.y);
-        let mut x_len = None;
-        for (k, (name, span)) in names.enumerate() {
-            let Some(v) = self.env.values.get(name).cloned() else {
-                if !self.poisoned.contains(name) {
-                    self.error(
-                        format!("{}: `plot` names `{name}`, which is not defined by this step or before", step.label()),
-                        span.clone(),
-                    );
-                }
-                continue;
-            };
-            match (len(&v), k, x_len) {
-                (None, _, _) => self.error(
-                    format!(
-                        "{}: `plot` draws vectors, but `{name}` is {}",
-                        step.label(),
-                        crate::engine::tensor::shape_str(v.shape())
-                    ),
-                    span.clone(),
-                ),
-                (Some(n), 0, _) => x_len = Some(n),
-                (Some(n), _, Some(x)) if n != x => self.error(
-                    format!(
-                        "{}: `plot` draws `{name}` ({n} values) against `{}` ({x} values); they need the same length",
-                        step.label(),
-                        plot.x.0
-                    ),
-                    span.clone(),
-                ),
-                _ => {}
             }
         }
     }
@@ -455,115 +414,6 @@ impl Evaluator<'_> {
                 Detail::Quiz(QuizState { answer: None })
             }
         }
-    }
-
-    fn check(&mut self, step: &Step, c: &Check, slide: bool) -> Option<CheckOutcome> {
-        let kind = if slide { "slide" } else { "expect" };
-        let Some(value) = self.env.values.get(&c.name) else {
-            if !self.poisoned.contains(&c.name) {
-                let hint = crate::engine::Scope::suggest(&self.env, &c.name)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                self.error(format!("{}: `{kind}` names `{}`, which is not defined by this step or before{hint}", step.label(), c.name), c.name_span.clone());
-            }
-            return None;
-        };
-        let computed = &value.data;
-        let is_vector = |t: &Tensor| t.nrows() == 1 || t.ncols() == 1;
-        let comparable = computed.shape() == c.expected.shape()
-            || (c.vector && is_vector(computed) && computed.len() == c.expected.len());
-        if !comparable {
-            self.error(
-                format!(
-                    "{}: `{kind}` gives {} numbers for `{}`, which is {}",
-                    step.label(),
-                    shape_str(c.expected.shape()),
-                    c.name,
-                    shape_str(computed.shape())
-                ),
-                c.span.clone(),
-            );
-            return None;
-        }
-        // Compared in reading order, so a written list matches a 1×n row.
-        let expected_rows = c.expected.nrows();
-        let at = |k: usize| -> (usize, usize) {
-            if computed.shape() == c.expected.shape() {
-                (k / c.expected.ncols(), k % c.expected.ncols())
-            } else {
-                (k % expected_rows, k / expected_rows)
-            }
-        };
-        let reading_order: Vec<(usize, usize)> = (0..c.expected.len()).map(at).collect();
-        let mut passed = true;
-        let mut first_failure = None;
-        for (k, &(ei, ej)) in reading_order.iter().enumerate() {
-            let (ci, cj) = if computed.shape() == c.expected.shape() {
-                (ei, ej)
-            } else if computed.nrows() == 1 {
-                (0, k)
-            } else {
-                (k, 0)
-            };
-            let (e, v, tol) = (
-                c.expected[(ei, ej)],
-                computed[(ci, cj)],
-                c.tolerance[(ei, ej)],
-            );
-            let ok = if e.is_nan() {
-                v.is_nan()
-            } else if e.is_infinite() {
-                v == e
-            } else {
-                (v - e).abs() <= tol * (1.0 + 1e-9) + 1e-12
-            };
-            if !ok {
-                passed = false;
-                first_failure.get_or_insert((ei, ej, ci, cj, e, v, tol));
-            }
-        }
-        let outcome = CheckOutcome {
-            slide,
-            name: c.name.clone(),
-            expected: c.expected.clone(),
-            tolerance: c.tolerance.clone(),
-            computed: computed.clone(),
-            passed,
-        };
-        if let Some((ei, ej, ci, cj, e, v, tol)) = first_failure {
-            let element = match computed.shape() {
-                (1, 1) => c.name.clone(),
-                (_, 1) => format!("{}[{ci}]", c.name),
-                (1, _) => format!("{}[{cj}]", c.name),
-                _ => format!("{}[{ci}, {cj}]", c.name),
-            };
-            let span = c
-                .element_spans
-                .get(ei)
-                .and_then(|r| r.get(ej))
-                .cloned()
-                .unwrap_or(c.span.clone());
-            let shown_e = number::short(e);
-            let shown_v = number::trimmed(v, 6);
-            if slide {
-                let d = Diagnostic::error(format!("{}: the slides print {element} = {shown_e}; the engine computes {shown_v} (see the step's note)", step.label()), span)
-                    .with_severity(Severity::Note);
-                self.diags.push(d);
-            } else {
-                let d = Diagnostic::error(
-                    format!(
-                        "{}: {element} is {shown_v}, expected {shown_e} ± {}",
-                        step.label(),
-                        number::short(tol)
-                    ),
-                    span,
-                )
-                .with_severity(Severity::Failed)
-                .with_label(format!("computed {shown_v}"));
-                self.diags.push(d);
-            }
-        }
-        Some(outcome)
     }
 }
 

@@ -1,0 +1,241 @@
+//! `[given]`: literals with names and labels, random values and generated
+//! data sets, each drawn the same way on every machine.
+
+use super::*;
+
+impl Builder<'_> {
+    pub(super) fn given(&mut self, g: &RawGiven) -> Vec<Given> {
+        let name = &g.name;
+        if !self.check_name(&name.v, &name.span) {
+            return Vec::new();
+        }
+        let one = |value: Value, random: Option<RandomSpec>| {
+            vec![Given {
+                name: name.v.clone(),
+                span: name.span.clone(),
+                value,
+                random,
+            }]
+        };
+        match &g.spec {
+            RawGivenSpec::Literal {
+                value,
+                rows,
+                cols,
+                labels,
+            } => {
+                let mut data = literal_tensor(&value.v);
+                if *labels {
+                    if !(value.v.flat || value.v.scalar) {
+                        self.err(
+                            format!("labels `{}` must be a flat list of class indices", name.v),
+                            value.span.clone(),
+                        );
+                        return Vec::new();
+                    }
+                    for n in value.v.rows.iter().flatten() {
+                        if n.v < 0.0 || n.v.fract() != 0.0 {
+                            self.err(
+                                format!("a label must be a class index 0, 1, 2, …, not {}", n.v),
+                                n.span.clone(),
+                            );
+                            return Vec::new();
+                        }
+                    }
+                    // Labels are held as a 1×n row, one per sample (column).
+                    data = data.transpose();
+                }
+                for (names, len, what) in [
+                    (rows, data.nrows(), "rows"),
+                    (cols, data.ncols(), "columns"),
+                ] {
+                    if let Some(n) = names
+                        && n.v.len() != len
+                    {
+                        self.err(
+                            format!(
+                                "{} names given for the {len} {what} of `{}` ({}×{})",
+                                n.v.len(),
+                                name.v,
+                                data.nrows(),
+                                data.ncols()
+                            ),
+                            n.span.clone(),
+                        );
+                    }
+                }
+                let value = Value {
+                    data,
+                    rows: rows.as_ref().map(|r| r.v.clone()),
+                    cols: cols.as_ref().map(|c| c.v.clone()),
+                    labels: *labels,
+                };
+                one(value, None)
+            }
+            RawGivenSpec::Random {
+                dist,
+                shape,
+                scale,
+                seed,
+            } => {
+                let normal = match dist.v.as_str() {
+                    "normal" => true,
+                    "uniform" => false,
+                    other => {
+                        self.err(
+                            format!(
+                                "unknown distribution `{other}`; use \"normal\" or \"uniform\""
+                            ),
+                            dist.span.clone(),
+                        );
+                        return Vec::new();
+                    }
+                };
+                let Some((rows, cols)) = self.shape(&shape.v, &shape.span) else {
+                    return Vec::new();
+                };
+                let spec = RandomSpec {
+                    normal,
+                    rows,
+                    cols,
+                    scale: *scale,
+                    seed: *seed as u64,
+                };
+                one(Value::plain(draw(&spec, spec.seed)), Some(spec))
+            }
+            RawGivenSpec::Dataset {
+                name: ds,
+                points,
+                classes,
+                count,
+                seed,
+            } => match ds.v.as_str() {
+                "spiral" => {
+                    let p = self.positive(points, "points", 100, &ds.span);
+                    let c = self.positive(classes, "classes", 3, &ds.span);
+                    let (Some(p), Some(c)) = (p, c) else {
+                        return Vec::new();
+                    };
+                    if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
+                        self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
+                        return Vec::new();
+                    }
+                    let (x, y) = datasets::spiral(p, c, *seed as u64);
+                    let mut out = one(Value::plain(x), None);
+                    out.push(Given {
+                        name: format!("{}_labels", name.v),
+                        span: name.span.clone(),
+                        value: Value {
+                            data: y,
+                            rows: None,
+                            cols: None,
+                            labels: true,
+                        },
+                        random: None,
+                    });
+                    let _ = count;
+                    out
+                }
+                "digits" => {
+                    self.err("the generated `digits` data set is not available yet in this version of nntutor", ds.span.clone());
+                    Vec::new()
+                }
+                other => {
+                    self.err(
+                        format!("unknown dataset `{other}`; available: \"spiral\""),
+                        ds.span.clone(),
+                    );
+                    Vec::new()
+                }
+            },
+            RawGivenSpec::File { path } => {
+                // Where a file may come from is checked now, so that the
+                // rule holds before any reader exists.
+                let message = match crate::lesson::files::data_file(&self.source.name, &path.v) {
+                    Err(why) => why,
+                    Ok(_) => format!(
+                        "reading data files (`{}`) is not available yet in this version of nntutor",
+                        path.v
+                    ),
+                };
+                self.err(message, path.span.clone());
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn positive(
+        &mut self,
+        v: &Option<Sp<i64>>,
+        what: &str,
+        default: usize,
+        span: &Span,
+    ) -> Option<usize> {
+        match v {
+            None => Some(default),
+            Some(n) if n.v >= 1 && n.v as u64 <= MAX_ELEMENTS as u64 => Some(n.v as usize),
+            Some(n) => {
+                let _ = span;
+                self.err(
+                    format!("`{what}` must be from 1 to {MAX_ELEMENTS}, not {}", n.v),
+                    n.span.clone(),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn shape(&mut self, dims: &[i64], span: &Span) -> Option<(usize, usize)> {
+        let (r, c) = match dims {
+            [n] => (*n, 1),
+            [r, c] => (*r, *c),
+            _ => {
+                self.err("`shape` must be [rows, columns] or [length]", span.clone());
+                return None;
+            }
+        };
+        if r < 1 || c < 1 {
+            self.err(
+                format!("`shape` must be positive, not [{r}, {c}]"),
+                span.clone(),
+            );
+            return None;
+        }
+        match (r as u64).checked_mul(c as u64) {
+            Some(n) if n <= MAX_ELEMENTS as u64 => Some((r as usize, c as usize)),
+            _ => {
+                self.err(
+                    format!("a {r}×{c} matrix is larger than the limit of {MAX_ELEMENTS} elements"),
+                    span.clone(),
+                );
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn literal_tensor(lit: &Literal) -> Tensor {
+    let rows: Vec<Vec<f64>> = lit
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|n| n.v).collect())
+        .collect();
+    engine::tensor::from_rows(&rows)
+}
+
+/// Draws a random given: the same seed gives the same numbers everywhere.
+pub fn draw(spec: &RandomSpec, seed: u64) -> Tensor {
+    let mut rng = Rng::new(seed);
+    // Filled row by row, so a matrix reads in the order it was drawn.
+    let mut t = Tensor::zeros(spec.rows, spec.cols);
+    for i in 0..spec.rows {
+        for j in 0..spec.cols {
+            t[(i, j)] = if spec.normal {
+                rng.normal() * spec.scale
+            } else {
+                (2.0 * rng.uniform() - 1.0) * spec.scale
+            };
+        }
+    }
+    t
+}
