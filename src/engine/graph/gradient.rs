@@ -46,16 +46,7 @@ impl Builder<'_> {
                 .gradient_memo()
                 .and_then(|m| m.cache.borrow().get(&(loss.clone(), wrt.clone())).cloned())
         {
-            return Ok(self.push(
-                NodeKind::Gradient {
-                    of: loss,
-                    wrt,
-                    numeric,
-                },
-                vec![],
-                value,
-                span,
-            ));
+            return Ok(self.gradient_node(loss, wrt, numeric, value, span));
         }
         let h = match args.get(2) {
             None => 1e-5,
@@ -142,16 +133,19 @@ impl Builder<'_> {
                 (None, _) => zeros(),
             }
         };
-        Ok(self.push(
-            NodeKind::Gradient {
-                of: loss,
-                wrt,
-                numeric,
-            },
-            vec![],
-            value,
-            span,
-        ))
+        Ok(self.gradient_node(loss, wrt, numeric, value, span))
+    }
+
+    /// The result of `grad`/`numgrad`, a constant node of the graph.
+    fn gradient_node(
+        &mut self,
+        of: String,
+        wrt: String,
+        numeric: bool,
+        value: Tensor,
+        span: Span,
+    ) -> NodeId {
+        self.push(NodeKind::Gradient { of, wrt, numeric }, vec![], value, span)
     }
 
     /// Errors inside a nested build point at the argument that caused them.
