@@ -564,3 +564,27 @@ fn schema_completions_and_man_page() {
     assert_eq!(code, 0);
     assert!(out.contains(".TH nntutor 1"), "{out}");
 }
+
+#[test]
+fn an_evaluation_can_be_stopped() {
+    let b = BUILTIN
+        .iter()
+        .find(|b| b.file == "optimization.toml")
+        .unwrap();
+    let cancel = nntutor::lesson::eval::Cancel::default();
+    cancel.cancel();
+    let loaded = nntutor::lesson::load_until(SourceFile::new(b.file, b.text), &cancel);
+    assert!(loaded.timeline.is_none());
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    // Step 5 is the first that repeats: the search stops before its first trial.
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("step 5") && m.contains("interrupted at trial 0 of 100")),
+        "{messages:?}"
+    );
+}

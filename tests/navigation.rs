@@ -228,3 +228,20 @@ fn positions_are_recorded_for_the_next_visit() {
     let p = &a.progress.lessons["backprop"];
     assert_eq!((p.step, p.furthest), (2, 7));
 }
+
+#[test]
+fn escape_stops_a_lesson_that_is_still_opening() {
+    let mut a = app("backprop");
+    press(&mut a, "q");
+    a.loading = Some("optimization".into());
+    press(&mut a, "!");
+    assert!(a.cancel_loading);
+    assert!(!a.quit, "Esc stops the loading, it does not leave");
+    assert!(
+        a.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Stopped opening optimization")
+    );
+}

@@ -56,15 +56,21 @@ impl Loaded {
 /// Runs on a thread of its own with a roomy stack, so that the nesting
 /// limits (not the caller's stack size) decide how deep a hostile lesson may go.
 pub fn load(source: SourceFile) -> Loaded {
+    load_until(source, &eval::Cancel::default())
+}
+
+/// `load`, giving up (with an error) once `cancel` is raised: the tutor
+/// stops evaluating a lesson the learner no longer waits for.
+pub fn load_until(source: SourceFile, cancel: &eval::Cancel) -> Loaded {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("nntutor-load".into())
             .stack_size(256 * 1024 * 1024);
-        match worker.spawn_scoped(scope, || load_here(source.clone())) {
+        match worker.spawn_scoped(scope, || load_here(source.clone(), cancel)) {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|_| internal_error(source.clone())),
-            Err(_) => load_here(source.clone()),
+            Err(_) => load_here(source.clone(), cancel),
         }
     })
 }
@@ -82,7 +88,7 @@ fn internal_error(source: SourceFile) -> Loaded {
     }
 }
 
-fn load_here(source: SourceFile) -> Loaded {
+fn load_here(source: SourceFile, cancel: &eval::Cancel) -> Loaded {
     let mut loaded = Loaded {
         source,
         lesson: None,
@@ -98,7 +104,7 @@ fn load_here(source: SourceFile) -> Loaded {
     let (lesson, build_diags) = build::build(raw, &loaded.source);
     diags.extend(build_diags);
     if let (Some(lesson), false) = (lesson, had_raw_errors) {
-        let (timeline, eval_diags) = eval::evaluate(&lesson);
+        let (timeline, eval_diags) = eval::evaluate_until(&lesson, cancel);
         diags.extend(eval_diags);
         loaded.timeline = Some(timeline);
         loaded.lesson = Some(lesson);

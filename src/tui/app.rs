@@ -130,6 +130,10 @@ pub struct App {
     pub progress_dirty: bool,
     /// The menu entry the runtime should load and open.
     pub pending_open: Option<usize>,
+    /// The lesson being evaluated to open (its id), while it runs.
+    pub loading: Option<String>,
+    /// The learner gave up waiting: the runtime stops the evaluation.
+    pub cancel_loading: bool,
     pub quit: bool,
 }
 
@@ -146,6 +150,8 @@ impl App {
             progress,
             progress_dirty: false,
             pending_open: None,
+            loading: None,
+            cancel_loading: false,
             quit: false,
         }
     }

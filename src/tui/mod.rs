@@ -26,7 +26,7 @@ use self::app::{App, Menu, MenuEntry, Settings};
 use self::progress::Store;
 use self::theme::ThemeName;
 use crate::lesson::catalog::Catalog;
-use crate::lesson::{Lesson, Loaded, Severity, Timeline, load};
+use crate::lesson::{Lesson, Loaded, Severity, Timeline, load_until};
 
 /// How the interface looks, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -150,7 +150,7 @@ fn event_loop(
     let mut redraw = true;
     let mut save_failed = false;
     // A lesson being evaluated beside the event loop: keys never wait on it.
-    let mut loading: Option<(usize, std::sync::mpsc::Receiver<Loaded>)> = None;
+    let mut loading: Option<Loading> = None;
     loop {
         if redraw {
             terminal.draw(|frame| view::draw(frame, app))?;
@@ -165,11 +165,21 @@ fn event_loop(
             loading = start_loading(app, k);
             redraw = true;
         }
-        if let Some((k, rx)) = &loading
-            && let Ok(loaded) = rx.try_recv()
+        if app.cancel_loading {
+            if let Some(l) = loading.take() {
+                l.cancel.cancel();
+            }
+            app.cancel_loading = false;
+            app.loading = None;
+            redraw = true;
+        }
+        if let Some(l) = &loading
+            && let Ok(loaded) = l.rx.try_recv()
         {
-            finish_loading(app, *k, loaded);
+            let k = l.entry;
             loading = None;
+            app.loading = None;
+            finish_loading(app, k, loaded);
             redraw = true;
             continue;
         }
@@ -252,18 +262,33 @@ fn crash_test(key: ratatui::crossterm::event::KeyEvent) {
 #[cfg(not(debug_assertions))]
 fn crash_test(_: ratatui::crossterm::event::KeyEvent) {}
 
-fn start_loading(app: &mut App, k: usize) -> Option<(usize, std::sync::mpsc::Receiver<Loaded>)> {
+/// A lesson being evaluated beside the event loop.
+struct Loading {
+    entry: usize,
+    rx: std::sync::mpsc::Receiver<Loaded>,
+    cancel: crate::lesson::eval::Cancel,
+}
+
+fn start_loading(app: &mut App, k: usize) -> Option<Loading> {
     let entry = app.menu.entries.get(k)?;
     let source = entry.source.clone();
-    app.info(format!("Opening {}…", entry.id));
+    let id = entry.id.clone();
+    let cancel = crate::lesson::eval::Cancel::default();
     let (tx, rx) = std::sync::mpsc::channel();
+    let stop = cancel.clone();
     std::thread::Builder::new()
         .name("nntutor-open".into())
         .spawn(move || {
-            let _ = tx.send(load(source));
+            let _ = tx.send(load_until(source, &stop));
         })
         .ok()?;
-    Some((k, rx))
+    app.info(format!("Opening {id}… (Esc stops)"));
+    app.loading = Some(id);
+    Some(Loading {
+        entry: k,
+        rx,
+        cancel,
+    })
 }
 
 fn finish_loading(app: &mut App, k: usize, loaded: Loaded) {

@@ -50,6 +50,15 @@ pub fn update(app: &mut App, action: Action) -> bool {
 }
 
 fn menu(app: &mut App, action: Action) {
+    // A lesson still evaluating can be abandoned; nothing else waits on it.
+    if let Some(id) = &app.loading
+        && matches!(action, Action::Escape | Action::Leave)
+    {
+        let text = format!("Stopped opening {id}.");
+        app.cancel_loading = true;
+        app.info(text);
+        return;
+    }
     let n = app.menu.entries.len();
     let sel = &mut app.menu.selected;
     match action {

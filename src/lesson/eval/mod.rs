@@ -21,12 +21,33 @@ mod checks;
 mod optimize;
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
+    evaluate_until(lesson, &Cancel::default())
+}
+
+/// A flag another thread may raise to stop an evaluation: training and
+/// search check it every iteration and stop with an error saying so.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<std::sync::atomic::AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// `evaluate`, stopping early (with an error) once `cancel` is raised.
+pub fn evaluate_until(lesson: &Lesson, cancel: &Cancel) -> (Timeline, Vec<Diagnostic>) {
     let poisoned = lesson.broken_givens.iter().cloned().collect();
     let mut ev = Evaluator {
         lesson,
         env: Env::default(),
         diags: Vec::new(),
         poisoned,
+        cancel: cancel.clone(),
     };
     for g in &lesson.givens {
         ev.env.add_given(&g.name, g.value.clone());
@@ -42,6 +63,7 @@ struct Evaluator<'a> {
     diags: Vec<Diagnostic>,
     /// Names whose definition failed: later uses are not reported again.
     poisoned: HashSet<String>,
+    cancel: Cancel,
 }
 
 impl Evaluator<'_> {

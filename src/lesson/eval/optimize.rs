@@ -86,6 +86,17 @@ impl Evaluator<'_> {
             .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         for it in 0..=iterations {
+            if self.cancel.is_cancelled() {
+                self.error(
+                    format!(
+                        "{}: interrupted at iteration {it} of {iterations}",
+                        step.label()
+                    ),
+                    spec.steps.span.clone(),
+                );
+                self.env.overrides.clear();
+                return (Detail::None, Vec::new());
+            }
             if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
                 let size = (b.size.v as usize).min(*n);
                 let picks = sample_columns(rng, *n, size);
@@ -218,6 +229,17 @@ impl Evaluator<'_> {
         let mut losses = Vec::with_capacity(s.trials);
         let mut best: Option<(usize, f64, Tensor)> = None;
         for trial in 0..s.trials {
+            if self.cancel.is_cancelled() {
+                self.error(
+                    format!(
+                        "{}: interrupted at trial {trial} of {}",
+                        step.label(),
+                        s.trials
+                    ),
+                    s.param.1.clone(),
+                );
+                return (Detail::None, Vec::new());
+            }
             let candidate = crate::lesson::build::draw(&random, seeds.next_u64());
             self.env.overrides.insert(param.clone(), candidate.clone());
             let result = Graph::build(&expr, &self.env, true);
