@@ -22,6 +22,10 @@ use crate::tui::walk::Walk;
 use crate::tui::widgets::matrix::MatrixView;
 use crate::tui::widgets::text::{fit, sanitize, wrap};
 
+/// Operands with more elements are named with their shape, not printed,
+/// unless the learner is walking through the result.
+const MAX_SHOWN_OPERAND: usize = 400;
+
 /// Update arithmetic is written out for at most this many elements.
 const MAX_UPDATE_LINES: usize = 8;
 
@@ -360,6 +364,24 @@ fn let_lines<'a>(
         if name == c.name {
             continue;
         }
+        // A big operand nobody walks through (a data set, a weight matrix
+        // of a real network) is named with its shape, not printed.
+        let big = ctx
+            .values()
+            .get(&name)
+            .filter(|v| v.data.len() > MAX_SHOWN_OPERAND);
+        if let (Some(v), None) = (big, focus) {
+            let (r, k) = v.shape();
+            blocks.push(vec![
+                Line::from(vec![
+                    Span::styled(sanitize(&name), ctx.theme.heading),
+                    Span::styled(format!(" {r}×{k}"), ctx.theme.dim),
+                ]),
+                Line::styled(format!("{} numbers", r * k), ctx.theme.dim),
+            ]);
+            shown.push(name);
+            continue;
+        }
         if let Some(m) = ctx.matrix(&name, None, sources.get(&name)) {
             blocks.push(m);
             shown.push(name);
@@ -438,18 +460,43 @@ fn update_lines(
     lines.push(Line::raw(""));
     lines.extend(side_by_side(blocks, ctx.width, 4));
     let state = &ctx.open.timeline.steps[ctx.open.step];
-    let recomputed: Vec<Vec<Line<'static>>> = state
+    // What the step checks or asks to show is drawn again in full; the
+    // rest of what the new values changed is listed by name, so an update
+    // of a network fits the screen.
+    let step = &ctx.open.lesson.steps[ctx.open.step];
+    let featured = |n: &String| {
+        step.show.iter().any(|(s, _)| s == n)
+            || step.expect.iter().chain(&step.slide).any(|c| &c.name == n)
+    };
+    let others: Vec<&String> = state
         .changed
         .iter()
         .filter(|n| !shown.contains(n))
+        .collect();
+    let recomputed: Vec<Vec<Line<'static>>> = others
+        .iter()
+        .filter(|n| featured(n))
         .filter_map(|n| ctx.matrix(n, None, None))
         .collect();
     if !recomputed.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("recomputed with the new values:", theme.dim));
         lines.extend(side_by_side(recomputed, ctx.width, 4));
-        shown.extend(state.changed.iter().cloned());
     }
+    let listed: Vec<String> = others
+        .iter()
+        .filter(|n| !featured(n))
+        .map(|n| sanitize(n))
+        .collect();
+    if !listed.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(ctx.para(
+            &format!("also recomputed: {}", listed.join(", ")),
+            theme.dim,
+            0,
+        ));
+    }
+    shown.extend(state.changed.iter().cloned());
     lines.push(Line::raw(""));
 }
 
