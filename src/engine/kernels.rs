@@ -152,16 +152,47 @@ pub fn zip3_broadcast(
         return Tensor::from_vec(rows, cols, data);
     }
     // Column-major offsets: element (i, j) of an operand is at
-    // i·row_step + j·col_step, with 0 along an axis it repeats.
+    // i·row_step + j·col_step, with 0 along an axis it repeats. Column by
+    // column, each operand is then either a contiguous column or one
+    // repeated number, which keeps the inner loop simple (and vectorized).
     let steps = |s: Shape| (usize::from(s.0 != 1), if s.1 == 1 { 0 } else { s.0 });
     let ((ar, ac), (br, bc)) = (steps(sa), steps(sb));
     for j in 0..cols {
-        for i in 0..rows {
-            let z = gd.map_or(0.0, |gd| gd[i + j * rows]);
-            data.push(f(ad[i * ar + j * ac], bd[i * br + j * bc], z));
+        let gcol = gd.map(|gd| &gd[j * rows..(j + 1) * rows]);
+        match (
+            column(ad, ar, ac, j, rows),
+            column(bd, br, bc, j, rows),
+            gcol,
+        ) {
+            (Ok(x), Ok(y), Some(z)) => {
+                data.extend(x.iter().zip(y).zip(z).map(|((&x, &y), &z)| f(x, y, z)))
+            }
+            (Ok(x), Ok(y), None) => data.extend(x.iter().zip(y).map(|(&x, &y)| f(x, y, 0.0))),
+            (Ok(x), Err(y), Some(z)) => data.extend(x.iter().zip(z).map(|(&x, &z)| f(x, y, z))),
+            (Ok(x), Err(y), None) => data.extend(x.iter().map(|&x| f(x, y, 0.0))),
+            (Err(x), Ok(y), Some(z)) => data.extend(y.iter().zip(z).map(|(&y, &z)| f(x, y, z))),
+            (Err(x), Ok(y), None) => data.extend(y.iter().map(|&y| f(x, y, 0.0))),
+            (Err(x), Err(y), Some(z)) => data.extend(z.iter().map(|&z| f(x, y, z))),
+            (Err(x), Err(y), None) => data.extend((0..rows).map(|_| f(x, y, 0.0))),
         }
     }
     Tensor::from_vec(rows, cols, data)
+}
+
+/// Column `j` of a broadcast operand: its contiguous elements, or the one
+/// number it repeats down the column.
+fn column(
+    d: &[f64],
+    row_step: usize,
+    col_step: usize,
+    j: usize,
+    rows: usize,
+) -> Result<&[f64], f64> {
+    if row_step == 1 {
+        Ok(&d[j * col_step..j * col_step + rows])
+    } else {
+        Err(d[j * col_step])
+    }
 }
 
 /// Sums a gradient of the broadcast shape back down to an operand's shape.
@@ -170,9 +201,19 @@ pub fn reduce_to(grad: Tensor, s: Shape) -> Tensor {
         return grad;
     }
     let mut out = Tensor::zeros(s.0, s.1);
+    let rows = grad.nrows();
+    let g = grad.as_slice();
     for j in 0..grad.ncols() {
-        for i in 0..grad.nrows() {
-            out[source_index(s, i, j)] += grad[(i, j)];
+        let col = &g[j * rows..(j + 1) * rows];
+        let target = if s.1 == 1 { 0 } else { j };
+        if s.0 == 1 {
+            // Summed in row order, as element by element.
+            out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
+        } else {
+            let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
+            for (d, &v) in dst.iter_mut().zip(col) {
+                *d += v;
+            }
         }
     }
     out
