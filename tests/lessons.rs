@@ -584,7 +584,7 @@ fn an_evaluation_can_be_stopped() {
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("step 5") && m.contains("interrupted at trial 0 of 100")),
+            .any(|m| m.contains("step 5") && m.contains("interrupted at trial 0 of 50")),
         "{messages:?}"
     );
 }

@@ -330,31 +330,17 @@ fn open(catalog: &Catalog, id_or_path: &str, err: &mut dyn Write) -> Option<Load
     }
 }
 
+/// The lessons' ids and titles, read without evaluating them (`check`
+/// evaluates; a list should be instant whatever the lessons compute).
 fn list(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let (all, errors) = catalog.load_all();
-    for e in &errors {
-        let _ = writeln!(err, "warning: {e}");
+    let (headers, problems) = catalog.headers();
+    for p in &problems {
+        let _ = writeln!(err, "warning: {}", sanitize(p));
     }
-    let width = all
-        .iter()
-        .filter_map(|l| l.lesson.as_ref())
-        .map(|l| l.id.len())
-        .max()
-        .unwrap_or(0);
-    for l in &all {
-        match &l.lesson {
-            Some(lesson) => {
-                let line = format!("{:width$}  {}", lesson.id, lesson.title);
-                let _ = writeln!(out, "{}", sanitize(&line));
-            }
-            None => {
-                let _ = writeln!(
-                    err,
-                    "warning: {} is not a valid lesson; `nntutor check {}` says why",
-                    l.source.name, l.source.name
-                );
-            }
-        }
+    let width = headers.iter().map(|h| h.id.len()).max().unwrap_or(0);
+    for h in &headers {
+        let line = format!("{:width$}  {}", h.id, h.title);
+        let _ = writeln!(out, "{}", sanitize(&line));
     }
     OK
 }
