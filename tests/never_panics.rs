@@ -128,3 +128,36 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Any lesson, any position, any screen from 1×1 to 500×200, any look:
+    /// drawing never panics.
+    #[test]
+    fn drawing_never_panics(
+        which in 0usize..BUILTIN.len(),
+        forward in 0usize..60,
+        w in 1u16..500,
+        h in 1u16..200,
+        present in any::<bool>(),
+        ascii in any::<bool>(),
+        help in any::<bool>(),
+    ) {
+        use nntutor::tui::app::Settings;
+        use nntutor::tui::keys::Action;
+        use nntutor::tui::theme::ThemeName;
+        use nntutor::tui::{app_for, update::update, view};
+        let b = &BUILTIN[which];
+        let loaded = load(SourceFile::new(b.file, b.text));
+        let settings = Settings { theme: ThemeName::Dark, present, ascii };
+        let mut app = app_for(loaded.lesson.unwrap(), loaded.timeline.unwrap(), settings);
+        for _ in 0..forward {
+            update(&mut app, Action::Next);
+        }
+        app.help = help;
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        view::render(&app, area, &mut buf);
+    }
+}
