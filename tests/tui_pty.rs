@@ -258,3 +258,25 @@ fn watch_reloads_the_file_and_shows_errors_until_fixed() {
     assert!(t.wait_exit(WAIT).success());
     assert_restored(&t);
 }
+
+#[test]
+fn a_long_evaluation_can_be_stopped_and_signals_still_work() {
+    // The benchmark's spiral network trains for 10,000 iterations: seconds
+    // of work, long enough to stop it and to signal in the middle of it.
+    let benches = concat!(env!("CARGO_MANIFEST_DIR"), "/benches");
+    let state = state_dir("pty-stop");
+    let mut t = spawn(&["--lessons", benches], &state, 100, 30);
+    t.wait_for("Enter open", WAIT);
+    t.send(b"G\r");
+    t.wait_for("Opening spiral-mlp-bench", WAIT);
+    t.send(b"\x1b");
+    t.wait_for("Stopped opening spiral-mlp-bench", WAIT);
+    // The menu answers at once, and opening again can be interrupted by a
+    // signal mid-evaluation: the terminal is still restored.
+    t.send(b"\r");
+    t.wait_for("Opening spiral-mlp-bench", WAIT);
+    t.signal(libc::SIGTERM);
+    let status = t.wait_exit(WAIT);
+    assert_eq!(status.code(), Some(143));
+    assert_restored(&t);
+}
