@@ -279,7 +279,7 @@ fn cross_entropy_matches_the_lecture() {
     let p = [3.2f64.exp() / z, 5.1f64.exp() / z, (-1.7f64).exp() / z];
     close(&value(&t, "dL_ds"), &[p[0] - 1.0, p[1], p[2]], 1e-12);
     // Two classes: softmax(2, 0.5)[0] = σ(1.5) = 0.8176.
-    close(&value(&t, "sg"), &[0.8175744761936437], 1e-12);
+    close(&value(&t, "sg"), &[1.0 / (1.0 + (-1.5f64).exp())], 1e-12);
 }
 
 #[test]
@@ -483,7 +483,15 @@ fn linear_models_by_hand() {
     close(&value(&t, "Lhinge"), &[1.0 / 6.0], 1e-12);
     let llog = value(&t, "Llog")[0];
     close(&value(&t, "Lce"), &[llog], 1e-12);
-    close(&[llog], &[0.20886687344406038], 1e-9);
+    // Log-loss of σ(s) against y, term by term.
+    let s = [3.5f64, 1.5, -1.5, 0.0, -2.5, 3.0];
+    let y = [1.0, 1.0, 0.0, 0.0, 0.0, 1.0];
+    let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
+    let want = -(0..6)
+        .map(|k| y[k] * sig(s[k]).ln() + (1.0 - y[k]) * (1.0 - sig(s[k])).ln())
+        .sum::<f64>()
+        / 6.0;
+    close(&[llog], &[want], 1e-12);
 }
 
 #[test]

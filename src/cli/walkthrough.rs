@@ -61,7 +61,7 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
         match (&step.action, &state.detail) {
             (Action::Let { expand, .. }, Detail::Let(c)) => {
                 out.push(Block::Code(vec![c.formula.clone()]));
-                for name in inputs(&c.graph) {
+                for name in c.input_names() {
                     if let Some(v) = value(&name) {
                         out.push(matrix(&name, v, d));
                         shown.push(name);
@@ -231,19 +231,6 @@ fn matrix(name: &str, v: &Value, digits: usize) -> Block {
         label,
         lines: matrix_lines(v, digits),
     }
-}
-
-/// The names a formula reads, in order of first appearance.
-fn inputs(g: &Graph) -> Vec<String> {
-    let mut names = Vec::new();
-    for n in &g.nodes {
-        if let NodeKind::Input(name) = &n.kind
-            && !names.contains(name)
-        {
-            names.push(name.clone());
-        }
-    }
-    names
 }
 
 fn expansion(c: &Computation, v: Option<&Value>, digits: usize) -> Vec<String> {

@@ -58,6 +58,19 @@ impl Computation {
         self.graph.value(self.root)
     }
 
+    /// The names the formula reads, in order of first appearance.
+    pub fn input_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for n in &self.graph.nodes {
+            if let crate::engine::NodeKind::Input(name) = &n.kind
+                && !names.contains(name)
+            {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+
     /// The arithmetic of element (i, j), numbers substituted.
     pub fn explain(&self, i: usize, j: usize, decimals: usize) -> String {
         explain(&self.graph, self.root, i, j, decimals)

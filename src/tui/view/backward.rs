@@ -34,7 +34,6 @@ pub fn backward<'a>(
         grads: &b.grads,
         revealed,
         digits: ctx.digits(),
-        target: &b.target,
         ascii: ctx.ascii(),
     };
     let target = sanitize(&b.target);

@@ -10,7 +10,6 @@ use super::backward::backward;
 use super::doc::{ChartSpec, Piece};
 use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
-use crate::engine::graph::NodeKind;
 use crate::engine::number;
 use crate::engine::sources::{Cells, element_sources};
 use crate::lesson::format::{check_line, element_name};
@@ -360,7 +359,7 @@ fn let_lines<'a>(
         .map(|(i, j)| element_sources(&c.graph, c.root, i, j))
         .unwrap_or_default();
     let mut blocks = Vec::new();
-    for name in input_names(c) {
+    for name in c.input_names() {
         if name == c.name {
             continue;
         }
@@ -397,19 +396,6 @@ fn let_lines<'a>(
         if ctx.present() { 6 } else { 4 },
     ));
     lines.push(Line::raw(""));
-}
-
-/// The names a formula reads, in order of first appearance.
-fn input_names(c: &Computation) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for n in &c.graph.nodes {
-        if let NodeKind::Input(name) = &n.kind
-            && !names.contains(name)
-        {
-            names.push(name.clone());
-        }
-    }
-    names
 }
 
 fn update_lines(

@@ -29,7 +29,6 @@ pub struct GraphView<'a> {
     /// Nodes whose gradient is shown, in the order the walk reached them.
     pub revealed: &'a [NodeId],
     pub digits: usize,
-    pub target: &'a str,
     pub ascii: bool,
 }
 
