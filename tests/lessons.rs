@@ -160,7 +160,8 @@ fn list_shows_the_lessons_in_course_order() {
             "backprop",
             "bird-car-step",
             "mlp",
-            "activations"
+            "activations",
+            "spiral-mlp"
         ]
     );
     assert!(out.contains("Softmax classifier and cross-entropy loss"));

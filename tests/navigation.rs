@@ -57,7 +57,10 @@ fn keys_map_to_actions() {
     let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
     let cases = [
         (key(KeyCode::Right), Some(Action::Next)),
-        (key(KeyCode::Char(' ')), Some(Action::Next)),
+        (key(KeyCode::Char(' ')), Some(Action::Space)),
+        (key(KeyCode::Char('s')), Some(Action::SingleStep)),
+        (key(KeyCode::Char('+')), Some(Action::Faster)),
+        (key(KeyCode::Char('r')), Some(Action::Restart)),
         (key(KeyCode::Char('l')), Some(Action::Next)),
         (key(KeyCode::PageDown), Some(Action::Next)),
         (key(KeyCode::Left), Some(Action::Prev)),

@@ -280,3 +280,58 @@ fn a_long_evaluation_can_be_stopped_and_signals_still_work() {
     assert_eq!(status.code(), Some(143));
     assert_restored(&t);
 }
+
+/// The screen's "iteration N of 3000" count, if shown.
+fn iteration(t: &Pty) -> Option<usize> {
+    let screen = t.screen();
+    let at = screen.find(" of 3000")?;
+    let before = &screen[..at];
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn training_runs_live_pauses_steps_one_iteration_and_starts_again() {
+    let state = state_dir("pty-live");
+    let mut t = spawn(&["lesson", "spiral-mlp", "--step", "6"], &state, 120, 40);
+    t.wait_for("step 6 of 7", WAIT);
+    // It starts on its own and counts up.
+    t.wait_for("iteration", WAIT);
+    t.wait_for("per second", WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    t.send(b" ");
+    t.wait_for("paused at iteration", WAIT);
+    // The iteration under way when Space arrived finishes; then nothing runs.
+    std::thread::sleep(Duration::from_millis(200));
+    let paused = iteration(&t).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(iteration(&t), Some(paused), "it ran on while paused");
+    t.send(b"s");
+    t.wait_for(&format!("paused at iteration {} of 3000", paused + 1), WAIT);
+    t.send(b"s");
+    t.wait_for(&format!("paused at iteration {} of 3000", paused + 2), WAIT);
+    // Full speed, then it finishes: the same final loss as the timeline
+    // (`nntutor check` evaluates the same lesson; see tests/live.rs).
+    for _ in 0..10 {
+        t.send(b"+");
+    }
+    t.send(b" ");
+    t.wait_for("3000 iterations, done", Duration::from_secs(60));
+    // r starts it again from iteration 0, at the pace last chosen.
+    t.send(b"r");
+    t.wait_for("full speed", WAIT);
+    assert!(iteration(&t).unwrap() < 3000);
+    t.send(b"q");
+    t.wait_for("Enter open", WAIT);
+    t.send(b"q");
+    let status = t.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    assert_restored(&t);
+}

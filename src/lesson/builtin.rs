@@ -26,4 +26,5 @@ pub const BUILTIN: &[Builtin] = builtin![
     "logistic-regression.toml",
     "linear-models.toml",
     "optimization.toml",
+    "spiral-mlp.toml",
 ];

@@ -149,6 +149,8 @@ pub struct Step {
     pub note: Option<String>,
     /// Curves to draw: vectors against a vector (`plot = { x, y }`).
     pub plot: Option<Plot>,
+    /// Decision regions to draw (`regions = { scores, x, labels }`).
+    pub regions: Option<Regions>,
     pub span: Span,
 }
 
@@ -156,6 +158,15 @@ pub struct Step {
 pub struct Plot {
     pub x: (String, Span),
     pub y: Vec<(String, Span)>,
+}
+
+/// The plane of `x`'s two rows, each point coloured by the row of `scores`
+/// (recomputed there) that is largest; `labels` colours the data points.
+#[derive(Debug, Clone)]
+pub struct Regions {
+    pub scores: (String, Span),
+    pub x: (String, Span),
+    pub labels: Option<(String, Span)>,
 }
 
 impl Step {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::env::Env;
 use super::value::Value;
 use crate::engine::{Graph, NodeId, Tensor, explain::explain};
 
@@ -16,6 +17,11 @@ pub struct Timeline {
     pub initial: Arc<Values>,
     /// One state per step, in order (`steps[0]` is step 1).
     pub steps: Vec<StepState>,
+    /// For steps that can be run again (training, search): the lesson's
+    /// values and formulas just before them.
+    pub resume: Vec<Option<Arc<Env>>>,
+    /// For steps that draw regions: the formulas (and values) after them.
+    pub formulas: Vec<Option<Arc<Env>>>,
 }
 
 #[derive(Debug, Clone)]

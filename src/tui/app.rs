@@ -5,7 +5,70 @@ use std::sync::Arc;
 use super::progress::Progress;
 use super::theme::ThemeName;
 use super::walk::Walk;
-use crate::lesson::{Lesson, SourceFile, Timeline};
+use crate::lesson::eval::LiveState;
+use crate::lesson::eval::regions::{Plane, classify};
+use crate::lesson::{Action, Lesson, SourceFile, Timeline};
+
+/// Iterations (or trials) per second the learner can choose with `+`/`-`;
+/// `None` is as fast as the machine goes.
+pub const SPEEDS: &[Option<f64>] = &[
+    Some(1.0),
+    Some(3.0),
+    Some(10.0),
+    Some(30.0),
+    Some(100.0),
+    Some(300.0),
+    Some(1000.0),
+    Some(3000.0),
+    None,
+];
+
+/// Grid points across and down for decision regions: enough for a
+/// full-screen canvas of half-block cells at 250 columns, shared by all.
+pub const PLANE_GRID: (usize, usize) = (160, 100);
+
+/// A training or search step running again for the learner to watch.
+#[derive(Debug, Clone)]
+pub struct LiveView {
+    /// The step (0-based) it runs.
+    pub step: usize,
+    /// What the run has done, as last copied from it.
+    pub state: LiveState,
+    pub paused: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    /// Single iterations asked for and not yet passed to the run.
+    pub single_steps: usize,
+    /// Start again from the values before the step (`r`).
+    pub restart: bool,
+    /// The decision regions at the parameters of `plane_at`.
+    pub plane: Option<Result<Plane, String>>,
+    pub plane_at: Option<usize>,
+}
+
+impl LiveView {
+    /// A run at the speed that shows `total` iterations in a few seconds.
+    pub fn new(step: usize, total: usize) -> LiveView {
+        let speed = SPEEDS
+            .iter()
+            .position(|s| s.is_some_and(|s| total as f64 / s <= 8.0))
+            .unwrap_or(SPEEDS.len() - 1);
+        LiveView {
+            step,
+            state: LiveState::default(),
+            paused: false,
+            speed,
+            single_steps: 0,
+            restart: true,
+            plane: None,
+            plane_at: None,
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        !self.state.finished
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -86,6 +149,11 @@ pub struct OpenLesson {
     pub scroll: u16,
     /// The highlighted choice of a choice quiz.
     pub choice: usize,
+    /// Steps whose live run the learner has watched to the end: coming
+    /// back shows the result (`r` runs it again).
+    pub watched: std::collections::HashSet<usize>,
+    /// The decision regions of steps with `regions`, after the step.
+    pub planes: std::collections::HashMap<usize, Result<Plane, String>>,
 }
 
 impl OpenLesson {
@@ -96,6 +164,14 @@ impl OpenLesson {
             .zip(&timeline.steps)
             .map(|(step, state)| Walk::of(step, state))
             .collect();
+        let mut planes = std::collections::HashMap::new();
+        for (k, step) in lesson.steps.iter().enumerate() {
+            if let (Some(regions), Some(Some(env))) = (&step.regions, timeline.formulas.get(k)) {
+                let values = &timeline.steps[k].values;
+                let (nx, ny) = PLANE_GRID;
+                planes.insert(k, classify(env, values, regions, nx, ny));
+            }
+        }
         OpenLesson {
             lesson,
             timeline,
@@ -104,6 +180,27 @@ impl OpenLesson {
             sub: 0,
             scroll: 0,
             choice: 0,
+            watched: Default::default(),
+            planes,
+        }
+    }
+
+    /// Whether the current step can run live: training or search.
+    pub fn live_step(&self) -> Option<usize> {
+        let k = self.step;
+        let runs = matches!(
+            self.lesson.steps[k].action,
+            Action::Train { .. } | Action::Search(_)
+        );
+        (runs && self.timeline.resume.get(k).is_some_and(Option::is_some)).then_some(k)
+    }
+
+    /// Iterations or trials of step `k`.
+    pub fn run_length(&self, k: usize) -> usize {
+        match &self.lesson.steps[k].action {
+            Action::Train { spec, .. } => spec.steps.v as usize,
+            Action::Search(s) => s.trials,
+            _ => 0,
         }
     }
 
@@ -134,6 +231,8 @@ pub struct App {
     pub loading: Option<String>,
     /// The learner gave up waiting: the runtime stops the evaluation.
     pub cancel_loading: bool,
+    /// The training or search of the current step, running live.
+    pub live: Option<LiveView>,
     pub quit: bool,
 }
 
@@ -152,6 +251,7 @@ impl App {
             pending_open: None,
             loading: None,
             cancel_loading: false,
+            live: None,
             quit: false,
         }
     }
@@ -206,6 +306,7 @@ impl App {
             self.menu.selected = i;
         }
         self.open = Some(open);
+        self.live = None;
         self.screen = Screen::Lesson;
         self.typing = Typing::None;
         self.record_position();
@@ -220,6 +321,7 @@ impl App {
         open.sub = sub.min(open.walk().positions().saturating_sub(1));
         self.info(format!("Reloaded {}", open.lesson.source.name));
         self.open = Some(open);
+        self.live = None;
         self.screen = Screen::Lesson;
         self.record_position();
     }

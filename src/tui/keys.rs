@@ -7,8 +7,18 @@ use ratatui::crossterm::event::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Right, Space, `l`, PageDown (a clicker's "next").
+    /// Right, `l`, PageDown (a clicker's "next").
     Next,
+    /// Space: pauses or resumes a running training, else like `Next`.
+    Space,
+    /// `s`: one iteration of a training (pausing it).
+    SingleStep,
+    /// `+`: a running training goes faster.
+    Faster,
+    /// `-` (when not typing a number): slower.
+    Slower,
+    /// `r`: run the step's training or search again, from the same seed.
+    Restart,
     /// Left, `h`, PageUp (a clicker's "back").
     Prev,
     /// Backspace: deletes what is being typed, else like `Prev`.
@@ -48,9 +58,11 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
     Some(match key.code {
         KeyCode::Char('c') | KeyCode::Char('d') if ctrl => Action::Quit,
         _ if ctrl => return None,
-        KeyCode::Right | KeyCode::PageDown | KeyCode::Char(' ') | KeyCode::Char('l') => {
-            Action::Next
-        }
+        KeyCode::Right | KeyCode::PageDown | KeyCode::Char('l') => Action::Next,
+        KeyCode::Char(' ') => Action::Space,
+        KeyCode::Char('s') => Action::SingleStep,
+        KeyCode::Char('+') | KeyCode::Char('=') => Action::Faster,
+        KeyCode::Char('r') => Action::Restart,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,
         KeyCode::Char(']') => Action::NextStep,
@@ -81,12 +93,13 @@ pub fn mousemap(mouse: MouseEvent) -> Option<Action> {
 
 /// The full key list for the help screen: (keys, what they do).
 pub const HELP: &[(&str, &str)] = &[
-    (
-        "→  Space  l  PgDn",
-        "next: the next element, graph node or step",
-    ),
+    ("→  l  PgDn", "next: the next element, graph node or step"),
     ("←  h  Backspace  PgUp", "back"),
     ("]  [", "next / previous step, skipping the walk inside"),
+    ("Space", "training: pause / resume (else: next)"),
+    ("s", "training: one iteration at a time"),
+    ("+  -", "training: faster / slower"),
+    ("r", "training or search: run again, same seed"),
     ("g  G", "first / last step"),
     ("4 Enter", "jump to step 4"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),

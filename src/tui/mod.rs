@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod keys;
+pub mod live;
 pub mod progress;
 pub mod terminal;
 pub mod theme;
@@ -151,7 +152,10 @@ fn event_loop(
     let mut save_failed = false;
     // A lesson being evaluated beside the event loop: keys never wait on it.
     let mut loading: Option<Loading> = None;
+    // The current step's training, running for the learner to watch.
+    let mut live_run: Option<live::LiveRun> = None;
     loop {
+        redraw |= live::sync(app, &mut live_run);
         if redraw {
             terminal.draw(|frame| view::draw(frame, app))?;
             redraw = false;
@@ -202,7 +206,14 @@ fn event_loop(
         }
         // A short poll so that signals are noticed promptly; the size is
         // checked too, in case a resize signal arrived while none was expected.
-        let wait = if loading.is_some() { 5 } else { 100 };
+        let wait = if loading.is_some() {
+            5
+        } else if live_run.is_some() {
+            // About 60 frames a second while a training runs.
+            16
+        } else {
+            100
+        };
         if !event::poll(Duration::from_millis(wait))? {
             let now = terminal.size()?;
             if now != size {

@@ -85,7 +85,30 @@ pub struct Theme {
     pub graph_line: Style,
     pub box_border: Style,
     pub box_current: Style,
+    /// Per class: the colour of its region and of its data points; `None`
+    /// (monochrome) draws classes as characters instead.
+    pub classes: Option<[(Color, Color); 6]>,
 }
+
+/// Deep tints for regions, bright points on them: dark and projector.
+const CLASSES_ON_DARK: [(Color, Color); 6] = [
+    (Color::Rgb(24, 48, 96), Color::Rgb(110, 170, 255)),
+    (Color::Rgb(96, 36, 30), Color::Rgb(255, 130, 110)),
+    (Color::Rgb(30, 80, 40), Color::Rgb(120, 230, 130)),
+    (Color::Rgb(90, 80, 20), Color::Rgb(250, 220, 90)),
+    (Color::Rgb(70, 30, 90), Color::Rgb(220, 140, 255)),
+    (Color::Rgb(20, 80, 84), Color::Rgb(110, 230, 230)),
+];
+
+/// Pastel regions, deep points: the light theme.
+const CLASSES_ON_LIGHT: [(Color, Color); 6] = [
+    (Color::Rgb(205, 220, 250), Color::Rgb(20, 60, 170)),
+    (Color::Rgb(250, 210, 200), Color::Rgb(170, 30, 20)),
+    (Color::Rgb(205, 240, 205), Color::Rgb(20, 120, 30)),
+    (Color::Rgb(250, 240, 190), Color::Rgb(140, 110, 0)),
+    (Color::Rgb(235, 210, 250), Color::Rgb(120, 30, 160)),
+    (Color::Rgb(200, 240, 240), Color::Rgb(0, 110, 120)),
+];
 
 impl Theme {
     fn dark() -> Theme {
@@ -120,6 +143,7 @@ impl Theme {
             graph_line: base.fg(Color::Indexed(244)),
             box_border: base.fg(Color::Indexed(244)),
             box_current: base.fg(Color::Indexed(221)).add_modifier(Modifier::BOLD),
+            classes: Some(CLASSES_ON_DARK),
         }
     }
 
@@ -155,6 +179,7 @@ impl Theme {
             graph_line: base.fg(Color::Indexed(245)),
             box_border: base.fg(Color::Indexed(245)),
             box_current: base.fg(Color::Indexed(130)).add_modifier(Modifier::BOLD),
+            classes: Some(CLASSES_ON_LIGHT),
         }
     }
 
@@ -194,6 +219,7 @@ impl Theme {
             graph_line: base.fg(Color::White),
             box_border: base.fg(Color::White),
             box_current: base.fg(Color::LightYellow).add_modifier(bold),
+            classes: Some(CLASSES_ON_DARK),
         }
     }
 
@@ -222,6 +248,7 @@ impl Theme {
             graph_line: base,
             box_border: base,
             box_current: bold,
+            classes: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the state. Loading a lesson is left to the runtime (`pending_open`), so
 //! that nothing here waits on a file or an evaluation.
 
-use super::app::{App, Screen, Typing};
+use super::app::{App, LiveView, SPEEDS, Screen, Typing};
 use super::keys::Action;
 use super::progress::QuizRecord;
 use crate::engine::number;
@@ -43,8 +43,57 @@ pub fn update(app: &mut App, action: Action) -> bool {
         _ => {}
     }
     match app.screen {
-        Screen::Menu => menu(app, action),
+        Screen::Menu => menu(
+            app,
+            if action == Action::Space {
+                Action::Next
+            } else {
+                action
+            },
+        ),
         Screen::Lesson => lesson(app, action),
+    }
+    true
+}
+
+/// The keys of a training or search running live; returns whether the
+/// action was used. Space pauses only while something runs: a clicker's
+/// Space still moves on once the training is done.
+fn live(app: &mut App, action: Action) -> bool {
+    if app.typing != Typing::None {
+        return false;
+    }
+    let Some(open) = &app.open else { return false };
+    let Some(k) = open.live_step() else {
+        return false;
+    };
+    let total = open.run_length(k);
+    let view = app.live.as_mut().filter(|l| l.step == k);
+    match (action, view) {
+        (Action::Space, Some(l)) if l.running() => {
+            l.paused = !l.paused;
+        }
+        (Action::SingleStep, Some(l)) if l.running() => {
+            l.paused = true;
+            l.single_steps += 1;
+        }
+        (Action::SingleStep, _) => {
+            let mut l = LiveView::new(k, total);
+            l.paused = true;
+            l.single_steps = 1;
+            app.live = Some(l);
+        }
+        (Action::Faster, Some(l)) => l.speed = (l.speed + 1).min(SPEEDS.len() - 1),
+        (Action::Type('-') | Action::Slower, Some(l)) => l.speed = l.speed.saturating_sub(1),
+        (Action::Restart, Some(l)) => {
+            l.restart = true;
+            l.paused = false;
+        }
+        (Action::Restart, None) => app.live = Some(LiveView::new(k, total)),
+        (Action::Faster | Action::Slower | Action::Type('-'), None) => {
+            app.info("Press r to run this step again and watch it; + and - then set the pace.")
+        }
+        _ => return false,
     }
     true
 }
@@ -73,9 +122,14 @@ fn menu(app: &mut App, action: Action) {
 }
 
 fn lesson(app: &mut App, action: Action) {
-    if typing(app, action) || quiz(app, action) {
+    if typing(app, action) || quiz(app, action) || live(app, action) {
         return;
     }
+    let action = if action == Action::Space {
+        Action::Next
+    } else {
+        action
+    };
     let Some(open) = app.open.as_mut() else {
         app.screen = Screen::Menu;
         return;

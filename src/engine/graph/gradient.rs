@@ -41,10 +41,13 @@ impl Builder<'_> {
         // Within one training iteration the first `grad` of a loss computed
         // the others too.
         if !numeric
-            && let Some(value) = self
-                .scope
-                .gradient_memo()
-                .and_then(|m| m.cache.borrow().get(&(loss.clone(), wrt.clone())).cloned())
+            && let Some(value) = self.scope.gradient_memo().and_then(|m| {
+                m.cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&(loss.clone(), wrt.clone()))
+                    .cloned()
+            })
         {
             return Ok(self.gradient_node(loss, wrt, numeric, value, span));
         }
@@ -116,7 +119,7 @@ impl Builder<'_> {
                         .filter_map(|n| graph.find(&n).map(|id| (n, id)))
                         .collect();
                     let all: Vec<NodeId> = ids.iter().map(|(_, id)| *id).collect();
-                    let mut cache = memo.cache.borrow_mut();
+                    let mut cache = memo.cache.lock().unwrap_or_else(|e| e.into_inner());
                     for ((name, _), g) in ids.iter().zip(graph.gradients_of(root, &all)) {
                         if let Some(g) = g {
                             cache.insert((loss.clone(), name.clone()), g);

@@ -73,10 +73,21 @@ pub trait Scope {
 /// The `grad(L, W)` results of one set of values. `wanted` lists, per loss,
 /// every W some formula will ask for, so that the first request computes
 /// them all in one backward pass.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct GradientMemo {
     pub wanted: HashMap<String, Vec<String>>,
-    pub cache: std::cell::RefCell<HashMap<(String, String), Tensor>>,
+    pub cache: std::sync::Mutex<HashMap<(String, String), Tensor>>,
+}
+
+impl Clone for GradientMemo {
+    /// The copy starts empty: cached gradients belong to the values of the
+    /// evaluation that computed them.
+    fn clone(&self) -> Self {
+        GradientMemo {
+            wanted: self.wanted.clone(),
+            cache: Default::default(),
+        }
+    }
 }
 
 /// The simplest scope: names bound to values, no formulas.

@@ -365,6 +365,11 @@ impl Builder<'_> {
                 x: (p.x.v.clone(), p.x.span.clone()),
                 y: p.y.iter().map(|n| (n.v.clone(), n.span.clone())).collect(),
             }),
+            regions: s.regions.as_ref().map(|r| Regions {
+                scores: (r.scores.v.clone(), r.scores.span.clone()),
+                x: (r.x.v.clone(), r.x.span.clone()),
+                labels: r.labels.as_ref().map(|l| (l.v.clone(), l.span.clone())),
+            }),
             span: s.span.clone(),
         })
     }

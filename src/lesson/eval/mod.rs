@@ -18,7 +18,11 @@ use crate::engine::{EngineError, Graph, NodeId, NodeKind, Tensor, number};
 pub const MAX_TRAIN_WORK: f64 = 2e10;
 
 mod checks;
+pub mod live;
 mod optimize;
+pub mod regions;
+
+pub use live::{Live, LiveState};
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
     evaluate_until(lesson, &Cancel::default())
@@ -48,13 +52,58 @@ pub fn evaluate_until(lesson: &Lesson, cancel: &Cancel) -> (Timeline, Vec<Diagno
         diags: Vec::new(),
         poisoned,
         cancel: cancel.clone(),
+        live: None,
     };
     for g in &lesson.givens {
         ev.env.add_given(&g.name, g.value.clone());
     }
     let initial = ev.env.snapshot();
-    let steps = lesson.steps.iter().map(|s| ev.step(s)).collect();
-    (Timeline { initial, steps }, ev.diags)
+    let mut resume = Vec::with_capacity(lesson.steps.len());
+    let mut formulas = Vec::with_capacity(lesson.steps.len());
+    let mut steps = Vec::with_capacity(lesson.steps.len());
+    for s in &lesson.steps {
+        let rerunnable = matches!(s.action, Action::Train { .. } | Action::Search(_));
+        resume.push(rerunnable.then(|| Arc::new(ev.env.clone())));
+        steps.push(ev.step(s));
+        formulas.push(s.regions.is_some().then(|| Arc::new(ev.env.clone())));
+    }
+    (
+        Timeline {
+            initial,
+            steps,
+            resume,
+            formulas,
+        },
+        ev.diags,
+    )
+}
+
+/// Runs a `train` or `search` step again from the values before it,
+/// reporting to `live` as it goes: the same numbers as the timeline's.
+/// `None` if the step cannot be run again (not such a step, or stopped).
+pub fn rerun(
+    lesson: &Lesson,
+    timeline: &Timeline,
+    index: usize,
+    live: &Live,
+    cancel: &Cancel,
+) -> Option<StepState> {
+    let step = lesson.steps.get(index)?;
+    if !matches!(step.action, Action::Train { .. } | Action::Search(_)) {
+        return None;
+    }
+    let env = timeline.resume.get(index)?.as_ref()?;
+    let mut ev = Evaluator {
+        lesson,
+        env: (**env).clone(),
+        diags: Vec::new(),
+        poisoned: HashSet::new(),
+        cancel: cancel.clone(),
+        live: Some(live.clone()),
+    };
+    let state = ev.step(step);
+    live.finish();
+    ev.diags.is_empty().then_some(state)
 }
 
 struct Evaluator<'a> {
@@ -64,6 +113,8 @@ struct Evaluator<'a> {
     /// Names whose definition failed: later uses are not reported again.
     poisoned: HashSet<String>,
     cancel: Cancel,
+    /// Set when the interface watches this evaluation run.
+    live: Option<Live>,
 }
 
 impl Evaluator<'_> {
@@ -135,6 +186,11 @@ impl Evaluator<'_> {
         }
         if let Some(plot) = &step.plot {
             self.check_plot(step, plot);
+        }
+        if let Some(regions) = &step.regions
+            && self.live.is_none()
+        {
+            self.check_regions(step, regions);
         }
         let mut checks = Vec::new();
         for (list, slide) in [(&step.expect, false), (&step.slide, true)] {

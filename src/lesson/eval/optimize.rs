@@ -85,6 +85,10 @@ impl Evaluator<'_> {
             .map(|t| (t.v.clone(), Vec::new()))
             .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
+        if let Some(live) = &self.live {
+            let tracked: Vec<String> = spec.track.iter().map(|t| t.v.clone()).collect();
+            live.begin(iterations, &tracked);
+        }
         for it in 0..=iterations {
             if self.cancel.is_cancelled() {
                 self.error(
@@ -110,7 +114,7 @@ impl Evaluator<'_> {
             }
             // New values (or a new minibatch): earlier gradients are stale.
             if let Some(memo) = &self.env.memo {
-                memo.cache.borrow_mut().clear();
+                memo.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
             }
             if it % every == 0 || it == iterations {
                 for (k, t) in spec.track.iter().enumerate() {
@@ -120,7 +124,11 @@ impl Evaluator<'_> {
                     };
                     match Graph::build(&expr, &self.env, true) {
                         Ok((g, r)) if is_scalar(g.value(r)) => {
-                            curves[k].1.push((it, g.value(r)[0]))
+                            let v = g.value(r)[0];
+                            curves[k].1.push((it, v));
+                            if let Some(live) = &self.live {
+                                live.point(k, it, v);
+                            }
                         }
                         Ok((g, r)) => {
                             self.error(
@@ -148,6 +156,12 @@ impl Evaluator<'_> {
             }
             if it == iterations {
                 break;
+            }
+            if let Some(live) = &self.live {
+                live.gate(&self.cancel);
+                if self.cancel.is_cancelled() {
+                    continue;
+                }
             }
             let mut new_values = Vec::new();
             for f in updates {
@@ -191,6 +205,9 @@ impl Evaluator<'_> {
             for (name, v) in new_values {
                 self.env.set_value(&name, v);
             }
+            if let Some(live) = &self.live {
+                live.advance(it + 1, || self.env.snapshot());
+            }
         }
         self.env.overrides.clear();
         if let Some(last) = curves.first().and_then(|c| c.1.last())
@@ -228,7 +245,13 @@ impl Evaluator<'_> {
         let mut seeds = Rng::new(s.seed);
         let mut losses = Vec::with_capacity(s.trials);
         let mut best: Option<(usize, f64, Tensor)> = None;
+        if let Some(live) = &self.live {
+            live.begin(s.trials, &[]);
+        }
         for trial in 0..s.trials {
+            if let Some(live) = &self.live {
+                live.gate(&self.cancel);
+            }
             if self.cancel.is_cancelled() {
                 self.error(
                     format!(
@@ -285,6 +308,10 @@ impl Evaluator<'_> {
             losses.push(l);
             if best.as_ref().is_none_or(|b| l < b.1) {
                 best = Some((trial, l, candidate));
+            }
+            if let Some(live) = &self.live {
+                live.loss(l);
+                live.advance(trial + 1, || self.env.snapshot());
             }
         }
         let Some((best_trial, best_loss, best_value)) = best else {

@@ -126,6 +126,7 @@ pub struct RawStep {
     pub slide_tol: Option<f64>,
     pub note: Option<String>,
     pub plot: Option<RawPlot>,
+    pub regions: Option<RawRegions>,
     /// The action keys present, to refuse more than one.
     pub actions: Vec<Sp<&'static str>>,
 }
@@ -137,6 +138,15 @@ pub struct RawPlot {
     pub x: Sp<String>,
     pub y: Vec<Sp<String>>,
     pub span: Span,
+}
+
+/// `regions = { scores = "S", x = "X", labels = "y" }`: the plane of the
+/// two rows of `x`, coloured by the class `scores` gives each point.
+#[derive(Debug, Clone)]
+pub struct RawRegions {
+    pub scores: Sp<String>,
+    pub x: Sp<String>,
+    pub labels: Option<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -188,7 +198,7 @@ pub const TOP_KEYS: &[&str] = &[
 ];
 pub const STEP_KEYS: &[&str] = &[
     "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-    "expect", "slide", "note", "plot",
+    "expect", "slide", "note", "plot", "regions",
 ];
 
 impl Walker<'_> {

@@ -74,6 +74,7 @@ impl Walker<'_> {
                 "expect" => (s.expect, s.expect_tol) = self.checks(v, "`expect`"),
                 "slide" => (s.slide, s.slide_tol) = self.checks(v, "`slide`"),
                 "plot" => s.plot = self.plot(v),
+                "regions" => s.regions = self.regions(v),
                 _ => {}
             }
         }
@@ -94,6 +95,28 @@ impl Walker<'_> {
             _ => {
                 self.err(
                     "`plot` needs `x`, the name of a vector, and `y`, a list of vectors to draw against it",
+                    v.span(),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn regions(&mut self, v: &Val<'_>) -> Option<RawRegions> {
+        let t = self.table(v, "`regions`")?;
+        self.known_keys(t, &["scores", "x", "labels"], "`regions`");
+        let scores = t
+            .get("scores")
+            .and_then(|x| self.string(x, "`regions.scores`"));
+        let x = t.get("x").and_then(|x| self.string(x, "`regions.x`"));
+        let labels = t
+            .get("labels")
+            .and_then(|x| self.string(x, "`regions.labels`"));
+        match (scores, x) {
+            (Some(scores), Some(x)) => Some(RawRegions { scores, x, labels }),
+            _ => {
+                self.err(
+                    "`regions` needs `scores`, a formula's name giving one row per class, and `x`, the given with the points (two rows: the plane)",
                     v.span(),
                 );
                 None

@@ -9,6 +9,7 @@ use ratatui::widgets::Widget;
 use tui_big_text::{BigText, PixelSize};
 
 use crate::engine::NodeId;
+use crate::lesson::eval::regions::Plane;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::graph::{GraphView, Layout};
 use crate::tui::widgets::text::width;
@@ -24,6 +25,14 @@ pub enum Piece<'a> {
     Big(Vec<String>, Style),
     /// Curves: a chart with labelled axes.
     Chart(ChartSpec),
+    /// Decision regions with the data points, `height` rows tall.
+    Plane {
+        plane: &'a Plane,
+        height: u16,
+        ascii: bool,
+    },
+    /// Pieces side by side, sharing the width.
+    Beside(Vec<Piece<'a>>),
 }
 
 /// One named curve: its (x, y) points and its colour.
@@ -35,6 +44,8 @@ pub struct ChartSpec {
     pub x_label: String,
     pub height: u16,
     pub ascii: bool,
+    /// Where the x axis ends at least (a run's last iteration).
+    pub x_to: Option<f64>,
 }
 
 /// Rows a big-text line takes at quadrant size (8 pixels, 2 per row).
@@ -49,6 +60,17 @@ impl Piece<'_> {
             Piece::Graph { layout, .. } => layout.height,
             Piece::Big(lines, _) => BIG_ROWS.saturating_mul(lines.len() as u16),
             Piece::Chart(spec) => spec.height,
+            Piece::Plane { height, .. } => *height,
+            Piece::Beside(pieces) => pieces.iter().map(Piece::height).max().unwrap_or(0),
+        }
+    }
+
+    /// The width a piece wants, if it has one of its own.
+    fn natural_width(&self) -> Option<u16> {
+        match self {
+            // Square pixels: one per column, two per row.
+            Piece::Plane { height, .. } => Some(height.saturating_mul(2)),
+            _ => None,
         }
     }
 
@@ -75,6 +97,32 @@ impl Piece<'_> {
                 view.render(layout, area, buf, theme, *current, offset);
             }
             Piece::Chart(spec) => render_chart(spec, area, buf, theme),
+            Piece::Plane { plane, ascii, .. } => {
+                // Square pixels: two per row, one per column.
+                let width = area.width.min(area.height.saturating_mul(2));
+                let rect = Rect { width, ..area };
+                crate::tui::widgets::plane::render(plane, rect, buf, theme, *ascii)
+            }
+            Piece::Beside(pieces) => {
+                // Pieces with a natural width take it; the rest share what is left.
+                let gap = 2u16;
+                let n = pieces.len().max(1) as u16;
+                let mut free = area.width.saturating_sub(gap * (n - 1));
+                let fixed: Vec<Option<u16>> = pieces.iter().map(Piece::natural_width).collect();
+                for w in fixed.iter().flatten() {
+                    free = free.saturating_sub(*w);
+                }
+                let flexible = fixed.iter().filter(|w| w.is_none()).count().max(1) as u16;
+                let mut x = area.x;
+                for (piece, w) in pieces.iter().zip(&fixed) {
+                    let w = w
+                        .unwrap_or(free / flexible)
+                        .min(area.right().saturating_sub(x));
+                    let h = piece.height().min(area.height);
+                    piece.render(Rect::new(x, area.y, w, h), buf, theme);
+                    x = x.saturating_add(w + gap);
+                }
+            }
             Piece::Big(lines, style) => {
                 let widget = BigText::builder()
                     .lines(
@@ -111,6 +159,9 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if !(x0.is_finite() && y0.is_finite()) {
         buf.set_string(area.x, area.y, "(nothing finite to plot)", theme.dim);
         return;
+    }
+    if let Some(to) = spec.x_to.filter(|t| t.is_finite()) {
+        x1 = x1.max(to);
     }
     if x1 <= x0 {
         x1 = x0 + 1.0;

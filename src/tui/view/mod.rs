@@ -6,6 +6,7 @@ pub mod layout;
 pub mod menu;
 pub mod quiz;
 pub mod step;
+pub mod training;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

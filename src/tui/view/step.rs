@@ -10,7 +10,7 @@ use super::backward::backward;
 use super::doc::{ChartSpec, Piece};
 use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
-use crate::engine::number;
+use super::training::{search_pieces, still_plane, train_pieces};
 use crate::engine::sources::{Cells, element_sources};
 use crate::lesson::format::{check_line, element_name};
 use crate::lesson::timeline::{Computation, Detail, Values};
@@ -167,98 +167,12 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         }
         (_, Detail::Update(comps)) => update_lines(ctx, comps, &mut lines, &mut shown),
         (_, Detail::Train(t)) => {
-            if let Action::Train { spec, .. } = &step.action {
-                for u in &spec.update {
-                    lines.push(Line::styled(sanitize(&u.v), theme.formula));
-                }
-                if let Some(batch) = &spec.batch {
-                    lines.push(Line::styled(
-                        format!("minibatches of {} columns", batch.size.v),
-                        theme.dim,
-                    ));
-                }
-            }
-            lines.push(Line::styled(
-                format!("{} iterations", t.iterations),
-                theme.formula,
-            ));
-            let mut series = Vec::new();
-            for (k, (name, curve)) in t.curves.iter().enumerate() {
-                let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
-                    continue;
-                };
-                let points = curve.iter().map(|&(i, v)| (i as f64, v)).collect();
-                series.push((sanitize(name), points, palette(theme, k)));
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{name}: "), theme.heading),
-                    Span::styled(
-                        format!(
-                            "{} at iteration {} → {} at iteration {}",
-                            number::fixed(first.1, ctx.digits() + 2),
-                            first.0,
-                            number::fixed(last.1, ctx.digits() + 2),
-                            last.0
-                        ),
-                        theme.base,
-                    ),
-                ]));
-            }
-            lines.push(Line::raw(""));
-            if !series.is_empty() {
-                pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-                pieces.push(Piece::Chart(ChartSpec {
-                    series,
-                    x_label: "iteration".into(),
-                    height: chart_height(ctx),
-                    ascii: ctx.ascii(),
-                }));
-                lines.push(Line::raw(""));
-            }
+            pieces.push(Piece::Lines(std::mem::take(&mut lines)));
+            train_pieces(ctx, t, &mut pieces);
         }
         (_, Detail::Search(s)) => {
-            lines.push(Line::styled(
-                format!("{} random draws of {}", s.trials, s.param),
-                theme.formula,
-            ));
-            lines.push(Line::styled(
-                format!(
-                    "best {} = {} at trial {}",
-                    s.loss,
-                    number::fixed(s.best_loss, ctx.digits() + 2),
-                    s.best_trial + 1
-                ),
-                theme.base,
-            ));
-            lines.push(Line::raw(""));
-            // Each trial's loss, and the best found so far.
-            let trials: Vec<(f64, f64)> = s
-                .losses
-                .iter()
-                .enumerate()
-                .map(|(k, &l)| (k as f64 + 1.0, l))
-                .collect();
-            let best: Vec<(f64, f64)> = trials
-                .iter()
-                .scan(f64::INFINITY, |b, &(k, l)| {
-                    *b = b.min(l);
-                    Some((k, *b))
-                })
-                .collect();
             pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-            pieces.push(Piece::Chart(ChartSpec {
-                series: vec![
-                    (
-                        format!("{} per trial", sanitize(&s.loss)),
-                        trials,
-                        theme.dim,
-                    ),
-                    ("best so far".into(), best, theme.forward),
-                ],
-                x_label: "trial".into(),
-                height: chart_height(ctx),
-                ascii: ctx.ascii(),
-            }));
-            lines.push(Line::raw(""));
+            search_pieces(ctx, s, &mut pieces);
         }
         (Action::Quiz(q), Detail::Quiz(qs)) => quiz_lines(ctx, q, qs.answer, &mut lines),
         _ => {}
@@ -270,9 +184,19 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         pieces.push(Piece::Chart(spec));
         lines.push(Line::raw(""));
     }
+    if !matches!(state.detail, Detail::Train(_) | Detail::Search(_)) && step.regions.is_some() {
+        pieces.push(Piece::Lines(std::mem::take(&mut lines)));
+        still_plane(ctx, &mut pieces);
+    }
     // What the step asks to show, and what training or a search changed.
     let mut names: Vec<&String> = step.show.iter().map(|(name, _)| name).collect();
-    if matches!(state.detail, Detail::Train(_) | Detail::Search(_)) {
+    // A run still going shows its own numbers, not the ones it will reach.
+    let running = ctx
+        .app
+        .live
+        .as_ref()
+        .is_some_and(|l| l.step == open.step && l.running());
+    if matches!(state.detail, Detail::Train(_) | Detail::Search(_)) && !running {
         names.extend(state.changed.iter());
     }
     let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
@@ -487,7 +411,7 @@ fn update_lines(
 }
 
 /// Colours for curves, in order.
-fn palette(theme: &Theme, k: usize) -> Style {
+pub(super) fn palette(theme: &Theme, k: usize) -> Style {
     [
         theme.forward,
         theme.gradient,
@@ -500,7 +424,7 @@ fn palette(theme: &Theme, k: usize) -> Style {
 
 /// A third of the body, within reason: a chart should leave room for the
 /// text and numbers around it.
-fn chart_height(ctx: &Ctx) -> u16 {
+pub(super) fn chart_height(ctx: &Ctx) -> u16 {
     ((ctx.matrix_rows * 2) / 3).clamp(6, 16) as u16
 }
 
@@ -525,5 +449,6 @@ fn plot_spec(ctx: &Ctx, plot: &crate::lesson::model::Plot) -> Option<ChartSpec> 
         x_label: sanitize(&plot.x.0),
         height: chart_height(ctx),
         ascii: ctx.ascii(),
+        x_to: None,
     })
 }

@@ -2,4 +2,5 @@
 
 pub mod graph;
 pub mod matrix;
+pub mod plane;
 pub mod text;

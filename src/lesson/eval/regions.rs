@@ -1,0 +1,273 @@
+//! Decision regions: a step's `scores` formula evaluated over a grid of the
+//! plane instead of the data, each grid point taking the class whose score
+//! is largest. The same formula, through the same engine, as the lesson.
+
+use super::*;
+use crate::engine::{Binding, Scope};
+use crate::lesson::model::Regions;
+
+/// A grid over the plane, classified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plane {
+    /// x from `x0` (left) to `x1`, y from `y0` (bottom) to `y1`.
+    pub bounds: [f64; 4],
+    pub nx: usize,
+    pub ny: usize,
+    /// Row-major from the top row: the winning class of each grid point.
+    pub classes: Vec<u8>,
+    /// The data points: (x, y, label).
+    pub points: Vec<(f64, f64, Option<u8>)>,
+    pub class_count: usize,
+}
+
+/// The lesson's values, with the data replaced by the grid.
+struct OnGrid<'a> {
+    env: &'a Env,
+    values: &'a Values,
+    x: &'a str,
+    grid: &'a Tensor,
+}
+
+impl Scope for OnGrid<'_> {
+    fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        if name == self.x {
+            return Some(Binding {
+                value: Some(self.grid),
+                formula: None,
+            });
+        }
+        let value = self.values.get(name).map(|v| &v.data);
+        let formula = self.env.derived(name).map(|d| &d.expr);
+        (value.is_some() || formula.is_some()).then_some(Binding { value, formula })
+    }
+}
+
+/// Classifies an `nx` × `ny` grid over the data's extent (a tenth wider on
+/// each side), with `values` for the givens and `env`'s formulas.
+pub fn classify(
+    env: &Env,
+    values: &Values,
+    regions: &Regions,
+    nx: usize,
+    ny: usize,
+) -> Result<Plane, String> {
+    let x_name = &regions.x.0;
+    let data = &values
+        .get(x_name)
+        .ok_or_else(|| format!("`{x_name}` is not defined"))?
+        .data;
+    if data.nrows() != 2 || data.ncols() == 0 {
+        return Err(format!(
+            "`regions` draws the plane of two rows, but `{x_name}` is {}",
+            shape_str(data.shape())
+        ));
+    }
+    let mut bounds = [0.0; 4];
+    for (r, (lo, hi)) in [(0, (0, 1)), (1, (2, 3))] {
+        let row = data.row(r);
+        let (min, max) = (row.min(), row.max());
+        let pad = ((max - min) * 0.1).max(1e-6);
+        bounds[lo] = min - pad;
+        bounds[hi] = max + pad;
+    }
+    let (nx, ny) = (nx.max(1), ny.max(1));
+    let at = |k: usize, n: usize, lo: f64, hi: f64| lo + (hi - lo) * (k as f64 + 0.5) / n as f64;
+    let grid = Tensor::from_fn(2, nx * ny, |r, c| {
+        let (gx, gy) = (c % nx, c / nx);
+        match r {
+            0 => at(gx, nx, bounds[0], bounds[1]),
+            _ => at(ny - 1 - gy, ny, bounds[2], bounds[3]),
+        }
+    });
+    let scope = OnGrid {
+        env,
+        values,
+        x: x_name,
+        grid: &grid,
+    };
+    let expr = Expr {
+        kind: ExprKind::Name(regions.scores.0.clone()),
+        span: 0..0,
+    };
+    let (g, r) = Graph::build(&expr, &scope, true).map_err(|e| e.message)?;
+    let scores = g.value(r);
+    if scores.ncols() != nx * ny || scores.nrows() < 2 {
+        return Err(format!(
+            "`{}` must give one row per class and one column per point of `{x_name}`; on the plane it is {}",
+            regions.scores.0,
+            shape_str(scores.shape())
+        ));
+    }
+    let classes = (0..scores.ncols())
+        .map(|c| {
+            let col = scores.column(c);
+            let mut best = 0;
+            for k in 1..col.len() {
+                if col[k] > col[best] {
+                    best = k;
+                }
+            }
+            best.min(u8::MAX as usize) as u8
+        })
+        .collect();
+    let labels = regions
+        .labels
+        .as_ref()
+        .and_then(|(l, _)| values.get(l))
+        .map(|v| &v.data);
+    let points = (0..data.ncols())
+        .map(|c| {
+            let label = labels
+                .and_then(|l| l.iter().nth(c).copied())
+                .filter(|v| *v >= 0.0 && *v < 256.0)
+                .map(|v| v as u8);
+            (data[(0, c)], data[(1, c)], label)
+        })
+        .collect();
+    Ok(Plane {
+        bounds,
+        nx,
+        ny,
+        classes,
+        points,
+        class_count: scores.nrows(),
+    })
+}
+
+impl Evaluator<'_> {
+    /// The regions of a step must draw at load, on a small grid, or the
+    /// author hears why here rather than the learner in the tutor.
+    pub(super) fn check_regions(&mut self, step: &Step, regions: &Regions) {
+        for (name, span) in [
+            Some(&regions.x),
+            Some(&regions.scores),
+            regions.labels.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !self.env.values.contains_key(name) {
+                if !self.poisoned.contains(name) {
+                    self.error(
+                        format!(
+                            "{}: `regions` names `{name}`, which is not defined by this step or before",
+                            step.label()
+                        ),
+                        span.clone(),
+                    );
+                }
+                return;
+            }
+        }
+        if !self.env.givens.contains(&regions.x.0) {
+            self.error(
+                format!(
+                    "{}: `regions.x` must be a given (the data points), but `{}` is a formula",
+                    step.label(),
+                    regions.x.0
+                ),
+                regions.x.1.clone(),
+            );
+            return;
+        }
+        if self.env.derived(&regions.scores.0).is_none() {
+            self.error(
+                format!(
+                    "{}: `regions.scores` must be a formula of `{}`, but `{}` is a given",
+                    step.label(),
+                    regions.x.0,
+                    regions.scores.0
+                ),
+                regions.scores.1.clone(),
+            );
+            return;
+        }
+        let n = self.env.values[&regions.x.0].data.ncols();
+        if let Some((l, span)) = &regions.labels {
+            let shape = self.env.values[l].data.shape();
+            if shape != (1, n) && shape != (n, 1) {
+                self.error(
+                    format!(
+                        "{}: `regions.labels` needs one class per point of `{}` ({n}), but `{l}` is {}",
+                        step.label(),
+                        regions.x.0,
+                        shape_str(shape)
+                    ),
+                    span.clone(),
+                );
+                return;
+            }
+        }
+        if let Err(why) = classify(&self.env, &self.env.values, regions, 3, 2) {
+            self.error(
+                format!("{}: cannot draw `regions`: {why}", step.label()),
+                regions.scores.1.clone(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lesson::SourceFile;
+
+    fn lesson(regions: &str) -> crate::lesson::Loaded {
+        let text = format!(
+            r#"
+id = "r"
+title = "r"
+[given]
+X = [[-1, 1, 0], [0, 0, 2]]
+y = [0, 1, 2]
+W = [[-1, 0], [1, 0], [0, 1]]
+[[steps]]
+title = "scores"
+let = "S = W @ X"
+regions = {regions}
+"#
+        );
+        crate::lesson::load(SourceFile::new("r.toml", text))
+    }
+
+    #[test]
+    fn each_grid_point_takes_the_class_with_the_largest_score() {
+        let loaded = lesson(r#"{ scores = "S", x = "X", labels = "y" }"#);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let timeline = loaded.timeline.unwrap();
+        let env = timeline.formulas[0].clone().unwrap();
+        let step = &loaded.lesson.as_ref().unwrap().steps[0];
+        let plane = super::classify(
+            &env,
+            &timeline.steps[0].values,
+            step.regions.as_ref().unwrap(),
+            4,
+            4,
+        )
+        .unwrap();
+        // x spans [-1, 1] and y [0, 2], padded by 0.2 on each side: the
+        // grid's x centres are -1.2 + 2.4 (k + 0.5) / 4 = -0.9, -0.3, 0.3, 0.9
+        // and its y centres from the top 1.9, 1.3, 0.7, 0.1.
+        // Scores: -x, x, y. Top-left (-0.9, 1.9): y wins (2); bottom-left
+        // (-0.9, 0.1): -x wins (0); bottom-right (0.9, 0.1): x wins (1).
+        assert_eq!(plane.classes[0], 2);
+        assert_eq!(plane.classes[12], 0);
+        assert_eq!(plane.classes[15], 1);
+        // (0.3, 0.7): y = 0.7 beats x = 0.3 and -x.
+        assert_eq!(plane.classes[2 * 4 + 2], 2);
+        assert_eq!(plane.points[1], (1.0, 0.0, Some(1)));
+        assert_eq!(plane.class_count, 3);
+    }
+
+    #[test]
+    fn regions_of_a_given_or_of_three_rows_are_refused_with_the_place() {
+        let loaded = lesson(r#"{ scores = "W", x = "X" }"#);
+        let msg = &loaded.diagnostics[0].message;
+        assert!(msg.contains("must be a formula of `X`"), "{msg}");
+        let loaded = lesson(r#"{ scores = "S", x = "X", labels = "W" }"#);
+        let msg = &loaded.diagnostics[0].message;
+        assert!(msg.contains("one class per point of `X` (3)"), "{msg}");
+        let loaded = lesson(r#"{ scores = "S" }"#);
+        let msg = &loaded.diagnostics[0].message;
+        assert!(msg.contains("`regions` needs `scores`"), "{msg}");
+    }
+}

@@ -1,0 +1,218 @@
+//! Training and search steps: the formulas, the curves as they grow, the
+//! controls of a live run, and the decision regions of the current network.
+//! While a run is live everything comes from its last copied state; after
+//! it, from the timeline (the same numbers).
+
+use ratatui::text::{Line, Span};
+
+use super::doc::{ChartSpec, Piece};
+use super::step::{Ctx, chart_height, palette};
+use crate::engine::number;
+use crate::lesson::Action;
+use crate::lesson::eval::regions::Plane;
+use crate::lesson::timeline::{SearchState, TrainState};
+use crate::tui::app::{LiveView, SPEEDS};
+use crate::tui::widgets::text::sanitize;
+
+fn live<'a>(ctx: &Ctx<'a>) -> Option<&'a LiveView> {
+    ctx.app.live.as_ref().filter(|l| l.step == ctx.open.step)
+}
+
+/// `running · 300 per second`, and the keys that apply.
+fn status(ctx: &Ctx, live: Option<&LiveView>, total: usize, unit: &str) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let pace = |l: &LiveView| match SPEEDS[l.speed] {
+        Some(s) => format!("{} per second", number::trimmed(s, 0)),
+        None => "full speed".to_string(),
+    };
+    let (state, keys) = match live {
+        Some(l) if l.running() && l.paused => (
+            format!("paused at {unit} {} of {total}", l.state.done),
+            "Space resume · s one more · r start again",
+        ),
+        Some(l) if l.running() => (
+            format!("{unit} {} of {total} · {}", l.state.done, pace(l)),
+            "Space pause · s one at a time · + - pace · r start again",
+        ),
+        Some(_) => (
+            format!("{total} {unit}s, done"),
+            "r runs it again, number for number",
+        ),
+        None => (format!("{total} {unit}s"), "r runs it again to watch"),
+    };
+    let mut line = vec![Span::styled(state, theme.formula)];
+    if !ctx.present() {
+        line.push(Span::styled(format!("   {keys}"), theme.dim));
+    }
+    vec![Line::from(line)]
+}
+
+pub fn train_pieces<'a>(ctx: &Ctx<'a>, t: &'a TrainState, pieces: &mut Vec<Piece<'a>>) {
+    let theme = ctx.theme;
+    let step = &ctx.open.lesson.steps[ctx.open.step];
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Action::Train { spec, .. } = &step.action {
+        for u in &spec.update {
+            lines.push(Line::styled(sanitize(&u.v), theme.formula));
+        }
+        if let Some(batch) = &spec.batch {
+            lines.push(Line::styled(
+                format!("minibatches of {} columns", batch.size.v),
+                theme.dim,
+            ));
+        }
+    }
+    let live = live(ctx);
+    lines.extend(status(ctx, live, t.iterations, "iteration"));
+    let curves = match live {
+        Some(l) => &l.state.curves,
+        None => &t.curves,
+    };
+    let mut series = Vec::new();
+    for (k, (name, curve)) in curves.iter().enumerate() {
+        let points = curve.iter().map(|&(i, v)| (i as f64, v)).collect();
+        series.push((sanitize(name), points, palette(theme, k)));
+        let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
+            continue;
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", sanitize(name)), theme.heading),
+            Span::styled(
+                format!(
+                    "{} at iteration {} → {} at iteration {}",
+                    number::fixed(first.1, ctx.digits() + 2),
+                    first.0,
+                    number::fixed(last.1, ctx.digits() + 2),
+                    last.0
+                ),
+                theme.base,
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    pieces.push(Piece::Lines(lines));
+    // The x axis spans the whole run from the start, so that the curve
+    // visibly grows towards its end.
+    let chart = (!series.is_empty()).then(|| {
+        Piece::Chart(ChartSpec {
+            series,
+            x_label: "iteration".into(),
+            height: chart_height(ctx),
+            ascii: ctx.ascii(),
+            x_to: Some(t.iterations as f64),
+        })
+    });
+    push_with_plane(ctx, live, chart, pieces);
+}
+
+/// The chart, beside the decision regions when the step draws them.
+fn push_with_plane<'a>(
+    ctx: &Ctx<'a>,
+    live: Option<&'a LiveView>,
+    chart: Option<Piece<'a>>,
+    pieces: &mut Vec<Piece<'a>>,
+) {
+    let plane = plane_piece(ctx, live, pieces);
+    match (plane, chart) {
+        (Some(p), Some(c)) if ctx.width >= 60 => pieces.push(Piece::Beside(vec![p, c])),
+        (p, c) => pieces.extend(p.into_iter().chain(c)),
+    }
+    pieces.push(Piece::Lines(vec![Line::raw("")]));
+}
+
+/// The step's decision regions: live ones while a run goes, else the
+/// regions after the step. A region that cannot be drawn says why.
+fn plane_piece<'a>(
+    ctx: &Ctx<'a>,
+    live: Option<&'a LiveView>,
+    pieces: &mut Vec<Piece<'a>>,
+) -> Option<Piece<'a>> {
+    ctx.open.lesson.steps[ctx.open.step].regions.as_ref()?;
+    let plane: Option<&'a Result<Plane, String>> = match live {
+        Some(l) => l.plane.as_ref(),
+        None => ctx.open.planes.get(&ctx.open.step),
+    };
+    match plane {
+        Some(Ok(plane)) => Some(Piece::Plane {
+            plane,
+            height: chart_height(ctx).max(10),
+            ascii: ctx.ascii(),
+        }),
+        Some(Err(why)) => {
+            pieces.push(Piece::Lines(ctx.para(
+                &format!("The regions cannot be drawn: {why}"),
+                ctx.theme.bad,
+                0,
+            )));
+            None
+        }
+        None => None,
+    }
+}
+
+pub fn search_pieces<'a>(ctx: &Ctx<'a>, s: &'a SearchState, pieces: &mut Vec<Piece<'a>>) {
+    let theme = ctx.theme;
+    let live = live(ctx);
+    let mut lines = vec![Line::styled(
+        format!("{} random draws of {}", s.trials, sanitize(&s.param)),
+        theme.formula,
+    )];
+    lines.extend(status(ctx, live, s.trials, "trial"));
+    let losses: &[f64] = match live {
+        Some(l) => &l.state.losses,
+        None => &s.losses,
+    };
+    // Each trial's loss, and the best found so far.
+    let trials: Vec<(f64, f64)> = losses
+        .iter()
+        .enumerate()
+        .map(|(k, &l)| (k as f64 + 1.0, l))
+        .collect();
+    let best: Vec<(f64, f64)> = trials
+        .iter()
+        .scan(f64::INFINITY, |b, &(k, l)| {
+            *b = b.min(l);
+            Some((k, *b))
+        })
+        .collect();
+    if let Some(&(k, b)) = best.last() {
+        let at = trials
+            .iter()
+            .position(|p| p.1 == b)
+            .map_or(k, |i| i as f64 + 1.0);
+        lines.push(Line::styled(
+            format!(
+                "best {} = {} at trial {}",
+                sanitize(&s.loss),
+                number::fixed(b, ctx.digits() + 2),
+                at
+            ),
+            theme.base,
+        ));
+    }
+    lines.push(Line::raw(""));
+    pieces.push(Piece::Lines(lines));
+    let chart = Piece::Chart(ChartSpec {
+        series: vec![
+            (
+                format!("{} per trial", sanitize(&s.loss)),
+                trials,
+                theme.dim,
+            ),
+            ("best so far".into(), best, theme.forward),
+        ],
+        x_label: "trial".into(),
+        height: chart_height(ctx),
+        ascii: ctx.ascii(),
+        x_to: Some(s.trials as f64),
+    });
+    push_with_plane(ctx, live, Some(chart), pieces);
+}
+
+/// Regions of a step that neither trains nor searches.
+pub fn still_plane<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
+    if let Some(p) = plane_piece(ctx, None, pieces) {
+        pieces.push(p);
+        pieces.push(Piece::Lines(vec![Line::raw("")]));
+    }
+}
