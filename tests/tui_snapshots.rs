@@ -267,3 +267,68 @@ fn every_step_kind_at_both_sizes() {
         }
     }
 }
+
+/// The spiral network's training, paused live after exactly `iterations`
+/// single steps, with its regions: what the runtime would have copied.
+fn paused_spiral(iterations: usize) -> App {
+    use nntutor::lesson::eval::regions::classify;
+    use nntutor::lesson::eval::{Cancel, Live, rerun};
+    use nntutor::tui::app::{LiveView, PLANE_GRID};
+    let mut a = app("spiral-mlp");
+    go(&mut a, 6, 0);
+    let open = a.open.clone().unwrap();
+    let live = Live::new(None, true);
+    for _ in 0..iterations {
+        live.single_step();
+    }
+    let cancel = Cancel::default();
+    let (worker, stop) = (live.clone(), cancel.clone());
+    let (lesson, timeline) = (open.lesson.clone(), open.timeline.clone());
+    let run = std::thread::spawn(move || rerun(&lesson, &timeline, 5, &worker, &stop));
+    while live.state().done < iterations {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let state = live.state();
+    cancel.cancel();
+    live.wake();
+    assert!(run.join().unwrap().is_none());
+    let mut view = LiveView::new(5, 3000);
+    view.restart = false;
+    view.paused = true;
+    let values = state.values.clone().unwrap();
+    let env = open.timeline.formulas[5].clone().unwrap();
+    let regions = open.lesson.steps[5].regions.as_ref().unwrap();
+    let (nx, ny) = PLANE_GRID;
+    view.plane = Some(classify(&env, &values, regions, nx, ny));
+    view.plane_at = Some(state.values_at);
+    view.state = state;
+    a.live = Some(view);
+    a
+}
+
+#[test]
+fn live_training_and_decision_regions() {
+    let a = paused_spiral(200);
+    let live = a.live.as_ref().unwrap();
+    assert_eq!((live.state.done, live.state.values_at), (200, 200));
+    let screen = text(&draw(&a, 120, 40));
+    assert!(
+        screen.contains("paused at iteration 200 of 3000"),
+        "{screen}"
+    );
+    // The loss at 0 is ln 3 (tiny weights); tracked every 20 iterations.
+    assert!(screen.contains("L: 1.09876 at iteration 0 →"), "{screen}");
+    assert!(screen.contains("at iteration 200"), "{screen}");
+    insta::assert_snapshot!("live_paused_120x40", screen);
+    // After training, the regions of the trained network, monochrome: the
+    // classes as marks, the points as digits.
+    let mut b = app_with(
+        "spiral-mlp",
+        Settings {
+            theme: ThemeName::Mono,
+            ..Settings::default()
+        },
+    );
+    go(&mut b, 7, 0);
+    insta::assert_snapshot!("regions_trained_mono_100x40", text(&draw(&b, 100, 40)));
+}

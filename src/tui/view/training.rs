@@ -14,6 +14,16 @@ use crate::lesson::timeline::{SearchState, TrainState};
 use crate::tui::app::{LiveView, SPEEDS};
 use crate::tui::widgets::text::sanitize;
 
+/// A chart's height; beside decision regions, half the body, since the
+/// regions are the point of the step and want to be large.
+fn graph_height(ctx: &Ctx) -> u16 {
+    if ctx.open.lesson.steps[ctx.open.step].regions.is_some() {
+        ctx.matrix_rows.clamp(10, 40) as u16
+    } else {
+        chart_height(ctx)
+    }
+}
+
 fn live<'a>(ctx: &Ctx<'a>) -> Option<&'a LiveView> {
     ctx.app.live.as_ref().filter(|l| l.step == ctx.open.step)
 }
@@ -97,7 +107,7 @@ pub fn train_pieces<'a>(ctx: &Ctx<'a>, t: &'a TrainState, pieces: &mut Vec<Piece
         Piece::Chart(ChartSpec {
             series,
             x_label: "iteration".into(),
-            height: chart_height(ctx),
+            height: graph_height(ctx),
             ascii: ctx.ascii(),
             x_to: Some(t.iterations as f64),
         })
@@ -135,7 +145,7 @@ fn plane_piece<'a>(
     match plane {
         Some(Ok(plane)) => Some(Piece::Plane {
             plane,
-            height: chart_height(ctx).max(10),
+            height: graph_height(ctx),
             ascii: ctx.ascii(),
         }),
         Some(Err(why)) => {
@@ -202,7 +212,7 @@ pub fn search_pieces<'a>(ctx: &Ctx<'a>, s: &'a SearchState, pieces: &mut Vec<Pie
             ("best so far".into(), best, theme.forward),
         ],
         x_label: "trial".into(),
-        height: chart_height(ctx),
+        height: graph_height(ctx),
         ascii: ctx.ascii(),
         x_to: Some(s.trials as f64),
     });
