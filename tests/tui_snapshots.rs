@@ -285,7 +285,15 @@ fn paused_spiral(iterations: usize) -> App {
     let (worker, stop) = (live.clone(), cancel.clone());
     let (lesson, timeline) = (open.lesson.clone(), open.timeline.clone());
     let run = std::thread::spawn(move || rerun(&lesson, &timeline, 5, &worker, &stop));
-    while live.state().done < iterations {
+    // Done, and the values at that iteration tracked (the loop tracks
+    // before it waits for the next step).
+    let settled = |s: &nntutor::lesson::eval::LiveState| {
+        s.done == iterations
+            && s.curves
+                .iter()
+                .all(|c| c.1.last().is_some_and(|p| p.0 == iterations))
+    };
+    while !settled(&live.state()) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let state = live.state();

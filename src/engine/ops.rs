@@ -1,7 +1,9 @@
 //! Every operation with its forward computation and, beside it, its local
 //! derivative (the backward rule: upstream gradient in, input gradients out).
 
-use super::kernels::{broadcast_shape, matmul, matmul_tr, tr_matmul, zip_broadcast};
+use super::kernels::{
+    broadcast_shape, matmul, matmul_tr, reduce_ref, reduce_to, tr_matmul, zip_broadcast,
+};
 pub use super::names::{FUNCTION_NAMES, function};
 use super::numerics::*;
 pub use super::numerics::{col_argmax, row_argmax, sigmoid, softmax_columns};
@@ -112,7 +114,12 @@ impl Op {
                     Sub => zip_broadcast(a, b, out, |a, b| a - b),
                     Mul => zip_broadcast(a, b, out, |a, b| a * b),
                     Div => zip_broadcast(a, b, out, |a, b| a / b),
-                    Pow => zip_broadcast(a, b, out, libm::pow),
+                    Pow => zip_broadcast(
+                        a,
+                        b,
+                        out,
+                        |a, b| if b == 2.0 { a * a } else { libm::pow(a, b) },
+                    ),
                     Max => zip_broadcast(a, b, out, |a, b| if b > a { b } else { a }),
                     Min => zip_broadcast(a, b, out, |a, b| if b < a { b } else { a }),
                     Eq => zip_broadcast(a, b, out, |a, b| if a == b { 1.0 } else { 0.0 }),
@@ -281,10 +288,17 @@ impl Op {
         use Op::*;
         let wanted = |k: usize| need.get(k).copied().unwrap_or(true);
         match self {
-            // d(a+b) = 1, 1
-            Add => binary_grads(x, g, need, |_, _| 1.0, |_, _| 1.0),
+            // d(a+b) = 1, 1: the gradient itself (g·1 is g, bit for bit),
+            // summed over any broadcast axis.
+            Add => vec![
+                wanted(0).then(|| reduce_ref(g, x[0].shape())),
+                wanted(1).then(|| reduce_ref(g, x[1].shape())),
+            ],
             // d(a-b) = 1, -1
-            Sub => binary_grads(x, g, need, |_, _| 1.0, |_, _| -1.0),
+            Sub => vec![
+                wanted(0).then(|| reduce_ref(g, x[0].shape())),
+                wanted(1).then(|| reduce_to(-g, x[1].shape())),
+            ],
             // d(ab) = b, a: multiplication swaps its inputs
             Mul => binary_grads(x, g, need, |_, b| b, |a, _| a),
             // d(a/b) = 1/b, -a/b²
@@ -297,6 +311,9 @@ impl Op {
                 |a, b| {
                     if b == 0.0 {
                         0.0
+                    } else if b == 2.0 {
+                        // pow(a, 1) is a exactly: the same bits, without the call.
+                        2.0 * a
                     } else {
                         b * libm::pow(a, b - 1.0)
                     }

@@ -208,11 +208,14 @@ impl Graph {
                 .iter()
                 .map(|&i| &self.nodes[i.0].value)
                 .collect();
-            for (slot, contribution) in op
-                .backward_needed(&inputs, &node.value, &g, &need)
-                .into_iter()
-                .enumerate()
-            {
+            let keep = wrts.iter().any(|w| w.0 == id);
+            let (contributions, g) = if matches!(op, Op::Add) && !keep {
+                (pass_through(&inputs, g, &need), None)
+            } else {
+                let c = op.backward_needed(&inputs, &node.value, &g, &need);
+                (c, Some(g))
+            };
+            for (slot, contribution) in contributions.into_iter().enumerate() {
                 let (Some(contribution), true) = (contribution, need[slot]) else {
                     continue;
                 };
@@ -222,8 +225,8 @@ impl Graph {
                 }
             }
             // A wanted node that is itself an operation keeps its gradient.
-            if wrts.iter().any(|w| w.0 == id) {
-                grads[id] = Some(g);
+            if keep {
+                grads[id] = g;
             }
         }
         wrts.iter()
@@ -260,6 +263,28 @@ impl Graph {
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.named.get(name).copied()
     }
+}
+
+/// The gradients of `a + b`: the upstream itself for each (g·1 is g, bit
+/// for bit), summed over broadcast axes; the one operand of the full shape
+/// takes it without a copy.
+fn pass_through(inputs: &[&Tensor], g: Tensor, need: &[bool]) -> Vec<Option<Tensor>> {
+    let mut out: Vec<Option<Tensor>> = vec![None; inputs.len()];
+    let mut full = None;
+    for (slot, x) in inputs.iter().enumerate() {
+        if !need.get(slot).copied().unwrap_or(true) {
+            continue;
+        }
+        if x.shape() == g.shape() && full.is_none() {
+            full = Some(slot);
+        } else {
+            out[slot] = Some(super::kernels::reduce_ref(&g, x.shape()));
+        }
+    }
+    if let Some(slot) = full {
+        out[slot] = Some(g);
+    }
+    out
 }
 
 struct Builder<'s> {
