@@ -340,3 +340,69 @@ fn live_training_and_decision_regions() {
     go(&mut b, 7, 0);
     insta::assert_snapshot!("regions_trained_mono_100x40", text(&draw(&b, 100, 40)));
 }
+
+#[test]
+fn what_if_an_edited_score_recomputes_the_loss_and_undo_restores_it() {
+    use nntutor::tui::evaluate_edits_now;
+    let mut a = app("svm");
+    // Step 6: L = mean(Li) = (2.9 + 0 + 12.9) / 3 = 5.27.
+    go(&mut a, 6, 0);
+    let own = a.open.as_ref().unwrap().timeline.clone();
+    let l = |a: &App| a.open.as_ref().unwrap().timeline.steps[5].values["L"].data[0];
+    assert!((l(&a) - 15.8 / 3.0).abs() < 1e-12);
+    // e, then → three times: S's elements row by row, the fourth is the
+    // car score of the cat image (5.1). Make it 2.
+    update(&mut a, Action::Edit);
+    for _ in 0..3 {
+        update(&mut a, Action::Next);
+    }
+    insta::assert_snapshot!("what_if_typing_80x24", {
+        update(&mut a, Action::Type('2'));
+        text(&draw(&a, 80, 24))
+    });
+    update(&mut a, Action::Enter);
+    evaluate_edits_now(&mut a);
+    // The cat image's margins: car 2 - 3.2 + 1 = -0.2, frog -1.7 - 3.2 + 1
+    // = -3.9, both met: its loss is 0, and L = (0 + 0 + 12.9) / 3 = 4.3.
+    assert!((l(&a) - 4.3).abs() < 1e-12, "{}", l(&a));
+    let screen = text(&draw(&a, 80, 24));
+    assert!(
+        screen.contains("What if S[car, cat image] = 2 (was 5.1)?"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("what_if_edited_80x24", screen);
+    // On step 1 the edited score is marked in the colour of changed
+    // values; its neighbour, unchanged, is not.
+    go(&mut a, 1, 0);
+    let buf = draw(&a, 80, 24);
+    let (x, y) = find(&buf, "2.0");
+    let theme = ThemeName::Dark.theme();
+    assert_eq!(buf[(x, y)].fg, theme.changed.fg.unwrap());
+    let (x, y) = find(&buf, "4.9");
+    assert_ne!(buf[(x, y)].fg, theme.changed.fg.unwrap());
+    go(&mut a, 6, 0);
+    // u: back to the lesson's own timeline, bit for bit.
+    update(&mut a, Action::Undo);
+    evaluate_edits_now(&mut a);
+    let back = a.open.as_ref().unwrap().timeline.clone();
+    assert!(std::sync::Arc::ptr_eq(&own, &back));
+    assert_eq!(
+        l(&a).to_bits(),
+        (own.steps[5].values["L"].data[0]).to_bits()
+    );
+    // Two edits, then R: the same.
+    update(&mut a, Action::Edit);
+    update(&mut a, Action::Type('9'));
+    update(&mut a, Action::Enter);
+    update(&mut a, Action::Edit);
+    update(&mut a, Action::Down);
+    update(&mut a, Action::Type('1'));
+    update(&mut a, Action::Enter);
+    evaluate_edits_now(&mut a);
+    assert_eq!(a.open.as_ref().unwrap().edits.len(), 2);
+    update(&mut a, Action::Reset);
+    assert!(std::sync::Arc::ptr_eq(
+        &own,
+        &a.open.as_ref().unwrap().timeline
+    ));
+}

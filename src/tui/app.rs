@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::progress::Progress;
 use super::theme::ThemeName;
 use super::walk::Walk;
+use crate::lesson::edit::Edit;
 use crate::lesson::eval::LiveState;
 use crate::lesson::eval::regions::{Plane, classify};
 use crate::lesson::{Action, Lesson, SourceFile, Timeline};
@@ -132,6 +133,8 @@ pub enum Typing {
     Jump(String),
     /// A number quiz's answer.
     Answer(String),
+    /// A what-if edit: which element of which given, and the new number.
+    Edit(super::whatif::EditDraft),
 }
 
 /// A lesson being stepped through.
@@ -154,6 +157,29 @@ pub struct OpenLesson {
     pub watched: std::collections::HashSet<usize>,
     /// The decision regions of steps with `regions`, after the step.
     pub planes: std::collections::HashMap<usize, Result<Plane, String>>,
+    /// What-if edits in force, in the order made.
+    pub edits: Vec<Edit>,
+    /// The lesson's own timeline while edits are in force (values are
+    /// marked where they differ from it).
+    pub original: Option<Arc<Timeline>>,
+    /// The edits changed: the runtime evaluates the lesson again.
+    pub reevaluate: bool,
+}
+
+/// The decision regions of every step that draws them.
+fn planes(
+    lesson: &Lesson,
+    timeline: &Timeline,
+) -> std::collections::HashMap<usize, Result<Plane, String>> {
+    let mut planes = std::collections::HashMap::new();
+    for (k, step) in lesson.steps.iter().enumerate() {
+        if let (Some(regions), Some(Some(env))) = (&step.regions, timeline.formulas.get(k)) {
+            let values = &timeline.steps[k].values;
+            let (nx, ny) = PLANE_GRID;
+            planes.insert(k, classify(env, values, regions, nx, ny));
+        }
+    }
+    planes
 }
 
 impl OpenLesson {
@@ -164,14 +190,7 @@ impl OpenLesson {
             .zip(&timeline.steps)
             .map(|(step, state)| Walk::of(step, state))
             .collect();
-        let mut planes = std::collections::HashMap::new();
-        for (k, step) in lesson.steps.iter().enumerate() {
-            if let (Some(regions), Some(Some(env))) = (&step.regions, timeline.formulas.get(k)) {
-                let values = &timeline.steps[k].values;
-                let (nx, ny) = PLANE_GRID;
-                planes.insert(k, classify(env, values, regions, nx, ny));
-            }
-        }
+        let planes = planes(&lesson, &timeline);
         OpenLesson {
             lesson,
             timeline,
@@ -182,7 +201,35 @@ impl OpenLesson {
             choice: 0,
             watched: Default::default(),
             planes,
+            edits: Vec::new(),
+            original: None,
+            reevaluate: false,
         }
+    }
+
+    /// Records a what-if edit; the runtime evaluates the lesson again.
+    pub fn apply(&mut self, edit: Edit) {
+        if self.original.is_none() {
+            self.original = Some(self.timeline.clone());
+        }
+        self.edits.push(edit);
+        self.reevaluate = true;
+    }
+
+    /// The lesson evaluated with the edits: shapes are unchanged, so the
+    /// walks and the place in them stay.
+    pub fn set_timeline(&mut self, timeline: Arc<Timeline>) {
+        self.planes = planes(&self.lesson, &timeline);
+        self.timeline = timeline;
+        self.watched.clear();
+    }
+
+    /// Back to the lesson's own numbers, exactly as first evaluated.
+    pub fn restore_original(&mut self) {
+        if let Some(original) = self.original.take() {
+            self.set_timeline(original);
+        }
+        self.reevaluate = false;
     }
 
     /// Whether the current step can run live: training or search.

@@ -19,6 +19,12 @@ pub enum Action {
     Slower,
     /// `r`: run the step's training or search again, from the same seed.
     Restart,
+    /// `e`: what if a given were another number?
+    Edit,
+    /// `u`: undo the last what-if edit.
+    Undo,
+    /// `R`: back to the lesson's own numbers.
+    Reset,
     /// Left, `h`, PageUp (a clicker's "back").
     Prev,
     /// Backspace: deletes what is being typed, else like `Prev`.
@@ -63,6 +69,9 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::SingleStep,
         KeyCode::Char('+') | KeyCode::Char('=') => Action::Faster,
         KeyCode::Char('r') => Action::Restart,
+        KeyCode::Char('e') => Action::Edit,
+        KeyCode::Char('u') => Action::Undo,
+        KeyCode::Char('R') => Action::Reset,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,
         KeyCode::Char(']') => Action::NextStep,
@@ -100,6 +109,11 @@ pub const HELP: &[(&str, &str)] = &[
     ("s", "training: one iteration at a time"),
     ("+  -", "training: faster / slower"),
     ("r", "training or search: run again, same seed"),
+    ("e", "what if: change a given, see everything recomputed"),
+    (
+        "u  R",
+        "undo the last change / back to the lesson's numbers",
+    ),
     ("g  G", "first / last step"),
     ("4 Enter", "jump to step 4"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),

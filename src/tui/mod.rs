@@ -14,6 +14,7 @@ pub mod update;
 pub mod view;
 pub mod walk;
 pub mod watch;
+pub mod whatif;
 pub mod widgets;
 
 use std::sync::Arc;
@@ -154,8 +155,11 @@ fn event_loop(
     let mut loading: Option<Loading> = None;
     // The current step's training, running for the learner to watch.
     let mut live_run: Option<live::LiveRun> = None;
+    // The lesson evaluated again with the learner's what-if edits.
+    let mut recompute: Option<Recompute> = None;
     loop {
         redraw |= live::sync(app, &mut live_run);
+        redraw |= sync_recompute(app, &mut recompute);
         if redraw {
             terminal.draw(|frame| view::draw(frame, app))?;
             redraw = false;
@@ -206,7 +210,7 @@ fn event_loop(
         }
         // A short poll so that signals are noticed promptly; the size is
         // checked too, in case a resize signal arrived while none was expected.
-        let wait = if loading.is_some() {
+        let wait = if loading.is_some() || recompute.is_some() {
             5
         } else if live_run.is_some() {
             // About 60 frames a second while a training runs.
@@ -273,6 +277,66 @@ fn crash_test(key: ratatui::crossterm::event::KeyEvent) {
 #[cfg(not(debug_assertions))]
 fn crash_test(_: ratatui::crossterm::event::KeyEvent) {}
 
+/// What-if edits being evaluated beside the event loop.
+struct Recompute {
+    edits: Vec<crate::lesson::edit::Edit>,
+    rx: std::sync::mpsc::Receiver<Result<Arc<Timeline>, String>>,
+    cancel: crate::lesson::eval::Cancel,
+}
+
+/// Starts evaluating new edits (stopping an evaluation of older ones) and
+/// takes in a finished one: returns whether to redraw.
+fn sync_recompute(app: &mut App, recompute: &mut Option<Recompute>) -> bool {
+    let Some(open) = app.open.as_mut() else {
+        return false;
+    };
+    let stale = recompute.as_ref().is_some_and(|r| r.edits != open.edits);
+    if (stale || open.edits.is_empty())
+        && let Some(r) = recompute.take()
+    {
+        r.cancel.cancel();
+    }
+    if open.reevaluate {
+        open.reevaluate = false;
+        if !open.edits.is_empty() {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let cancel = crate::lesson::eval::Cancel::default();
+            let (lesson, edits, stop) = (open.lesson.clone(), open.edits.clone(), cancel.clone());
+            let spawned = std::thread::Builder::new()
+                .name("nntutor-whatif".into())
+                .stack_size(64 * 1024 * 1024)
+                .spawn(move || {
+                    let _ = tx.send(crate::lesson::edit::evaluate_edited(&lesson, &edits, &stop));
+                });
+            if spawned.is_ok() {
+                *recompute = Some(Recompute {
+                    edits: open.edits.clone(),
+                    rx,
+                    cancel,
+                });
+            }
+        }
+    }
+    let Some(r) = recompute else { return false };
+    let Ok(result) = r.rx.try_recv() else {
+        return false;
+    };
+    *recompute = None;
+    match result {
+        Ok(timeline) => {
+            open.set_timeline(timeline);
+            let n = open.edits.len();
+            app.live = None;
+            app.info(format!(
+                "{n} what-if edit{} in force: values that differ from the lesson's own are marked. u undo · R reset",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        Err(why) => app.warn(format!("That edit cannot be evaluated: {why}")),
+    }
+    true
+}
+
 /// A lesson being evaluated beside the event loop.
 struct Loading {
     entry: usize,
@@ -331,4 +395,19 @@ pub fn app_for(lesson: Lesson, timeline: Timeline, settings: Settings) -> App {
     app.open_lesson(Arc::new(lesson), Arc::new(timeline), Some(1));
     app.progress_dirty = false;
     app
+}
+
+/// For tests and benchmarks: evaluates pending what-if edits at once, as
+/// the runtime does beside the event loop.
+pub fn evaluate_edits_now(app: &mut App) {
+    let mut recompute = None;
+    sync_recompute(app, &mut recompute);
+    if let Some(r) = recompute
+        && let Ok(result) = r.rx.recv()
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _ = tx.send(result);
+        let mut done = Some(Recompute { rx, ..r });
+        sync_recompute(app, &mut done);
+    }
 }

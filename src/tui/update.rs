@@ -122,7 +122,11 @@ fn menu(app: &mut App, action: Action) {
 }
 
 fn lesson(app: &mut App, action: Action) {
-    if typing(app, action) || quiz(app, action) || live(app, action) {
+    if super::whatif::keys(app, action)
+        || typing(app, action)
+        || quiz(app, action)
+        || live(app, action)
+    {
         return;
     }
     let action = if action == Action::Space {

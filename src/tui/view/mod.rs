@@ -18,6 +18,7 @@ use super::app::{App, NoticeKind, OpenLesson, Screen, Typing};
 use super::keys::HELP;
 use super::theme::Theme;
 use super::widgets::text::{fit, sanitize, width, wrap};
+use crate::engine::number;
 
 /// Below this the screen says how large it must be.
 pub const MIN_WIDTH: u16 = 60;
@@ -279,6 +280,20 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
     let w = area.width as usize;
     let mut spans: Vec<Span> = Vec::new();
     match &app.typing {
+        Typing::Edit(draft) => {
+            let now = draft.target(open).map_or(String::new(), |t| {
+                number::trimmed(t.3, open.lesson.digits + 2)
+            });
+            spans.push(Span::styled(
+                format!(
+                    " what if {} (now {now}) = {}▏ ",
+                    sanitize(&draft.label(open)),
+                    draft.text
+                ),
+                theme.key,
+            ));
+            spans.push(Span::styled(" ↑↓ value  ←→ element  Enter  Esc", theme.bar));
+        }
         Typing::Jump(digits) => {
             spans.push(Span::styled(format!(" go to step: {digits}▏ "), theme.key));
             spans.push(Span::styled(

@@ -11,6 +11,7 @@ use super::doc::{ChartSpec, Piece};
 use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
 use super::training::{search_pieces, still_plane, train_pieces};
+use crate::engine::number;
 use crate::engine::sources::{Cells, element_sources};
 use crate::lesson::format::{check_line, element_name};
 use crate::lesson::timeline::{Computation, Detail, Values};
@@ -72,7 +73,14 @@ impl Ctx<'_> {
         sources: Option<&Cells>,
     ) -> Option<Vec<Line<'static>>> {
         let value = self.values().get(name)?;
-        let before = self.before().get(name);
+        // Under what-if edits, "changed" means changed by the edits.
+        let (before, new) = match &self.open.original {
+            Some(original) => (original.steps[self.open.step].values.get(name), false),
+            None => {
+                let before = self.before().get(name);
+                (before, before.is_none())
+            }
+        };
         let view = MatrixView {
             name,
             value,
@@ -80,7 +88,7 @@ impl Ctx<'_> {
             focus,
             sources,
             before: before.map(|b| &b.data),
-            new: before.is_none(),
+            new,
             ascii: self.ascii(),
             gap: usize::from(self.present()),
         };
@@ -144,6 +152,29 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         }
     } else {
         lines.push(Line::styled(fit(&title, ctx.width), theme.title));
+        lines.push(Line::raw(""));
+    }
+    if !open.edits.is_empty() {
+        let edits: Vec<String> = open
+            .edits
+            .iter()
+            .map(|e| {
+                let value = ctx.open.timeline.initial.get(&e.name);
+                let shape = value.map_or((1, 1), |v| v.data.shape());
+                let label = element_name(&e.name, value.map(|v| &**v), shape, e.row, e.col);
+                format!(
+                    "{} = {} (was {})",
+                    sanitize(&label),
+                    number::trimmed(e.value, ctx.digits() + 2),
+                    number::trimmed(e.was, ctx.digits() + 2)
+                )
+            })
+            .collect();
+        lines.extend(ctx.para(
+            &format!("What if {}? · u undo · R reset", edits.join(", ")),
+            theme.changed,
+            0,
+        ));
         lines.push(Line::raw(""));
     }
     let computes = !matches!(step.action, Action::Show | Action::Quiz(_));
@@ -215,7 +246,18 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     let walk_done = (open.sub + 1 >= open.walk().positions()
         || !matches!(open.walk(), Walk::Backward { .. }))
         && !ctx.present();
-    for c in state.checks.iter().filter(|_| walk_done) {
+    if !open.edits.is_empty() && !state.checks.is_empty() {
+        lines.extend(ctx.para(
+            "The lesson's checks are for its own numbers; R goes back to them.",
+            theme.dim,
+            0,
+        ));
+    }
+    for c in state
+        .checks
+        .iter()
+        .filter(|_| walk_done && open.edits.is_empty())
+    {
         let text = check_line(c, ctx.digits());
         let style = match (c.slide, c.passed) {
             (_, true) => theme.ok,
