@@ -281,3 +281,42 @@ fn training_keys_control_a_live_run_and_space_moves_on_once_it_is_done() {
     press(&mut a, " ");
     assert_eq!(at(&a), (10, 0));
 }
+
+#[test]
+fn predict_then_reveal_hides_the_answer_until_a_number_is_typed() {
+    use nntutor::tui::view;
+    let screen = |a: &App| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| view::draw(f, a)).unwrap();
+        let b = t.backend().buffer().clone();
+        b.content.iter().map(|c| c.symbol()).collect::<String>()
+    };
+    let mut a = app("cross-entropy");
+    // Step 6 asks for gap = H(P, Q) - H(P), which is the KL divergence of
+    // step 3: 0.0853 (the expect there, from the lecture).
+    press(&mut a, "6\n");
+    assert!(screen(&a).contains("Predict gap:"));
+    assert!(!screen(&a).contains("= 0.09"));
+    press(&mut a, "0.2\n");
+    let s = screen(&a);
+    // The lesson prints two decimals.
+    assert!(s.contains("You predicted gap = 0.2; it is 0.09."), "{s}");
+    let record = &a.progress.lessons["cross-entropy"].quizzes[&6];
+    assert!(!record.correct);
+    assert_eq!(record.answer, "gap ≈ 0.2");
+    // Predict mode asks every single-number result; backprop's f = q z is
+    // (1 + 2) · -4 = -12, answered right to the precision shown.
+    let mut b = app("backprop");
+    update(&mut b, Action::TogglePredict);
+    press(&mut b, "3\n");
+    assert!(screen(&b).contains("Predict f:"));
+    press(&mut b, "-12\n");
+    assert!(screen(&b).contains("You predicted f = -12: right"));
+    assert!(b.progress.lessons["backprop"].quizzes[&3].correct);
+    // → shows an answer without a prediction, and records nothing.
+    press(&mut b, "6\n");
+    assert!(screen(&b).contains("Predict g:"));
+    press(&mut b, ">");
+    assert!(!screen(&b).contains("Predict g:"));
+    assert!(!b.progress.lessons["backprop"].quizzes.contains_key(&6));
+}

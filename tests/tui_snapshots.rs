@@ -198,6 +198,7 @@ fn ascii_and_monochrome() {
         theme: ThemeName::Mono,
         present: false,
         ascii: true,
+        predict: false,
     };
     let mut a = app_with("backprop", settings);
     go(&mut a, 4, 3);

@@ -297,6 +297,10 @@ fn json_timeline(lesson: &Lesson, timeline: &Timeline) -> Json {
                 let ys: Vec<&String> = plot.y.iter().map(|(n, _)| n).collect();
                 s["plot"] = json!({ "x": plot.x.0, "y": ys });
             }
+            if !step.predict.is_empty() {
+                let names: Vec<&String> = step.predict.iter().map(|(n, _)| n).collect();
+                s["predict"] = json!(names);
+            }
             if let Some(r) = &step.regions {
                 s["regions"] = json!({ "scores": r.scores.0, "x": r.x.0, "labels": r.labels.as_ref().map(|l| &l.0) });
             }

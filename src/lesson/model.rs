@@ -151,6 +151,8 @@ pub struct Step {
     pub plot: Option<Plot>,
     /// Decision regions to draw (`regions = { scores, x, labels }`).
     pub regions: Option<Regions>,
+    /// Single numbers the learner predicts before they are shown.
+    pub predict: Vec<(String, Span)>,
     pub span: Span,
 }
 

@@ -94,6 +94,8 @@ pub struct Settings {
     pub theme: ThemeName,
     pub present: bool,
     pub ascii: bool,
+    /// Predict mode: every single-number result is asked for first.
+    pub predict: bool,
 }
 
 impl Default for Settings {
@@ -102,6 +104,7 @@ impl Default for Settings {
             theme: ThemeName::Dark,
             present: false,
             ascii: false,
+            predict: false,
         }
     }
 }
@@ -135,6 +138,8 @@ pub enum Typing {
     Answer(String),
     /// A what-if edit: which element of which given, and the new number.
     Edit(super::whatif::EditDraft),
+    /// A prediction of the step's value.
+    Predict(String),
 }
 
 /// A lesson being stepped through.
@@ -164,6 +169,10 @@ pub struct OpenLesson {
     pub original: Option<Arc<Timeline>>,
     /// The edits changed: the runtime evaluates the lesson again.
     pub reevaluate: bool,
+    /// Predictions typed, per step.
+    pub guesses: std::collections::HashMap<usize, Vec<super::predict::Guess>>,
+    /// Steps whose answer was shown without a prediction.
+    pub revealed: std::collections::HashSet<usize>,
 }
 
 /// The decision regions of every step that draws them.
@@ -204,6 +213,8 @@ impl OpenLesson {
             edits: Vec::new(),
             original: None,
             reevaluate: false,
+            guesses: Default::default(),
+            revealed: Default::default(),
         }
     }
 

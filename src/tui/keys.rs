@@ -25,6 +25,8 @@ pub enum Action {
     Undo,
     /// `R`: back to the lesson's own numbers.
     Reset,
+    /// `P`: predict mode on or off.
+    TogglePredict,
     /// Left, `h`, PageUp (a clicker's "back").
     Prev,
     /// Backspace: deletes what is being typed, else like `Prev`.
@@ -72,6 +74,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('e') => Action::Edit,
         KeyCode::Char('u') => Action::Undo,
         KeyCode::Char('R') => Action::Reset,
+        KeyCode::Char('P') => Action::TogglePredict,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,
         KeyCode::Char(']') => Action::NextStep,
@@ -105,15 +108,9 @@ pub const HELP: &[(&str, &str)] = &[
     ("→  l  PgDn", "next: the next element, graph node or step"),
     ("←  h  Backspace  PgUp", "back"),
     ("]  [", "next / previous step, skipping the walk inside"),
-    ("Space", "training: pause / resume (else: next)"),
-    ("s", "training: one iteration at a time"),
-    ("+  -", "training: faster / slower"),
-    ("r", "training or search: run again, same seed"),
-    ("e", "what if: change a given, see everything recomputed"),
-    (
-        "u  R",
-        "undo the last change / back to the lesson's numbers",
-    ),
+    ("Space s + - r", "training: pause, one step, pace, run again"),
+    ("e  u  R", "what if: change a given; undo; the lesson's numbers"),
+    ("P", "predict mode: type each result before it shows"),
     ("g  G", "first / last step"),
     ("4 Enter", "jump to step 4"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod keys;
 pub mod live;
+pub mod predict;
 pub mod progress;
 pub mod terminal;
 pub mod theme;
@@ -52,6 +53,7 @@ impl Options {
             theme,
             present: self.present,
             ascii: self.ascii,
+            predict: false,
         }
     }
 }

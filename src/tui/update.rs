@@ -40,6 +40,15 @@ pub fn update(app: &mut App, action: Action) -> bool {
             app.settings.present = !app.settings.present;
             return true;
         }
+        Action::TogglePredict => {
+            app.settings.predict = !app.settings.predict;
+            app.info(if app.settings.predict {
+                "Predict mode: each single-number result asks for your prediction first. P turns it off."
+            } else {
+                "Predict mode off."
+            });
+            return true;
+        }
         _ => {}
     }
     match app.screen {
@@ -123,6 +132,7 @@ fn menu(app: &mut App, action: Action) {
 
 fn lesson(app: &mut App, action: Action) {
     if super::whatif::keys(app, action)
+        || super::predict::keys(app, action)
         || typing(app, action)
         || quiz(app, action)
         || live(app, action)

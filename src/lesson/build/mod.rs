@@ -370,6 +370,11 @@ impl Builder<'_> {
                 x: (r.x.v.clone(), r.x.span.clone()),
                 labels: r.labels.as_ref().map(|l| (l.v.clone(), l.span.clone())),
             }),
+            predict: s
+                .predict
+                .iter()
+                .map(|n| (n.v.clone(), n.span.clone()))
+                .collect(),
             span: s.span.clone(),
         })
     }

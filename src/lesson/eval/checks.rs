@@ -6,6 +6,31 @@ use super::*;
 impl Evaluator<'_> {
     /// A plot draws vectors against a vector: every name must be defined by
     /// this step and hold as many numbers as `x`.
+    /// What a learner predicts must be there, and one number to type.
+    pub(super) fn check_predict(&mut self, step: &Step) {
+        for (name, span) in &step.predict {
+            match self.env.values.get(name).map(|v| v.shape()) {
+                None if self.poisoned.contains(name) => {}
+                None => self.error(
+                    format!(
+                        "{}: `predict` names `{name}`, which is not defined by this step or before",
+                        step.label()
+                    ),
+                    span.clone(),
+                ),
+                Some((1, 1)) => {}
+                Some(shape) => self.error(
+                    format!(
+                        "{}: `predict` asks for single numbers, but `{name}` is {}; predict one element (define it with `let`, e.g. `{name}0 = {name}[0]`)",
+                        step.label(),
+                        crate::engine::tensor::shape_str(shape)
+                    ),
+                    span.clone(),
+                ),
+            }
+        }
+    }
+
     pub(super) fn check_plot(&mut self, step: &Step, plot: &Plot) {
         let len = |v: &Value| {
             let (r, c) = v.shape();

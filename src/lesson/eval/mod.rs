@@ -187,6 +187,7 @@ impl Evaluator<'_> {
         if let Some(plot) = &step.plot {
             self.check_plot(step, plot);
         }
+        self.check_predict(step);
         if let Some(regions) = &step.regions
             && self.live.is_none()
         {

@@ -127,6 +127,8 @@ pub struct RawStep {
     pub note: Option<String>,
     pub plot: Option<RawPlot>,
     pub regions: Option<RawRegions>,
+    /// Values the learner is asked to predict before they are shown.
+    pub predict: Vec<Sp<String>>,
     /// The action keys present, to refuse more than one.
     pub actions: Vec<Sp<&'static str>>,
 }
@@ -198,7 +200,7 @@ pub const TOP_KEYS: &[&str] = &[
 ];
 pub const STEP_KEYS: &[&str] = &[
     "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-    "expect", "slide", "note", "plot", "regions",
+    "expect", "slide", "note", "plot", "regions", "predict",
 ];
 
 impl Walker<'_> {

@@ -75,6 +75,12 @@ impl Walker<'_> {
                 "slide" => (s.slide, s.slide_tol) = self.checks(v, "`slide`"),
                 "plot" => s.plot = self.plot(v),
                 "regions" => s.regions = self.regions(v),
+                "predict" => {
+                    s.predict = self
+                        .strings(v, "`predict`")
+                        .map(|x| x.v)
+                        .unwrap_or_default()
+                }
                 _ => {}
             }
         }

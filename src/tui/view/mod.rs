@@ -4,9 +4,11 @@ pub mod backward;
 pub mod doc;
 pub mod layout;
 pub mod menu;
+pub mod predict;
 pub mod quiz;
 pub mod step;
 pub mod training;
+pub mod whatif;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

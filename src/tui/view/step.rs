@@ -11,7 +11,6 @@ use super::doc::{ChartSpec, Piece};
 use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
 use super::training::{search_pieces, still_plane, train_pieces};
-use crate::engine::number;
 use crate::engine::sources::{Cells, element_sources};
 use crate::lesson::format::{check_line, element_name};
 use crate::lesson::timeline::{Computation, Detail, Values};
@@ -154,33 +153,15 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         lines.push(Line::styled(fit(&title, ctx.width), theme.title));
         lines.push(Line::raw(""));
     }
-    if !open.edits.is_empty() {
-        let edits: Vec<String> = open
-            .edits
-            .iter()
-            .map(|e| {
-                let value = ctx.open.timeline.initial.get(&e.name);
-                let shape = value.map_or((1, 1), |v| v.data.shape());
-                let label = element_name(&e.name, value.map(|v| &**v), shape, e.row, e.col);
-                format!(
-                    "{} = {} (was {})",
-                    sanitize(&label),
-                    number::trimmed(e.value, ctx.digits() + 2),
-                    number::trimmed(e.was, ctx.digits() + 2)
-                )
-            })
-            .collect();
-        lines.extend(ctx.para(
-            &format!("What if {}? · u undo · R reset", edits.join(", ")),
-            theme.changed,
-            0,
-        ));
-        lines.push(Line::raw(""));
-    }
+    super::whatif::banner(ctx, &mut lines);
     let computes = !matches!(step.action, Action::Show | Action::Quiz(_));
     if ctx.with_text && !step.text.trim().is_empty() && !(ctx.present() && computes) {
         lines.extend(ctx.para(&step.text, theme.base, 0));
         lines.push(Line::raw(""));
+    }
+    if super::predict::hidden(ctx, &mut lines) {
+        pieces.push(Piece::Lines(lines));
+        return pieces;
     }
     let mut shown: Vec<String> = Vec::new();
     match (&step.action, &state.detail) {
