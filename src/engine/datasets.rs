@@ -30,9 +30,178 @@ pub fn spiral(points: usize, classes: usize, seed: u64) -> (Tensor, Tensor) {
     (x, y)
 }
 
+/// Side of a generated digit image, as in MNIST.
+pub const DIGIT_SIDE: usize = 28;
+
+/// A point of a stroke, in the unit square (y down).
+type Pt = (f64, f64);
+
+/// Points along a quadratic Bézier curve from `a` to `c` pulled towards `b`.
+fn curve(a: Pt, b: Pt, c: Pt) -> Vec<Pt> {
+    (0..=8)
+        .map(|k| {
+            let t = k as f64 / 8.0;
+            let u = 1.0 - t;
+            (
+                u * u * a.0 + 2.0 * u * t * b.0 + t * t * c.0,
+                u * u * a.1 + 2.0 * u * t * b.1 + t * t * c.1,
+            )
+        })
+        .collect()
+}
+
+/// An ellipse (or an arc of one) around `c`, from angle `t0` to `t1`
+/// (radians, 0 = right, clockwise on screen since y points down).
+fn ellipse(c: Pt, rx: f64, ry: f64, t0: f64, t1: f64) -> Vec<Pt> {
+    (0..=16)
+        .map(|k| {
+            let t = t0 + (t1 - t0) * k as f64 / 16.0;
+            (c.0 + rx * libm::cos(t), c.1 + ry * libm::sin(t))
+        })
+        .collect()
+}
+
+/// The pen strokes of each digit: polylines in the unit square.
+fn strokes(digit: usize) -> Vec<Vec<Pt>> {
+    use std::f64::consts::PI;
+    match digit {
+        0 => vec![ellipse((0.5, 0.5), 0.3, 0.44, 0.0, 2.0 * PI)],
+        1 => vec![vec![(0.32, 0.22), (0.52, 0.05), (0.52, 0.95)]],
+        2 => {
+            let mut top = curve((0.2, 0.3), (0.45, -0.1), (0.78, 0.28));
+            top.extend(curve((0.78, 0.28), (0.7, 0.55), (0.18, 0.95)));
+            top.push((0.85, 0.95));
+            vec![top]
+        }
+        3 => {
+            let mut s = curve((0.2, 0.12), (0.85, -0.05), (0.72, 0.3));
+            s.extend(curve((0.72, 0.3), (0.62, 0.47), (0.42, 0.48)));
+            s.extend(curve((0.42, 0.48), (0.95, 0.6), (0.72, 0.85)));
+            s.extend(curve((0.72, 0.85), (0.5, 1.0), (0.18, 0.88)));
+            vec![s]
+        }
+        4 => vec![vec![(0.62, 0.95), (0.62, 0.05), (0.15, 0.66), (0.85, 0.66)]],
+        5 => {
+            let mut s = vec![(0.8, 0.06), (0.28, 0.06), (0.24, 0.45)];
+            s.extend(curve((0.24, 0.45), (0.95, 0.3), (0.72, 0.8)));
+            s.extend(curve((0.72, 0.8), (0.5, 1.0), (0.18, 0.88)));
+            vec![s]
+        }
+        6 => {
+            let mut s = curve((0.72, 0.06), (0.25, 0.2), (0.26, 0.68));
+            s.extend(ellipse((0.5, 0.7), 0.24, 0.24, PI, 3.0 * PI));
+            vec![s]
+        }
+        7 => vec![vec![(0.15, 0.06), (0.85, 0.06), (0.4, 0.95)]],
+        8 => vec![
+            ellipse((0.5, 0.27), 0.2, 0.21, 0.0, 2.0 * PI),
+            ellipse((0.5, 0.72), 0.25, 0.23, 0.0, 2.0 * PI),
+        ],
+        _ => {
+            let mut s = ellipse((0.48, 0.3), 0.23, 0.23, 0.0, 2.0 * PI);
+            s.push((0.71, 0.3));
+            s.push((0.62, 0.95));
+            vec![s]
+        }
+    }
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+fn to_segment(p: Pt, a: Pt, b: Pt) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (x, y) = (a.0 + t * dx - p.0, a.1 + t * dy - p.1);
+    (x * x + y * y).sqrt()
+}
+
+/// Generated handwritten-looking digits, the same for the same seed on
+/// every machine: each digit's pen strokes, moved by a random shift (up to
+/// 2.5 pixels), scale (0.85–1.1), slant and rotation, each point jittered,
+/// drawn with a random pen width (1.3–2.8 pixels) and soft edges into a
+/// 20×20 box centred in 28×28 (as MNIST is), plus a little noise. Samples
+/// are columns: 784×count pixels in [0, 1] (row by row), and the 1×count
+/// labels 0, 1, …, 9, 0, 1, … in order.
+pub fn digits(count: usize, seed: u64) -> (Tensor, Tensor) {
+    let side = DIGIT_SIDE;
+    let mut rng = Rng::new(seed);
+    let mut x = Tensor::zeros(side * side, count);
+    let mut y = Tensor::zeros(1, count);
+    for n in 0..count {
+        let digit = n % 10;
+        y[(0, n)] = digit as f64;
+        let scale = 20.0 * (0.85 + 0.25 * rng.uniform());
+        let (shift_x, shift_y) = (
+            2.5 * (2.0 * rng.uniform() - 1.0),
+            2.5 * (2.0 * rng.uniform() - 1.0),
+        );
+        let slant = 0.25 * (2.0 * rng.uniform() - 1.0);
+        let angle = 0.15 * (2.0 * rng.uniform() - 1.0);
+        let (sin, cos) = (libm::sin(angle), libm::cos(angle));
+        let pen = 1.3 + 1.5 * rng.uniform();
+        let centre = side as f64 / 2.0;
+        let lines: Vec<Vec<Pt>> = strokes(digit)
+            .into_iter()
+            .map(|stroke| {
+                stroke
+                    .into_iter()
+                    .map(|(u, v)| {
+                        let (u, v) = (u - 0.5 + 0.02 * rng.normal(), v - 0.5 + 0.02 * rng.normal());
+                        let u = u - slant * v;
+                        let (u, v) = (cos * u - sin * v, sin * u + cos * v);
+                        (centre + shift_x + scale * u, centre + shift_y + scale * v)
+                    })
+                    .collect()
+            })
+            .collect();
+        for row in 0..side {
+            for col in 0..side {
+                let p = (col as f64 + 0.5, row as f64 + 0.5);
+                let mut d = f64::INFINITY;
+                for line in &lines {
+                    for w in line.windows(2) {
+                        d = d.min(to_segment(p, w[0], w[1]));
+                    }
+                }
+                let ink = (pen / 2.0 + 0.5 - d).clamp(0.0, 1.0);
+                let noisy = ink + 0.04 * rng.normal();
+                x[(row * side + col, n)] = noisy.clamp(0.0, 1.0);
+            }
+        }
+    }
+    (x, y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_seeded_in_range_and_in_label_order() {
+        let (x, y) = digits(20, 4);
+        assert_eq!(x.shape(), (784, 20));
+        assert_eq!(y.shape(), (1, 20));
+        assert_eq!((y[(0, 3)], y[(0, 13)], y[(0, 19)]), (3.0, 3.0, 9.0));
+        assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+        assert_eq!(digits(20, 4).0, x);
+        assert_ne!(digits(20, 5).0, x);
+        // Ink where a pen went, and a blank frame: the border rows are
+        // outside the 20×20 box even shifted (28 - 20) / 2 - 2.5 > 1 pixel,
+        // so they hold only noise.
+        for n in 0..20 {
+            let ink: f64 = (0..784).map(|k| x[(k, n)]).sum();
+            assert!(ink > 40.0, "image {n} is nearly blank: {ink}");
+            let top: f64 = (0..28).map(|c| x[(c, n)]).sum();
+            assert!(top < 3.0, "image {n} has ink on its top row: {top}");
+        }
+        // A 1 is narrower than a 0: less ink.
+        let ink = |n: usize| (0..784).map(|k| x[(k, n)]).sum::<f64>();
+        assert!(ink(1) < ink(0));
+    }
 
     #[test]
     fn spiral_shape_labels_and_radius() {

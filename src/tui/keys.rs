@@ -108,8 +108,14 @@ pub const HELP: &[(&str, &str)] = &[
     ("→  l  PgDn", "next: the next element, graph node or step"),
     ("←  h  Backspace  PgUp", "back"),
     ("]  [", "next / previous step, skipping the walk inside"),
-    ("Space s + - r", "training: pause, one step, pace, run again"),
-    ("e  u  R", "what if: change a given; undo; the lesson's numbers"),
+    (
+        "Space s + - r",
+        "training: pause, one step, pace, run again",
+    ),
+    (
+        "e  u  R",
+        "what if: change a given; undo; the lesson's numbers",
+    ),
     ("P", "predict mode: type each result before it shows"),
     ("g  G", "first / last step"),
     ("4 Enter", "jump to step 4"),

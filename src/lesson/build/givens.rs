@@ -109,57 +109,81 @@ impl Builder<'_> {
                 classes,
                 count,
                 seed,
-            } => match ds.v.as_str() {
-                "spiral" => {
-                    let p = self.positive(points, "points", 100, &ds.span);
-                    let c = self.positive(classes, "classes", 3, &ds.span);
-                    let (Some(p), Some(c)) = (p, c) else {
-                        return Vec::new();
-                    };
-                    if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
-                        self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
-                        return Vec::new();
+            } => {
+                match ds.v.as_str() {
+                    "spiral" => {
+                        let p = self.positive(points, "points", 100, &ds.span);
+                        let c = self.positive(classes, "classes", 3, &ds.span);
+                        let (Some(p), Some(c)) = (p, c) else {
+                            return Vec::new();
+                        };
+                        if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
+                            self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
+                            return Vec::new();
+                        }
+                        let (x, y) = datasets::spiral(p, c, *seed as u64);
+                        let mut out = one(Value::plain(x), None);
+                        out.push(labels_given(name, y));
+                        out
                     }
-                    let (x, y) = datasets::spiral(p, c, *seed as u64);
-                    let mut out = one(Value::plain(x), None);
-                    out.push(Given {
-                        name: format!("{}_labels", name.v),
-                        span: name.span.clone(),
-                        value: Value {
-                            data: y,
+                    "digits" => {
+                        let n = self.positive(count, "count", 1000, &ds.span);
+                        let Some(n) = n else {
+                            return Vec::new();
+                        };
+                        if n > MAX_DIGITS {
+                            let span = count.as_ref().map_or(ds.span.clone(), |c| c.span.clone());
+                            self.err(format!("`count` of generated digits is limited to {MAX_DIGITS}, not {n}"), span);
+                            return Vec::new();
+                        }
+                        let (x, y) = datasets::digits(n, *seed as u64);
+                        let mut out = one(Value::plain(x), None);
+                        out.push(labels_given(name, y));
+                        out
+                    }
+                    other => {
+                        self.err(
+                            format!("unknown dataset `{other}`; available: \"spiral\", \"digits\""),
+                            ds.span.clone(),
+                        );
+                        Vec::new()
+                    }
+                }
+            }
+            RawGivenSpec::File { path, format } => {
+                if let Some(f) = format.as_ref().filter(|f| f.v != "idx") {
+                    self.err(
+                        format!(
+                            "unknown file format `{}`; available: \"idx\" (MNIST's)",
+                            f.v
+                        ),
+                        f.span.clone(),
+                    );
+                    return Vec::new();
+                }
+                // Where a file may come from is checked before it is read.
+                let read = crate::lesson::files::data_file(&self.source.name, &path.v)
+                    .and_then(|p| {
+                        std::fs::read(&p).map_err(|e| format!("cannot read `{}`: {e}", path.v))
+                    })
+                    .and_then(|bytes| {
+                        crate::lesson::idx::parse(&bytes).map_err(|e| format!("`{}`: {e}", path.v))
+                    });
+                match read {
+                    Ok(idx) => one(
+                        Value {
+                            data: idx.data,
                             rows: None,
                             cols: None,
-                            labels: true,
+                            labels: idx.labels,
                         },
-                        random: None,
-                    });
-                    let _ = count;
-                    out
-                }
-                "digits" => {
-                    self.err("the generated `digits` data set is not available yet in this version of nntutor", ds.span.clone());
-                    Vec::new()
-                }
-                other => {
-                    self.err(
-                        format!("unknown dataset `{other}`; available: \"spiral\""),
-                        ds.span.clone(),
-                    );
-                    Vec::new()
-                }
-            },
-            RawGivenSpec::File { path } => {
-                // Where a file may come from is checked now, so that the
-                // rule holds before any reader exists.
-                let message = match crate::lesson::files::data_file(&self.source.name, &path.v) {
-                    Err(why) => why,
-                    Ok(_) => format!(
-                        "reading data files (`{}`) is not available yet in this version of nntutor",
-                        path.v
+                        None,
                     ),
-                };
-                self.err(message, path.span.clone());
-                Vec::new()
+                    Err(message) => {
+                        self.err(message, path.span.clone());
+                        Vec::new()
+                    }
+                }
             }
         }
     }
@@ -238,4 +262,23 @@ pub fn draw(spec: &RandomSpec, seed: u64) -> Tensor {
         }
     }
     t
+}
+
+/// Generated digits are drawn one pixel at a time: this many take about a
+/// second.
+pub const MAX_DIGITS: usize = 20_000;
+
+/// `X_labels` for a data set `X`.
+fn labels_given(name: &Sp<String>, y: Tensor) -> Given {
+    Given {
+        name: format!("{}_labels", name.v),
+        span: name.span.clone(),
+        value: Value {
+            data: y,
+            rows: None,
+            cols: None,
+            labels: true,
+        },
+        random: None,
+    }
 }

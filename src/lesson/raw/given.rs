@@ -128,8 +128,10 @@ impl Walker<'_> {
         }
         if let Some(v) = get("file") {
             self.known_keys(t, &["file", "format"], &what);
+            let format = get("format").and_then(|f| self.string(f, "`format`"));
             return Some(RawGivenSpec::File {
                 path: self.string(v, "`file`")?,
+                format,
             });
         }
         self.err(

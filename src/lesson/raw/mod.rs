@@ -57,6 +57,7 @@ pub enum RawGivenSpec {
     },
     File {
         path: Sp<String>,
+        format: Option<Sp<String>>,
     },
 }
 
