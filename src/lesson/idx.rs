@@ -18,8 +18,11 @@ pub struct Idx {
     pub dims: Vec<usize>,
 }
 
-/// Size in bytes and a reader for each IDX element type.
-fn element(kind: u8) -> Option<(usize, &'static str, fn(&[u8]) -> f64)> {
+/// Reads one element from its big-endian bytes.
+type Reader = fn(&[u8]) -> f64;
+
+/// Size in bytes, name and reader of each IDX element type.
+fn element(kind: u8) -> Option<(usize, &'static str, Reader)> {
     Some(match kind {
         0x08 => (1, "unsigned byte", |b| b[0] as f64),
         0x09 => (1, "signed byte", |b| b[0] as i8 as f64),
