@@ -161,7 +161,8 @@ fn list_shows_the_lessons_in_course_order() {
             "bird-car-step",
             "mlp",
             "activations",
-            "spiral-mlp"
+            "spiral-mlp",
+            "digits"
         ]
     );
     assert!(out.contains("Softmax classifier and cross-entropy loss"));

@@ -238,3 +238,34 @@ fn the_spiral_network_learns_the_training_set() {
     assert_eq!(right as f64 / s.ncols() as f64, acc);
     assert_eq!(lesson.steps.len(), 7);
 }
+
+#[test]
+fn digits_softmax_regression_beats_85_percent_on_held_out_digits() {
+    let (lesson, timeline) = lesson("digits");
+    let last = timeline.steps.last().unwrap();
+    let test_acc = last.values["test_acc"].data[0];
+    assert!(test_acc >= 0.85, "held-out accuracy {test_acc}");
+    // Counted again by hand from W, b and the 500 held-out images: the
+    // class with the largest w_kᵀ t + b_k.
+    let (w, b) = (&last.values["W"].data, &last.values["b"].data);
+    let (t, y) = (&last.values["T"].data, &last.values["T_labels"].data);
+    assert_eq!((w.shape(), t.shape()), ((784, 10), (784, 500)));
+    let right = (0..500)
+        .filter(|&n| {
+            let score = |k: usize| (0..784).map(|p| w[(p, k)] * t[(p, n)]).sum::<f64>() + b[k];
+            let best = (0..10)
+                .max_by(|&a, &c| score(a).total_cmp(&score(c)))
+                .unwrap();
+            best as f64 == y[n]
+        })
+        .count();
+    assert!((right as f64 / 500.0 - test_acc).abs() < 1e-12);
+    // Before training every class is equally likely: ln 10.
+    let k = lesson
+        .steps
+        .iter()
+        .position(|s| s.title.contains("loss before"))
+        .unwrap();
+    let l0 = timeline.steps[k].values["L"].data[0];
+    assert!((l0 - 10f64.ln()).abs() < 2e-3, "{l0}");
+}

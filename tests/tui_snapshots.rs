@@ -407,3 +407,27 @@ fn what_if_an_edited_score_recomputes_the_loss_and_undo_restores_it() {
         &a.open.as_ref().unwrap().timeline
     ));
 }
+
+#[test]
+fn digits_and_the_templates_a_linear_classifier_learns() {
+    let mono = Settings {
+        theme: ThemeName::Mono,
+        ..Settings::default()
+    };
+    let mut a = app_with("digits", mono);
+    go(&mut a, 1, 0);
+    insta::assert_snapshot!("digits_samples_mono_160x48", text(&draw(&a, 160, 48)));
+    go(&mut a, 8, 0);
+    insta::assert_snapshot!("digits_templates_mono_160x48", text(&draw(&a, 160, 48)));
+    // In colour, the narrow screen halves the pictures; every pixel drawn
+    // is a half block.
+    let mut c = app("digits");
+    go(&mut c, 8, 0);
+    let buf = draw(&c, 80, 40);
+    let blocks = buf
+        .content
+        .iter()
+        .filter(|cell| cell.symbol() == "▀")
+        .count();
+    assert!(blocks >= 4 * 14 * 7, "{blocks} half blocks");
+}

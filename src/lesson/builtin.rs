@@ -27,4 +27,5 @@ pub const BUILTIN: &[Builtin] = builtin![
     "linear-models.toml",
     "optimization.toml",
     "spiral-mlp.toml",
+    "digits.toml",
 ];

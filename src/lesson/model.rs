@@ -153,6 +153,8 @@ pub struct Step {
     pub regions: Option<Regions>,
     /// Single numbers the learner predicts before they are shown.
     pub predict: Vec<(String, Span)>,
+    /// Columns of a value drawn as pictures.
+    pub images: Option<Images>,
     pub span: Span,
 }
 
@@ -169,6 +171,15 @@ pub struct Regions {
     pub scores: (String, Span),
     pub x: (String, Span),
     pub labels: Option<(String, Span)>,
+}
+
+/// The first `count` columns of `value`, each drawn as a picture `width`
+/// pixels wide (a 784-row column with width 28 is a 28×28 image).
+#[derive(Debug, Clone)]
+pub struct Images {
+    pub value: (String, Span),
+    pub width: (usize, Span),
+    pub count: Option<(usize, Span)>,
 }
 
 impl Step {

@@ -370,6 +370,16 @@ impl Builder<'_> {
                 x: (r.x.v.clone(), r.x.span.clone()),
                 labels: r.labels.as_ref().map(|l| (l.v.clone(), l.span.clone())),
             }),
+            images: s.images.as_ref().map(|i| Images {
+                value: (i.value.v.clone(), i.value.span.clone()),
+                width: i.width.as_ref().map_or((28, i.value.span.clone()), |w| {
+                    (w.v.clamp(0, 1 << 20) as usize, w.span.clone())
+                }),
+                count: i
+                    .count
+                    .as_ref()
+                    .map(|c| (c.v.clamp(0, 1 << 20) as usize, c.span.clone())),
+            }),
             predict: s
                 .predict
                 .iter()

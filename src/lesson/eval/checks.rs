@@ -6,6 +6,47 @@ use super::*;
 impl Evaluator<'_> {
     /// A plot draws vectors against a vector: every name must be defined by
     /// this step and hold as many numbers as `x`.
+    /// Images must divide into rows of `width` pixels.
+    pub(super) fn check_images(&mut self, step: &Step) {
+        let Some(images) = &step.images else { return };
+        let (name, span) = &images.value;
+        let Some(v) = self.env.values.get(name).map(|v| v.shape()) else {
+            if !self.poisoned.contains(name) {
+                self.error(
+                    format!(
+                        "{}: `images` names `{name}`, which is not defined by this step or before",
+                        step.label()
+                    ),
+                    span.clone(),
+                );
+            }
+            return;
+        };
+        let (width, wspan) = &images.width;
+        if *width == 0 || v.0 % width != 0 {
+            self.error(
+                format!(
+                    "{}: `images` draws each column of `{name}` as rows of {width} pixels, but its columns have {} numbers, not a multiple of {width}",
+                    step.label(),
+                    v.0
+                ),
+                wspan.clone(),
+            );
+        }
+        if let Some((count, cspan)) = &images.count
+            && (*count == 0 || *count > v.1)
+        {
+            self.error(
+                format!(
+                    "{}: `images.count` must be from 1 to {} (the columns of `{name}`), not {count}",
+                    step.label(),
+                    v.1
+                ),
+                cspan.clone(),
+            );
+        }
+    }
+
     /// What a learner predicts must be there, and one number to type.
     pub(super) fn check_predict(&mut self, step: &Step) {
         for (name, span) in &step.predict {

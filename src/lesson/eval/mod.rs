@@ -188,6 +188,7 @@ impl Evaluator<'_> {
             self.check_plot(step, plot);
         }
         self.check_predict(step);
+        self.check_images(step);
         if let Some(regions) = &step.regions
             && self.live.is_none()
         {

@@ -130,6 +130,7 @@ pub struct RawStep {
     pub regions: Option<RawRegions>,
     /// Values the learner is asked to predict before they are shown.
     pub predict: Vec<Sp<String>>,
+    pub images: Option<RawImages>,
     /// The action keys present, to refuse more than one.
     pub actions: Vec<Sp<&'static str>>,
 }
@@ -150,6 +151,15 @@ pub struct RawRegions {
     pub scores: Sp<String>,
     pub x: Sp<String>,
     pub labels: Option<Sp<String>>,
+}
+
+/// `images = { value = "W", width = 28, count = 10 }`: the columns of a
+/// value drawn as pictures `width` pixels wide.
+#[derive(Debug, Clone)]
+pub struct RawImages {
+    pub value: Sp<String>,
+    pub width: Option<Sp<i64>>,
+    pub count: Option<Sp<i64>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -201,7 +211,7 @@ pub const TOP_KEYS: &[&str] = &[
 ];
 pub const STEP_KEYS: &[&str] = &[
     "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-    "expect", "slide", "note", "plot", "regions", "predict",
+    "expect", "slide", "note", "plot", "regions", "predict", "images",
 ];
 
 impl Walker<'_> {

@@ -75,6 +75,7 @@ impl Walker<'_> {
                 "slide" => (s.slide, s.slide_tol) = self.checks(v, "`slide`"),
                 "plot" => s.plot = self.plot(v),
                 "regions" => s.regions = self.regions(v),
+                "images" => s.images = self.images(v),
                 "predict" => {
                     s.predict = self
                         .strings(v, "`predict`")
@@ -106,6 +107,28 @@ impl Walker<'_> {
                 None
             }
         }
+    }
+
+    pub(super) fn images(&mut self, v: &Val<'_>) -> Option<RawImages> {
+        let t = self.table(v, "`images`")?;
+        self.known_keys(t, &["value", "width", "count"], "`images`");
+        let value = t
+            .get("value")
+            .and_then(|x| self.string(x, "`images.value`"));
+        let width = t.get("width").and_then(|x| self.int(x, "`images.width`"));
+        let count = t.get("count").and_then(|x| self.int(x, "`images.count`"));
+        let Some(value) = value else {
+            self.err(
+                "`images` needs `value`, the name of a matrix whose columns are images (and `width`, pixels per row, 28 if left out)",
+                v.span(),
+            );
+            return None;
+        };
+        Some(RawImages {
+            value,
+            width,
+            count,
+        })
     }
 
     pub(super) fn regions(&mut self, v: &Val<'_>) -> Option<RawRegions> {

@@ -12,6 +12,7 @@ use crate::engine::NodeId;
 use crate::lesson::eval::regions::Plane;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::graph::{GraphView, Layout};
+use crate::tui::widgets::images::ImagesView;
 use crate::tui::widgets::text::width;
 
 pub enum Piece<'a> {
@@ -33,6 +34,8 @@ pub enum Piece<'a> {
     },
     /// Pieces side by side, sharing the width.
     Beside(Vec<Piece<'a>>),
+    /// Columns of a value as pictures, `height` rows in all.
+    Images(ImagesView<'a>, u16),
 }
 
 /// One named curve: its (x, y) points and its colour.
@@ -62,6 +65,7 @@ impl Piece<'_> {
             Piece::Chart(spec) => spec.height,
             Piece::Plane { height, .. } => *height,
             Piece::Beside(pieces) => pieces.iter().map(Piece::height).max().unwrap_or(0),
+            Piece::Images(_, height) => *height,
         }
     }
 
@@ -97,6 +101,7 @@ impl Piece<'_> {
                 view.render(layout, area, buf, theme, *current, offset);
             }
             Piece::Chart(spec) => render_chart(spec, area, buf, theme),
+            Piece::Images(view, _) => view.render(area, buf, theme),
             Piece::Plane { plane, ascii, .. } => {
                 // Square pixels: two per row, one per column.
                 let width = area.width.min(area.height.saturating_mul(2));

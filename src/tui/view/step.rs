@@ -10,7 +10,7 @@ use super::backward::backward;
 use super::doc::{ChartSpec, Piece};
 use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
-use super::training::{search_pieces, still_plane, train_pieces};
+use super::training::{images_piece, search_pieces, still_plane, train_pieces};
 use crate::engine::sources::{Cells, element_sources};
 use crate::lesson::format::{check_line, element_name};
 use crate::lesson::timeline::{Computation, Detail, Values};
@@ -199,6 +199,10 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     if !matches!(state.detail, Detail::Train(_) | Detail::Search(_)) && step.regions.is_some() {
         pieces.push(Piece::Lines(std::mem::take(&mut lines)));
         still_plane(ctx, &mut pieces);
+    }
+    if step.images.is_some() {
+        pieces.push(Piece::Lines(std::mem::take(&mut lines)));
+        images_piece(ctx, &mut pieces);
     }
     // What the step asks to show, and what training or a search changed.
     let mut names: Vec<&String> = step.show.iter().map(|(name, _)| name).collect();

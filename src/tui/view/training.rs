@@ -226,3 +226,54 @@ pub fn still_plane<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
         pieces.push(Piece::Lines(vec![Line::raw("")]));
     }
 }
+
+/// The step's `images`: the first columns of a value as pictures, shrunk
+/// by half when fewer than five fit across.
+pub fn images_piece<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
+    use crate::tui::widgets::images::ImagesView;
+    let Some(images) = &ctx.open.lesson.steps[ctx.open.step].images else {
+        return;
+    };
+    let open: &'a crate::tui::app::OpenLesson = ctx.open;
+    let Some(value) = open.timeline.steps[open.step].values.get(&images.value.0) else {
+        return;
+    };
+    let data = &value.data;
+    let width = images.width.0.max(1);
+    if data.nrows() % width != 0 || data.ncols() == 0 {
+        return;
+    }
+    let count = images
+        .count
+        .as_ref()
+        .map_or(data.ncols(), |c| c.0)
+        .min(data.ncols());
+    let captions = (0..count)
+        .map(|k| match &value.cols {
+            Some(names) => sanitize(&names[k]),
+            None => format!("{}[:, {k}]", sanitize(&images.value.0)),
+        })
+        .collect();
+    let mut view = ImagesView {
+        data,
+        width,
+        count,
+        captions,
+        shrink: 1,
+        colour: ctx.theme.classes.is_some() && !ctx.ascii(),
+    };
+    if view.per_row(ctx.width) < count.min(5) {
+        view.shrink = 2;
+    }
+    let height = view.height(ctx.width).min(u16::MAX as usize) as u16;
+    pieces.push(Piece::Lines(vec![Line::styled(
+        format!(
+            "{}: {count} column{} as {width}-pixel-wide pictures",
+            sanitize(&images.value.0),
+            if count == 1 { "" } else { "s" }
+        ),
+        ctx.theme.heading,
+    )]));
+    pieces.push(Piece::Images(view, height));
+    pieces.push(Piece::Lines(vec![Line::raw("")]));
+}

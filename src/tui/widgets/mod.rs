@@ -1,6 +1,7 @@
 //! Drawing pieces: matrices, the computational graph, text helpers.
 
 pub mod graph;
+pub mod images;
 pub mod matrix;
 pub mod plane;
 pub mod text;
