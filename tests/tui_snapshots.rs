@@ -431,3 +431,32 @@ fn digits_and_the_templates_a_linear_classifier_learns() {
         .count();
     assert!(blocks >= 4 * 14 * 7, "{blocks} half blocks");
 }
+
+#[test]
+fn gradient_check_shows_both_gradients_and_their_relative_error() {
+    let mut a = app("optimization");
+    // Step 7 defines ga = grad(L, W) after step 6's gn = numgrad(L, W).
+    go(&mut a, 7, 0);
+    let screen = text(&draw(&a, 120, 48));
+    assert!(
+        screen.contains("Gradient check: grad(L, W) against numgrad(L, W)"),
+        "{screen}"
+    );
+    assert!(screen.contains("ga (analytic)") && screen.contains("relative error"));
+    // The largest |ga - gn| / (|ga| + |gn|), worked out here from the two
+    // gradients, is under the 1e-4 of a forward difference's own error.
+    let values = &a.open.as_ref().unwrap().timeline.steps[6].values;
+    let (ga, gn) = (&values["ga"].data, &values["gn"].data);
+    let worst = ga
+        .iter()
+        .zip(gn.iter())
+        .map(|(x, y)| (x - y).abs() / (x.abs() + y.abs()))
+        .fold(0.0, f64::max);
+    assert!(worst < 1e-4 && worst > 1e-7, "{worst}");
+    let shown = nntutor::engine::number::short(worst);
+    assert!(
+        screen.contains(&format!("Largest relative error {shown}: they agree")),
+        "{screen}"
+    );
+    insta::assert_snapshot!("gradient_check_120x48", screen);
+}

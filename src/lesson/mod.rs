@@ -11,6 +11,7 @@ pub mod env;
 pub mod eval;
 pub mod files;
 pub mod format;
+pub mod gradcheck;
 pub mod idx;
 pub mod model;
 pub mod raw;

@@ -2,6 +2,7 @@
 
 pub mod backward;
 pub mod doc;
+pub mod gradcheck;
 pub mod layout;
 pub mod menu;
 pub mod predict;

@@ -167,6 +167,7 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     match (&step.action, &state.detail) {
         (Action::Let { .. }, Detail::Let(c)) => {
             let_lines(ctx, c, &mut lines, &mut pieces, &mut shown);
+            super::gradcheck::lines(ctx, &mut lines);
         }
         (_, Detail::Backward(b)) => {
             lines.push(Line::styled(
