@@ -460,3 +460,24 @@ fn gradient_check_shows_both_gradients_and_their_relative_error() {
     );
     insta::assert_snapshot!("gradient_check_120x48", screen);
 }
+
+#[test]
+fn softmax_bars_beside_the_scores() {
+    let mut a = app("softmax");
+    // Step 4: p = e / z, drawn as bars with the scores s.
+    go(&mut a, 4, 0);
+    let screen = text(&draw(&a, 100, 40));
+    // Car's probability 0.87 is the longest bar (the full 60 cells at 100
+    // columns); cat's 0.13 is 0.13 / 0.87 of it, 9 cells. The scores are
+    // signed (frog -1.7), so they get a zero axis.
+    assert!(
+        screen.contains(&format!("car {} 0.87", "█".repeat(60))),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("cat {} ", "█".repeat(9))),
+        "{screen}"
+    );
+    assert!(screen.contains("██████████│"), "{screen}");
+    insta::assert_snapshot!("softmax_bars_100x40", screen);
+}

@@ -155,6 +155,8 @@ pub struct Step {
     pub predict: Vec<(String, Span)>,
     /// Columns of a value drawn as pictures.
     pub images: Option<Images>,
+    /// Vectors drawn as bars, one per element (`bars = ["s", "p"]`).
+    pub bars: Vec<(String, Span)>,
     pub span: Span,
 }
 

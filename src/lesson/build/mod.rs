@@ -380,6 +380,11 @@ impl Builder<'_> {
                     .as_ref()
                     .map(|c| (c.v.clamp(0, 1 << 20) as usize, c.span.clone())),
             }),
+            bars: s
+                .bars
+                .iter()
+                .map(|n| (n.v.clone(), n.span.clone()))
+                .collect(),
             predict: s
                 .predict
                 .iter()

@@ -1,11 +1,41 @@
-//! What a step promises about its values: `expect` and `slide` checks, and
-//! that a `plot` names vectors that exist and match.
+//! What a step promises about its values (`expect` and `slide` checks), and
+//! that what it asks to draw or ask for (`plot`, `bars`, `images`,
+//! `predict`) names values that exist and fit.
 
 use super::*;
 
+/// Bars are one line per number: more would not be read.
+pub const MAX_BARS: usize = 40;
+
 impl Evaluator<'_> {
-    /// A plot draws vectors against a vector: every name must be defined by
-    /// this step and hold as many numbers as `x`.
+    /// Bars are drawn for vectors short enough to read.
+    pub(super) fn check_bars(&mut self, step: &Step) {
+        for (name, span) in &step.bars {
+            let Some((r, c)) = self.env.values.get(name).map(|v| v.shape()) else {
+                if !self.poisoned.contains(name) {
+                    self.error(
+                        format!(
+                            "{}: `bars` names `{name}`, which is not defined by this step or before",
+                            step.label()
+                        ),
+                        span.clone(),
+                    );
+                }
+                continue;
+            };
+            if (r != 1 && c != 1) || r * c > MAX_BARS {
+                self.error(
+                    format!(
+                        "{}: `bars` draws vectors of up to {MAX_BARS} numbers, but `{name}` is {}",
+                        step.label(),
+                        crate::engine::tensor::shape_str((r, c))
+                    ),
+                    span.clone(),
+                );
+            }
+        }
+    }
+
     /// Images must divide into rows of `width` pixels.
     pub(super) fn check_images(&mut self, step: &Step) {
         let Some(images) = &step.images else { return };
@@ -72,6 +102,8 @@ impl Evaluator<'_> {
         }
     }
 
+    /// A plot draws vectors against a vector: every name must be defined by
+    /// this step and hold as many numbers as `x`.
     pub(super) fn check_plot(&mut self, step: &Step, plot: &Plot) {
         let len = |v: &Value| {
             let (r, c) = v.shape();

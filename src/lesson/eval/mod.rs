@@ -189,6 +189,7 @@ impl Evaluator<'_> {
         }
         self.check_predict(step);
         self.check_images(step);
+        self.check_bars(step);
         if let Some(regions) = &step.regions
             && self.live.is_none()
         {

@@ -131,6 +131,8 @@ pub struct RawStep {
     /// Values the learner is asked to predict before they are shown.
     pub predict: Vec<Sp<String>>,
     pub images: Option<RawImages>,
+    /// Vectors to draw as bars.
+    pub bars: Vec<Sp<String>>,
     /// The action keys present, to refuse more than one.
     pub actions: Vec<Sp<&'static str>>,
 }
@@ -211,7 +213,7 @@ pub const TOP_KEYS: &[&str] = &[
 ];
 pub const STEP_KEYS: &[&str] = &[
     "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-    "expect", "slide", "note", "plot", "regions", "predict", "images",
+    "expect", "slide", "note", "plot", "regions", "predict", "images", "bars",
 ];
 
 impl Walker<'_> {

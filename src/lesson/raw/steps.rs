@@ -76,6 +76,7 @@ impl Walker<'_> {
                 "plot" => s.plot = self.plot(v),
                 "regions" => s.regions = self.regions(v),
                 "images" => s.images = self.images(v),
+                "bars" => s.bars = self.strings(v, "`bars`").map(|x| x.v).unwrap_or_default(),
                 "predict" => {
                     s.predict = self
                         .strings(v, "`predict`")

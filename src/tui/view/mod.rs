@@ -1,6 +1,7 @@
 //! `draw(frame, &app)`: reads the state, never changes it.
 
 pub mod backward;
+pub mod bars;
 pub mod doc;
 pub mod gradcheck;
 pub mod layout;

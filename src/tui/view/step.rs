@@ -201,6 +201,9 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         pieces.push(Piece::Lines(std::mem::take(&mut lines)));
         still_plane(ctx, &mut pieces);
     }
+    if !step.bars.is_empty() {
+        super::bars::lines(ctx, &mut lines);
+    }
     if step.images.is_some() {
         pieces.push(Piece::Lines(std::mem::take(&mut lines)));
         images_piece(ctx, &mut pieces);
