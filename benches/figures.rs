@@ -61,6 +61,11 @@ fn main() {
         }
         Ok("numpy") => {
             against_numpy();
+            digits_against_numpy();
+            return;
+        }
+        Ok("live") => {
+            live_figures();
             return;
         }
         _ => {}
@@ -116,6 +121,148 @@ fn main() {
     );
     spiral_net();
     against_numpy();
+    digits_against_numpy();
+    live_figures();
+}
+
+/// The digits lesson's training: the lesson engine (the lesson loaded with
+/// 300 iterations, less the same lesson with 1, so that generating the
+/// images is not counted) against benches/digits_numpy.py on the same
+/// images and starting weights.
+fn digits_against_numpy() {
+    let text = nntutor::lesson::builtin::BUILTIN
+        .iter()
+        .find(|b| b.file == "digits.toml")
+        .expect("the digits lesson")
+        .text;
+    let timed = |steps: usize| {
+        let lesson = text.replace("steps = 300,", &format!("steps = {steps},"));
+        let runs: Vec<Duration> = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                let loaded = load(nntutor::lesson::SourceFile::new(
+                    "digits.toml",
+                    lesson.clone(),
+                ));
+                assert!(loaded.timeline.is_some(), "the digits lesson evaluates");
+                t.elapsed()
+            })
+            .collect();
+        median(runs).as_secs_f64()
+    };
+    let ours = timed(300) - timed(1);
+    let loaded = load(nntutor::lesson::SourceFile::new("digits.toml", text));
+    let timeline = loaded.timeline.expect("evaluates");
+    let last = timeline.steps.last().expect("steps");
+    println!(
+        "digits softmax regression, 300 minibatches of 100 (lesson engine, training only): {ours:.3} s, held-out accuracy {:.3}",
+        last.values["test_acc"].data[0]
+    );
+    let dir = std::env::temp_dir().join(format!("nntutor-digits-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, file) in [
+        ("X", "X"),
+        ("X_labels", "y"),
+        ("T", "T"),
+        ("T_labels", "t"),
+        ("W", "W"),
+    ] {
+        let bytes: Vec<u8> = timeline.initial[name]
+            .data
+            .as_slice()
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        std::fs::write(dir.join(format!("{file}.f64")), bytes).expect("write");
+    }
+    let dir_s = env!("CARGO_MANIFEST_DIR");
+    let numpy = Command::new("python3")
+        .arg(format!("{dir_s}/benches/digits_numpy.py"))
+        .arg(&dir)
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match numpy {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let secs: f64 = text
+                .split_whitespace()
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(f64::NAN);
+            println!(
+                "  numpy, the same computation: {secs:.3} s ({text}); nntutor is {:.2}× numpy's speed (target: no slower, 1×)",
+                secs / ours,
+                text = text.trim()
+            );
+        }
+        _ => println!("  numpy: not available (pip install numpy) — no ratio"),
+    }
+}
+
+/// The spiral network trained live while the tutor draws it: the training
+/// alone, then with the runtime's own sync (copying the state, computing
+/// the decision regions) and a full frame drawn 30 times a second.
+fn live_figures() {
+    use nntutor::lesson::eval::{Cancel, Live, rerun};
+    use nntutor::tui::app::{LiveView, SPEEDS};
+    use nntutor::tui::live::sync;
+    let source = Catalog::default().find("spiral-mlp").expect("spiral-mlp");
+    let loaded = load(source);
+    let (lesson, timeline) = (
+        loaded.lesson.expect("lesson"),
+        loaded.timeline.expect("timeline"),
+    );
+    let k = lesson
+        .steps
+        .iter()
+        .position(|s| s.action.kind() == "train")
+        .expect("a train step");
+    let alone: Vec<f64> = (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            let live = Live::new(None, false);
+            rerun(&lesson, &timeline, k, &live, &Cancel::default()).expect("runs");
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let alone = alone.iter().cloned().fold(f64::INFINITY, f64::min);
+    let area = Rect::new(0, 0, 160, 48);
+    let mut buf = Buffer::empty(area);
+    let mut watched = Vec::new();
+    let mut frames = 0usize;
+    let mut frame_times = Vec::new();
+    for _ in 0..3 {
+        let mut app = app_for(lesson.clone(), timeline.clone(), Settings::default());
+        if let Some(open) = app.open.as_mut() {
+            open.step = k;
+        }
+        let mut view = LiveView::new(k, 3000);
+        view.speed = SPEEDS.len() - 1;
+        app.live = Some(view);
+        let mut run = None;
+        let start = Instant::now();
+        frames = 0;
+        loop {
+            let frame = Instant::now();
+            sync(&mut app, &mut run);
+            view::render(&app, area, &mut buf);
+            frame_times.push(frame.elapsed());
+            frames += 1;
+            if app.live.as_ref().is_none_or(|l| l.state.finished) {
+                break;
+            }
+            let next = frame + Duration::from_micros(33_333);
+            std::thread::sleep(next.saturating_duration_since(Instant::now()));
+        }
+        watched.push(start.elapsed().as_secs_f64());
+    }
+    let watched = watched.iter().cloned().fold(f64::INFINITY, f64::min);
+    println!(
+        "live training, spiral-mlp (3,000 iterations, full speed): alone {alone:.3} s; drawn at 30 frames a second {watched:.3} s ({:+.1}%, target under +5%), {frames} frames, {:.0} frames/s, median frame {:.2} ms (sync + regions + draw)",
+        (watched / alone - 1.0) * 100.0,
+        frames as f64 / watched,
+        median(frame_times).as_secs_f64() * 1e3
+    );
 }
 
 /// The spiral network trained for 10,000 iterations by the lesson engine

@@ -16,6 +16,18 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
         // A few long rows out (a network's scores, 3 × 300).
         let b_data = b.as_slice();
         return short_rows(a, n, |pack, j0, w| {
+            if w == LANES {
+                // Eight columns read side by side, each packed row written
+                // whole.
+                let cols: [&[f64]; LANES] =
+                    std::array::from_fn(|jj| &b_data[(j0 + jj) * k..(j0 + jj + 1) * k]);
+                for (p, dst) in pack.chunks_exact_mut(LANES).enumerate() {
+                    for (d, col) in dst.iter_mut().zip(&cols) {
+                        *d = col[p];
+                    }
+                }
+                return;
+            }
             for jj in 0..w {
                 let col = &b_data[(j0 + jj) * k..(j0 + jj + 1) * k];
                 for (p, &v) in col.iter().enumerate() {
@@ -35,7 +47,7 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
 }
 
 /// Results with fewer rows than this are computed by [`short_rows`].
-const SHORT: usize = 8;
+const SHORT: usize = 16;
 /// Result columns computed side by side in [`short_rows`].
 const LANES: usize = 8;
 
@@ -58,43 +70,63 @@ fn short_rows(a: &Tensor, n: usize, fill: impl Fn(&mut [f64], usize, usize)) -> 
         }
         fill(&mut pack, j0, w);
         let out = c.as_mut_slice();
-        match m {
-            1 => short_block::<1>(a_data, &pack, out, j0, w),
-            2 => short_block::<2>(a_data, &pack, out, j0, w),
-            3 => short_block::<3>(a_data, &pack, out, j0, w),
-            4 => short_block::<4>(a_data, &pack, out, j0, w),
-            5 => short_block::<5>(a_data, &pack, out, j0, w),
-            6 => short_block::<6>(a_data, &pack, out, j0, w),
-            _ => short_block::<7>(a_data, &pack, out, j0, w),
+        // Rows in blocks of up to four: 4 × 8 accumulators fill the
+        // registers; the packed columns serve every block.
+        let mut r0 = 0;
+        while r0 < m {
+            let rows = Rows { m, r0, j0, w };
+            match (m - r0).min(4) {
+                1 => short_block::<1>(a_data, &pack, out, rows),
+                2 => short_block::<2>(a_data, &pack, out, rows),
+                3 => short_block::<3>(a_data, &pack, out, rows),
+                _ => short_block::<4>(a_data, &pack, out, rows),
+            }
+            r0 += 4;
         }
         j0 += w;
     }
     c
 }
 
-/// Columns `j0..j0 + w` of an `M`-row result: `Σ_p A[i, p] · pack[p][jj]`
-/// in order of p, the accumulators held in registers (`M` is known when
-/// compiling, so they are).
-fn short_block<const M: usize>(a: &[f64], pack: &[f64], out: &mut [f64], j0: usize, w: usize) {
+/// Where a block of [`short_rows`] sits: rows `r0..` of an `m`-row
+/// result, columns `j0..j0 + w`.
+#[derive(Clone, Copy)]
+struct Rows {
+    m: usize,
+    r0: usize,
+    j0: usize,
+    w: usize,
+}
+
+/// Rows `r0..r0 + M`, columns `j0..j0 + w` of the result:
+/// `Σ_p A[i, p] · pack[p][jj]` in order of p, the accumulators held in
+/// registers (`M` is known when compiling, so they are).
+fn short_block<const M: usize>(a: &[f64], pack: &[f64], out: &mut [f64], at: Rows) {
     let mut acc = [[0.0; LANES]; M];
-    accumulate_short(&mut acc, a, pack);
+    accumulate_short(&mut acc, a, at.m, at.r0, pack);
     for (i, row) in acc.iter().enumerate() {
-        for (jj, &v) in row[..w].iter().enumerate() {
-            out[i + (j0 + jj) * M] = v;
+        for (jj, &v) in row[..at.w].iter().enumerate() {
+            out[at.r0 + i + (at.j0 + jj) * at.m] = v;
         }
     }
 }
 
-fn accumulate_short<const M: usize>(acc: &mut [[f64; LANES]; M], a: &[f64], pack: &[f64]) {
+fn accumulate_short<const M: usize>(
+    acc: &mut [[f64; LANES]; M],
+    a: &[f64],
+    m: usize,
+    r0: usize,
+    pack: &[f64],
+) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { accumulate_short_avx2(acc, a, pack) };
+            unsafe { accumulate_short_avx2(acc, a, m, r0, pack) };
             return;
         }
     }
-    accumulate_short_portable(acc, a, pack);
+    accumulate_short_portable(acc, a, m, r0, pack);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -102,17 +134,30 @@ fn accumulate_short<const M: usize>(acc: &mut [[f64; LANES]; M], a: &[f64], pack
 unsafe fn accumulate_short_avx2<const M: usize>(
     acc: &mut [[f64; LANES]; M],
     a: &[f64],
+    m: usize,
+    r0: usize,
     pack: &[f64],
 ) {
-    accumulate_short_portable(acc, a, pack);
+    accumulate_short_portable(acc, a, m, r0, pack);
 }
 
+/// `acc[i][jj] += Σ_p A[r0 + i, p] · pack[p][jj]`; A is column-major with
+/// `m` rows.
 #[inline(always)]
-fn accumulate_short_portable<const M: usize>(acc: &mut [[f64; LANES]; M], a: &[f64], pack: &[f64]) {
+fn accumulate_short_portable<const M: usize>(
+    acc: &mut [[f64; LANES]; M],
+    a: &[f64],
+    m: usize,
+    r0: usize,
+    pack: &[f64],
+) {
     let mut sums = *acc;
-    for (b, ap) in pack.chunks_exact(LANES).zip(a.chunks_exact(M)) {
+    for (b, column) in pack.chunks_exact(LANES).zip(a.chunks_exact(m)) {
         let b: &[f64; LANES] = b.try_into().unwrap_or(&[0.0; LANES]);
-        let ap: &[f64; M] = ap.try_into().unwrap_or(&[0.0; M]);
+        let ap: &[f64; M] = column
+            .get(r0..r0 + M)
+            .and_then(|x| x.try_into().ok())
+            .unwrap_or(&[0.0; M]);
         for i in 0..M {
             let s = ap[i];
             for jj in 0..LANES {

@@ -107,8 +107,13 @@ impl Evaluator<'_> {
                 self.env.overrides.clear();
                 for d in &b.data.v {
                     let full = &self.env.values[&d.v].data;
-                    let cols =
-                        Tensor::from_fn(full.nrows(), picks.len(), |i, j| full[(i, picks[j])]);
+                    let rows = full.nrows();
+                    // Whole columns (samples) copied as slices.
+                    let mut data = Vec::with_capacity(rows * picks.len());
+                    for &j in &picks {
+                        data.extend_from_slice(&full.as_slice()[j * rows..(j + 1) * rows]);
+                    }
+                    let cols = Tensor::from_vec(rows, picks.len(), data);
                     self.env.overrides.insert(d.v.clone(), cols);
                 }
             }
