@@ -24,9 +24,10 @@ pub const SPEEDS: &[Option<f64>] = &[
     None,
 ];
 
-/// Grid points across and down for decision regions: enough for a
-/// full-screen canvas of half-block cells at 250 columns, shared by all.
-pub const PLANE_GRID: (usize, usize) = (160, 100);
+/// Grid points across and down for decision regions: a canvas is at most
+/// 80 cells wide and 40 rows (80 half-block pixels) tall, so each pixel has
+/// its own grid point or more.
+pub const PLANE_GRID: (usize, usize) = (96, 96);
 
 /// A training or search step running again for the learner to watch.
 #[derive(Debug, Clone)]

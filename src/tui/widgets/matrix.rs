@@ -62,11 +62,16 @@ impl MatrixView<'_> {
             out.push(Line::styled("(empty)", theme.dim));
             return out;
         }
+        // Decimals from every element of a small matrix; from an evenly
+        // spread sample of a large one (a hidden layer of 30,000 values
+        // would otherwise cost milliseconds a frame).
         let decimals = if v.labels {
             0
         } else {
+            let step = (v.data.len() / 4096).max(1);
             v.data
                 .iter()
+                .step_by(step)
                 .map(|&x| number::decimals_needed(x, self.digits))
                 .max()
                 .unwrap_or(0)
@@ -87,8 +92,8 @@ impl MatrixView<'_> {
         let gap = 2 + self.gap;
         let col_w = |j: usize| -> usize {
             let head = col_names.as_ref().map_or(0, |n| width(&n[j]).min(14));
-            // Width of the widest cell, sampled for very tall matrices.
-            let step = (r / 200).max(1);
+            // Width of the widest cell, sampled for tall matrices.
+            let step = (r / 64).max(1);
             (0..r)
                 .step_by(step)
                 .map(|i| cell(i, j).len())
