@@ -35,6 +35,9 @@ pub struct LiveState {
     pub finished: bool,
     /// Raised by every change, so that a reader knows when to redraw.
     pub version: u64,
+    /// When the run began and ended (for the benchmark's figures).
+    pub began: Option<Instant>,
+    pub ended: Option<Instant>,
     clock: Option<(Instant, usize)>,
     published: Option<Instant>,
 }
@@ -109,6 +112,8 @@ impl Live {
         s.curves = tracked.iter().map(|t| (t.clone(), Vec::new())).collect();
         s.losses.clear();
         s.finished = false;
+        s.began = Some(Instant::now());
+        s.ended = None;
         self.changed(s);
     }
 
@@ -186,6 +191,7 @@ impl Live {
     pub(super) fn finish(&self) {
         let mut s = self.lock();
         s.finished = true;
+        s.ended = Some(Instant::now());
         self.changed(s);
     }
 }

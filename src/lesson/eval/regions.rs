@@ -6,6 +6,9 @@ use super::*;
 use crate::engine::{Binding, Scope};
 use crate::lesson::model::Regions;
 
+/// Grid points evaluated at once.
+const CHUNK: usize = 1024;
+
 /// A grid over the plane, classified.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plane {
@@ -79,27 +82,37 @@ pub fn classify(
             _ => at(ny - 1 - gy, ny, bounds[2], bounds[3]),
         }
     });
-    let scope = OnGrid {
-        env,
-        values,
-        x: x_name,
-        grid: &grid,
-    };
     let expr = Expr {
         kind: ExprKind::Name(regions.scores.0.clone()),
         span: 0..0,
     };
-    let (g, r) = Graph::build(&expr, &scope, true).map_err(|e| e.message)?;
-    let scores = g.value(r);
-    if scores.ncols() != nx * ny || scores.nrows() < 2 {
-        return Err(format!(
-            "`{}` must give one row per class and one column per point of `{x_name}`; on the plane it is {}",
-            regions.scores.0,
-            shape_str(scores.shape())
-        ));
-    }
-    let classes = (0..scores.ncols())
-        .map(|c| {
+    // A thousand points at a time: the hidden layer of a network over the
+    // whole grid would be megabytes, pushing a training that runs beside
+    // it out of the processor's cache.
+    let total = nx * ny;
+    let mut classes = Vec::with_capacity(total);
+    let mut class_count = 0;
+    let mut start = 0;
+    while start < total {
+        let end = (start + CHUNK).min(total);
+        let part = grid.columns(start, end - start).into_owned();
+        let scope = OnGrid {
+            env,
+            values,
+            x: x_name,
+            grid: &part,
+        };
+        let (g, r) = Graph::build(&expr, &scope, true).map_err(|e| e.message)?;
+        let scores = g.value(r);
+        if scores.ncols() != end - start || scores.nrows() < 2 {
+            return Err(format!(
+                "`{}` must give one row per class and one column per point of `{x_name}`; on the plane it is {}",
+                regions.scores.0,
+                shape_str(scores.shape())
+            ));
+        }
+        class_count = scores.nrows();
+        for c in 0..scores.ncols() {
             let col = scores.column(c);
             let mut best = 0;
             for k in 1..col.len() {
@@ -107,9 +120,10 @@ pub fn classify(
                     best = k;
                 }
             }
-            best.min(u8::MAX as usize) as u8
-        })
-        .collect();
+            classes.push(best.min(u8::MAX as usize) as u8);
+        }
+        start = end;
+    }
     let labels = regions
         .labels
         .as_ref()
@@ -130,7 +144,7 @@ pub fn classify(
         ny,
         classes,
         points,
-        class_count: scores.nrows(),
+        class_count,
     })
 }
 

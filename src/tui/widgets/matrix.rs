@@ -68,7 +68,7 @@ impl MatrixView<'_> {
         let decimals = if v.labels {
             0
         } else {
-            let step = (v.data.len() / 4096).max(1);
+            let step = (v.data.len() / 1024).max(1);
             v.data
                 .iter()
                 .step_by(step)
@@ -93,7 +93,7 @@ impl MatrixView<'_> {
         let col_w = |j: usize| -> usize {
             let head = col_names.as_ref().map_or(0, |n| width(&n[j]).min(14));
             // Width of the widest cell, sampled for tall matrices.
-            let step = (r / 64).max(1);
+            let step = (r / 32).max(1);
             (0..r)
                 .step_by(step)
                 .map(|i| cell(i, j).len())
@@ -291,11 +291,18 @@ fn columns_window(
     col_w: &dyn Fn(usize) -> usize,
     gap: usize,
 ) -> ColWindow {
-    let total: usize = (0..n)
-        .map(|j| col_w(j) + gap)
-        .sum::<usize>()
-        .saturating_sub(gap);
-    if total <= room {
+    // Summed only until it no longer fits: a 300-column hidden layer
+    // measures a handful of columns, not all of them.
+    let mut total = 0usize;
+    let mut fits = true;
+    for j in 0..n {
+        total += col_w(j) + if j > 0 { gap } else { 0 };
+        if total > room {
+            fits = false;
+            break;
+        }
+    }
+    if fits {
         return ColWindow {
             shown: (0..n).collect(),
             skipped_left: 0,
