@@ -301,7 +301,7 @@ fn iteration(t: &Pty) -> Option<usize> {
 fn training_runs_live_pauses_steps_one_iteration_and_starts_again() {
     let state = state_dir("pty-live");
     let mut t = spawn(&["lesson", "spiral-mlp", "--step", "6"], &state, 120, 40);
-    t.wait_for("step 6 of 7", WAIT);
+    t.wait_for("step 6 of 12", WAIT);
     // It starts on its own and counts up.
     t.wait_for("iteration", WAIT);
     t.wait_for("per second", WAIT);
