@@ -25,6 +25,9 @@ use crate::tui::widgets::text::{fit, sanitize, wrap};
 /// unless the learner is walking through the result.
 const MAX_SHOWN_OPERAND: usize = 400;
 
+/// A training's parameters are printed after it up to this many elements.
+const MAX_LISTED_PARAMETER: usize = 32;
+
 /// Update arithmetic is written out for at most this many elements.
 const MAX_UPDATE_LINES: usize = 8;
 
@@ -217,7 +220,40 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         .as_ref()
         .is_some_and(|l| l.step == open.step && l.running());
     if matches!(state.detail, Detail::Train(_) | Detail::Search(_)) && !running {
-        names.extend(state.changed.iter());
+        // What the run set (the parameters) and what it tracked; the other
+        // recomputed values (a network's hidden layer) are a `show` away.
+        let kept: Vec<&str> = match &step.action {
+            Action::Train { spec, updates } => updates
+                .iter()
+                .map(|f| f.statement.name.as_str())
+                .chain(spec.track.iter().map(|t| t.v.as_str()))
+                .collect(),
+            Action::Search(s) => vec![s.param.0.as_str(), s.loss.0.as_str()],
+            _ => Vec::new(),
+        };
+        // Parameters too large to read at a glance are named, not printed.
+        let mut large = Vec::new();
+        for n in state.changed.iter().filter(|n| kept.contains(&n.as_str())) {
+            match ctx.values().get(n) {
+                Some(v) if v.data.len() > MAX_LISTED_PARAMETER => large.push(format!(
+                    "{} {}",
+                    sanitize(n),
+                    crate::engine::tensor::shape_str(v.data.shape())
+                )),
+                _ => names.push(n),
+            }
+        }
+        if !large.is_empty() {
+            lines.extend(ctx.para(
+                &format!(
+                    "Changed by the run: {} (add them to `show` to print them).",
+                    large.join(", ")
+                ),
+                theme.dim,
+                0,
+            ));
+            lines.push(Line::raw(""));
+        }
     }
     let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
     for name in names {
