@@ -335,3 +335,31 @@ fn training_runs_live_pauses_steps_one_iteration_and_starts_again() {
     assert!(status.success(), "{status:?}");
     assert_restored(&t);
 }
+
+#[test]
+fn a_what_if_edit_is_evaluated_beside_the_keys_and_undone() {
+    let state = state_dir("pty-whatif");
+    let mut t = spawn(&["lesson", "svm", "--step", "6"], &state, 100, 30);
+    t.wait_for("step 6 of", WAIT);
+    t.wait_for("L = (2.9 + 0.0 + 12.9) / 3 = 5.27", WAIT);
+    // e, then → three times: S[car, cat image] (5.1); type 2, Enter.
+    t.send(b"e");
+    t.wait_for("what if S[cat, cat image] (now 3.2)", WAIT);
+    for _ in 0..3 {
+        t.send(RIGHT);
+    }
+    t.wait_for("what if S[car, cat image] (now 5.1)", WAIT);
+    t.send(b"2\r");
+    // The cat image's margins are met (2 - 3.2 + 1 < 0, -1.7 - 3.2 + 1 < 0):
+    // its loss is 0 and L = 12.9 / 3 = 4.3.
+    t.wait_for("What if S[car, cat image] = 2 (was 5.1)?", WAIT);
+    t.wait_for("L = (0.0 + 0.0 + 12.9) / 3 = 4.3", WAIT);
+    t.send(b"u");
+    t.wait_for("L = (2.9 + 0.0 + 12.9) / 3 = 5.27", WAIT);
+    t.send(b"q");
+    t.wait_for("Enter open", WAIT);
+    t.send(b"q");
+    let status = t.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    assert_restored(&t);
+}
