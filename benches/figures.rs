@@ -34,11 +34,13 @@ impl Scope for Net {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == "L" {
             return Some(Binding {
+                shared: None,
                 value: None,
                 formula: Some(&self.loss),
             });
         }
         self.values.get(name).map(|v| Binding {
+            shared: None,
             value: Some(v),
             formula: None,
         })

@@ -194,11 +194,13 @@ fn numgrad_matches_the_slide_definition() {
                 return Some(Binding {
                     value: None,
                     formula: Some(&self.1),
+                    shared: None,
                 });
             }
             self.0.get(name).map(|v| Binding {
                 value: Some(v),
                 formula: None,
+                shared: None,
             })
         }
     }

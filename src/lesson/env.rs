@@ -29,7 +29,7 @@ pub struct Env {
     /// Step index (0 = given) where each name was defined.
     pub defined_at: HashMap<String, usize>,
     /// Values taking the place of others while a minibatch is evaluated.
-    pub overrides: BTreeMap<String, Tensor>,
+    pub overrides: BTreeMap<String, Arc<Tensor>>,
     /// Gradients shared by the update formulas of one training iteration.
     pub memo: Option<GradientMemo>,
 }
@@ -74,13 +74,18 @@ impl Scope for Env {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if let Some(v) = self.overrides.get(name) {
             return Some(Binding {
+                shared: Some(v),
                 value: Some(v),
                 formula: None,
             });
         }
         let value = self.values.get(name).map(|v| &v.data);
         let formula = self.derived(name).map(|d| &d.expr);
-        (value.is_some() || formula.is_some()).then_some(Binding { value, formula })
+        (value.is_some() || formula.is_some()).then_some(Binding {
+            value,
+            formula,
+            shared: None,
+        })
     }
 
     fn suggest(&self, name: &str) -> Option<String> {

@@ -208,6 +208,7 @@ impl Scope for Override<'_> {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == self.name {
             Some(Binding {
+                shared: None,
                 value: Some(self.value),
                 formula: None,
             })

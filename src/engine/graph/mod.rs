@@ -3,6 +3,7 @@
 //! the interface can draw every node with its value and gradient.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 mod gradient;
 
@@ -38,7 +39,9 @@ pub enum NodeKind {
 pub struct Node {
     pub kind: NodeKind,
     pub inputs: Vec<NodeId>,
-    pub value: Tensor,
+    /// Shared with the scope for inputs it holds shared (a minibatch is not
+    /// copied into every graph that reads it).
+    pub value: Arc<Tensor>,
     /// Where the node's expression is, in the text of `formula`.
     pub span: Span,
     /// The derived value whose formula the span indexes; `None`: the
@@ -53,6 +56,9 @@ pub struct Node {
 pub struct Binding<'a> {
     pub value: Option<&'a Tensor>,
     pub formula: Option<&'a Expr>,
+    /// The same value, shared, when the scope holds it that way: the graph
+    /// then keeps a reference instead of a copy.
+    pub shared: Option<&'a Arc<Tensor>>,
 }
 
 /// Where the graph builder looks names up; the lesson implements it.
@@ -108,6 +114,7 @@ impl Values {
 impl Scope for Values {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         self.0.get(name).map(|v| Binding {
+            shared: None,
             value: Some(v),
             formula: None,
         })
@@ -206,7 +213,7 @@ impl Graph {
             let inputs: Vec<&Tensor> = node
                 .inputs
                 .iter()
-                .map(|&i| &self.nodes[i.0].value)
+                .map(|&i| &*self.nodes[i.0].value)
                 .collect();
             let keep = wrts.iter().any(|w| w.0 == id);
             let (contributions, g) = if matches!(op, Op::Add) && !keep {
@@ -243,7 +250,7 @@ impl Graph {
         let inputs: Vec<&Tensor> = node
             .inputs
             .iter()
-            .map(|&i| &self.nodes[i.0].value)
+            .map(|&i| &*self.nodes[i.0].value)
             .collect();
         op.backward(&inputs, &node.value, upstream)
             .into_iter()
@@ -298,6 +305,16 @@ struct Builder<'s> {
 
 impl Builder<'_> {
     fn push(&mut self, kind: NodeKind, inputs: Vec<NodeId>, value: Tensor, span: Span) -> NodeId {
+        self.push_shared(kind, inputs, Arc::new(value), span)
+    }
+
+    fn push_shared(
+        &mut self,
+        kind: NodeKind,
+        inputs: Vec<NodeId>,
+        value: Arc<Tensor>,
+        span: Span,
+    ) -> NodeId {
         let id = NodeId(self.graph.nodes.len());
         self.graph.nodes.push(Node {
             kind,
@@ -321,7 +338,7 @@ impl Builder<'_> {
     fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
         let values: Vec<&Tensor> = inputs
             .iter()
-            .map(|&i| &self.graph.nodes[i.0].value)
+            .map(|&i| &*self.graph.nodes[i.0].value)
             .collect();
         let value = op.forward(&values).map_err(|m| self.err(m, span.clone()))?;
         Ok(self.push(NodeKind::Op(op), inputs, value, span))
@@ -433,6 +450,7 @@ impl Builder<'_> {
                 .unwrap_or_default();
             return Err(self.err(format!("unknown name `{name}`{hint}"), span));
         };
+        let shared = binding.shared.cloned();
         let id = match (self.expand, binding.formula, binding.value) {
             (true, Some(formula), _) => {
                 if self.visiting.iter().any(|v| v == name) {
@@ -452,12 +470,8 @@ impl Builder<'_> {
                 root
             }
             (_, _, Some(value)) => {
-                let id = self.push(
-                    NodeKind::Input(name.to_string()),
-                    vec![],
-                    value.clone(),
-                    span,
-                );
+                let value = shared.unwrap_or_else(|| Arc::new(value.clone()));
+                let id = self.push_shared(NodeKind::Input(name.to_string()), vec![], value, span);
                 self.graph.nodes[id.0].name = Some(name.to_string());
                 id
             }

@@ -114,7 +114,9 @@ impl Evaluator<'_> {
                         data.extend_from_slice(&full.as_slice()[j * rows..(j + 1) * rows]);
                     }
                     let cols = Tensor::from_vec(rows, picks.len(), data);
-                    self.env.overrides.insert(d.v.clone(), cols);
+                    self.env
+                        .overrides
+                        .insert(d.v.clone(), std::sync::Arc::new(cols));
                 }
             }
             // New values (or a new minibatch): earlier gradients are stale.
@@ -269,7 +271,9 @@ impl Evaluator<'_> {
                 return (Detail::None, Vec::new());
             }
             let candidate = crate::lesson::build::draw(&random, seeds.next_u64());
-            self.env.overrides.insert(param.clone(), candidate.clone());
+            self.env
+                .overrides
+                .insert(param.clone(), std::sync::Arc::new(candidate.clone()));
             let result = Graph::build(&expr, &self.env, true);
             self.env.overrides.clear();
             let l = match result {

@@ -35,13 +35,18 @@ impl Scope for OnGrid<'_> {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == self.x {
             return Some(Binding {
+                shared: None,
                 value: Some(self.grid),
                 formula: None,
             });
         }
         let value = self.values.get(name).map(|v| &v.data);
         let formula = self.env.derived(name).map(|d| &d.expr);
-        (value.is_some() || formula.is_some()).then_some(Binding { value, formula })
+        (value.is_some() || formula.is_some()).then_some(Binding {
+            value,
+            formula,
+            shared: None,
+        })
     }
 }
 
