@@ -132,32 +132,38 @@ fn main() {
 /// images is not counted) against benches/digits_numpy.py on the same
 /// images and starting weights.
 fn digits_against_numpy() {
+    use nntutor::lesson::eval::{Cancel, Live, rerun};
     let text = nntutor::lesson::builtin::BUILTIN
         .iter()
         .find(|b| b.file == "digits.toml")
         .expect("the digits lesson")
         .text;
-    let timed = |steps: usize| {
-        let lesson = text.replace("steps = 300,", &format!("steps = {steps},"));
-        let runs: Vec<Duration> = (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                let loaded = load(nntutor::lesson::SourceFile::new(
-                    "digits.toml",
-                    lesson.clone(),
-                ));
-                assert!(loaded.timeline.is_some(), "the digits lesson evaluates");
-                t.elapsed()
-            })
-            .collect();
-        median(runs).as_secs_f64()
-    };
-    let ours = timed(300) - timed(1);
     let loaded = load(nntutor::lesson::SourceFile::new("digits.toml", text));
-    let timeline = loaded.timeline.expect("evaluates");
+    let (lesson, timeline) = (
+        loaded.lesson.expect("lesson"),
+        loaded.timeline.expect("evaluates"),
+    );
+    let k = lesson
+        .steps
+        .iter()
+        .position(|s| s.action.kind() == "train")
+        .expect("a train step");
+    // The training step alone, run again as the tutor runs it, timed from
+    // inside the run: the best of seven.
+    let ours = (0..7)
+        .map(|_| {
+            let live = Live::new(None, false);
+            rerun(&lesson, &timeline, k, &live, &Cancel::default()).expect("runs");
+            let s = live.state();
+            match (s.began, s.ended) {
+                (Some(a), Some(b)) => (b - a).as_secs_f64(),
+                _ => f64::NAN,
+            }
+        })
+        .fold(f64::INFINITY, f64::min);
     let last = timeline.steps.last().expect("steps");
     println!(
-        "digits softmax regression, 300 minibatches of 100 (lesson engine, training only): {ours:.3} s, held-out accuracy {:.3}",
+        "digits softmax regression, 300 minibatches of 100 (lesson engine, the training step, best of 7): {ours:.4} s, held-out accuracy {:.3}",
         last.values["test_acc"].data[0]
     );
     let dir = std::env::temp_dir().join(format!("nntutor-digits-bench-{}", std::process::id()));
@@ -178,25 +184,35 @@ fn digits_against_numpy() {
         std::fs::write(dir.join(format!("{file}.f64")), bytes).expect("write");
     }
     let dir_s = env!("CARGO_MANIFEST_DIR");
-    let numpy = Command::new("python3")
-        .arg(format!("{dir_s}/benches/digits_numpy.py"))
-        .arg(&dir)
-        .output();
-    let _ = std::fs::remove_dir_all(&dir);
-    match numpy {
-        Ok(out) if out.status.success() => {
-            let text = String::from_utf8_lossy(&out.stdout);
-            let secs: f64 = text
-                .split_whitespace()
-                .next()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(f64::NAN);
-            println!(
-                "  numpy, the same computation: {secs:.3} s ({text}); nntutor is {:.2}× numpy's speed (target: no slower, 1×)",
-                secs / ours,
-                text = text.trim()
-            );
+    // numpy's best of seven too (its script times only its loop).
+    let mut best: Option<(f64, String)> = None;
+    for _ in 0..7 {
+        let Ok(out) = Command::new("python3")
+            .arg(format!("{dir_s}/benches/digits_numpy.py"))
+            .arg(&dir)
+            .output()
+        else {
+            break;
+        };
+        if !out.status.success() {
+            break;
         }
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let secs: f64 = text
+            .split_whitespace()
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(f64::NAN);
+        if best.as_ref().is_none_or(|b| secs < b.0) {
+            best = Some((secs, text));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    match best {
+        Some((secs, text)) => println!(
+            "  numpy, the same computation, best of 7: {secs:.4} s ({text}); nntutor is {:.2}× numpy's speed (target: no slower, 1×)",
+            secs / ours
+        ),
         _ => println!("  numpy: not available (pip install numpy) — no ratio"),
     }
 }
