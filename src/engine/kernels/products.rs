@@ -1,11 +1,10 @@
-//! Matrix products and broadcasting written as plain loops with a fixed
-//! summation order. nalgebra's own product hands large matrices to a SIMD
-//! kernel chosen at run time (FMA on some processors, not on others), which
-//! would let a projected lecture and a student's laptop disagree in the last
-//! digits; these loops give the same bits everywhere and let the compiler
-//! vectorize the inner, contiguous loop.
+//! Matrix products with a fixed summation order: every element of a result
+//! is the sum over the inner index from 0, in order, whatever the shape or
+//! the processor, so a projected lecture and a student's laptop agree to the
+//! last bit. The layouts differ by shape (long columns, or a few long rows
+//! computed eight columns at a time); the sums do not.
 
-use super::tensor::{Shape, Tensor};
+use crate::engine::tensor::Tensor;
 
 /// `A @ B`, column-major: each column of the result is a sum of scaled
 /// columns of `A`, accumulated in order of `p`.
@@ -287,134 +286,6 @@ pub fn matmul_tr(a: &Tensor, b: &Tensor) -> Tensor {
     c
 }
 
-/// The shape two operands broadcast to, or `None` if they do not: each axis
-/// must agree or be 1 in one of them (scalars, 1×n rows and n×1 columns).
-pub fn broadcast_shape(a: Shape, b: Shape) -> Option<Shape> {
-    fn axis(x: usize, y: usize) -> Option<usize> {
-        if x == y {
-            Some(x)
-        } else if x == 1 {
-            Some(y)
-        } else if y == 1 {
-            Some(x)
-        } else {
-            None
-        }
-    }
-    Some((axis(a.0, b.0)?, axis(a.1, b.1)?))
-}
-
-/// Where element (i, j) of a broadcast result reads from an operand of shape `s`.
-#[inline]
-pub fn source_index(s: Shape, i: usize, j: usize) -> (usize, usize) {
-    (if s.0 == 1 { 0 } else { i }, if s.1 == 1 { 0 } else { j })
-}
-
-/// Element-wise `f(a, b)` over the broadcast shape `out`.
-pub fn zip_broadcast(a: &Tensor, b: &Tensor, out: Shape, f: impl Fn(f64, f64) -> f64) -> Tensor {
-    zip3_broadcast(a, b, None, out, |x, y, _| f(x, y))
-}
-
-/// Element-wise `f(a, b, g)` over the shape `out`, where `a` and `b` may
-/// be broadcast and `g` (if given) has the shape `out`: the walk of a
-/// binary operation's backward rule. Broadcast axes get a stride of 0, so
-/// the loop is the same for every shape.
-pub fn zip3_broadcast(
-    a: &Tensor,
-    b: &Tensor,
-    g: Option<&Tensor>,
-    out: Shape,
-    f: impl Fn(f64, f64, f64) -> f64,
-) -> Tensor {
-    let (rows, cols) = out;
-    let (sa, sb) = (a.shape(), b.shape());
-    let (ad, bd) = (a.as_slice(), b.as_slice());
-    let gd = g.map(|g| g.as_slice());
-    let mut data = Vec::with_capacity(rows * cols);
-    if sa == out && sb == out {
-        match gd {
-            Some(gd) => data.extend(ad.iter().zip(bd).zip(gd).map(|((&x, &y), &z)| f(x, y, z))),
-            None => data.extend(ad.iter().zip(bd).map(|(&x, &y)| f(x, y, 0.0))),
-        }
-        return Tensor::from_vec(rows, cols, data);
-    }
-    // Column-major offsets: element (i, j) of an operand is at
-    // i·row_step + j·col_step, with 0 along an axis it repeats. Column by
-    // column, each operand is then either a contiguous column or one
-    // repeated number, which keeps the inner loop simple (and vectorized).
-    let steps = |s: Shape| (usize::from(s.0 != 1), if s.1 == 1 { 0 } else { s.0 });
-    let ((ar, ac), (br, bc)) = (steps(sa), steps(sb));
-    for j in 0..cols {
-        let gcol = gd.map(|gd| &gd[j * rows..(j + 1) * rows]);
-        match (
-            column(ad, ar, ac, j, rows),
-            column(bd, br, bc, j, rows),
-            gcol,
-        ) {
-            (Ok(x), Ok(y), Some(z)) => {
-                data.extend(x.iter().zip(y).zip(z).map(|((&x, &y), &z)| f(x, y, z)))
-            }
-            (Ok(x), Ok(y), None) => data.extend(x.iter().zip(y).map(|(&x, &y)| f(x, y, 0.0))),
-            (Ok(x), Err(y), Some(z)) => data.extend(x.iter().zip(z).map(|(&x, &z)| f(x, y, z))),
-            (Ok(x), Err(y), None) => data.extend(x.iter().map(|&x| f(x, y, 0.0))),
-            (Err(x), Ok(y), Some(z)) => data.extend(y.iter().zip(z).map(|(&y, &z)| f(x, y, z))),
-            (Err(x), Ok(y), None) => data.extend(y.iter().map(|&y| f(x, y, 0.0))),
-            (Err(x), Err(y), Some(z)) => data.extend(z.iter().map(|&z| f(x, y, z))),
-            (Err(x), Err(y), None) => data.extend((0..rows).map(|_| f(x, y, 0.0))),
-        }
-    }
-    Tensor::from_vec(rows, cols, data)
-}
-
-/// Column `j` of a broadcast operand: its contiguous elements, or the one
-/// number it repeats down the column.
-fn column(
-    d: &[f64],
-    row_step: usize,
-    col_step: usize,
-    j: usize,
-    rows: usize,
-) -> Result<&[f64], f64> {
-    if row_step == 1 {
-        Ok(&d[j * col_step..j * col_step + rows])
-    } else {
-        Err(d[j * col_step])
-    }
-}
-
-/// Sums a gradient of the broadcast shape back down to an operand's shape.
-pub fn reduce_to(grad: Tensor, s: Shape) -> Tensor {
-    if grad.shape() == s {
-        return grad;
-    }
-    reduce_ref(&grad, s)
-}
-
-/// `reduce_to` of a gradient that stays where it is (copied only if it
-/// has the operand's shape already).
-pub fn reduce_ref(grad: &Tensor, s: Shape) -> Tensor {
-    if grad.shape() == s {
-        return grad.clone();
-    }
-    let mut out = Tensor::zeros(s.0, s.1);
-    let rows = grad.nrows();
-    let g = grad.as_slice();
-    for j in 0..grad.ncols() {
-        let col = &g[j * rows..(j + 1) * rows];
-        let target = if s.1 == 1 { 0 } else { j };
-        if s.0 == 1 {
-            // Summed in row order, as element by element.
-            out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
-        } else {
-            let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
-            for (d, &v) in dst.iter_mut().zip(col) {
-                *d += v;
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,15 +339,6 @@ mod tests {
             assert_eq!(bits(&matmul_tr(&a, &b.transpose())), bits(&want));
             assert_eq!(bits(&tr_matmul(&a.transpose(), &b)), bits(&want));
         }
-    }
-
-    #[test]
-    fn broadcasting_rules() {
-        assert_eq!(broadcast_shape((3, 1), (1, 4)), Some((3, 4)));
-        assert_eq!(broadcast_shape((3, 4), (1, 1)), Some((3, 4)));
-        assert_eq!(broadcast_shape((3, 4), (4, 1)), None);
-        let g = Tensor::from_element(3, 4, 1.0);
-        assert_eq!(reduce_to(g, (1, 4)), Tensor::from_element(1, 4, 3.0));
     }
 
     #[test]
