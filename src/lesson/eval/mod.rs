@@ -17,6 +17,7 @@ use crate::engine::{EngineError, Graph, NodeId, NodeKind, Tensor, number};
 /// The most element-operations a `train` or `search` step may cost.
 pub const MAX_TRAIN_WORK: f64 = 2e10;
 
+mod backward;
 mod checks;
 pub mod live;
 mod optimize;
@@ -266,105 +267,6 @@ impl Evaluator<'_> {
         }
     }
 
-    fn backward(&mut self, step: &Step, target: &str, span: &Span) -> (Detail, Vec<String>) {
-        if self.poisoned.contains(target) {
-            return (Detail::None, Vec::new());
-        }
-        let expr = Expr {
-            kind: ExprKind::Name(target.to_string()),
-            span: 0..target.len(),
-        };
-        let (graph, root) = match Graph::build(&expr, &self.env, true) {
-            Ok(g) => g,
-            Err(e) => {
-                let pseudo = Formula {
-                    text: target.to_string(),
-                    statement: dummy_statement(target),
-                    span: span.clone(),
-                    base: None,
-                };
-                self.engine_error(step, &pseudo, e);
-                return (Detail::None, Vec::new());
-            }
-        };
-        let value = graph.value(root);
-        if !is_scalar(value) {
-            self.error(
-                format!(
-                    "{}: `backward` needs a single number (a loss), but `{target}` is {}",
-                    step.label(),
-                    shape_str(value.shape())
-                ),
-                span.clone(),
-            );
-            return (Detail::None, Vec::new());
-        }
-        let grads = graph.backward(root);
-        let mut defined = Vec::new();
-        let mut names: Vec<(NodeId, String)> = graph
-            .nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(k, n)| n.name.clone().map(|name| (NodeId(k), name)))
-            .filter(|(id, name)| *id != root && name != target)
-            .collect();
-        names.sort();
-        for (id, name) in names {
-            let grad_name = format!("d{target}_d{name}");
-            if self.env.givens.contains(&grad_name)
-                || self
-                    .env
-                    .derived(&grad_name)
-                    .is_some_and(|d| d.formula.is_some())
-            {
-                self.error(
-                    format!(
-                        "{}: `backward` defines `{grad_name}`, but that name is already taken",
-                        step.label()
-                    ),
-                    span.clone(),
-                );
-                continue;
-            }
-            let shape = graph.value(id).shape();
-            let g = grads[id.0]
-                .clone()
-                .unwrap_or_else(|| Tensor::zeros(shape.0, shape.1));
-            let like = self
-                .env
-                .values
-                .get(&name)
-                .map(|v| (v.rows.clone(), v.cols.clone()));
-            let mut value = Value::plain(g);
-            if let Some((rows, cols)) = like {
-                value.rows = rows;
-                value.cols = cols;
-            }
-            let call = gradient_expr(target, &name);
-            self.env.set_derived(
-                Derived {
-                    name: grad_name.clone(),
-                    expr: call,
-                    formula: None,
-                },
-                value,
-                step.index,
-            );
-            defined.push((grad_name, name));
-        }
-        let changed = defined.iter().map(|(g, _)| g.clone()).collect();
-        (
-            Detail::Backward(BackwardState {
-                target: target.to_string(),
-                graph: Arc::new(graph),
-                root,
-                grads,
-                defined,
-            }),
-            changed,
-        )
-    }
-
     /// Evaluates every right-hand side first, then assigns, then recomputes
     /// everything derived.
     fn update(&mut self, step: &Step, formulas: &[Formula]) -> (Detail, Vec<String>) {
@@ -523,32 +425,6 @@ fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
         }
     }
     value
-}
-
-fn gradient_expr(target: &str, wrt: &str) -> Expr {
-    let name = |n: &str| Expr {
-        kind: ExprKind::Name(n.to_string()),
-        span: 0..0,
-    };
-    Expr {
-        kind: ExprKind::Call {
-            func: "grad".into(),
-            func_span: 0..0,
-            args: vec![name(target), name(wrt)],
-        },
-        span: 0..0,
-    }
-}
-
-fn dummy_statement(target: &str) -> crate::engine::Statement {
-    crate::engine::Statement {
-        name: target.to_string(),
-        name_span: 0..0,
-        expr: Expr {
-            kind: ExprKind::Name(target.to_string()),
-            span: 0..target.len(),
-        },
-    }
 }
 
 /// Long formulas are cut in messages; the snippet shows the place anyway.
