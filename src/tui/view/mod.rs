@@ -2,6 +2,7 @@
 
 pub mod backward;
 pub mod bars;
+pub mod computation;
 pub mod doc;
 pub mod gradcheck;
 pub mod layout;

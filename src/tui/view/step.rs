@@ -4,16 +4,17 @@
 //! timeline; nothing is computed here but layout.
 
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
 use super::backward::backward;
+use super::computation::{let_lines, update_lines};
 use super::doc::{ChartSpec, Piece};
 use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
 use super::training::{images_piece, search_pieces, still_plane, train_pieces};
-use crate::engine::sources::{Cells, element_sources};
-use crate::lesson::format::{check_line, element_name};
-use crate::lesson::timeline::{Computation, Detail, Values};
+use crate::engine::sources::Cells;
+use crate::lesson::format::check_line;
+use crate::lesson::timeline::{Detail, Values};
 use crate::lesson::{Action, Value};
 use crate::tui::app::{App, OpenLesson};
 use crate::tui::theme::Theme;
@@ -21,15 +22,8 @@ use crate::tui::walk::Walk;
 use crate::tui::widgets::matrix::MatrixView;
 use crate::tui::widgets::text::{fit, sanitize, wrap};
 
-/// Operands with more elements are named with their shape, not printed,
-/// unless the learner is walking through the result.
-const MAX_SHOWN_OPERAND: usize = 400;
-
 /// A training's parameters are printed after it up to this many elements.
 const MAX_LISTED_PARAMETER: usize = 32;
-
-/// Update arithmetic is written out for at most this many elements.
-const MAX_UPDATE_LINES: usize = 8;
 
 pub struct Ctx<'a> {
     pub app: &'a App,
@@ -309,172 +303,6 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     }
     pieces.push(Piece::Lines(lines));
     pieces
-}
-
-fn let_lines<'a>(
-    ctx: &Ctx<'a>,
-    c: &'a Computation,
-    lines: &mut Vec<Line<'static>>,
-    pieces: &mut Vec<Piece<'a>>,
-    shown: &mut Vec<String>,
-) {
-    let theme = ctx.theme;
-    let open = ctx.open;
-    lines.push(Line::styled(sanitize(&c.formula), theme.formula));
-    lines.push(Line::raw(""));
-    let focus = open.walk().element(open.sub);
-    // The element's arithmetic comes first: it is what the learner is
-    // looking at; the matrices below show where its numbers come from.
-    if let (Some((i, j)), Walk::Elements { rows, cols }) = (focus, open.walk()) {
-        let value = ctx.values().get(&c.name).map(|v| v.as_ref());
-        let element = element_name(&c.name, value, (*rows, *cols), i, j);
-        let arithmetic = c.explain(i, j, ctx.digits());
-        if open.walk().positions() > 1 {
-            let position = format!("element {} of {}", open.sub + 1, open.walk().positions());
-            lines.push(Line::styled(position, theme.dim));
-        }
-        let text = sanitize(&format!("{element} = {arithmetic}"));
-        lines.extend(ctx.para(&text, theme.heading, 0));
-        if ctx.present() {
-            let result = arithmetic.rsplit(" = ").next().unwrap_or_default();
-            let short = sanitize(&format!("{element} = {result}"));
-            if let Some(big) = big_lines(&short, ctx.width).filter(|b| b.len() == 1) {
-                lines.push(Line::raw(""));
-                pieces.push(Piece::Lines(std::mem::take(lines)));
-                pieces.push(Piece::Big(big, theme.changed));
-            }
-        }
-        lines.push(Line::raw(""));
-    }
-    let sources = focus
-        .map(|(i, j)| element_sources(&c.graph, c.root, i, j))
-        .unwrap_or_default();
-    let mut blocks = Vec::new();
-    for name in c.input_names() {
-        if name == c.name {
-            continue;
-        }
-        // A big operand nobody walks through (a data set, a weight matrix
-        // of a real network) is named with its shape, not printed.
-        let big = ctx
-            .values()
-            .get(&name)
-            .filter(|v| v.data.len() > MAX_SHOWN_OPERAND);
-        if let (Some(v), None) = (big, focus) {
-            let (r, k) = v.shape();
-            blocks.push(vec![
-                Line::from(vec![
-                    Span::styled(sanitize(&name), ctx.theme.heading),
-                    Span::styled(format!(" {r}×{k}"), ctx.theme.dim),
-                ]),
-                Line::styled(format!("{} numbers", r * k), ctx.theme.dim),
-            ]);
-            shown.push(name);
-            continue;
-        }
-        if let Some(m) = ctx.matrix(&name, None, sources.get(&name)) {
-            blocks.push(m);
-            shown.push(name);
-        }
-    }
-    if let Some(m) = ctx.matrix(&c.name, focus, None) {
-        blocks.push(m);
-        shown.push(c.name.clone());
-    }
-    lines.extend(side_by_side(
-        blocks,
-        ctx.width,
-        if ctx.present() { 6 } else { 4 },
-    ));
-    lines.push(Line::raw(""));
-}
-
-fn update_lines(
-    ctx: &Ctx,
-    comps: &[Computation],
-    lines: &mut Vec<Line<'static>>,
-    shown: &mut Vec<String>,
-) {
-    let theme = ctx.theme;
-    for c in comps {
-        lines.push(Line::styled(sanitize(&c.formula), theme.formula));
-    }
-    lines.push(Line::raw(""));
-    let mut blocks = Vec::new();
-    for c in comps {
-        let value = ctx.values().get(&c.name).map(|v| v.as_ref());
-        let (rows, cols) = c.result().shape();
-        let mut count = 0;
-        for i in 0..rows {
-            for j in 0..cols {
-                if count == MAX_UPDATE_LINES {
-                    continue;
-                }
-                count += 1;
-                let element = element_name(&c.name, value, (rows, cols), i, j);
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} = ", sanitize(&element)), theme.heading),
-                    Span::styled(sanitize(&c.explain(i, j, ctx.digits())), theme.base),
-                ]));
-            }
-        }
-        if rows * cols > MAX_UPDATE_LINES {
-            lines.push(Line::styled(
-                format!("… and {} more elements", rows * cols - MAX_UPDATE_LINES),
-                theme.dim,
-            ));
-        }
-        if let (Some(before), Some(v)) = (&c.before, value) {
-            let old = Value {
-                data: before.clone(),
-                ..v.clone()
-            };
-            blocks.push(ctx.matrix_of(&format!("{} before", c.name), &old, None));
-            blocks.push(ctx.matrix_of(&format!("{} after", c.name), v, Some(&old)));
-            shown.push(c.name.clone());
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.extend(side_by_side(blocks, ctx.width, 4));
-    let state = &ctx.open.timeline.steps[ctx.open.step];
-    // What the step checks or asks to show is drawn again in full; the
-    // rest of what the new values changed is listed by name, so an update
-    // of a network fits the screen.
-    let step = &ctx.open.lesson.steps[ctx.open.step];
-    let featured = |n: &String| {
-        step.show.iter().any(|(s, _)| s == n)
-            || step.expect.iter().chain(&step.slide).any(|c| &c.name == n)
-    };
-    let others: Vec<&String> = state
-        .changed
-        .iter()
-        .filter(|n| !shown.contains(n))
-        .collect();
-    let recomputed: Vec<Vec<Line<'static>>> = others
-        .iter()
-        .filter(|n| featured(n))
-        .filter_map(|n| ctx.matrix(n, None, None))
-        .collect();
-    if !recomputed.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("recomputed with the new values:", theme.dim));
-        lines.extend(side_by_side(recomputed, ctx.width, 4));
-    }
-    let listed: Vec<String> = others
-        .iter()
-        .filter(|n| !featured(n))
-        .map(|n| sanitize(n))
-        .collect();
-    if !listed.is_empty() {
-        lines.push(Line::raw(""));
-        lines.extend(ctx.para(
-            &format!("also recomputed: {}", listed.join(", ")),
-            theme.dim,
-            0,
-        ));
-    }
-    shown.extend(state.changed.iter().cloned());
-    lines.push(Line::raw(""));
 }
 
 /// Colours for curves, in order.
