@@ -12,7 +12,7 @@ use crate::lesson::Action;
 use crate::lesson::eval::regions::Plane;
 use crate::lesson::timeline::{SearchState, TrainState};
 use crate::tui::app::{LiveView, SPEEDS};
-use crate::tui::widgets::text::sanitize;
+use crate::tui::widgets::text::{sanitize, width};
 
 /// A chart's height; beside decision regions, half the body, since the
 /// regions are the point of the step and want to be large.
@@ -62,8 +62,21 @@ pub fn train_pieces<'a>(ctx: &Ctx<'a>, t: &'a TrainState, pieces: &mut Vec<Piece
     let step = &ctx.open.lesson.steps[ctx.open.step];
     let mut lines: Vec<Line<'static>> = Vec::new();
     if let Action::Train { spec, .. } = &step.action {
+        // As many update formulas to a line as fit: a network's four take
+        // two lines, not four, and leave the regions room on a projector.
+        let mut line = String::new();
         for u in &spec.update {
-            lines.push(Line::styled(sanitize(&u.v), theme.formula));
+            let u = sanitize(&u.v);
+            if !line.is_empty() && width(&line) + 4 + width(&u) > ctx.width {
+                lines.push(Line::styled(std::mem::take(&mut line), theme.formula));
+            }
+            if !line.is_empty() {
+                line.push_str("    ");
+            }
+            line.push_str(&u);
+        }
+        if !line.is_empty() {
+            lines.push(Line::styled(line, theme.formula));
         }
         if let Some(batch) = &spec.batch {
             lines.push(Line::styled(
