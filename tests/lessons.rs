@@ -4,10 +4,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::process::Command;
 
 use nntutor::lesson::builtin::BUILTIN;
-use nntutor::lesson::{Severity, SourceFile, Timeline, load};
+use nntutor::lesson::{SourceFile, Timeline};
 
 fn nntutor(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_nntutor"))
@@ -23,17 +25,7 @@ fn nntutor(args: &[&str]) -> (i32, String, String) {
 }
 
 fn timeline(id: &str) -> Timeline {
-    let b = BUILTIN
-        .iter()
-        .find(|b| b.file == format!("{id}.toml"))
-        .unwrap();
-    let loaded = load(SourceFile::new(b.file, b.text));
-    assert!(
-        loaded.worst().is_none_or(|s| s <= Severity::Note),
-        "{id}: {:#?}",
-        loaded.diagnostics
-    );
-    loaded.timeline.unwrap()
+    common::builtin::lesson(id).1
 }
 
 /// The value of `name` after the last step, in reading order.

@@ -4,24 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use nntutor::lesson::builtin::BUILTIN;
 use nntutor::lesson::eval::{Cancel, Live, rerun};
 use nntutor::lesson::timeline::Detail;
-use nntutor::lesson::{Lesson, Severity, SourceFile, Timeline, load};
+use nntutor::lesson::{Lesson, Timeline};
 
-fn lesson(id: &str) -> (Lesson, Timeline) {
-    let b = BUILTIN
-        .iter()
-        .find(|b| b.file == format!("{id}.toml"))
-        .unwrap();
-    let loaded = load(SourceFile::new(b.file, b.text));
-    assert!(
-        loaded.worst().is_none_or(|s| s <= Severity::Note),
-        "{id}: {:#?}",
-        loaded.diagnostics
-    );
-    (loaded.lesson.unwrap(), loaded.timeline.unwrap())
-}
+mod common;
+
+use common::builtin::lesson;
 
 fn step_of(lesson: &Lesson, kind: &str) -> Vec<usize> {
     lesson

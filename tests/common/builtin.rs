@@ -1,0 +1,22 @@
+//! A built-in lesson loaded and evaluated, failing the test with its
+//! diagnostics if anything worse than a note was found.
+
+use nntutor::lesson::builtin::BUILTIN;
+use nntutor::lesson::{Lesson, Severity, SourceFile, Timeline, load};
+
+pub fn lesson(id: &str) -> (Lesson, Timeline) {
+    let b = BUILTIN
+        .iter()
+        .find(|b| b.file == format!("{id}.toml"))
+        .unwrap_or_else(|| panic!("no built-in lesson `{id}`"));
+    let loaded = load(SourceFile::new(b.file, b.text));
+    assert!(
+        loaded.worst().is_none_or(|s| s <= Severity::Note),
+        "{id}: {:#?}",
+        loaded.diagnostics
+    );
+    match (loaded.lesson, loaded.timeline) {
+        (Some(l), Some(t)) => (l, t),
+        _ => panic!("{id} does not evaluate"),
+    }
+}
