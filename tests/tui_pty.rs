@@ -42,6 +42,16 @@ fn assert_restored(t: &Pty) {
     assert!(t.cooked(), "the terminal is still in raw mode");
 }
 
+/// q to the menu, q out: a clean exit, the terminal as it was found.
+fn leave_through_the_menu(t: &mut Pty) {
+    t.send(b"q");
+    t.wait_for("Enter open", WAIT);
+    t.send(b"q");
+    let status = t.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    assert_restored(t);
+}
+
 #[test]
 fn step_forward_and_back_then_quit_cleanly() {
     let state = state_dir("pty-walk");
@@ -68,12 +78,7 @@ fn step_forward_and_back_then_quit_cleanly() {
     // A step number and Enter jump.
     t.send(b"4\r");
     t.wait_for("step 4 of 9", WAIT);
-    t.send(b"q");
-    t.wait_for("Enter open", WAIT);
-    t.send(b"q");
-    let status = t.wait_exit(WAIT);
-    assert!(status.success(), "{status:?}");
-    assert_restored(&t);
+    leave_through_the_menu(&mut t);
     let progress = std::fs::read_to_string(state.join("nntutor/progress.json")).unwrap();
     assert!(progress.contains("\"linear-scores\""), "{progress}");
     assert!(progress.contains("\"step\": 4"), "{progress}");
@@ -328,12 +333,7 @@ fn training_runs_live_pauses_steps_one_iteration_and_starts_again() {
     t.send(b"r");
     t.wait_for("full speed", WAIT);
     assert!(iteration(&t).unwrap() < 3000);
-    t.send(b"q");
-    t.wait_for("Enter open", WAIT);
-    t.send(b"q");
-    let status = t.wait_exit(WAIT);
-    assert!(status.success(), "{status:?}");
-    assert_restored(&t);
+    leave_through_the_menu(&mut t);
 }
 
 #[test]
@@ -356,10 +356,5 @@ fn a_what_if_edit_is_evaluated_beside_the_keys_and_undone() {
     t.wait_for("L = (0.0 + 0.0 + 12.9) / 3 = 4.3", WAIT);
     t.send(b"u");
     t.wait_for("L = (2.9 + 0.0 + 12.9) / 3 = 5.27", WAIT);
-    t.send(b"q");
-    t.wait_for("Enter open", WAIT);
-    t.send(b"q");
-    let status = t.wait_exit(WAIT);
-    assert!(status.success(), "{status:?}");
-    assert_restored(&t);
+    leave_through_the_menu(&mut t);
 }

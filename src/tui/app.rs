@@ -129,6 +129,10 @@ pub struct Menu {
     pub problems: Vec<String>,
 }
 
+/// The longest number the learner may type as a quiz answer, a prediction
+/// or a what-if value.
+pub const MAX_TYPED: usize = 24;
+
 /// Text the learner is typing, and what it is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Typing {

@@ -4,7 +4,7 @@
 //! counts at the precision the lesson prints; then the worked answer shows.
 //! Results go into the progress record like quiz answers.
 
-use super::app::{App, OpenLesson, Typing};
+use super::app::{App, MAX_TYPED, OpenLesson, Typing};
 use super::keys::Action;
 use super::progress::QuizRecord;
 use super::update::close_enough;
@@ -62,7 +62,7 @@ pub fn keys(app: &mut App, action: Action) -> bool {
     };
     match (action, typed) {
         (Action::Type(c), Some(s)) => {
-            if s.len() < 24 {
+            if s.len() < MAX_TYPED {
                 s.push(c);
             }
         }

@@ -2,7 +2,7 @@
 //! the state. Loading a lesson is left to the runtime (`pending_open`), so
 //! that nothing here waits on a file or an evaluation.
 
-use super::app::{App, LiveView, SPEEDS, Screen, Typing};
+use super::app::{App, LiveView, MAX_TYPED, SPEEDS, Screen, Typing};
 use super::keys::Action;
 use super::progress::QuizRecord;
 use crate::engine::number;
@@ -291,7 +291,7 @@ fn quiz(app: &mut App, action: Action) -> bool {
             };
             match (action, field) {
                 (Action::Type(c), Some(s)) => {
-                    if s.len() < 24 {
+                    if s.len() < MAX_TYPED {
                         s.push(c);
                     }
                 }

@@ -3,7 +3,7 @@
 //! asks the runtime to evaluate the lesson again; `u` undoes the last edit,
 //! `R` goes back to the lesson's own numbers. Nothing here evaluates.
 
-use super::app::{App, OpenLesson, Typing};
+use super::app::{App, MAX_TYPED, OpenLesson, Typing};
 use super::keys::Action;
 use crate::engine::number;
 use crate::lesson::edit::Edit;
@@ -130,9 +130,11 @@ fn drafting(app: &mut App, action: Action) -> bool {
         }
         Action::Prev => draft.element = (draft.element + elements - 1) % elements,
         Action::Next => draft.element = (draft.element + 1) % elements,
-        Action::Type(c) if draft.text.len() < 24 => draft.text.push(c),
+        Action::Type(c) if draft.text.len() < MAX_TYPED => draft.text.push(c),
         // `e` for an exponent, once there are digits: 1e-3.
-        Action::Edit if !draft.text.is_empty() && draft.text.len() < 24 => draft.text.push('e'),
+        Action::Edit if !draft.text.is_empty() && draft.text.len() < MAX_TYPED => {
+            draft.text.push('e')
+        }
         Action::Backspace => {
             draft.text.pop();
         }
