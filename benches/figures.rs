@@ -35,12 +35,14 @@ impl Scope for Net {
         if name == "L" {
             return Some(Binding {
                 shared: None,
+                selection: None,
                 value: None,
                 formula: Some(&self.loss),
             });
         }
         self.values.get(name).map(|v| Binding {
             shared: None,
+            selection: None,
             value: Some(v),
             formula: None,
         })
@@ -68,6 +70,14 @@ fn main() {
         }
         Ok("live") => {
             live_figures();
+            return;
+        }
+        Ok("products") => {
+            products();
+            return;
+        }
+        Ok("digits") => {
+            digits_against_numpy();
             return;
         }
         _ => {}
@@ -150,7 +160,12 @@ fn digits_against_numpy() {
         .expect("a train step");
     // The training step alone, run again as the tutor runs it, timed from
     // inside the run: the best of seven.
-    let ours = (0..7)
+    // More runs for a profiler: `FIGURES=digits RUNS=100`.
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
+    let ours = (0..runs)
         .map(|_| {
             let live = Live::new(None, false);
             rerun(&lesson, &timeline, k, &live, &Cancel::default()).expect("runs");
@@ -166,6 +181,10 @@ fn digits_against_numpy() {
         "digits softmax regression, 300 minibatches of 100 (lesson engine, the training step, best of 7): {ours:.4} s, held-out accuracy {:.3}",
         last.values["test_acc"].data[0]
     );
+    if std::env::var("RUNS").is_ok() {
+        // Profiling the engine alone.
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("nntutor-digits-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     for (name, file) in [
@@ -215,6 +234,40 @@ fn digits_against_numpy() {
         ),
         _ => println!("  numpy: not available (pip install numpy) — no ratio"),
     }
+}
+
+/// The digits lesson's two products alone, best of 200 each: the scores
+/// `W' @ X` and the weights' gradient `dS @ Xᵀ`, on a copied minibatch and
+/// on one read in place from the data set.
+fn products() {
+    use nntutor::engine::kernels::{
+        Columns, Selection, matmul, matmul_cols, matmul_tr, matmul_tr_cols,
+    };
+    use std::sync::Arc;
+    let mut rng = Rng::new(7);
+    let data = Arc::new(Tensor::from_fn(784, 1000, |_, _| rng.uniform()));
+    let pick: Vec<usize> = (0..100).map(|j| (j * 379) % 1000).collect();
+    let batch = Selection::new(data, Arc::from(pick)).expect("in range");
+    let copy = batch.gather();
+    let wt = Tensor::from_fn(10, 784, |_, _| rng.normal() * 0.01);
+    let ds = Tensor::from_fn(10, 100, |_, _| rng.normal() * 0.01);
+    let best = |f: &dyn Fn() -> Tensor| {
+        (0..200)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed().as_secs_f64() * 1e6
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    println!(
+        "W' @ X (10×784 @ 784×100): {:.1} µs copied, {:.1} µs in place; dS @ Xᵀ (10×100 @ 100×784): {:.1} µs copied, {:.1} µs in place; gathering the minibatch: {:.1} µs",
+        best(&|| matmul(&wt, &copy)),
+        best(&|| matmul_cols(&wt, Columns::picked(&batch))),
+        best(&|| matmul_tr(&ds, &copy)),
+        best(&|| matmul_tr_cols(&ds, Columns::picked(&batch))),
+        best(&|| batch.gather()),
+    );
 }
 
 /// The spiral network trained live while the tutor draws it: the training

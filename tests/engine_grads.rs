@@ -195,12 +195,14 @@ fn numgrad_matches_the_slide_definition() {
                     value: None,
                     formula: Some(&self.1),
                     shared: None,
+                    selection: None,
                 });
             }
             self.0.get(name).map(|v| Binding {
                 value: Some(v),
                 formula: None,
                 shared: None,
+                selection: None,
             })
         }
     }

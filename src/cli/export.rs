@@ -244,7 +244,7 @@ fn json_timeline(lesson: &Lesson, timeline: &Timeline) -> Json {
                                 "id": k,
                                 "label": node_label(&b.graph, id, 0),
                                 "inputs": n.inputs.iter().map(|i| i.0).collect::<Vec<_>>(),
-                                "value": tensor_json(&n.value),
+                                "value": tensor_json(n.value()),
                             });
                             if let Some(g) = &b.grads[k] {
                                 node["grad"] = tensor_json(g);

@@ -273,7 +273,7 @@ pub fn backward_lines(
         let label = node_label(g, id, 0);
         lines.push(format!(
             "{label} = {}: d{target}/d{label} = {}",
-            inline(&node.value, d),
+            inline(node.value(), d),
             inline(upstream, d)
         ));
         let locals = g.local_gradients(id);

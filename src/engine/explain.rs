@@ -136,7 +136,7 @@ fn write(
     root: bool,
 ) -> Written {
     let node = g.node(id);
-    let leaf = Written::number(id.0, node.value[(i, j)]);
+    let leaf = Written::number(id.0, node.value()[(i, j)]);
     let op = match node.kind {
         NodeKind::Op(op) if depth < MAX_DEPTH && (root || node.name.is_none()) => op,
         _ => return leaf,

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod expr;
 pub mod graph;
 pub mod kernels;
+pub mod matmul;
 pub mod names;
 pub mod number;
 pub mod numerics;

@@ -1,9 +1,8 @@
 //! Every operation with its forward computation and, beside it, its local
 //! derivative (the backward rule: upstream gradient in, input gradients out).
 
-use super::kernels::{
-    broadcast_shape, matmul, matmul_tr, reduce_ref, reduce_to, tr_matmul, zip_broadcast,
-};
+use super::kernels::{Columns, broadcast_shape, reduce_ref, reduce_to, zip_broadcast};
+pub use super::matmul::{matmul_checked, matmul_grads_columns};
 pub use super::names::{FUNCTION_NAMES, function};
 use super::numerics::*;
 pub use super::numerics::{col_argmax, row_argmax, sigmoid, softmax_columns};
@@ -145,18 +144,7 @@ impl Op {
             Sigmoid => unary(sigmoid),
             Tanh => unary(libm::tanh),
             Identity => x[0].clone(),
-            MatMul => {
-                let (a, b) = (x[0], x[1]);
-                if a.ncols() != b.nrows() {
-                    return Err(format!(
-                        "`@` needs the columns of the left operand to match the rows of the right: {} @ {}",
-                        shape_str(a.shape()),
-                        shape_str(b.shape())
-                    ));
-                }
-                check_size(a.nrows(), b.ncols())?;
-                matmul(a, b)
-            }
+            MatMul => matmul_checked(x[0], Columns::of(x[1]))?,
             Transpose => x[0].transpose(),
             HCat => {
                 let (a, b) = (x[0], x[1]);
@@ -396,10 +384,7 @@ impl Op {
             Tanh => vec![Some(unary_grad(x[0], out, g, |_, y| 1.0 - y * y))],
             Identity => vec![Some(g.clone())],
             // d(AB): dA = G Bᵀ, dB = Aᵀ G
-            MatMul => vec![
-                wanted(0).then(|| matmul_tr(g, x[1])),
-                wanted(1).then(|| tr_matmul(x[0], g)),
-            ],
+            MatMul => matmul_grads_columns(x[0], Columns::of(x[1]), g, need),
             Transpose => vec![Some(g.transpose())],
             // Concatenation hands each part its own slice of the gradient.
             HCat => {

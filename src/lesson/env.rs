@@ -9,6 +9,7 @@ use super::model::Formula;
 use super::timeline::Values;
 use super::value::Value;
 use crate::engine::graph::similar;
+use crate::engine::kernels::Selection;
 use crate::engine::{Binding, Expr, Scope, Tensor};
 
 #[derive(Debug, Clone)]
@@ -28,8 +29,11 @@ pub struct Env {
     pub givens: HashSet<String>,
     /// Step index (0 = given) where each name was defined.
     pub defined_at: HashMap<String, usize>,
-    /// Values taking the place of others while a minibatch is evaluated.
+    /// Values taking the place of others while a search trial is evaluated.
     pub overrides: BTreeMap<String, Arc<Tensor>>,
+    /// A minibatch: the samples (columns) of the data that an iteration
+    /// reads, in place of the whole data.
+    pub selections: BTreeMap<String, Selection>,
     /// Gradients shared by the update formulas of one training iteration.
     pub memo: Option<GradientMemo>,
 }
@@ -65,6 +69,12 @@ impl Env {
         }
     }
 
+    /// Back to the lesson's own values after a training or search.
+    pub fn clear_overrides(&mut self) {
+        self.overrides.clear();
+        self.selections.clear();
+    }
+
     pub fn snapshot(&self) -> Arc<Values> {
         Arc::new(self.values.clone())
     }
@@ -72,11 +82,20 @@ impl Env {
 
 impl Scope for Env {
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        if let Some(s) = self.selections.get(name) {
+            return Some(Binding {
+                shared: None,
+                value: None,
+                formula: None,
+                selection: Some(s),
+            });
+        }
         if let Some(v) = self.overrides.get(name) {
             return Some(Binding {
                 shared: Some(v),
                 value: Some(v),
                 formula: None,
+                selection: None,
             });
         }
         let value = self.values.get(name).map(|v| &v.data);
@@ -85,6 +104,7 @@ impl Scope for Env {
             value,
             formula,
             shared: None,
+            selection: None,
         })
     }
 

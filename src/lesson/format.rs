@@ -156,7 +156,7 @@ pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
     }
     match &node.kind {
         NodeKind::Input(name) => name.clone(),
-        NodeKind::Constant => number::short(node.value[0]),
+        NodeKind::Constant => number::short(node.value()[0]),
         NodeKind::Gradient { of, wrt, numeric } => {
             format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" })
         }

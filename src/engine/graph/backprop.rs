@@ -56,17 +56,29 @@ impl Graph {
             };
             let Some(g) = grads[id].take() else { continue };
             let need: Vec<bool> = node.inputs.iter().map(|i| needed[i.0]).collect();
-            let inputs: Vec<&Tensor> = node
-                .inputs
-                .iter()
-                .map(|&i| &*self.nodes[i.0].value)
-                .collect();
             let keep = wrts.iter().any(|w| w.0 == id);
-            let (contributions, g) = if matches!(op, Op::Add) && !keep {
-                (pass_through(&inputs, g, &need), None)
-            } else {
-                let c = op.backward_needed(&inputs, &node.value, &g, &need);
+            let selected = match (op, node.inputs.as_slice()) {
+                (Op::MatMul, &[a, b]) => self.nodes[b.0]
+                    .selection()
+                    .map(|s| (self.nodes[a.0].value(), s)),
+                _ => None,
+            };
+            let (contributions, g) = if let Some((a, columns)) = selected {
+                // A minibatch's columns, read where they lie.
+                let c = ops::matmul_grads_columns(a, Columns::picked(columns), &g, &need);
                 (c, Some(g))
+            } else {
+                let inputs: Vec<&Tensor> = node
+                    .inputs
+                    .iter()
+                    .map(|&i| self.nodes[i.0].value())
+                    .collect();
+                if matches!(op, Op::Add) && !keep {
+                    (pass_through(&inputs, g, &need), None)
+                } else {
+                    let c = op.backward_needed(&inputs, node.value(), &g, &need);
+                    (c, Some(g))
+                }
             };
             for (slot, contribution) in contributions.into_iter().enumerate() {
                 let (Some(contribution), true) = (contribution, need[slot]) else {
@@ -96,9 +108,9 @@ impl Graph {
         let inputs: Vec<&Tensor> = node
             .inputs
             .iter()
-            .map(|&i| &*self.nodes[i.0].value)
+            .map(|&i| self.nodes[i.0].value())
             .collect();
-        op.backward(&inputs, &node.value, upstream)
+        op.backward(&inputs, node.value(), upstream)
             .into_iter()
             .zip(&node.inputs)
             .filter_map(|(g, &input)| g.map(|g| (input, g)))
@@ -108,7 +120,7 @@ impl Graph {
     /// The local gradient of a node with respect to each input: its backward
     /// rule applied to an upstream of ones (exactly ∂out/∂in for scalars).
     pub fn local_gradients(&self, id: NodeId) -> Vec<(NodeId, Tensor)> {
-        let v = &self.nodes[id.0].value;
+        let v = self.nodes[id.0].value();
         self.contributions(id, &Tensor::from_element(v.nrows(), v.ncols(), 1.0))
     }
 }

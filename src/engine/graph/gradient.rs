@@ -5,6 +5,34 @@
 
 use super::*;
 
+/// The value of `loss`, computed in the same forward pass as every gradient
+/// the memo's formulas want of it, which the memo keeps for them: a
+/// training step that tracks its loss then costs one forward pass, not two.
+/// `None` when the scope has no memo, no formula wants a gradient of
+/// `loss`, or it cannot be built this way (the caller's own evaluation
+/// reports why).
+pub fn loss_with_gradients(scope: &dyn Scope, loss: &str) -> Option<Arc<Tensor>> {
+    let memo = scope.gradient_memo()?;
+    if let Some(v) = memo.entries().losses.get(loss) {
+        return Some(v.clone());
+    }
+    let wrt = memo.wanted.get(loss)?.first()?;
+    let name = |n: &str| Expr {
+        kind: ExprKind::Name(n.to_string()),
+        span: 0..0,
+    };
+    let call = Expr {
+        kind: ExprKind::Call {
+            func: "grad".to_string(),
+            func_span: 0..0,
+            args: vec![name(loss), name(wrt)],
+        },
+        span: 0..0,
+    };
+    Graph::build(&call, scope, false).ok()?;
+    memo.entries().losses.get(loss).cloned()
+}
+
 impl Builder<'_> {
     /// `grad(L, W)` and `numgrad(L, W, h)`: evaluated here, kept as a constant.
     pub(super) fn gradient(
@@ -42,9 +70,8 @@ impl Builder<'_> {
         // the others too.
         if !numeric
             && let Some(value) = self.scope.gradient_memo().and_then(|m| {
-                m.cache
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
+                m.entries()
+                    .gradients
                     .get(&(loss.clone(), wrt.clone()))
                     .cloned()
             })
@@ -55,7 +82,7 @@ impl Builder<'_> {
             None => 1e-5,
             Some(e) => {
                 let id = self.expr(e)?;
-                let v = &self.graph.nodes[id.0].value;
+                let v = self.graph.nodes[id.0].value();
                 if !is_scalar(v) || v[0].is_nan() || v[0] <= 0.0 || !v[0].is_finite() {
                     return Err(self.err("the step h must be a positive number", e.span.clone()));
                 }
@@ -83,7 +110,7 @@ impl Builder<'_> {
             ));
         }
         let wrt_value = match graph.find(&wrt) {
-            Some(id) => graph.value(id).clone(),
+            Some(id) => graph.nodes[id.0].shared_value().clone(),
             None => {
                 let wrt_expr = Expr {
                     kind: ExprKind::Name(wrt.clone()),
@@ -91,21 +118,21 @@ impl Builder<'_> {
                 };
                 let (g, r) =
                     Graph::build(&wrt_expr, self.scope, false).map_err(|e| at(&args[1], e))?;
-                g.value(r).clone()
+                g.nodes[r.0].shared_value().clone()
             }
         };
         let value = if numeric {
-            self.numeric_gradient(
+            Arc::new(self.numeric_gradient(
                 &loss_expr,
                 &wrt,
-                wrt_value,
+                (*wrt_value).clone(),
                 h,
                 graph.value(root)[0],
                 graph.nodes.len(),
                 &span,
-            )?
+            )?)
         } else {
-            let zeros = || Tensor::zeros(wrt_value.nrows(), wrt_value.ncols());
+            let zeros = || Arc::new(Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()));
             match (graph.find(&wrt), self.scope.gradient_memo()) {
                 (Some(id), Some(memo)) => {
                     // Every parameter this loss will be asked about, at once.
@@ -119,19 +146,28 @@ impl Builder<'_> {
                         .filter_map(|n| graph.find(&n).map(|id| (n, id)))
                         .collect();
                     let all: Vec<NodeId> = ids.iter().map(|(_, id)| *id).collect();
-                    let mut cache = memo.cache.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut cache = memo.entries();
                     for ((name, _), g) in ids.iter().zip(graph.gradients_of(root, &all)) {
                         if let Some(g) = g {
-                            cache.insert((loss.clone(), name.clone()), g);
+                            cache
+                                .gradients
+                                .insert((loss.clone(), name.clone()), Arc::new(g));
                         }
                     }
+                    cache
+                        .losses
+                        .insert(loss.clone(), graph.nodes[root.0].shared_value().clone());
                     debug_assert!(all.contains(&id));
                     cache
+                        .gradients
                         .get(&(loss.clone(), wrt.clone()))
                         .cloned()
                         .unwrap_or_else(zeros)
                 }
-                (Some(id), None) => graph.gradient_of(root, id).unwrap_or_else(zeros),
+                (Some(id), None) => graph
+                    .gradient_of(root, id)
+                    .map(Arc::new)
+                    .unwrap_or_else(zeros),
                 // L does not depend on W at all.
                 (None, _) => zeros(),
             }
@@ -145,10 +181,10 @@ impl Builder<'_> {
         of: String,
         wrt: String,
         numeric: bool,
-        value: Tensor,
+        value: Arc<Tensor>,
         span: Span,
     ) -> NodeId {
-        self.push(NodeKind::Gradient { of, wrt, numeric }, vec![], value, span)
+        self.push_shared(NodeKind::Gradient { of, wrt, numeric }, vec![], value, span)
     }
 
     /// Errors inside a nested build point at the argument that caused them.
@@ -211,6 +247,7 @@ impl Scope for Override<'_> {
                 shared: None,
                 value: Some(self.value),
                 formula: None,
+                selection: None,
             })
         } else {
             self.inner.binding(name)

@@ -7,9 +7,13 @@ use std::sync::Arc;
 
 mod backprop;
 mod gradient;
+mod node;
+pub use gradient::loss_with_gradients;
+pub use node::Node;
 
 use super::error::EngineError;
 use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span};
+use super::kernels::{Columns, Selection};
 use super::ops::{self, Op};
 use super::tensor::{Tensor, is_scalar, scalar, shape_str};
 
@@ -36,22 +40,6 @@ pub enum NodeKind {
     },
 }
 
-#[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: NodeKind,
-    pub inputs: Vec<NodeId>,
-    /// Shared with the scope for inputs it holds shared (a minibatch is not
-    /// copied into every graph that reads it).
-    pub value: Arc<Tensor>,
-    /// Where the node's expression is, in the text of `formula`.
-    pub span: Span,
-    /// The derived value whose formula the span indexes; `None`: the
-    /// expression the graph was built from.
-    pub formula: Option<String>,
-    /// The derived value this node computes, if it is one's root.
-    pub name: Option<String>,
-}
-
 /// What a name stands for: a current value, a formula, or both.
 #[derive(Clone, Copy)]
 pub struct Binding<'a> {
@@ -60,6 +48,9 @@ pub struct Binding<'a> {
     /// The same value, shared, when the scope holds it that way: the graph
     /// then keeps a reference instead of a copy.
     pub shared: Option<&'a Arc<Tensor>>,
+    /// Instead of a value: some columns of another (a minibatch's samples),
+    /// which products read in place and anything else copies out once.
+    pub selection: Option<&'a Selection>,
 }
 
 /// Where the graph builder looks names up; the lesson implements it.
@@ -83,7 +74,29 @@ pub trait Scope {
 #[derive(Debug, Default)]
 pub struct GradientMemo {
     pub wanted: HashMap<String, Vec<String>>,
-    pub cache: std::sync::Mutex<HashMap<(String, String), Tensor>>,
+    pub cache: std::sync::Mutex<MemoEntries>,
+}
+
+/// What one forward and backward pass of a loss left behind.
+#[derive(Debug, Default)]
+pub struct MemoEntries {
+    /// `(loss, parameter)` → the gradient.
+    pub gradients: HashMap<(String, String), Arc<Tensor>>,
+    /// Each loss's value, from the same forward pass.
+    pub losses: HashMap<String, Arc<Tensor>>,
+}
+
+impl GradientMemo {
+    fn entries(&self) -> std::sync::MutexGuard<'_, MemoEntries> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets everything: the values (or the minibatch) changed.
+    pub fn clear(&self) {
+        let mut e = self.entries();
+        e.gradients.clear();
+        e.losses.clear();
+    }
 }
 
 impl Clone for GradientMemo {
@@ -118,6 +131,7 @@ impl Scope for Values {
             shared: None,
             value: Some(v),
             formula: None,
+            selection: None,
         })
     }
 }
@@ -157,7 +171,7 @@ impl Graph {
     }
 
     pub fn value(&self, id: NodeId) -> &Tensor {
-        &self.nodes[id.0].value
+        self.nodes[id.0].value()
     }
 
     /// The node that holds `name`, if the graph reads or computes it.
@@ -188,14 +202,8 @@ impl Builder<'_> {
         span: Span,
     ) -> NodeId {
         let id = NodeId(self.graph.nodes.len());
-        self.graph.nodes.push(Node {
-            kind,
-            inputs,
-            value,
-            span,
-            formula: self.formula.clone(),
-            name: None,
-        });
+        let node = Node::new(kind, inputs, value, span, self.formula.clone());
+        self.graph.nodes.push(node);
         id
     }
 
@@ -208,11 +216,22 @@ impl Builder<'_> {
     }
 
     fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
-        let values: Vec<&Tensor> = inputs
-            .iter()
-            .map(|&i| &*self.graph.nodes[i.0].value)
-            .collect();
-        let value = op.forward(&values).map_err(|m| self.err(m, span.clone()))?;
+        let nodes = &self.graph.nodes;
+        let value = match (op, inputs.as_slice()) {
+            // A minibatch's columns multiplied where they lie.
+            (Op::MatMul, &[a, b]) if nodes[b.0].selection().is_some() => {
+                let columns = nodes[b.0].selection().map(Columns::picked);
+                columns.map_or_else(
+                    || Err(String::new()),
+                    |c| ops::matmul_checked(nodes[a.0].value(), c),
+                )
+            }
+            _ => {
+                let values: Vec<&Tensor> = inputs.iter().map(|&i| nodes[i.0].value()).collect();
+                op.forward(&values)
+            }
+        }
+        .map_err(|m| self.err(m, span.clone()))?;
         Ok(self.push(NodeKind::Op(op), inputs, value, span))
     }
 
@@ -261,7 +280,7 @@ impl Builder<'_> {
             } => self.call(func, func_span.clone(), args, span),
             ExprKind::Index { target, indices } => {
                 let t = self.expr(target)?;
-                let shape = self.graph.nodes[t.0].value.shape();
+                let shape = self.graph.nodes[t.0].shape();
                 let mut at = Vec::new();
                 for ix in indices {
                     at.push(match ix {
@@ -290,7 +309,7 @@ impl Builder<'_> {
     /// An index must be a whole number known when the formula is built.
     fn index_value(&mut self, e: &Expr) -> Result<usize, EngineError> {
         let id = self.expr(e)?;
-        let v = &self.graph.nodes[id.0].value;
+        let v = self.graph.nodes[id.0].value();
         if !is_scalar(v) {
             return Err(self.err(
                 format!(
@@ -340,6 +359,12 @@ impl Builder<'_> {
                 }
                 self.graph.nodes[root.0].name = Some(name.to_string());
                 root
+            }
+            (_, _, None) if let Some(selection) = binding.selection => {
+                let node = Node::selected(name, selection.clone(), span, self.formula.clone());
+                let id = NodeId(self.graph.nodes.len());
+                self.graph.nodes.push(node);
+                id
             }
             (_, _, Some(value)) => {
                 let value = shared.unwrap_or_else(|| Arc::new(value.clone()));

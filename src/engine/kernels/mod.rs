@@ -6,9 +6,12 @@
 //! operand's shape, and (in `products`) the matrix products, each element
 //! summed in a fixed order.
 
+mod columns;
 mod products;
+mod short;
 
-pub use products::{matmul, matmul_tr, tr_matmul};
+pub use columns::{Columns, Selection};
+pub use products::{matmul, matmul_cols, matmul_tr, matmul_tr_cols, tr_matmul};
 
 use super::tensor::{Shape, Tensor};
 

@@ -4,171 +4,31 @@
 //! last bit. The layouts differ by shape (long columns, or a few long rows
 //! computed eight columns at a time); the sums do not.
 
+use super::columns::Columns;
+use super::short::{SHORT, short_matmul, short_matmul_tr};
 use crate::engine::tensor::Tensor;
 
 /// `A @ B`, column-major: each column of the result is a sum of scaled
 /// columns of `A`, accumulated in order of `p`.
 pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
-    let (m, k) = (a.nrows(), a.ncols());
-    let n = b.ncols();
+    matmul_cols(a, Columns::of(b))
+}
+
+/// `A @ B` with `B`'s columns read where they lie (a minibatch's samples
+/// straight from the data set). `A`'s columns must match `B`'s rows.
+pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
+    let (m, n) = (a.nrows(), b.ncols());
     if m < SHORT && n >= SHORT {
         // A few long rows out (a network's scores, 3 × 300).
-        let b_data = b.as_slice();
-        return short_rows(a, n, |pack, j0, w| {
-            if w == LANES {
-                // Eight columns read side by side, each packed row written
-                // whole.
-                let cols: [&[f64]; LANES] =
-                    std::array::from_fn(|jj| &b_data[(j0 + jj) * k..(j0 + jj + 1) * k]);
-                for (p, dst) in pack.chunks_exact_mut(LANES).enumerate() {
-                    for (d, col) in dst.iter_mut().zip(&cols) {
-                        *d = col[p];
-                    }
-                }
-                return;
-            }
-            for jj in 0..w {
-                let col = &b_data[(j0 + jj) * k..(j0 + jj + 1) * k];
-                for (p, &v) in col.iter().enumerate() {
-                    pack[p * LANES + jj] = v;
-                }
-            }
-        });
+        return short_matmul(a, b);
     }
     let mut c = Tensor::zeros(m, n);
     let a_data = a.as_slice();
-    let b_data = b.as_slice();
     for (j, c_col) in c.as_mut_slice().chunks_exact_mut(m.max(1)).enumerate() {
-        // Column j of B, contiguous: the scales of A's columns.
-        add_scaled_columns(c_col, a_data, &b_data[j * k..(j + 1) * k]);
+        // Column j of B: the scales of A's columns.
+        add_scaled_columns(c_col, a_data, b.col(j));
     }
     c
-}
-
-/// Results with fewer rows than this are computed by [`short_rows`].
-const SHORT: usize = 16;
-/// Result columns computed side by side in [`short_rows`].
-const LANES: usize = 8;
-
-/// `A @ B` for an `A` of fewer than [`SHORT`] rows: columns of 3 elements
-/// do not vectorize, so eight columns of the result are computed side by
-/// side instead, from a packed copy of eight columns of `B` (`fill` writes
-/// `B[p, j0 + jj]` to `pack[p·LANES + jj]` for `jj < w`). Each element is
-/// still the sum over p from 0, in order of p: the same bits as any other
-/// shape.
-fn short_rows(a: &Tensor, n: usize, fill: impl Fn(&mut [f64], usize, usize)) -> Tensor {
-    let (m, k) = (a.nrows(), a.ncols());
-    let mut c = Tensor::zeros(m, n);
-    let mut pack = vec![0.0; k * LANES];
-    let a_data = a.as_slice();
-    let mut j0 = 0;
-    while j0 < n {
-        let w = (n - j0).min(LANES);
-        if w < LANES {
-            pack.iter_mut().for_each(|v| *v = 0.0);
-        }
-        fill(&mut pack, j0, w);
-        let out = c.as_mut_slice();
-        // Rows in blocks of up to five, as even as possible (10 rows: 5 + 5):
-        // 5 × 8 accumulators nearly fill the registers, and more of them
-        // hide the adder's latency; the packed columns serve every block.
-        let blocks = m.div_ceil(5);
-        let mut r0 = 0;
-        for b in 0..blocks {
-            let size = m / blocks + usize::from(b < m % blocks);
-            let rows = Rows { m, r0, j0, w };
-            match size {
-                1 => short_block::<1>(a_data, &pack, out, rows),
-                2 => short_block::<2>(a_data, &pack, out, rows),
-                3 => short_block::<3>(a_data, &pack, out, rows),
-                4 => short_block::<4>(a_data, &pack, out, rows),
-                _ => short_block::<5>(a_data, &pack, out, rows),
-            }
-            r0 += size;
-        }
-        j0 += w;
-    }
-    c
-}
-
-/// Where a block of [`short_rows`] sits: rows `r0..` of an `m`-row
-/// result, columns `j0..j0 + w`.
-#[derive(Clone, Copy)]
-struct Rows {
-    m: usize,
-    r0: usize,
-    j0: usize,
-    w: usize,
-}
-
-/// Rows `r0..r0 + M`, columns `j0..j0 + w` of the result:
-/// `Σ_p A[i, p] · pack[p][jj]` in order of p, the accumulators held in
-/// registers (`M` is known when compiling, so they are).
-fn short_block<const M: usize>(a: &[f64], pack: &[f64], out: &mut [f64], at: Rows) {
-    let mut acc = [[0.0; LANES]; M];
-    accumulate_short(&mut acc, a, at.m, at.r0, pack);
-    for (i, row) in acc.iter().enumerate() {
-        for (jj, &v) in row[..at.w].iter().enumerate() {
-            out[at.r0 + i + (at.j0 + jj) * at.m] = v;
-        }
-    }
-}
-
-fn accumulate_short<const M: usize>(
-    acc: &mut [[f64; LANES]; M],
-    a: &[f64],
-    m: usize,
-    r0: usize,
-    pack: &[f64],
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { accumulate_short_avx2(acc, a, m, r0, pack) };
-            return;
-        }
-    }
-    accumulate_short_portable(acc, a, m, r0, pack);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn accumulate_short_avx2<const M: usize>(
-    acc: &mut [[f64; LANES]; M],
-    a: &[f64],
-    m: usize,
-    r0: usize,
-    pack: &[f64],
-) {
-    accumulate_short_portable(acc, a, m, r0, pack);
-}
-
-/// `acc[i][jj] += Σ_p A[r0 + i, p] · pack[p][jj]`; A is column-major with
-/// `m` rows.
-#[inline(always)]
-fn accumulate_short_portable<const M: usize>(
-    acc: &mut [[f64; LANES]; M],
-    a: &[f64],
-    m: usize,
-    r0: usize,
-    pack: &[f64],
-) {
-    let mut sums = *acc;
-    for (b, column) in pack.chunks_exact(LANES).zip(a.chunks_exact(m)) {
-        let b: &[f64; LANES] = b.try_into().unwrap_or(&[0.0; LANES]);
-        let ap: &[f64; M] = column
-            .get(r0..r0 + M)
-            .and_then(|x| x.try_into().ok())
-            .unwrap_or(&[0.0; M]);
-        for i in 0..M {
-            let s = ap[i];
-            for jj in 0..LANES {
-                sums[i][jj] += s * b[jj];
-            }
-        }
-    }
-    *acc = sums;
 }
 
 /// `c += Σ_p a[:, p] · scales[p]`, adding in order of `p` for every element.
@@ -253,33 +113,24 @@ pub fn tr_matmul(a: &Tensor, b: &Tensor) -> Tensor {
 /// `A @ Bᵀ` without copying the transpose: column `p` of the result is
 /// `Σ_j A[:, j] · B[p, j]`, added in order of `j`.
 pub fn matmul_tr(a: &Tensor, b: &Tensor) -> Tensor {
+    matmul_tr_cols(a, Columns::of(b))
+}
+
+/// `A @ Bᵀ` with `B`'s columns read where they lie. `A` and `B` must have
+/// as many columns.
+pub fn matmul_tr_cols(a: &Tensor, b: Columns) -> Tensor {
     let (m, n) = (a.nrows(), a.ncols());
     let k = b.nrows();
     if m < SHORT && k >= SHORT {
-        // Column p of Bᵀ is row p of B.
-        let b_data = b.as_slice();
-        return short_rows(a, k, |pack, p0, w| {
-            for (j, dst) in pack.chunks_exact_mut(LANES).enumerate().take(n) {
-                let src = &b_data[p0 + j * k..p0 + j * k + w];
-                // A fixed-size copy (two vector moves) when the block is whole.
-                match (
-                    <&mut [f64; LANES]>::try_from(dst),
-                    <&[f64; LANES]>::try_from(src),
-                ) {
-                    (Ok(d), Ok(s)) => *d = *s,
-                    (Ok(d), Err(_)) => d[..w].copy_from_slice(src),
-                    (Err(_), _) => {}
-                }
-            }
-        });
+        return short_matmul_tr(a, b);
     }
     let mut c = Tensor::zeros(m, k);
     let a_data = a.as_slice();
-    let b_data = b.as_slice();
+    let cols: Vec<&[f64]> = (0..n).map(|j| b.col(j)).collect();
     let mut scales = vec![0.0; n];
     for (p, c_col) in c.as_mut_slice().chunks_exact_mut(m.max(1)).enumerate() {
-        for (j, s) in scales.iter_mut().enumerate() {
-            *s = b_data[p + j * k];
+        for (s, col) in scales.iter_mut().zip(&cols) {
+            *s = col[p];
         }
         add_scaled_columns(c_col, a_data, &scales);
     }
@@ -328,6 +179,7 @@ mod tests {
         let bits = |t: &Tensor| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         for (m, k, n) in [
             (3, 100, 300),
+            (10, 37, 21),
             (2, 9, 40),
             (100, 2, 300),
             (8, 8, 8),
@@ -338,6 +190,32 @@ mod tests {
             assert_eq!(bits(&matmul(&a, &b)), bits(&want), "{m}×{k} @ {k}×{n}");
             assert_eq!(bits(&matmul_tr(&a, &b.transpose())), bits(&want));
             assert_eq!(bits(&tr_matmul(&a.transpose(), &b)), bits(&want));
+        }
+    }
+
+    #[test]
+    fn selected_columns_give_the_bits_of_their_copy() {
+        use super::super::columns::Selection;
+        use std::sync::Arc;
+        let data = Arc::new(Tensor::from_fn(37, 30, |i, j| {
+            ((i * 131 + j * 71) % 97) as f64 * 0.37 - 11.0
+        }));
+        // A minibatch of 21 samples, one of them twice.
+        let pick: Vec<usize> = (0..21).map(|j| (j * 7 + 3) % 30).chain([4]).collect();
+        let batch = Selection::new(data, Arc::from(pick)).expect("in range");
+        let copy = batch.gather();
+        let bits = |t: &Tensor| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for m in [3, 10, 40] {
+            let w = Tensor::from_fn(m, 37, |i, p| 1.0 / (i as f64 + p as f64 + 0.7));
+            let g = Tensor::from_fn(m, 22, |i, j| (i as f64 - j as f64) * 0.13);
+            assert_eq!(
+                bits(&matmul_cols(&w, Columns::picked(&batch))),
+                bits(&sequential(&w, &copy))
+            );
+            assert_eq!(
+                bits(&matmul_tr_cols(&g, Columns::picked(&batch))),
+                bits(&sequential(&g, &copy.transpose()))
+            );
         }
     }
 

@@ -2,9 +2,11 @@
 //! optional minibatches) and `search` (random search over a given).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::*;
-use crate::engine::graph::GradientMemo;
+use crate::engine::graph::{GradientMemo, loss_with_gradients};
+use crate::engine::kernels::Selection;
 
 impl Evaluator<'_> {
     /// Training, with the `grad` calls of each iteration sharing one
@@ -84,6 +86,12 @@ impl Evaluator<'_> {
             .iter()
             .map(|t| (t.v.clone(), Vec::new()))
             .collect();
+        // The data minibatches are drawn from, shared by every selection.
+        let sources: Vec<(String, Arc<Tensor>)> = batch
+            .iter()
+            .flat_map(|(b, _)| &b.data.v)
+            .map(|d| (d.v.clone(), Arc::new(self.env.values[&d.v].data.clone())))
+            .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         if let Some(live) = &self.live {
             let tracked: Vec<String> = spec.track.iter().map(|t| t.v.clone()).collect();
@@ -98,33 +106,38 @@ impl Evaluator<'_> {
                     ),
                     spec.steps.span.clone(),
                 );
-                self.env.overrides.clear();
+                self.env.clear_overrides();
                 return (Detail::None, Vec::new());
             }
             if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
                 let size = (b.size.v as usize).min(*n);
                 let picks = sample_columns(rng, *n, size);
-                self.env.overrides.clear();
-                for d in &b.data.v {
-                    let full = &self.env.values[&d.v].data;
-                    let rows = full.nrows();
-                    // Whole columns (samples) copied as slices.
-                    let mut data = Vec::with_capacity(rows * picks.len());
-                    for &j in &picks {
-                        data.extend_from_slice(&full.as_slice()[j * rows..(j + 1) * rows]);
+                // The samples are read where they lie in the data.
+                let picks: Arc<[usize]> = Arc::from(picks);
+                for (name, full) in &sources {
+                    if let Some(s) = Selection::new(full.clone(), picks.clone()) {
+                        self.env.selections.insert(name.clone(), s);
                     }
-                    let cols = Tensor::from_vec(rows, picks.len(), data);
-                    self.env
-                        .overrides
-                        .insert(d.v.clone(), std::sync::Arc::new(cols));
                 }
             }
             // New values (or a new minibatch): earlier gradients are stale.
             if let Some(memo) = &self.env.memo {
-                memo.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                memo.clear();
             }
             if it % every == 0 || it == iterations {
                 for (k, t) in spec.track.iter().enumerate() {
+                    // A loss the updates differentiate: its value comes with
+                    // their gradients, from one forward pass.
+                    if it < iterations
+                        && let Some(v) = loss_with_gradients(&self.env, &t.v)
+                        && is_scalar(&v)
+                    {
+                        curves[k].1.push((it, v[0]));
+                        if let Some(live) = &self.live {
+                            live.point(k, it, v[0]);
+                        }
+                        continue;
+                    }
                     let expr = Expr {
                         kind: ExprKind::Name(t.v.clone()),
                         span: 0..0,
@@ -147,7 +160,7 @@ impl Evaluator<'_> {
                                 ),
                                 t.span.clone(),
                             );
-                            self.env.overrides.clear();
+                            self.env.clear_overrides();
                             return (Detail::None, Vec::new());
                         }
                         Err(e) => {
@@ -155,7 +168,7 @@ impl Evaluator<'_> {
                                 format!("{}: tracking `{}`: {}", step.label(), t.v, e.message),
                                 t.span.clone(),
                             );
-                            self.env.overrides.clear();
+                            self.env.clear_overrides();
                             return (Detail::None, Vec::new());
                         }
                     }
@@ -187,23 +200,30 @@ impl Evaluator<'_> {
                                 ),
                                 f.span.clone(),
                             );
-                            self.env.overrides.clear();
+                            self.env.clear_overrides();
                             return (Detail::None, Vec::new());
                         }
                         if it == 0 {
-                            let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>()
+                            let work = g
+                                .nodes
+                                .iter()
+                                .map(|n| {
+                                    let (r, c) = n.shape();
+                                    (r * c) as f64
+                                })
+                                .sum::<f64>()
                                 * 4.0
                                 * iterations as f64;
                             if work > MAX_TRAIN_WORK {
                                 self.error(format!("{}: {iterations} iterations of this update would take too long for a lesson (about {work:.1e} operations)", step.label()), spec.steps.span.clone());
-                                self.env.overrides.clear();
+                                self.env.clear_overrides();
                                 return (Detail::None, Vec::new());
                             }
                         }
                         new_values.push((f.statement.name.clone(), v));
                     }
                     Err(e) => {
-                        self.env.overrides.clear();
+                        self.env.clear_overrides();
                         self.engine_error(step, f, e);
                         return (Detail::None, Vec::new());
                     }
@@ -216,7 +236,7 @@ impl Evaluator<'_> {
                 live.advance(it + 1, || self.env.snapshot());
             }
         }
-        self.env.overrides.clear();
+        self.env.clear_overrides();
         if let Some(last) = curves.first().and_then(|c| c.1.last())
             && !last.1.is_finite()
         {
@@ -275,11 +295,18 @@ impl Evaluator<'_> {
                 .overrides
                 .insert(param.clone(), std::sync::Arc::new(candidate.clone()));
             let result = Graph::build(&expr, &self.env, true);
-            self.env.overrides.clear();
+            self.env.clear_overrides();
             let l = match result {
                 Ok((g, r)) if is_scalar(g.value(r)) => {
                     if trial == 0 {
-                        let work = g.nodes.iter().map(|n| n.value.len() as f64).sum::<f64>()
+                        let work = g
+                            .nodes
+                            .iter()
+                            .map(|n| {
+                                let (r, c) = n.shape();
+                                (r * c) as f64
+                            })
+                            .sum::<f64>()
                             * s.trials as f64;
                         if work > MAX_TRAIN_WORK {
                             self.error(

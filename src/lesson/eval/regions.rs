@@ -38,6 +38,7 @@ impl Scope for OnGrid<'_> {
                 shared: None,
                 value: Some(self.grid),
                 formula: None,
+                selection: None,
             });
         }
         let value = self.values.get(name).map(|v| &v.data);
@@ -46,6 +47,7 @@ impl Scope for OnGrid<'_> {
             value,
             formula,
             shared: None,
+            selection: None,
         })
     }
 }

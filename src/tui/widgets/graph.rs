@@ -111,7 +111,7 @@ impl GraphView<'_> {
             (NodeKind::Op(op), Some(name)) => format!("{name} = {}", op_text(*op)),
             (NodeKind::Op(op), None) => op_text(*op),
             (NodeKind::Gradient { of, wrt, .. }, _) => format!("grad({of}, {wrt})"),
-            (NodeKind::Constant, _) => number::short(node.value[0]),
+            (NodeKind::Constant, _) => number::short(node.value()[0]),
         };
         fit(&title, MAX_LABEL)
     }

@@ -1,0 +1,175 @@
+//! Products whose result has only a few rows (a network's 3 × 300 scores,
+//! ten classes × 100 images): columns that short do not vectorize, so eight
+//! result columns are computed side by side instead. Each element is still
+//! the sum over the inner index from 0, in order: the same bits as any
+//! other shape.
+
+use super::columns::Columns;
+use crate::engine::tensor::Tensor;
+
+/// Results with fewer rows than this are computed here.
+pub(super) const SHORT: usize = 16;
+/// Result columns computed side by side.
+const LANES: usize = 8;
+
+/// `A @ B` for an `A` of fewer than [`SHORT`] rows, from a packed copy of
+/// eight columns of `B` at a time (`pack[p·LANES + jj] = B[p, j0 + jj]`).
+pub(super) fn short_matmul(a: &Tensor, b: Columns) -> Tensor {
+    let (m, k) = (a.nrows(), a.ncols());
+    let n = b.ncols();
+    let mut c = Tensor::zeros(m, n);
+    let mut pack = vec![0.0; k * LANES];
+    for j0 in (0..n).step_by(LANES) {
+        let w = (n - j0).min(LANES);
+        if w < LANES {
+            pack.iter_mut().for_each(|v| *v = 0.0);
+        }
+        // One column at a time, read from start to end: the columns may be
+        // a minibatch's, scattered over a data set too large for the
+        // cache, and the processor fetches a column read in order ahead
+        // of the reads.
+        for jj in 0..w {
+            for (dst, &v) in pack.chunks_exact_mut(LANES).zip(b.col(j0 + jj)) {
+                dst[jj] = v;
+            }
+        }
+        row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), j0, w);
+    }
+    c
+}
+
+/// `A @ Bᵀ` for an `A` of fewer than [`SHORT`] rows: element (i, p) is
+/// `Σ_j A[i, j] · B[p, j]`. Eight rows of `B` at a time are packed from
+/// each of its columns (`pack[j·LANES + pp] = B[p0 + pp, j]`), so `B` may
+/// be a minibatch's selection of a data set's columns. (Reading them in
+/// place instead, or packing 64 rows per pass, was slower.)
+pub(super) fn short_matmul_tr(a: &Tensor, b: Columns) -> Tensor {
+    let m = a.nrows();
+    let (k, n) = (b.nrows(), b.ncols());
+    let cols: Vec<&[f64]> = (0..n).map(|j| b.col(j)).collect();
+    let mut c = Tensor::zeros(m, k);
+    let mut pack = vec![0.0; n * LANES];
+    for p0 in (0..k).step_by(LANES) {
+        let w = (k - p0).min(LANES);
+        if w < LANES {
+            pack.iter_mut().for_each(|v| *v = 0.0);
+        }
+        for (dst, col) in pack.chunks_exact_mut(LANES).zip(&cols) {
+            let src = &col[p0..p0 + w];
+            // A fixed-size copy (two vector moves) when the block is whole.
+            match (
+                <&mut [f64; LANES]>::try_from(&mut *dst),
+                <&[f64; LANES]>::try_from(src),
+            ) {
+                (Ok(d), Ok(s)) => *d = *s,
+                _ => dst[..w].copy_from_slice(src),
+            }
+        }
+        row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), p0, w);
+    }
+    c
+}
+
+/// Columns `j0..j0 + w` of an `m`-row result `Σ_p A[:, p] · pack[p]`,
+/// `pack` holding eight values per step p. Rows go in blocks of up to
+/// five, as even as possible (10 rows: 5 + 5): 5 × 8 accumulators nearly
+/// fill the registers, and more of them hide the adder's latency; the
+/// packed values serve every block.
+fn row_blocks(a: &[f64], m: usize, pack: &[f64], out: &mut [f64], j0: usize, w: usize) {
+    let blocks = m.div_ceil(5);
+    let mut r0 = 0;
+    for b in 0..blocks {
+        let size = m / blocks + usize::from(b < m % blocks);
+        let at = Rows { m, r0, j0, w };
+        match size {
+            1 => short_block::<1>(a, pack, out, at),
+            2 => short_block::<2>(a, pack, out, at),
+            3 => short_block::<3>(a, pack, out, at),
+            4 => short_block::<4>(a, pack, out, at),
+            _ => short_block::<5>(a, pack, out, at),
+        }
+        r0 += size;
+    }
+}
+
+/// Where a block sits: rows `r0..` of an `m`-row result, columns
+/// `j0..j0 + w`.
+#[derive(Clone, Copy)]
+struct Rows {
+    m: usize,
+    r0: usize,
+    j0: usize,
+    w: usize,
+}
+
+/// Rows `r0..r0 + M` of the block: `Σ_p A[i, p] · pack[p][jj]` in order
+/// of p, the accumulators held in registers (`M` is known when compiling,
+/// so they are).
+fn short_block<const M: usize>(a: &[f64], pack: &[f64], out: &mut [f64], at: Rows) {
+    let mut acc = [[0.0; LANES]; M];
+    accumulate(&mut acc, a, at.m, at.r0, pack);
+    for (i, row) in acc.iter().enumerate() {
+        for (jj, &v) in row[..at.w].iter().enumerate() {
+            out[at.r0 + i + (at.j0 + jj) * at.m] = v;
+        }
+    }
+}
+
+fn accumulate<const M: usize>(
+    acc: &mut [[f64; LANES]; M],
+    a: &[f64],
+    m: usize,
+    r0: usize,
+    pack: &[f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { accumulate_avx2(acc, a, m, r0, pack) };
+            return;
+        }
+    }
+    accumulate_portable(acc, a, m, r0, pack);
+}
+
+/// The same loop built for AVX2: more elements side by side, the same
+/// multiplications and additions (no fused multiply-add), so the same bits.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn accumulate_avx2<const M: usize>(
+    acc: &mut [[f64; LANES]; M],
+    a: &[f64],
+    m: usize,
+    r0: usize,
+    pack: &[f64],
+) {
+    accumulate_portable(acc, a, m, r0, pack);
+}
+
+/// `acc[i][jj] += Σ_p A[r0 + i, p] · pack[p·LANES + jj]`; A is
+/// column-major with `m` rows.
+#[inline(always)]
+fn accumulate_portable<const M: usize>(
+    acc: &mut [[f64; LANES]; M],
+    a: &[f64],
+    m: usize,
+    r0: usize,
+    pack: &[f64],
+) {
+    let mut sums = *acc;
+    for (b, column) in pack.chunks_exact(LANES).zip(a.chunks_exact(m)) {
+        let b: &[f64; LANES] = b.try_into().unwrap_or(&[0.0; LANES]);
+        let ap: &[f64; M] = column
+            .get(r0..r0 + M)
+            .and_then(|x| x.try_into().ok())
+            .unwrap_or(&[0.0; M]);
+        for i in 0..M {
+            let s = ap[i];
+            for jj in 0..LANES {
+                sums[i][jj] += s * b[jj];
+            }
+        }
+    }
+    *acc = sums;
+}
