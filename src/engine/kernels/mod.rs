@@ -7,6 +7,7 @@
 //! summed in a fixed order.
 
 mod columns;
+mod narrow;
 mod products;
 mod short;
 

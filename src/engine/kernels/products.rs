@@ -5,6 +5,7 @@
 //! computed eight columns at a time); the sums do not.
 
 use super::columns::Columns;
+use super::narrow::{NARROW, narrow_matmul};
 use super::short::{SHORT, short_matmul, short_matmul_tr};
 use crate::engine::tensor::Tensor;
 
@@ -18,8 +19,12 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
 /// straight from the data set). `A`'s columns must match `B`'s rows.
 pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
     let (m, n) = (a.nrows(), b.ncols());
+    if m <= NARROW && n >= SHORT {
+        // A few long rows out (a network's scores, 3 × 300; ten classes'
+        // scores for a minibatch, read from the data set in place).
+        return narrow_matmul(a, b);
+    }
     if m < SHORT && n >= SHORT {
-        // A few long rows out (a network's scores, 3 × 300).
         return short_matmul(a, b);
     }
     let mut c = Tensor::zeros(m, n);
@@ -180,6 +185,8 @@ mod tests {
         for (m, k, n) in [
             (3, 100, 300),
             (10, 37, 21),
+            (7, 13, 19),
+            (14, 9, 17),
             (2, 9, 40),
             (100, 2, 300),
             (8, 8, 8),

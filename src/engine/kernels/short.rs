@@ -1,6 +1,7 @@
-//! Products whose result has only a few rows (a network's 3 × 300 scores,
-//! ten classes × 100 images): columns that short do not vectorize, so eight
-//! result columns are computed side by side instead. Each element is still
+//! Products whose result has fewer than sixteen rows (`A @ B` of 13–15
+//! rows; `A @ Bᵀ`, a layer's weight gradient, of any): columns that short
+//! do not vectorize, so eight result columns are computed side by side
+//! instead. Each element is still
 //! the sum over the inner index from 0, in order: the same bits as any
 //! other shape.
 
@@ -21,16 +22,20 @@ pub(super) fn short_matmul(a: &Tensor, b: Columns) -> Tensor {
     let mut pack = vec![0.0; k * LANES];
     for j0 in (0..n).step_by(LANES) {
         let w = (n - j0).min(LANES);
-        if w < LANES {
+        if w == LANES {
+            // Eight columns read side by side, each packed row written whole.
+            let cols: [&[f64]; LANES] = std::array::from_fn(|jj| b.col(j0 + jj));
+            for (p, dst) in pack.chunks_exact_mut(LANES).enumerate() {
+                for (d, col) in dst.iter_mut().zip(&cols) {
+                    *d = col[p];
+                }
+            }
+        } else {
             pack.iter_mut().for_each(|v| *v = 0.0);
-        }
-        // One column at a time, read from start to end: the columns may be
-        // a minibatch's, scattered over a data set too large for the
-        // cache, and the processor fetches a column read in order ahead
-        // of the reads.
-        for jj in 0..w {
-            for (dst, &v) in pack.chunks_exact_mut(LANES).zip(b.col(j0 + jj)) {
-                dst[jj] = v;
+            for jj in 0..w {
+                for (dst, &v) in pack.chunks_exact_mut(LANES).zip(b.col(j0 + jj)) {
+                    dst[jj] = v;
+                }
             }
         }
         row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), j0, w);

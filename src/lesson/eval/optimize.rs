@@ -204,16 +204,7 @@ impl Evaluator<'_> {
                             return (Detail::None, Vec::new());
                         }
                         if it == 0 {
-                            let work = g
-                                .nodes
-                                .iter()
-                                .map(|n| {
-                                    let (r, c) = n.shape();
-                                    (r * c) as f64
-                                })
-                                .sum::<f64>()
-                                * 4.0
-                                * iterations as f64;
+                            let work = elements(&g) * 4.0 * iterations as f64;
                             if work > MAX_TRAIN_WORK {
                                 self.error(format!("{}: {iterations} iterations of this update would take too long for a lesson (about {work:.1e} operations)", step.label()), spec.steps.span.clone());
                                 self.env.clear_overrides();
@@ -299,15 +290,7 @@ impl Evaluator<'_> {
             let l = match result {
                 Ok((g, r)) if is_scalar(g.value(r)) => {
                     if trial == 0 {
-                        let work = g
-                            .nodes
-                            .iter()
-                            .map(|n| {
-                                let (r, c) = n.shape();
-                                (r * c) as f64
-                            })
-                            .sum::<f64>()
-                            * s.trials as f64;
+                        let work = elements(&g) * s.trials as f64;
                         if work > MAX_TRAIN_WORK {
                             self.error(
                                 format!(
@@ -369,6 +352,18 @@ impl Evaluator<'_> {
 }
 
 /// `size` distinct columns out of `n`, by a partial Fisher–Yates shuffle.
+/// How many numbers one evaluation of the graph computes: the measure of
+/// a training's or search's work.
+fn elements(g: &Graph) -> f64 {
+    g.nodes
+        .iter()
+        .map(|n| {
+            let (r, c) = n.shape();
+            (r * c) as f64
+        })
+        .sum()
+}
+
 fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..n).collect();
     for k in 0..size {

@@ -1,0 +1,107 @@
+//! Products whose left operand has a few rows (ten classes' weights, Wᵀ of
+//! 10 × 784) and whose right operand is read column by column where it
+//! lies: the sum for each result column runs down one column of `B`, so a
+//! minibatch's samples, scattered over a data set larger than the cache,
+//! are read from start to end (which the processor fetches ahead) and
+//! never copied. `A`'s rows are padded to a multiple of four and computed
+//! side by side. Each element is still the sum over the inner index from
+//! 0, in order: the same bits as any other shape.
+
+use super::columns::Columns;
+use crate::engine::tensor::Tensor;
+
+/// Results with more rows than this take other paths.
+pub(super) const NARROW: usize = 12;
+
+/// `A @ B` for an `A` of at most [`NARROW`] rows.
+pub(super) fn narrow_matmul(a: &Tensor, b: Columns) -> Tensor {
+    let (m, k) = (a.nrows(), a.ncols());
+    let mut c = Tensor::zeros(m, b.ncols());
+    match m.div_ceil(4) {
+        0 => {}
+        1 => narrow::<4, 8>(a, b, &mut c),
+        2 => narrow::<8, 5>(a, b, &mut c),
+        _ => narrow::<12, 3>(a, b, &mut c),
+    }
+    debug_assert!(k == b.nrows());
+    c
+}
+
+/// `R` padded rows, `C` result columns at a time: `R/4 · C` accumulators
+/// and `R/4` rows of `A` fill most of the sixteen vector registers.
+fn narrow<const R: usize, const C: usize>(a: &Tensor, b: Columns, c: &mut Tensor) {
+    let (m, k) = (a.nrows(), a.ncols());
+    let n = b.ncols();
+    // `A`'s column p, padded with zeros to R: pack[p·R + i] = A[i, p].
+    let mut pack = vec![0.0; k * R];
+    for (dst, col) in pack.chunks_exact_mut(R).zip(a.as_slice().chunks_exact(m)) {
+        dst[..m].copy_from_slice(col);
+    }
+    let out = c.as_mut_slice();
+    for j0 in (0..n).step_by(C) {
+        let w = (n - j0).min(C);
+        // A short last group repeats its first column; the repeats are
+        // computed and dropped.
+        let cols: [&[f64]; C] = std::array::from_fn(|jj| b.col(j0 + if jj < w { jj } else { 0 }));
+        let mut acc = [[0.0; R]; C];
+        accumulate(&mut acc, &pack, cols);
+        for (jj, sums) in acc.iter().enumerate().take(w) {
+            out[(j0 + jj) * m..(j0 + jj + 1) * m].copy_from_slice(&sums[..m]);
+        }
+    }
+}
+
+fn accumulate<const R: usize, const C: usize>(
+    acc: &mut [[f64; R]; C],
+    pack: &[f64],
+    cols: [&[f64]; C],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { accumulate_avx2(acc, pack, cols) };
+            return;
+        }
+    }
+    accumulate_portable(acc, pack, cols);
+}
+
+/// The same loop built for AVX2: more elements side by side, the same
+/// multiplications and additions (no fused multiply-add), so the same bits.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn accumulate_avx2<const R: usize, const C: usize>(
+    acc: &mut [[f64; R]; C],
+    pack: &[f64],
+    cols: [&[f64]; C],
+) {
+    accumulate_portable(acc, pack, cols);
+}
+
+/// `acc[jj][i] += Σ_p pack[p·R + i] · cols[jj][p]`, in order of p.
+#[inline(always)]
+fn accumulate_portable<const R: usize, const C: usize>(
+    acc: &mut [[f64; R]; C],
+    pack: &[f64],
+    cols: [&[f64]; C],
+) {
+    let k = pack.len() / R;
+    // Every column as long as the sum, so the loop below indexes them
+    // without checks.
+    let cols: [&[f64]; C] = cols.map(|c| &c[..k.min(c.len())]);
+    if cols.iter().any(|c| c.len() != k) {
+        return;
+    }
+    let mut sums = *acc;
+    for (p, a) in pack.chunks_exact(R).enumerate() {
+        let a: &[f64; R] = a.try_into().unwrap_or(&[0.0; R]);
+        for jj in 0..C {
+            let x = cols[jj][p];
+            for i in 0..R {
+                sums[jj][i] += a[i] * x;
+            }
+        }
+    }
+    *acc = sums;
+}
