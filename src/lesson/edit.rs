@@ -44,7 +44,7 @@ pub fn with_edits(lesson: &Lesson, edits: &[Edit]) -> Result<Lesson, String> {
             ));
         }
         let mut value: Value = given.value.clone();
-        value.data[(e.row, e.col)] = e.value;
+        Arc::make_mut(&mut value.data)[(e.row, e.col)] = e.value;
         given.value = value;
         // A search draws this given anew; an edited value is kept as it is.
         given.random = None;

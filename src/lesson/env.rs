@@ -65,7 +65,7 @@ impl Env {
 
     pub fn set_value(&mut self, name: &str, data: Tensor) {
         if let Some(v) = self.values.get_mut(name) {
-            Arc::make_mut(v).data = data;
+            Arc::make_mut(v).data = Arc::new(data);
         }
     }
 
@@ -101,9 +101,10 @@ impl Scope for Env {
         let value = self.values.get(name).map(|v| &v.data);
         let formula = self.derived(name).map(|d| &d.expr);
         (value.is_some() || formula.is_some()).then_some(Binding {
-            value,
+            value: value.map(|v| &**v),
             formula,
-            shared: None,
+            // Graphs share the values rather than copy them.
+            shared: value,
             selection: None,
         })
     }

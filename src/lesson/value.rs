@@ -4,7 +4,7 @@ use crate::engine::Tensor;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
-    pub data: Tensor,
+    pub data: std::sync::Arc<Tensor>,
     pub rows: Option<Vec<String>>,
     pub cols: Option<Vec<String>>,
     /// Class indices (`kind = "labels"`), shown as integers.
@@ -14,7 +14,7 @@ pub struct Value {
 impl Value {
     pub fn plain(data: Tensor) -> Value {
         Value {
-            data,
+            data: data.into(),
             rows: None,
             cols: None,
             labels: false,

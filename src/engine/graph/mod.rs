@@ -174,6 +174,16 @@ impl Graph {
         self.nodes[id.0].value()
     }
 
+    /// A node's value, taken out of the graph: without a copy when nothing
+    /// else shares it (an update's result).
+    pub fn into_value(mut self, id: NodeId) -> Tensor {
+        let node = self.nodes.swap_remove(id.0);
+        drop(self);
+        let value = node.shared_value().clone();
+        drop(node);
+        Arc::try_unwrap(value).unwrap_or_else(|shared| (*shared).clone())
+    }
+
     /// The node that holds `name`, if the graph reads or computes it.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.named.get(name).copied()

@@ -65,7 +65,7 @@ impl Builder<'_> {
                     }
                 }
                 let value = Value {
-                    data,
+                    data: data.into(),
                     rows: rows.as_ref().map(|r| r.v.clone()),
                     cols: cols.as_ref().map(|c| c.v.clone()),
                     labels: *labels,
@@ -172,7 +172,7 @@ impl Builder<'_> {
                 match read {
                     Ok(idx) => one(
                         Value {
-                            data: idx.data,
+                            data: idx.data.into(),
                             rows: None,
                             cols: None,
                             labels: idx.labels,
@@ -274,7 +274,7 @@ fn labels_given(name: &Sp<String>, y: Tensor) -> Given {
         name: format!("{}_labels", name.v),
         span: name.span.clone(),
         value: Value {
-            data: y,
+            data: y.into(),
             rows: None,
             cols: None,
             labels: true,

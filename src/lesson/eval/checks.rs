@@ -214,7 +214,7 @@ impl Evaluator<'_> {
             name: c.name.clone(),
             expected: c.expected.clone(),
             tolerance: c.tolerance.clone(),
-            computed: computed.clone(),
+            computed: (**computed).clone(),
             passed,
         };
         if let Some((ei, ej, ci, cj, e, v, tol)) = first_failure {

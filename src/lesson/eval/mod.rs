@@ -309,7 +309,7 @@ impl Evaluator<'_> {
                 formula: f.text.clone(),
                 graph: Arc::new(graph),
                 root,
-                before: Some(before),
+                before: Some((*before).clone()),
             });
         }
         changed.extend(self.recompute(step));
@@ -350,7 +350,7 @@ impl Evaluator<'_> {
             match Graph::build(&d.expr, &self.env, expand) {
                 Ok((graph, root)) => {
                     let new = graph.value(root).clone();
-                    if self.env.values.get(&d.name).is_none_or(|v| v.data != new) {
+                    if self.env.values.get(&d.name).is_none_or(|v| *v.data != new) {
                         self.env.set_value(&d.name, new);
                         changed.push(d.name.clone());
                     }

@@ -90,7 +90,7 @@ impl Evaluator<'_> {
         let sources: Vec<(String, Arc<Tensor>)> = batch
             .iter()
             .flat_map(|(b, _)| &b.data.v)
-            .map(|d| (d.v.clone(), Arc::new(self.env.values[&d.v].data.clone())))
+            .map(|d| (d.v.clone(), self.env.values[&d.v].data.clone()))
             .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         if let Some(live) = &self.live {
@@ -187,7 +187,7 @@ impl Evaluator<'_> {
             for f in updates {
                 match Graph::build(&f.statement.expr, &self.env, true) {
                     Ok((g, r)) => {
-                        let v = g.value(r).clone();
+                        let v = g.value(r);
                         let old = &self.env.values[&f.statement.name].data;
                         if v.shape() != old.shape() {
                             self.error(
@@ -211,7 +211,7 @@ impl Evaluator<'_> {
                                 return (Detail::None, Vec::new());
                             }
                         }
-                        new_values.push((f.statement.name.clone(), v));
+                        new_values.push((f.statement.name.clone(), g.into_value(r)));
                     }
                     Err(e) => {
                         self.env.clear_overrides();

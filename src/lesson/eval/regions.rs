@@ -44,9 +44,10 @@ impl Scope for OnGrid<'_> {
         let value = self.values.get(name).map(|v| &v.data);
         let formula = self.env.derived(name).map(|d| &d.expr);
         (value.is_some() || formula.is_some()).then_some(Binding {
-            value,
+            value: value.map(|v| &**v),
             formula,
-            shared: None,
+            // Graphs share the values rather than copy them.
+            shared: value,
             selection: None,
         })
     }

@@ -33,7 +33,7 @@ pub fn lines(ctx: &Ctx, lines: &mut Vec<Line<'static>>) {
     ));
     let like = values.get(&check.param);
     let relative = Value {
-        data: check.relative.clone(),
+        data: check.relative.clone().into(),
         rows: like.and_then(|v| v.rows.clone()),
         cols: like.and_then(|v| v.cols.clone()),
         labels: false,

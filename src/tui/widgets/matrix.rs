@@ -207,7 +207,7 @@ impl MatrixView<'_> {
                 .is_some_and(|b| b.shape() != self.value.data.shape());
         let some_change = self
             .before
-            .is_some_and(|b| b.shape() == self.value.data.shape() && b != &self.value.data);
+            .is_some_and(|b| b.shape() == self.value.data.shape() && b != &*self.value.data);
         if whole_change {
             spans.push(Span::styled(
                 if self.ascii { "  * new" } else { "  ● new" },
@@ -347,7 +347,7 @@ mod tests {
     #[test]
     fn labelled_matrix_with_shared_decimals() {
         let v = Value {
-            data: Tensor::from_row_slice(2, 2, &[0.2, -0.5, 1.5, 1.3]),
+            data: Tensor::from_row_slice(2, 2, &[0.2, -0.5, 1.5, 1.3]).into(),
             rows: Some(vec!["cat".into(), "dog".into()]),
             cols: Some(vec!["a".into(), "b".into()]),
             labels: false,
