@@ -63,6 +63,10 @@ fn main() {
             spiral_net();
             return;
         }
+        Ok("spiral-lesson") => {
+            against_numpy();
+            return;
+        }
         Ok("numpy") => {
             against_numpy();
             digits_against_numpy();
@@ -364,6 +368,10 @@ fn against_numpy() {
     println!(
         "spiral network, 10,000 full-batch iterations (lesson engine, whole lesson): {ours:.2} s, loss {loss:.4}, accuracy {acc:.3}"
     );
+    if std::env::var("RUNS").is_ok() {
+        // Profiling the engine alone.
+        return;
+    }
     let numpy = Command::new("python3")
         .arg(format!("{dir}/benches/spiral_numpy.py"))
         .arg("10000")

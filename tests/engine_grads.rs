@@ -213,3 +213,74 @@ fn numgrad_matches_the_slide_definition() {
     let (g, r) = Graph::build(&parse_expr("grad(L, W)").unwrap(), &scope, false).unwrap();
     assert_eq!(g.value(r)[0], 6.0);
 }
+
+/// A minibatch given as a selection of a data set's columns: products read
+/// it in place, any other operation copies it out, and values and
+/// gradients are those of the same columns given as a matrix, bit for bit.
+#[test]
+fn a_selected_minibatch_gives_the_bits_of_its_copy() {
+    use nntutor::engine::kernels::Selection;
+    use std::sync::Arc;
+    struct Batch {
+        w: Tensor,
+        x: Selection,
+    }
+    impl Scope for Batch {
+        fn binding(&self, name: &str) -> Option<Binding<'_>> {
+            match name {
+                "W" => Some(Binding {
+                    value: Some(&self.w),
+                    formula: None,
+                    shared: None,
+                    selection: None,
+                }),
+                "X" => Some(Binding {
+                    value: None,
+                    formula: None,
+                    shared: None,
+                    selection: Some(&self.x),
+                }),
+                _ => None,
+            }
+        }
+    }
+    let data = Arc::new(Tensor::from_fn(6, 40, |i, j| {
+        ((i * 7 + j * 13) % 17) as f64 * 0.25 - 2.0
+    }));
+    // 20 samples, some twice, in a scrambled order.
+    let pick: Vec<usize> = (0..20).map(|j| (j * 11 + 5) % 40 % 23).collect();
+    let x = Selection::new(data, Arc::from(pick.clone())).unwrap();
+    let copy = x.gather();
+    // The copy holds exactly the picked columns.
+    for (j, &p) in pick.iter().enumerate() {
+        assert_eq!(copy[(3, j)], ((3 * 7 + p * 13) % 17) as f64 * 0.25 - 2.0);
+    }
+    // Away from relu's kink: no score is exactly 0.
+    let w = Tensor::from_fn(3, 6, |i, p| {
+        ((i * 5 + p * 3) % 7) as f64 * 0.13 - 0.37 + 0.011 * i as f64
+    });
+    let batch = Batch { w: w.clone(), x };
+    let plain = vars(&[("W", &w), ("X", &copy)]);
+    let bits = |t: &Tensor| t.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    for src in [
+        "sum(softmax(W @ X))",
+        "mean(relu(W @ X)) + 0.5 * sum(X ^ 2)",
+        "sum((W @ X) * (W @ X))",
+    ] {
+        let e = parse_expr(src).unwrap();
+        let (g1, r1) = Graph::build(&e, &batch, true).unwrap();
+        let (g2, r2) = Graph::build(&e, &plain, true).unwrap();
+        assert_eq!(bits(g1.value(r1)), bits(g2.value(r2)), "{src}");
+        let w1 = g1.find("W").unwrap();
+        let w2 = g2.find("W").unwrap();
+        let d1 = g1.gradient_of(r1, w1).unwrap();
+        let d2 = g2.gradient_of(r2, w2).unwrap();
+        assert_eq!(bits(&d1), bits(&d2), "d/dW {src}");
+        // And both agree with finite differences.
+        assert_eq!(bits(&d2), bits(&reverse(src, &plain, "W")));
+        let fd = central(src, &plain, "W");
+        for (a, n) in d1.iter().zip(fd.iter()) {
+            assert!((a - n).abs() <= 1e-6 * (1.0 + n.abs()), "{src}: {a} vs {n}");
+        }
+    }
+}

@@ -27,13 +27,70 @@ pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
     if m < SHORT && n >= SHORT {
         return short_matmul(a, b);
     }
-    let mut c = Tensor::zeros(m, n);
     let a_data = a.as_slice();
-    for (j, c_col) in c.as_mut_slice().chunks_exact_mut(m.max(1)).enumerate() {
-        // Column j of B: the scales of A's columns.
-        add_scaled_columns(c_col, a_data, b.col(j));
+    let k = a.ncols();
+    let mut c = Vec::with_capacity(m * n);
+    for j in 0..n {
+        // Column j of B: the scales of A's columns. The first four are
+        // summed from zero as the column is written (no zeroed buffer to
+        // fill and read back), the rest added in place.
+        let scales = b.col(j);
+        let first = k.min(4);
+        let start = c.len();
+        push_scaled_columns(&mut c, &a_data[..first * m], &scales[..first], m);
+        add_scaled_columns(&mut c[start..], &a_data[first * m..], &scales[first..]);
     }
-    c
+    Tensor::from_vec(m, n, c)
+}
+
+/// Appends `Σ_p a[:, p] · scales[p]` (`m` values, at most four columns),
+/// each summed from zero in order of p: `((0 + a0·s0) + a1·s1) + …`, the
+/// additions [`add_scaled_columns`] makes on a zeroed column.
+fn push_scaled_columns(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m: usize) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { push_scaled_columns_avx2(out, a, scales, m) };
+            return;
+        }
+    }
+    push_scaled_columns_portable(out, a, scales, m);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn push_scaled_columns_avx2(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m: usize) {
+    push_scaled_columns_portable(out, a, scales, m);
+}
+
+#[inline(always)]
+fn push_scaled_columns_portable(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m: usize) {
+    let col = |p: usize| &a[p * m..(p + 1) * m];
+    match *scales {
+        [] => out.extend(std::iter::repeat_n(0.0, m)),
+        [s0] => out.extend(col(0).iter().map(|&x| 0.0 + x * s0)),
+        [s0, s1] => out.extend(
+            col(0)
+                .iter()
+                .zip(col(1))
+                .map(|(&x0, &x1)| (0.0 + x0 * s0) + x1 * s1),
+        ),
+        [s0, s1, s2] => out.extend(
+            col(0)
+                .iter()
+                .zip(col(1))
+                .zip(col(2))
+                .map(|((&x0, &x1), &x2)| ((0.0 + x0 * s0) + x1 * s1) + x2 * s2),
+        ),
+        [s0, s1, s2, s3, ..] => {
+            out.extend(
+                col(0).iter().zip(col(1)).zip(col(2)).zip(col(3)).map(
+                    |(((&x0, &x1), &x2), &x3)| (((0.0 + x0 * s0) + x1 * s1) + x2 * s2) + x3 * s3,
+                ),
+            )
+        }
+    }
 }
 
 /// `c += Σ_p a[:, p] · scales[p]`, adding in order of `p` for every element.
