@@ -57,15 +57,10 @@ impl Graph {
             let Some(g) = grads[id].take() else { continue };
             let need: Vec<bool> = node.inputs.iter().map(|i| needed[i.0]).collect();
             let keep = wrts.iter().any(|w| w.0 == id);
-            let selected = match (op, node.inputs.as_slice()) {
-                (Op::MatMul, &[a, b]) => self.nodes[b.0]
-                    .selection()
-                    .map(|s| (self.nodes[a.0].value(), s)),
-                _ => None,
-            };
+            let selected = self.selected_product(op, &node.inputs);
             let (contributions, g) = if let Some((a, columns)) = selected {
                 // A minibatch's columns, read where they lie.
-                let c = ops::matmul_grads_columns(a, Columns::picked(columns), &g, &need);
+                let c = ops::matmul_grads_columns(a, columns, &g, &need);
                 (c, Some(g))
             } else {
                 let inputs: Vec<&Tensor> = node

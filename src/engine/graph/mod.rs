@@ -184,6 +184,18 @@ impl Graph {
         Arc::try_unwrap(value).unwrap_or_else(|shared| (*shared).clone())
     }
 
+    /// `A @ B` where `B` is a selection of columns not yet copied out: the
+    /// product, forward and backward, reads them in place.
+    fn selected_product(&self, op: Op, inputs: &[NodeId]) -> Option<(&Tensor, Columns<'_>)> {
+        match (op, inputs) {
+            (Op::MatMul, &[a, b]) => {
+                let selection = self.nodes[b.0].selection()?;
+                Some((self.nodes[a.0].value(), Columns::picked(selection)))
+            }
+            _ => None,
+        }
+    }
+
     /// The node that holds `name`, if the graph reads or computes it.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.named.get(name).copied()
@@ -226,17 +238,11 @@ impl Builder<'_> {
     }
 
     fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
-        let nodes = &self.graph.nodes;
-        let value = match (op, inputs.as_slice()) {
+        let value = match self.graph.selected_product(op, &inputs) {
             // A minibatch's columns multiplied where they lie.
-            (Op::MatMul, &[a, b]) if nodes[b.0].selection().is_some() => {
-                let columns = nodes[b.0].selection().map(Columns::picked);
-                columns.map_or_else(
-                    || Err(String::new()),
-                    |c| ops::matmul_checked(nodes[a.0].value(), c),
-                )
-            }
-            _ => {
+            Some((a, columns)) => ops::matmul_checked(a, columns),
+            None => {
+                let nodes = &self.graph.nodes;
                 let values: Vec<&Tensor> = inputs.iter().map(|&i| nodes[i.0].value()).collect();
                 op.forward(&values)
             }

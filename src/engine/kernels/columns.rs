@@ -11,6 +11,7 @@ use crate::engine::tensor::Tensor;
 pub struct Columns<'a> {
     data: &'a [f64],
     rows: usize,
+    cols: usize,
     pick: Option<&'a [usize]>,
 }
 
@@ -20,6 +21,7 @@ impl<'a> Columns<'a> {
         Columns {
             data: t.as_slice(),
             rows: t.nrows(),
+            cols: t.ncols(),
             pick: None,
         }
     }
@@ -29,6 +31,7 @@ impl<'a> Columns<'a> {
         Columns {
             data: s.source.as_slice(),
             rows: s.source.nrows(),
+            cols: s.columns.len(),
             pick: Some(&s.columns),
         }
     }
@@ -38,10 +41,7 @@ impl<'a> Columns<'a> {
     }
 
     pub fn ncols(&self) -> usize {
-        match self.pick {
-            Some(p) => p.len(),
-            None => self.data.len().checked_div(self.rows).unwrap_or(0),
-        }
+        self.cols
     }
 
     /// Column `j` of the operand.

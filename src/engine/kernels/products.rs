@@ -241,6 +241,10 @@ mod tests {
         let bits = |t: &Tensor| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         for (m, k, n) in [
             (3, 100, 300),
+            // Empty matrices: an empty sum is 0.
+            (3, 0, 20),
+            (0, 5, 20),
+            (20, 0, 3),
             (10, 37, 21),
             (7, 13, 19),
             (14, 9, 17),
