@@ -329,6 +329,18 @@ fn live_training_and_decision_regions() {
     assert!(screen.contains("L: 1.09876 at iteration 0 →"), "{screen}");
     assert!(screen.contains("at iteration 200"), "{screen}");
     insta::assert_snapshot!("live_paused_120x40", screen);
+    // At a projector's 100×30 the regions and the curves shrink to the room
+    // left under the text: the chart's x axis (its 0 … 3000 labels) is on
+    // screen and nothing is pushed below it.
+    let small = text(&draw(&a, 100, 30));
+    assert!(small.contains("paused at iteration 200 of 3000"), "{small}");
+    assert!(
+        small
+            .lines()
+            .any(|l| l.contains(" 0 ") && l.trim_end().ends_with("3000")),
+        "{small}"
+    );
+    assert!(!small.contains("▼ more"), "{small}");
     // After training, the regions of the trained network, monochrome: the
     // classes as marks, the points as digits.
     let mut b = app_with(

@@ -135,6 +135,7 @@ fn lesson_body<'a>(
         theme,
         width: body_area.width as usize,
         matrix_rows: (body_area.height as usize / 2).max(6),
+        body_rows: body_area.height,
         with_text: true,
         elided: std::cell::Cell::new(false),
     };

@@ -32,6 +32,8 @@ pub struct Ctx<'a> {
     pub width: usize,
     /// Rows a single matrix may take.
     pub matrix_rows: usize,
+    /// Rows of the whole body.
+    pub body_rows: u16,
     /// The step's text; left out inside a walk when the screen is full.
     pub with_text: bool,
     /// Set when a matrix had to leave out rows or columns.

@@ -5,7 +5,7 @@
 
 use ratatui::text::{Line, Span};
 
-use super::doc::{ChartSpec, Piece};
+use super::doc::{ChartSpec, Piece, height};
 use super::step::{Ctx, chart_height, palette};
 use crate::engine::number;
 use crate::lesson::Action;
@@ -15,14 +15,22 @@ use crate::tui::app::{LiveView, SPEEDS};
 use crate::tui::widgets::text::{sanitize, width};
 
 /// A chart's height; beside decision regions, half the body, since the
-/// regions are the point of the step and want to be large.
-fn graph_height(ctx: &Ctx) -> u16 {
-    if ctx.open.lesson.steps[ctx.open.step].regions.is_some() {
+/// regions are the point of the step and want to be large. Either shrinks,
+/// down to [`MIN_GRAPH`] rows, to what the body has left below the `above`
+/// pieces, so that a live run fits a projector's 100×30 without scrolling.
+fn graph_height(ctx: &Ctx, above: &[Piece]) -> u16 {
+    let wanted = if ctx.open.lesson.steps[ctx.open.step].regions.is_some() {
         ctx.matrix_rows.clamp(10, 40) as u16
     } else {
         chart_height(ctx)
-    }
+    };
+    // One blank row follows.
+    let room = ctx.body_rows.saturating_sub(height(above) + 1);
+    wanted.min(room.max(MIN_GRAPH))
 }
+
+/// The smallest chart or regions worth drawing.
+const MIN_GRAPH: u16 = 8;
 
 fn live<'a>(ctx: &Ctx<'a>) -> Option<&'a LiveView> {
     ctx.app.live.as_ref().filter(|l| l.step == ctx.open.step)
@@ -120,7 +128,7 @@ pub fn train_pieces<'a>(ctx: &Ctx<'a>, t: &'a TrainState, pieces: &mut Vec<Piece
         Piece::Chart(ChartSpec {
             series,
             x_label: "iteration".into(),
-            height: graph_height(ctx),
+            height: graph_height(ctx, pieces),
             ascii: ctx.ascii(),
             x_to: Some(t.iterations as f64),
         })
@@ -158,7 +166,7 @@ fn plane_piece<'a>(
     match plane {
         Some(Ok(plane)) => Some(Piece::Plane {
             plane,
-            height: graph_height(ctx),
+            height: graph_height(ctx, pieces),
             ascii: ctx.ascii(),
         }),
         Some(Err(why)) => {
@@ -225,7 +233,7 @@ pub fn search_pieces<'a>(ctx: &Ctx<'a>, s: &'a SearchState, pieces: &mut Vec<Pie
             ("best so far".into(), best, theme.forward),
         ],
         x_label: "trial".into(),
-        height: graph_height(ctx),
+        height: graph_height(ctx, pieces),
         ascii: ctx.ascii(),
         x_to: Some(s.trials as f64),
     });
