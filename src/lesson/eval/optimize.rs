@@ -86,12 +86,6 @@ impl Evaluator<'_> {
             .iter()
             .map(|t| (t.v.clone(), Vec::new()))
             .collect();
-        // The data minibatches are drawn from, shared by every selection.
-        let sources: Vec<(String, Arc<Tensor>)> = batch
-            .iter()
-            .flat_map(|(b, _)| &b.data.v)
-            .map(|d| (d.v.clone(), self.env.values[&d.v].data.clone()))
-            .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         if let Some(live) = &self.live {
             let tracked: Vec<String> = spec.track.iter().map(|t| t.v.clone()).collect();
@@ -112,11 +106,14 @@ impl Evaluator<'_> {
             if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
                 let size = (b.size.v as usize).min(*n);
                 let picks = sample_columns(rng, *n, size);
-                // The samples are read where they lie in the data.
+                // The samples are read where they lie in the data (shared,
+                // not copied). Every data value has `n` columns (checked
+                // above), so every pick is in range.
                 let picks: Arc<[usize]> = Arc::from(picks);
-                for (name, full) in &sources {
-                    if let Some(s) = Selection::new(full.clone(), picks.clone()) {
-                        self.env.selections.insert(name.clone(), s);
+                for d in &b.data.v {
+                    let full = self.env.values[&d.v].data.clone();
+                    if let Some(s) = Selection::new(full, picks.clone()) {
+                        self.env.selections.insert(d.v.clone(), s);
                     }
                 }
             }
