@@ -19,12 +19,19 @@ pub struct Node {
     pub formula: Option<String>,
     /// The derived value this node computes, if it is one's root.
     pub name: Option<String>,
-    /// Shared with the scope for inputs it holds shared (a minibatch is not
-    /// copied into every graph that reads it). Set when the node is built,
-    /// except for a selection's, which is copied out the first time it is
-    /// asked for.
-    value: OnceLock<Arc<Tensor>>,
-    selection: Option<Selection>,
+    value: Stored,
+}
+
+/// A node's value: computed when the node is built (shared with the scope
+/// for inputs it holds shared), or a selection of columns that products
+/// read in place and anything else has copied out, once, when it asks.
+#[derive(Debug, Clone)]
+enum Stored {
+    Ready(Arc<Tensor>),
+    Selected {
+        selection: Selection,
+        copy: OnceLock<Arc<Tensor>>,
+    },
 }
 
 impl Node {
@@ -41,8 +48,7 @@ impl Node {
             span,
             formula,
             name: None,
-            value: OnceLock::from(value),
-            selection: None,
+            value: Stored::Ready(value),
         }
     }
 
@@ -59,8 +65,10 @@ impl Node {
             span,
             formula,
             name: Some(name.to_string()),
-            value: OnceLock::new(),
-            selection: Some(selection),
+            value: Stored::Selected {
+                selection,
+                copy: OnceLock::new(),
+            },
         }
     }
 
@@ -70,28 +78,28 @@ impl Node {
 
     /// The value, to share with another graph or a cache.
     pub fn shared_value(&self) -> &Arc<Tensor> {
-        self.value.get_or_init(|| {
-            Arc::new(
-                self.selection
-                    .as_ref()
-                    .map_or_else(|| Tensor::zeros(0, 0), Selection::gather),
-            )
-        })
+        match &self.value {
+            Stored::Ready(value) => value,
+            Stored::Selected { selection, copy } => {
+                copy.get_or_init(|| Arc::new(selection.gather()))
+            }
+        }
     }
 
     /// The columns this input selects, while no reader has needed them
     /// copied out: products read them in place.
     pub fn selection(&self) -> Option<&Selection> {
-        match self.value.get() {
-            Some(_) => None,
-            None => self.selection.as_ref(),
+        match &self.value {
+            Stored::Selected { selection, copy } if copy.get().is_none() => Some(selection),
+            _ => None,
         }
     }
 
+    /// The value's shape, without copying out a selection.
     pub fn shape(&self) -> Shape {
-        match self.selection() {
-            Some(s) => s.shape(),
-            None => self.value().shape(),
+        match &self.value {
+            Stored::Ready(value) => value.shape(),
+            Stored::Selected { selection, .. } => selection.shape(),
         }
     }
 }
