@@ -189,15 +189,28 @@ pub fn matmul_tr_cols(a: &Tensor, b: Columns) -> Tensor {
     let mut c = Tensor::zeros(m, k);
     let a_data = a.as_slice();
     let cols: Vec<&[f64]> = (0..n).map(|j| b.col(j)).collect();
-    let mut scales = vec![0.0; n];
-    for (p, c_col) in c.as_mut_slice().chunks_exact_mut(m.max(1)).enumerate() {
-        for (s, col) in scales.iter_mut().zip(&cols) {
-            *s = col[p];
+    // A block of A's columns that stays in the L1 cache while every result
+    // column takes its share of it, so A is read from memory once, not once
+    // per result column. Each element is still summed in order of j: the
+    // blocks follow one another.
+    let block = (L1_BYTES / 8 / m.max(1)).max(4) / 4 * 4;
+    let mut scales = vec![0.0; block];
+    for j0 in (0..n).step_by(block) {
+        let j1 = (j0 + block).min(n);
+        let a_block = &a_data[j0 * m..j1 * m];
+        for (p, c_col) in c.as_mut_slice().chunks_exact_mut(m.max(1)).enumerate() {
+            for (s, col) in scales.iter_mut().zip(&cols[j0..j1]) {
+                *s = col[p];
+            }
+            add_scaled_columns(c_col, a_block, &scales[..j1 - j0]);
         }
-        add_scaled_columns(c_col, a_data, &scales);
     }
     c
 }
+
+/// The data cache the blocks of [`matmul_tr_cols`] are sized for (half of
+/// a common 32 KB L1, leaving room for the result columns).
+const L1_BYTES: usize = 16 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -245,6 +258,9 @@ mod tests {
             (3, 0, 20),
             (0, 5, 20),
             (20, 0, 3),
+            // Tall results of `A @ Bᵀ` go through A in blocks of columns.
+            (40, 150, 3),
+            (100, 300, 50),
             (10, 37, 21),
             (7, 13, 19),
             (14, 9, 17),
