@@ -5,6 +5,12 @@
 //! - the tutor: `nntutor lesson softmax` to its first complete frame in a
 //!   pseudo-terminal (target < 15 ms), resident memory then (target < 15 MB),
 //!   and drawing the heaviest step at 250×70 (target < 1 ms per frame)
+//! - the spiral network and the digits regression against numpy, the live
+//!   view's frame rate and cost, and the digits lesson's two products
+//!
+//! `FIGURES=numpy|live|digits|spiral|spiral-lesson|products` runs one group;
+//! `RUNS=N` makes the digits and spiral-lesson groups skip numpy (digits
+//! then trains N times), for a profiler.
 
 #[path = "../tests/common/pty.rs"]
 mod pty;
