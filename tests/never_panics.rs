@@ -1,19 +1,33 @@
 //! Loading never panics, whatever the input: random expressions built from
 //! the grammar, random lessons assembled from valid and invalid pieces, and
 //! byte-level mutations of real lessons. Every case must come back as a
-//! lesson or as diagnostics.
+//! lesson or as diagnostics. The loader turns its own panics into an
+//! "internal error" for the learner; here that is a failure, and the tests
+//! at the end prove that both the property and the fuzzer see one.
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use std::time::Duration;
+
+use common::fuzzing::{self, Kind, Run};
 use nntutor::lesson::builtin::BUILTIN;
-use nntutor::lesson::{SourceFile, load};
+use nntutor::lesson::{Limits, Options, SourceFile, load, load_with};
 use proptest::prelude::*;
 
 /// Loads `text`; a panic anywhere in reading, checking or evaluating fails.
 fn loads_cleanly(text: &str) {
+    loads_cleanly_with(text, &Options::default());
+}
+
+fn loads_cleanly_with(text: &str, options: &Options) {
     let source = SourceFile::new("case.toml", text);
-    let result = std::panic::catch_unwind(|| load(source));
-    let loaded = result.unwrap_or_else(|_| panic!("panicked on:\n{text}"));
+    let result = std::panic::catch_unwind(|| load_with(source, options, &Default::default()));
+    if let Some(message) = fuzzing::verdict(&result) {
+        panic!("panicked ({message}) on:\n{text}");
+    }
+    let loaded = result.unwrap();
     // Either a timeline or at least one error explaining why not.
     assert!(
         loaded.timeline.is_some()
@@ -160,4 +174,53 @@ proptest! {
         let mut buf = ratatui::buffer::Buffer::empty(area);
         view::render(&app, area, &mut buf);
     }
+}
+
+/// The safety net has no hole: a panic inside the loader (injected here,
+/// as a bug would cause one) fails the property and is counted by the
+/// fuzzer, though the loader still answers with an error for the learner.
+#[test]
+fn a_panic_in_the_loader_is_seen() {
+    let inject = Options {
+        inject_panic: true,
+        ..Options::default()
+    };
+    let text = BUILTIN[0].text;
+    let loaded = load_with(
+        SourceFile::new("case.toml", text),
+        &inject,
+        &Default::default(),
+    );
+    let message = loaded.internal.as_deref().unwrap();
+    assert!(message.contains("injected"), "{message}");
+    let error = &loaded.diagnostics[0].message;
+    assert!(error.contains("please report"), "{error}");
+    // The property fails on it.
+    let property = std::panic::catch_unwind(|| loads_cleanly_with(text, &inject));
+    assert!(property.is_err(), "the property did not see the panic");
+    loads_cleanly(text);
+    // The fuzzer counts it, once per case it loaded.
+    let corpus = fuzzing::corpus();
+    let run = Run {
+        corpus: &corpus,
+        seed: 7,
+        options: Options {
+            limits: Limits::fuzzing(),
+            inject_panic: true,
+        },
+        slow: Duration::from_secs(60),
+    };
+    let report = run.go(|n| n < 40);
+    assert!(report.loaded > 0);
+    assert_eq!(report.count(Kind::Panic) as u64, report.loaded);
+    // Without the injection the same cases are clean.
+    let clean = Run {
+        options: Options {
+            limits: Limits::fuzzing(),
+            inject_panic: false,
+        },
+        ..run
+    };
+    let report = clean.go(|n| n < 40);
+    assert_eq!(report.count(Kind::Panic), 0, "{:?}", report.findings);
 }

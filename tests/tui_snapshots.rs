@@ -272,9 +272,9 @@ fn every_step_kind_at_both_sizes() {
 /// The spiral network's training, paused live after exactly `iterations`
 /// single steps, with its regions: what the runtime would have copied.
 fn paused_spiral(iterations: usize) -> App {
-    use nntutor::lesson::eval::regions::classify;
+    use nntutor::lesson::eval::regions::classify_grid;
     use nntutor::lesson::eval::{Cancel, Live, rerun};
-    use nntutor::tui::app::{LiveView, PLANE_GRID};
+    use nntutor::tui::app::LiveView;
     let mut a = app("spiral-mlp");
     go(&mut a, 6, 0);
     let open = a.open.clone().unwrap();
@@ -307,8 +307,7 @@ fn paused_spiral(iterations: usize) -> App {
     let values = state.values.clone().unwrap();
     let env = open.timeline.formulas[5].clone().unwrap();
     let regions = open.lesson.steps[5].regions.as_ref().unwrap();
-    let (nx, ny) = PLANE_GRID;
-    view.plane = Some(classify(&env, &values, regions, nx, ny));
+    view.plane = Some(classify_grid(&env, &values, regions).map(std::sync::Arc::new));
     view.plane_at = Some(state.values_at);
     view.state = state;
     a.live = Some(view);

@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod fit;
+pub mod json;
 pub mod walkthrough;
 
 use std::io::{IsTerminal, Write};
@@ -109,6 +110,17 @@ fn parse_theme(name: &str) -> Result<ThemeName, String> {
 pub const OK: i32 = 0;
 pub const EXPECT_FAILED: i32 = 1;
 pub const INVALID: i32 = 2;
+/// nntutor itself failed (a bug, reported as such): sysexits' EX_SOFTWARE.
+pub const INTERNAL: i32 = 70;
+
+/// The exit code for a lesson that did not load, by why.
+fn not_loaded(loaded: &Loaded) -> i32 {
+    if loaded.internal.is_some() {
+        INTERNAL
+    } else {
+        INVALID
+    }
+}
 
 pub fn catalog(cli: &Cli) -> Catalog {
     let mut dirs = cli.lessons.clone();
@@ -202,10 +214,11 @@ pub fn run(cli: Cli) -> i32 {
             report_from(&loaded, &mut err, Severity::Warning);
             match (&loaded.lesson, &loaded.timeline) {
                 (Some(lesson), Some(timeline)) => {
-                    let _ = out.write_all(export::render(lesson, timeline, format).as_bytes());
+                    // A closed pipe (`| head`) is not an error of the lesson.
+                    let _ = export::write(lesson, timeline, format, &mut out);
                     OK
                 }
-                _ => INVALID,
+                _ => not_loaded(&loaded),
             }
         }
         Some(Command::Lesson {
@@ -246,11 +259,10 @@ pub fn run(cli: Cli) -> i32 {
                     crate::tui::run(&catalog, &options, Some((loaded, step)))
                 }
                 (Some(lesson), Some(timeline)) => {
-                    let text = export::render(lesson, timeline, export::Format::Text);
-                    let _ = out.write_all(text.as_bytes());
+                    let _ = export::write(lesson, timeline, export::Format::Text, &mut out);
                     OK
                 }
-                _ => INVALID,
+                _ => not_loaded(&loaded),
             }
         }
     }
@@ -373,6 +385,7 @@ fn check(
     for l in &loaded {
         let worst = report(l, err);
         let mut status = match worst {
+            _ if l.internal.is_some() => INTERNAL,
             Some(Severity::Error) => INVALID,
             Some(Severity::Failed) => EXPECT_FAILED,
             _ => OK,
@@ -417,6 +430,7 @@ fn summary_line(l: &Loaded, status: i32) -> String {
     let word = match status {
         OK => "ok",
         EXPECT_FAILED => "FAILED",
+        INTERNAL => "BUG",
         _ => "INVALID",
     };
     let mut parts = Vec::new();

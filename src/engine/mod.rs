@@ -7,6 +7,7 @@
 //! from `libm` and matrix products from our own fixed-order loops, so that the
 //! same inputs give bit-identical numbers on every machine and build.
 
+pub mod budget;
 pub mod datasets;
 pub mod error;
 pub mod explain;
@@ -23,6 +24,7 @@ pub mod rng;
 pub mod sources;
 pub mod tensor;
 
+pub use budget::Budget;
 pub use error::EngineError;
 pub use expr::{Expr, ExprKind, Span, Statement};
 pub use graph::{Binding, Graph, NodeId, NodeKind, Scope};

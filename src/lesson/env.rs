@@ -10,7 +10,7 @@ use super::timeline::Values;
 use super::value::Value;
 use crate::engine::graph::similar;
 use crate::engine::kernels::Selection;
-use crate::engine::{Binding, Expr, Scope, Tensor};
+use crate::engine::{Binding, Budget, Expr, Scope, Tensor};
 
 #[derive(Debug, Clone)]
 pub struct Derived {
@@ -36,9 +36,25 @@ pub struct Env {
     pub selections: BTreeMap<String, Selection>,
     /// Gradients shared by the update formulas of one training iteration.
     pub memo: Option<GradientMemo>,
+    /// What the evaluation may still cost.
+    pub budget: Arc<Budget>,
 }
 
 impl Env {
+    /// An empty spreadsheet whose evaluation may cost what `budget` allows.
+    pub fn within(budget: Arc<Budget>) -> Env {
+        Env {
+            budget,
+            ..Env::default()
+        }
+    }
+
+    /// The same values and formulas, evaluated within another budget.
+    pub fn rebudgeted(mut self, budget: Arc<Budget>) -> Env {
+        self.budget = budget;
+        self
+    }
+
     pub fn add_given(&mut self, name: &str, value: Value) {
         self.givens.insert(name.to_string());
         self.defined_at.insert(name.to_string(), 0);
@@ -115,5 +131,9 @@ impl Scope for Env {
 
     fn gradient_memo(&self) -> Option<&GradientMemo> {
         self.memo.as_ref()
+    }
+
+    fn budget(&self) -> Option<&Budget> {
+        Some(&self.budget)
     }
 }

@@ -16,30 +16,41 @@ pub fn sanitize(s: &str) -> String {
             '\n' => '\n',
             c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('�'),
             '\u{7f}' => '␡',
-            c if c.is_control() => '�',
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '�',
+            c if c.is_control() || is_bidi(c) => '�',
             c => c,
         })
         .collect()
 }
 
 /// The same characters masked with `?`, byte for byte, so that offsets into
-/// the text (diagnostic spans) still point at the same places.
+/// the text (diagnostic spans) still point at the same places. A carriage
+/// return ending a line (`\r\n`) stays; a lone one, which would send the
+/// cursor back to overwrite the line, is masked.
 pub fn mask_controls(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if is_unsafe(c) {
-                "?".repeat(c.len_utf8())
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_end = c == '\r' && chars.peek() == Some(&'\n');
+        if is_unsafe(c) && !line_end {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn is_unsafe(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi(c)
+}
+
+/// The marks, embeddings, overrides and isolates that change the order in
+/// which a terminal shows text (the Arabic letter mark among them).
+pub fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// The matrix as aligned text lines, numbers with `digits` decimals (labels

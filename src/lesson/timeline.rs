@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::env::Env;
+use super::eval::regions::Plane;
 use super::value::Value;
 use crate::engine::{Graph, NodeId, Tensor, explain::explain};
 
@@ -34,6 +35,8 @@ pub struct StepState {
     pub checks: Vec<CheckOutcome>,
     /// Things the learner or author should know (e.g. a budget was reached).
     pub notices: Vec<String>,
+    /// The decision regions after this step, for a step that draws them.
+    pub plane: Option<Arc<Plane>>,
 }
 
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use super::theme::ThemeName;
 use super::walk::Walk;
 use crate::lesson::edit::Edit;
 use crate::lesson::eval::LiveState;
-use crate::lesson::eval::regions::{Plane, classify};
+use crate::lesson::eval::regions::Plane;
 use crate::lesson::{Action, Lesson, SourceFile, Timeline};
 
 /// Iterations (or trials) per second the learner can choose with `+`/`-`;
@@ -24,11 +24,6 @@ pub const SPEEDS: &[Option<f64>] = &[
     None,
 ];
 
-/// Grid points across and down for decision regions: a canvas is at most
-/// 80 cells wide and 40 rows (80 half-block pixels) tall, so each pixel has
-/// its own grid point or more.
-pub const PLANE_GRID: (usize, usize) = (96, 96);
-
 /// A training or search step running again for the learner to watch.
 #[derive(Debug, Clone)]
 pub struct LiveView {
@@ -44,7 +39,7 @@ pub struct LiveView {
     /// Start again from the values before the step (`r`).
     pub restart: bool,
     /// The decision regions at the parameters of `plane_at`.
-    pub plane: Option<Result<Plane, String>>,
+    pub plane: Option<Result<Arc<Plane>, String>>,
     pub plane_at: Option<usize>,
 }
 
@@ -165,8 +160,6 @@ pub struct OpenLesson {
     /// Steps whose live run the learner has watched to the end: coming
     /// back shows the result (`r` runs it again).
     pub watched: std::collections::HashSet<usize>,
-    /// The decision regions of steps with `regions`, after the step.
-    pub planes: std::collections::HashMap<usize, Result<Plane, String>>,
     /// What-if edits in force, in the order made.
     pub edits: Vec<Edit>,
     /// The lesson's own timeline while edits are in force (values are
@@ -180,22 +173,6 @@ pub struct OpenLesson {
     pub revealed: std::collections::HashSet<usize>,
 }
 
-/// The decision regions of every step that draws them.
-fn planes(
-    lesson: &Lesson,
-    timeline: &Timeline,
-) -> std::collections::HashMap<usize, Result<Plane, String>> {
-    let mut planes = std::collections::HashMap::new();
-    for (k, step) in lesson.steps.iter().enumerate() {
-        if let (Some(regions), Some(Some(env))) = (&step.regions, timeline.formulas.get(k)) {
-            let values = &timeline.steps[k].values;
-            let (nx, ny) = PLANE_GRID;
-            planes.insert(k, classify(env, values, regions, nx, ny));
-        }
-    }
-    planes
-}
-
 impl OpenLesson {
     pub fn new(lesson: Arc<Lesson>, timeline: Arc<Timeline>) -> OpenLesson {
         let walks = lesson
@@ -204,7 +181,6 @@ impl OpenLesson {
             .zip(&timeline.steps)
             .map(|(step, state)| Walk::of(step, state))
             .collect();
-        let planes = planes(&lesson, &timeline);
         OpenLesson {
             lesson,
             timeline,
@@ -214,7 +190,6 @@ impl OpenLesson {
             scroll: 0,
             choice: 0,
             watched: Default::default(),
-            planes,
             edits: Vec::new(),
             original: None,
             reevaluate: false,
@@ -235,7 +210,6 @@ impl OpenLesson {
     /// The lesson evaluated with the edits: shapes are unchanged, so the
     /// walks and the place in them stay.
     pub fn set_timeline(&mut self, timeline: Arc<Timeline>) {
-        self.planes = planes(&self.lesson, &timeline);
         self.timeline = timeline;
         self.watched.clear();
     }

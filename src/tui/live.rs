@@ -6,8 +6,8 @@
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::app::{App, LiveView, PLANE_GRID, SPEEDS, Screen};
-use crate::lesson::eval::regions::classify;
+use super::app::{App, LiveView, SPEEDS, Screen};
+use crate::lesson::eval::regions::classify_grid;
 use crate::lesson::eval::{Cancel, Live, rerun};
 
 /// Decision regions are recomputed at most this often while training runs.
@@ -115,8 +115,7 @@ pub fn sync(app: &mut App, run: &mut Option<LiveRun>) -> bool {
         && (finished || r.plane_time.is_none_or(|t| t.elapsed() >= PLANE_EVERY))
         && let Some(Some(env)) = open.timeline.formulas.get(k)
     {
-        let (nx, ny) = PLANE_GRID;
-        view.plane = Some(classify(env, values, regions, nx, ny));
+        view.plane = Some(classify_grid(env, values, regions).map(std::sync::Arc::new));
         view.plane_at = Some(view.state.values_at);
         r.plane_time = Some(Instant::now());
         redraw = true;

@@ -124,8 +124,13 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
         }
     };
     let mut watcher = options.watch.clone().map(watch::Watcher::new);
-    let result = event_loop(&mut app, &store, &signals, watcher.as_mut());
+    let mut bugs = Vec::new();
+    let result = event_loop(&mut app, &store, &signals, watcher.as_mut(), &mut bugs);
     drop(guard);
+    // Shown on the screen as they happened; kept on the normal screen too.
+    for bug in &bugs {
+        eprintln!("nntutor: internal error (a bug in nntutor; please report it): {bug}");
+    }
     if app.progress_dirty
         && let Err(e) = store.save(&app.progress)
     {
@@ -145,6 +150,7 @@ fn event_loop(
     store: &Store,
     signals: &terminal::Signals,
     mut watcher: Option<&mut watch::Watcher>,
+    bugs: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     // Creating the event source installs crossterm's SIGWINCH handler; do it
@@ -162,6 +168,13 @@ fn event_loop(
     loop {
         redraw |= live::sync(app, &mut live_run);
         redraw |= sync_recompute(app, &mut recompute);
+        for bug in terminal::take_worker_panics() {
+            app.warn(format!(
+                "Internal error (a bug in nntutor; please report it): {bug}"
+            ));
+            bugs.push(bug);
+            redraw = true;
+        }
         if redraw {
             terminal.draw(|frame| view::draw(frame, app))?;
             redraw = false;
@@ -320,8 +333,13 @@ fn sync_recompute(app: &mut App, recompute: &mut Option<Recompute>) -> bool {
         }
     }
     let Some(r) = recompute else { return false };
-    let Ok(result) = r.rx.try_recv() else {
-        return false;
+    let result = match r.rx.try_recv() {
+        Ok(result) => result,
+        Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+        // The evaluation panicked: the panic hook has its message.
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Err("the evaluation stopped with an internal error".to_string())
+        }
     };
     *recompute = None;
     match result {

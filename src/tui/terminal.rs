@@ -2,10 +2,15 @@
 //! on every way out: a normal quit and errors (the guard's `Drop`), a panic
 //! (the hook restores first, then prints the message on the normal screen),
 //! and SIGTERM, SIGHUP, SIGINT and SIGQUIT (flags the event loop checks).
+//!
+//! A panic on a worker thread (loading, a live run, a what-if evaluation)
+//! while the tutor is up is a bug too, but the tutor goes on: the hook keeps
+//! its message (printing it would scribble over the screen), the tutor shows
+//! it, and it is printed on the normal screen when the tutor ends.
 
 use std::io::{Write, stdout};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Once};
 
 use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -29,6 +34,7 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter() -> std::io::Result<TerminalGuard> {
         install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
         let guard = TerminalGuard { _private: () };
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
@@ -38,16 +44,48 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        ACTIVE.store(false, Ordering::SeqCst);
         restore();
+        for message in take_worker_panics() {
+            eprintln!("nntutor: internal error (please report it): {message}");
+        }
     }
 }
 
+/// Whether the full-screen tutor owns the terminal.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Panics of worker threads while the tutor was up, not yet shown.
+static WORKER_PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The worker panics since the last call: the tutor shows them.
+pub fn take_worker_panics() -> Vec<String> {
+    std::mem::take(&mut *WORKER_PANICS.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
 fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
-    }));
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let main = std::thread::current().id();
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !ACTIVE.load(Ordering::SeqCst) {
+                previous(info);
+            } else if std::thread::current().id() == main {
+                ACTIVE.store(false, Ordering::SeqCst);
+                restore();
+                previous(info);
+            } else {
+                let thread = std::thread::current()
+                    .name()
+                    .unwrap_or("a worker")
+                    .to_string();
+                WORKER_PANICS
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(format!("{thread}: {info}"));
+            }
+        }));
+    });
 }
 
 /// The last termination signal received (0: none).

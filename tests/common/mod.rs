@@ -3,4 +3,5 @@
 #![allow(dead_code)]
 
 pub mod builtin;
+pub mod fuzzing;
 pub mod pty;

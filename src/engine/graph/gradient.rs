@@ -128,10 +128,12 @@ impl Builder<'_> {
                 (*wrt_value).clone(),
                 h,
                 graph.value(root)[0],
-                graph.nodes.len(),
+                graph.forward_cost(),
                 &span,
             )?)
         } else {
+            // The backward pass costs about two forward passes.
+            self.spend(graph.forward_cost().saturating_mul(2), &span)?;
             let zeros = || Arc::new(Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()));
             match (graph.find(&wrt), self.scope.gradient_memo()) {
                 (Some(id), Some(memo)) => {
@@ -208,14 +210,22 @@ impl Builder<'_> {
         w: Tensor,
         h: f64,
         base: f64,
-        graph_size: usize,
+        loss_cost: u64,
         span: &Span,
     ) -> Result<Tensor, EngineError> {
-        if w.len().saturating_mul(graph_size).saturating_mul(64) > MAX_NUMGRAD_WORK {
-            return Err(self.err(
-                format!("numgrad over {} elements would re-evaluate the loss {} times; too slow for a lesson", w.len(), w.len()),
-                span.clone(),
-            ));
+        // The loss is evaluated again once per element of W: refused before
+        // the first, not after minutes.
+        if let Some(budget) = self.scope.budget() {
+            budget
+                .afford(loss_cost.saturating_mul(w.len() as u64))
+                .map_err(|e| {
+                    let why = format!(
+                        "numgrad evaluates `{}` again for each of the {} elements of `{wrt}`: {e}",
+                        expr_name(loss),
+                        w.len()
+                    );
+                    self.err(why, span.clone())
+                })?;
         }
         let mut out = Tensor::zeros(w.nrows(), w.ncols());
         for k in 0..w.len() {
@@ -240,7 +250,19 @@ struct Override<'a> {
     value: &'a Tensor,
 }
 
+/// The name a loss expression stands for, for messages.
+fn expr_name(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Name(n) => n.clone(),
+        _ => "the loss".into(),
+    }
+}
+
 impl Scope for Override<'_> {
+    fn budget(&self) -> Option<&Budget> {
+        self.inner.budget()
+    }
+
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == self.name {
             Some(Binding {

@@ -11,16 +11,15 @@ mod node;
 pub use gradient::loss_with_gradients;
 pub use node::Node;
 
+use super::budget::{Budget, Exceeded, NODE_WORK, op_cost, product_cost};
 use super::error::EngineError;
 use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span};
 use super::kernels::{Columns, Selection};
 use super::ops::{self, Op};
-use super::tensor::{Tensor, is_scalar, scalar, shape_str};
+use super::tensor::{Shape, Tensor, is_scalar, scalar, shape_str};
 
 /// How deep formulas may refer to formulas that refer to formulas.
 pub const MAX_NESTING: usize = 1000;
-/// The most element-evaluations of a loss that one `numgrad` may cost.
-pub const MAX_NUMGRAD_WORK: usize = 400_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub usize);
@@ -64,6 +63,11 @@ pub trait Scope {
     /// Gradients already computed for the current values, shared by the
     /// `grad` calls of one training iteration (`None`: compute each anew).
     fn gradient_memo(&self) -> Option<&GradientMemo> {
+        None
+    }
+
+    /// What evaluating may cost (`None`: no limit).
+    fn budget(&self) -> Option<&Budget> {
         None
     }
 }
@@ -161,6 +165,7 @@ impl Graph {
             formula: None,
             visiting: Vec::new(),
             depth: 0,
+            bytes: 0,
         };
         let root = b.expr(expr)?;
         Ok((b.graph, root))
@@ -196,6 +201,26 @@ impl Graph {
         }
     }
 
+    /// The work of computing every node again (the measure of one more
+    /// forward pass, and of a backward pass, which costs about two).
+    pub fn forward_cost(&self) -> u64 {
+        self.nodes
+            .iter()
+            .map(|n| match &n.kind {
+                NodeKind::Op(op) => {
+                    let shapes: Vec<Shape> =
+                        n.inputs.iter().map(|&i| self.nodes[i.0].shape()).collect();
+                    let product = match (op, shapes.as_slice()) {
+                        (Op::MatMul, &[a, b]) => product_cost(a, b),
+                        _ => 0,
+                    };
+                    product.saturating_add(op_cost(*op, &shapes, n.shape()))
+                }
+                _ => 0,
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
     /// The node that holds `name`, if the graph reads or computes it.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.named.get(name).copied()
@@ -209,6 +234,8 @@ struct Builder<'s> {
     formula: Option<String>,
     visiting: Vec<String>,
     depth: usize,
+    /// Bytes of the values this graph computed (not those it shares).
+    bytes: u64,
 }
 
 impl Builder<'_> {
@@ -237,7 +264,30 @@ impl Builder<'_> {
         }
     }
 
+    /// Charges `work` to the scope's budget, if it has one.
+    pub(super) fn spend(&self, work: u64, span: &Span) -> Result<(), EngineError> {
+        match self.scope.budget() {
+            Some(b) => b.spend(work).map_err(|e| self.over(e, span)),
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn over(&self, e: Exceeded, span: &Span) -> EngineError {
+        self.err(e.to_string(), span.clone())
+    }
+
     fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
+        let shapes: Vec<Shape> = inputs
+            .iter()
+            .map(|&i| self.graph.nodes[i.0].shape())
+            .collect();
+        // A product is the one operation whose work is not bounded by the
+        // size of its result: it is paid for before it runs.
+        if let (Op::MatMul, &[a, b]) = (op, shapes.as_slice())
+            && a.1 == b.0
+        {
+            self.spend(product_cost(a, b), &span)?;
+        }
         let value = match self.graph.selected_product(op, &inputs) {
             // A minibatch's columns multiplied where they lie.
             Some((a, columns)) => ops::matmul_checked(a, columns),
@@ -248,7 +298,19 @@ impl Builder<'_> {
             }
         }
         .map_err(|m| self.err(m, span.clone()))?;
+        self.spend(op_cost(op, &shapes, value.shape()), &span)?;
+        self.grow(value.len(), &span)?;
         Ok(self.push(NodeKind::Op(op), inputs, value, span))
+    }
+
+    /// Counts `elements` more computed by this graph against the memory
+    /// left beside what the scope's owner keeps.
+    pub(super) fn grow(&mut self, elements: usize, span: &Span) -> Result<(), EngineError> {
+        self.bytes = self.bytes.saturating_add(8 * elements as u64);
+        match self.scope.budget() {
+            Some(b) => b.room(self.bytes).map_err(|e| self.over(e, span)),
+            None => Ok(()),
+        }
     }
 
     fn expr(&mut self, e: &Expr) -> Result<NodeId, EngineError> {
@@ -267,8 +329,14 @@ impl Builder<'_> {
     fn expr_inner(&mut self, e: &Expr) -> Result<NodeId, EngineError> {
         let span = e.span.clone();
         match &e.kind {
-            ExprKind::Number(v) => Ok(self.push(NodeKind::Constant, vec![], scalar(*v), span)),
-            ExprKind::Name(name) => self.name(name, span),
+            ExprKind::Number(v) => {
+                self.spend(NODE_WORK, &span)?;
+                Ok(self.push(NodeKind::Constant, vec![], scalar(*v), span))
+            }
+            ExprKind::Name(name) => {
+                self.spend(NODE_WORK, &span)?;
+                self.name(name, span)
+            }
             ExprKind::Neg(a) => {
                 let a = self.expr(a)?;
                 self.op(Op::Neg, vec![a], span)

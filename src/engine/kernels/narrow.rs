@@ -16,6 +16,12 @@ pub(super) const NARROW: usize = 12;
 /// `A @ B` for an `A` of at most [`NARROW`] rows.
 pub(super) fn narrow_matmul(a: &Tensor, b: Columns) -> Tensor {
     let (m, k) = (a.nrows(), a.ncols());
+    assert_eq!(
+        k,
+        b.nrows(),
+        "narrow product of {m}×{k} and {}×…",
+        b.nrows()
+    );
     let mut c = Tensor::zeros(m, b.ncols());
     match m.div_ceil(4) {
         0 => {}
@@ -23,7 +29,6 @@ pub(super) fn narrow_matmul(a: &Tensor, b: Columns) -> Tensor {
         2 => narrow::<8, 5>(a, b, &mut c),
         _ => narrow::<12, 3>(a, b, &mut c),
     }
-    debug_assert!(k == b.nrows());
     c
 }
 
@@ -79,23 +84,26 @@ unsafe fn accumulate_avx2<const R: usize, const C: usize>(
     accumulate_portable(acc, pack, cols);
 }
 
-/// `acc[jj][i] += Σ_p pack[p·R + i] · cols[jj][p]`, in order of p.
+/// `acc[jj][i] += Σ_p pack[p·R + i] · cols[jj][p]`, in order of p. Every
+/// column is as long as the sum: a shorter or longer one is a bug upstream,
+/// and a panic rather than a silently wrong (or zero) result.
 #[inline(always)]
 fn accumulate_portable<const R: usize, const C: usize>(
     acc: &mut [[f64; R]; C],
     pack: &[f64],
     cols: [&[f64]; C],
 ) {
-    let k = pack.len() / R;
-    // Every column as long as the sum, so the loop below indexes them
-    // without checks.
-    let cols: [&[f64]; C] = cols.map(|c| &c[..k.min(c.len())]);
-    if cols.iter().any(|c| c.len() != k) {
-        return;
-    }
+    let (steps, rest) = pack.as_chunks::<R>();
+    let k = steps.len();
+    assert!(
+        rest.is_empty() && cols.iter().all(|c| c.len() == k),
+        "narrow product: columns of {:?} numbers for a sum over {k}",
+        cols.map(<[f64]>::len)
+    );
+    // Sliced to the sum's length, so the loop below indexes without checks.
+    let cols = cols.map(|c| &c[..k]);
     let mut sums = *acc;
-    for (p, a) in pack.chunks_exact(R).enumerate() {
-        let a: &[f64; R] = a.try_into().unwrap_or(&[0.0; R]);
+    for (p, a) in steps.iter().enumerate() {
         for jj in 0..C {
             let x = cols[jj][p];
             for i in 0..R {

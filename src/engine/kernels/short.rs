@@ -153,7 +153,9 @@ unsafe fn accumulate_avx2<const M: usize>(
 }
 
 /// `acc[i][jj] += Σ_p A[r0 + i, p] · pack[p·LANES + jj]`; A is
-/// column-major with `m` rows.
+/// column-major with `m` rows. The packed steps and A's columns must
+/// match one for one, and the block must lie inside A: anything else is a
+/// bug upstream, and a panic rather than a silently wrong sum.
 #[inline(always)]
 fn accumulate_portable<const M: usize>(
     acc: &mut [[f64; LANES]; M],
@@ -162,13 +164,17 @@ fn accumulate_portable<const M: usize>(
     r0: usize,
     pack: &[f64],
 ) {
+    let (steps, rest) = pack.as_chunks::<LANES>();
+    assert!(
+        rest.is_empty() && m > 0 && a.len() == steps.len() * m && r0 + M <= m,
+        "short product: {} packed values for {} of A (m = {m}, rows {r0}..{})",
+        pack.len(),
+        a.len(),
+        r0 + M
+    );
     let mut sums = *acc;
-    for (b, column) in pack.chunks_exact(LANES).zip(a.chunks_exact(m)) {
-        let b: &[f64; LANES] = b.try_into().unwrap_or(&[0.0; LANES]);
-        let ap: &[f64; M] = column
-            .get(r0..r0 + M)
-            .and_then(|x| x.try_into().ok())
-            .unwrap_or(&[0.0; M]);
+    for (b, column) in steps.iter().zip(a.chunks_exact(m)) {
+        let ap = &column[r0..r0 + M];
         for i in 0..M {
             let s = ap[i];
             for jj in 0..LANES {

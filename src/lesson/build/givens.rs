@@ -3,7 +3,37 @@
 
 use super::*;
 
+/// The work of generating one digit image (pen strokes drawn pixel by
+/// pixel), one spiral point and one random number, in the engine's units
+/// (about a nanosecond each; measured on a release build).
+const DIGIT_WORK: u64 = 60_000;
+const POINT_WORK: u64 = 100;
+const DRAW_WORK: u64 = 20;
+
 impl Builder<'_> {
+    /// Charges the work of making a given, or says why it cannot be made.
+    fn afford(&mut self, work: u64, span: &Span) -> bool {
+        match self.budget.spend(work) {
+            Ok(()) => true,
+            Err(e) => {
+                self.err(format!("generating this: {e}"), span.clone());
+                false
+            }
+        }
+    }
+
+    /// Counts the givens made as kept for the whole lesson.
+    pub(super) fn keep(&mut self, made: Vec<Given>, span: &Span) -> Vec<Given> {
+        let bytes: u64 = made.iter().map(|g| 8 * g.value.data.len() as u64).sum();
+        match self.budget.keep(bytes) {
+            Ok(()) => made,
+            Err(e) => {
+                self.err(format!("keeping this given: {e}"), span.clone());
+                Vec::new()
+            }
+        }
+    }
+
     pub(super) fn given(&mut self, g: &RawGiven) -> Vec<Given> {
         let name = &g.name;
         if !self.check_name(&name.v, &name.span) {
@@ -101,6 +131,9 @@ impl Builder<'_> {
                     scale: *scale,
                     seed: *seed as u64,
                 };
+                if !self.afford(DRAW_WORK * (rows * cols) as u64, &shape.span) {
+                    return Vec::new();
+                }
                 one(Value::plain(draw(&spec, spec.seed)), Some(spec))
             }
             RawGivenSpec::Dataset {
@@ -109,47 +142,51 @@ impl Builder<'_> {
                 classes,
                 count,
                 seed,
-            } => {
-                match ds.v.as_str() {
-                    "spiral" => {
-                        let p = self.positive(points, "points", 100, &ds.span);
-                        let c = self.positive(classes, "classes", 3, &ds.span);
-                        let (Some(p), Some(c)) = (p, c) else {
-                            return Vec::new();
-                        };
-                        if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
-                            self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
-                            return Vec::new();
-                        }
-                        let (x, y) = datasets::spiral(p, c, *seed as u64);
-                        let mut out = one(Value::plain(x), None);
-                        out.push(labels_given(name, y));
-                        out
+            } => match ds.v.as_str() {
+                "spiral" => {
+                    let p = self.positive(points, "points", 100, &ds.span);
+                    let c = self.positive(classes, "classes", 3, &ds.span);
+                    let (Some(p), Some(c)) = (p, c) else {
+                        return Vec::new();
+                    };
+                    if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
+                        self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
+                        return Vec::new();
                     }
-                    "digits" => {
-                        let n = self.positive(count, "count", 1000, &ds.span);
-                        let Some(n) = n else {
-                            return Vec::new();
-                        };
-                        if n > MAX_DIGITS {
-                            let span = count.as_ref().map_or(ds.span.clone(), |c| c.span.clone());
-                            self.err(format!("`count` of generated digits is limited to {MAX_DIGITS}, not {n}"), span);
-                            return Vec::new();
-                        }
-                        let (x, y) = datasets::digits(n, *seed as u64);
-                        let mut out = one(Value::plain(x), None);
-                        out.push(labels_given(name, y));
-                        out
+                    if !self.afford(POINT_WORK * (p * c) as u64, &ds.span) {
+                        return Vec::new();
                     }
-                    other => {
-                        self.err(
-                            format!("unknown dataset `{other}`; available: \"spiral\", \"digits\""),
-                            ds.span.clone(),
-                        );
-                        Vec::new()
-                    }
+                    let (x, y) = datasets::spiral(p, c, *seed as u64);
+                    let mut out = one(Value::plain(x), None);
+                    out.push(labels_given(name, y));
+                    out
                 }
-            }
+                "digits" => {
+                    let n = self.positive(count, "count", 1000, &ds.span);
+                    let Some(n) = n else {
+                        return Vec::new();
+                    };
+                    let span = count.as_ref().map_or(ds.span.clone(), |c| c.span.clone());
+                    if n > MAX_DIGITS {
+                        self.err(format!("`count` of generated digits is limited to {MAX_DIGITS} ({MAX_ELEMENTS} numbers of 784 pixels each), not {n}"), span);
+                        return Vec::new();
+                    }
+                    if !self.afford(DIGIT_WORK * n as u64, &span) {
+                        return Vec::new();
+                    }
+                    let (x, y) = datasets::digits(n, *seed as u64);
+                    let mut out = one(Value::plain(x), None);
+                    out.push(labels_given(name, y));
+                    out
+                }
+                other => {
+                    self.err(
+                        format!("unknown dataset `{other}`; available: \"spiral\", \"digits\""),
+                        ds.span.clone(),
+                    );
+                    Vec::new()
+                }
+            },
             RawGivenSpec::File { path, format } => {
                 if let Some(f) = format.as_ref().filter(|f| f.v != "idx") {
                     self.err(
@@ -264,9 +301,8 @@ pub fn draw(spec: &RandomSpec, seed: u64) -> Tensor {
     t
 }
 
-/// Generated digits are drawn one pixel at a time: this many take about a
-/// second.
-pub const MAX_DIGITS: usize = 20_000;
+/// As many generated digits as fit the largest value: 784 pixels each.
+pub const MAX_DIGITS: usize = MAX_ELEMENTS / (datasets::DIGIT_SIDE * datasets::DIGIT_SIDE);
 
 /// `X_labels` for a data set `X`.
 fn labels_given(name: &Sp<String>, y: Tensor) -> Given {

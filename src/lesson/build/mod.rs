@@ -12,14 +12,19 @@ use super::source::SourceFile;
 mod givens;
 
 use super::value::Value;
-use crate::engine::{self, MAX_ELEMENTS, Tensor, datasets, ops, rng::Rng};
+use crate::engine::{self, Budget, MAX_ELEMENTS, Tensor, datasets, ops, rng::Rng};
 pub use givens::draw;
 use givens::literal_tensor;
 
-pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagnostic>) {
+pub fn build(
+    raw: RawLesson,
+    source: &SourceFile,
+    budget: &Budget,
+) -> (Option<Lesson>, Vec<Diagnostic>) {
     let mut b = Builder {
         source,
         diags: Vec::new(),
+        budget,
     };
     let id = raw.id.as_ref().map(|id| {
         if !is_kebab(&id.v) {
@@ -46,6 +51,7 @@ pub fn build(raw: RawLesson, source: &SourceFile) -> (Option<Lesson>, Vec<Diagno
     let mut seen: HashMap<String, Span> = HashMap::new();
     for g in &raw.given {
         let made = b.given(g);
+        let made = b.keep(made, &g.name.span);
         if made.is_empty() {
             broken_givens.push(g.name.v.clone());
         }
@@ -113,6 +119,8 @@ pub fn is_name(s: &str) -> bool {
 struct Builder<'a> {
     source: &'a SourceFile,
     diags: Vec<Diagnostic>,
+    /// Generating data sets is work, and every given is kept.
+    budget: &'a Budget,
 }
 
 impl Builder<'_> {

@@ -43,6 +43,10 @@ impl Evaluator<'_> {
             );
             return (Detail::None, Vec::new());
         }
+        // The backward pass costs about two forward passes.
+        if !self.spend(step, graph.forward_cost().saturating_mul(2), span) {
+            return (Detail::None, Vec::new());
+        }
         let grads = graph.backward(root);
         let mut defined = Vec::new();
         let mut names: Vec<(NodeId, String)> = graph

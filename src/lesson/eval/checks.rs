@@ -7,6 +7,11 @@ use super::*;
 /// Bars are one line per number: more would not be read.
 pub const MAX_BARS: usize = 40;
 
+/// A plot's vectors, and a training's curves, keep at most this many
+/// points: a screen is a few hundred columns wide, and every frame (and
+/// the JSON export) goes through them all.
+pub const MAX_PLOT_POINTS: usize = 100_000;
+
 impl Evaluator<'_> {
     /// Bars are drawn for vectors short enough to read.
     pub(super) fn check_bars(&mut self, step: &Step) {
@@ -127,6 +132,13 @@ impl Evaluator<'_> {
                         "{}: `plot` draws vectors, but `{name}` is {}",
                         step.label(),
                         crate::engine::tensor::shape_str(v.shape())
+                    ),
+                    span.clone(),
+                ),
+                (Some(n), _, _) if n > MAX_PLOT_POINTS => self.error(
+                    format!(
+                        "{}: `plot` draws up to {MAX_PLOT_POINTS} points, but `{name}` has {n}",
+                        step.label()
                     ),
                     span.clone(),
                 ),

@@ -12,13 +12,11 @@ use super::value::Value;
 use crate::engine::expr::{Expr, ExprKind};
 use crate::engine::rng::Rng;
 use crate::engine::tensor::{is_scalar, shape_str};
-use crate::engine::{EngineError, Graph, NodeId, NodeKind, Tensor, number};
-
-/// The most element-operations a `train` or `search` step may cost.
-pub const MAX_TRAIN_WORK: f64 = 2e10;
+use crate::engine::{Budget, EngineError, Graph, NodeId, NodeKind, Tensor, number};
 
 mod backward;
 mod checks;
+mod cost;
 pub mod live;
 mod optimize;
 pub mod regions;
@@ -46,10 +44,21 @@ impl Cancel {
 
 /// `evaluate`, stopping early (with an error) once `cancel` is raised.
 pub fn evaluate_until(lesson: &Lesson, cancel: &Cancel) -> (Timeline, Vec<Diagnostic>) {
+    let budget = Arc::new(super::Limits::default().budget());
+    evaluate_with(lesson, cancel, budget)
+}
+
+/// `evaluate_until` within `budget`: a step that would pass it is refused
+/// with an error at its place, and the steps after it are not evaluated.
+pub fn evaluate_with(
+    lesson: &Lesson,
+    cancel: &Cancel,
+    budget: Arc<Budget>,
+) -> (Timeline, Vec<Diagnostic>) {
     let poisoned = lesson.broken_givens.iter().cloned().collect();
     let mut ev = Evaluator {
         lesson,
-        env: Env::default(),
+        env: Env::within(budget),
         diags: Vec::new(),
         poisoned,
         cancel: cancel.clone(),
@@ -96,7 +105,8 @@ pub fn rerun(
     let env = timeline.resume.get(index)?.as_ref()?;
     let mut ev = Evaluator {
         lesson,
-        env: (**env).clone(),
+        // The run was accepted within the limits at load.
+        env: (**env).clone().rebudgeted(Arc::new(Budget::unlimited())),
         diags: Vec::new(),
         poisoned: HashSet::new(),
         cancel: cancel.clone(),
@@ -167,6 +177,18 @@ impl Evaluator<'_> {
 
     fn step(&mut self, step: &Step) -> StepState {
         let before = self.env.snapshot();
+        // Past the budget, nothing more is worth starting; the error that
+        // passed it says where.
+        if self.env.budget.is_exceeded() {
+            return StepState {
+                values: before,
+                changed: Vec::new(),
+                detail: Detail::None,
+                checks: Vec::new(),
+                notices: Vec::new(),
+                plane: None,
+            };
+        }
         let mut notices = Vec::new();
         let (detail, mut changed) = match &step.action {
             Action::Show => (Detail::None, Vec::new()),
@@ -191,11 +213,10 @@ impl Evaluator<'_> {
         self.check_predict(step);
         self.check_images(step);
         self.check_bars(step);
-        if let Some(regions) = &step.regions
-            && self.live.is_none()
-        {
-            self.check_regions(step, regions);
-        }
+        let plane = match &step.regions {
+            Some(regions) if self.live.is_none() => self.regions(step, regions),
+            _ => None,
+        };
         let mut checks = Vec::new();
         for (list, slide) in [(&step.expect, false), (&step.slide, true)] {
             for c in list {
@@ -210,13 +231,16 @@ impl Evaluator<'_> {
             (Some(a), Some(b)) => a.data != b.data,
             _ => true,
         });
-        StepState {
+        let state = StepState {
             values: self.env.snapshot(),
             changed,
             detail,
             checks,
             notices,
-        }
+            plane,
+        };
+        self.keep(step, &state);
+        state
     }
 
     fn let_(&mut self, step: &Step, formula: &Formula) -> (Detail, Vec<String>) {

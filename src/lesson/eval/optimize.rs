@@ -87,11 +87,41 @@ impl Evaluator<'_> {
             .map(|t| (t.v.clone(), Vec::new()))
             .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
+        // The curves are kept: (iteration, value) every `every` iterations.
+        let per_curve = iterations / every + 1;
+        if !spec.track.is_empty() && per_curve > checks::MAX_PLOT_POINTS {
+            let least = iterations.div_ceil(checks::MAX_PLOT_POINTS);
+            let span = spec.every.as_ref().map_or(&spec.steps.span, |e| &e.span);
+            self.error(
+                format!(
+                    "{}: tracking every {every} of {iterations} iterations keeps {per_curve} points a curve; the limit is {} (set `every` to {least} or more)",
+                    step.label(),
+                    checks::MAX_PLOT_POINTS
+                ),
+                span.clone(),
+            );
+            return (Detail::None, Vec::new());
+        }
+        let points = (per_curve + 1) * spec.track.len();
+        if let Err(e) = self.env.budget.room(16 * points as u64) {
+            let what = format!("the {points} points of the tracked curves: {e}");
+            self.error(format!("{}: {what}", step.label()), spec.steps.span.clone());
+            return (Detail::None, Vec::new());
+        }
         if let Some(live) = &self.live {
             let tracked: Vec<String> = spec.track.iter().map(|t| t.v.clone()).collect();
             live.begin(iterations, &tracked);
         }
+        let start = self.env.budget.spent();
         for it in 0..=iterations {
+            // The first iteration measured what each costs.
+            if it == 1 {
+                let what = format!("{iterations} iterations of this training");
+                if !self.afford_rounds(step, &what, start, iterations - 1, &spec.steps.span) {
+                    self.env.clear_overrides();
+                    return (Detail::None, Vec::new());
+                }
+            }
             if self.cancel.is_cancelled() {
                 self.error(
                     format!(
@@ -200,14 +230,6 @@ impl Evaluator<'_> {
                             self.env.clear_overrides();
                             return (Detail::None, Vec::new());
                         }
-                        if it == 0 {
-                            let work = elements(&g) * 4.0 * iterations as f64;
-                            if work > MAX_TRAIN_WORK {
-                                self.error(format!("{}: {iterations} iterations of this update would take too long for a lesson (about {work:.1e} operations)", step.label()), spec.steps.span.clone());
-                                self.env.clear_overrides();
-                                return (Detail::None, Vec::new());
-                            }
-                        }
                         new_values.push((f.statement.name.clone(), g.into_value(r)));
                     }
                     Err(e) => {
@@ -263,7 +285,15 @@ impl Evaluator<'_> {
         if let Some(live) = &self.live {
             live.begin(s.trials, &[]);
         }
+        let start = self.env.budget.spent();
         for trial in 0..s.trials {
+            // The first trial measured what each costs.
+            if trial == 1 {
+                let what = format!("{} trials of this search", s.trials);
+                if !self.afford_rounds(step, &what, start, s.trials - 1, lspan) {
+                    return (Detail::None, Vec::new());
+                }
+            }
             if let Some(live) = &self.live {
                 live.gate(&self.cancel);
             }
@@ -285,23 +315,7 @@ impl Evaluator<'_> {
             let result = Graph::build(&expr, &self.env, true);
             self.env.clear_overrides();
             let l = match result {
-                Ok((g, r)) if is_scalar(g.value(r)) => {
-                    if trial == 0 {
-                        let work = elements(&g) * s.trials as f64;
-                        if work > MAX_TRAIN_WORK {
-                            self.error(
-                                format!(
-                                    "{}: {} trials would take too long for a lesson",
-                                    step.label(),
-                                    s.trials
-                                ),
-                                lspan.clone(),
-                            );
-                            return (Detail::None, Vec::new());
-                        }
-                    }
-                    g.value(r)[0]
-                }
+                Ok((g, r)) if is_scalar(g.value(r)) => g.value(r)[0],
                 Ok((g, r)) => {
                     self.error(
                         format!(
@@ -349,18 +363,6 @@ impl Evaluator<'_> {
 }
 
 /// `size` distinct columns out of `n`, by a partial Fisher–Yates shuffle.
-/// How many numbers one evaluation of the graph computes: the measure of
-/// a training's or search's work.
-fn elements(g: &Graph) -> f64 {
-    g.nodes
-        .iter()
-        .map(|n| {
-            let (r, c) = n.shape();
-            (r * c) as f64
-        })
-        .sum()
-}
-
 fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..n).collect();
     for k in 0..size {

@@ -3,11 +3,20 @@
 //! is largest. The same formula, through the same engine, as the lesson.
 
 use super::*;
-use crate::engine::{Binding, Scope};
+use crate::engine::{Binding, Budget, Scope};
 use crate::lesson::model::Regions;
 
 /// Grid points evaluated at once.
 const CHUNK: usize = 1024;
+
+/// Grid points across and down for decision regions: a canvas is at most
+/// 80 cells wide and 40 rows (80 half-block pixels) tall, so each pixel has
+/// its own grid point or more.
+pub const GRID: (usize, usize) = (96, 96);
+
+/// The most one picture of the regions may cost (about 50 ms): while a
+/// training runs they are drawn again a few dozen times a second.
+pub const REGIONS_WORK: u64 = 50_000_000;
 
 /// A grid over the plane, classified.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,9 +38,14 @@ struct OnGrid<'a> {
     values: &'a Values,
     x: &'a str,
     grid: &'a Tensor,
+    budget: &'a Budget,
 }
 
 impl Scope for OnGrid<'_> {
+    fn budget(&self) -> Option<&Budget> {
+        Some(self.budget)
+    }
+
     fn binding(&self, name: &str) -> Option<Binding<'_>> {
         if name == self.x {
             return Some(Binding {
@@ -53,14 +67,23 @@ impl Scope for OnGrid<'_> {
     }
 }
 
+/// Classifies the [`GRID`] over the data's extent, with `values` for the
+/// givens and `env`'s formulas: what the tutor draws.
+pub fn classify_grid(env: &Env, values: &Values, regions: &Regions) -> Result<Plane, String> {
+    let (nx, ny) = GRID;
+    classify(env, values, regions, nx, ny, &Budget::unlimited())
+}
+
 /// Classifies an `nx` × `ny` grid over the data's extent (a tenth wider on
-/// each side), with `values` for the givens and `env`'s formulas.
+/// each side), with `values` for the givens and `env`'s formulas, within
+/// `budget`.
 pub fn classify(
     env: &Env,
     values: &Values,
     regions: &Regions,
     nx: usize,
     ny: usize,
+    budget: &Budget,
 ) -> Result<Plane, String> {
     let x_name = &regions.x.0;
     let data = &values
@@ -109,6 +132,7 @@ pub fn classify(
             values,
             x: x_name,
             grid: &part,
+            budget,
         };
         let (g, r) = Graph::build(&expr, &scope, true).map_err(|e| e.message)?;
         let scores = g.value(r);
@@ -137,10 +161,13 @@ pub fn classify(
         .as_ref()
         .and_then(|(l, _)| values.get(l))
         .map(|v| &v.data);
+    // Labels are a row or a column: element c either way (`as_slice`, not
+    // an iterator's nth, which made this quadratic in the points).
+    let labels = labels.map(|l| l.as_slice());
     let points = (0..data.ncols())
         .map(|c| {
             let label = labels
-                .and_then(|l| l.iter().nth(c).copied())
+                .and_then(|l| l.get(c).copied())
                 .filter(|v| *v >= 0.0 && *v < 256.0)
                 .map(|v| v as u8);
             (data[(0, c)], data[(1, c)], label)
@@ -158,8 +185,32 @@ pub fn classify(
 
 impl Evaluator<'_> {
     /// The regions of a step must draw at load, on a small grid, or the
-    /// author hears why here rather than the learner in the tutor.
-    pub(super) fn check_regions(&mut self, step: &Step, regions: &Regions) {
+    /// author hears why here rather than the learner in the tutor; one
+    /// picture must cost little enough to be drawn again live. Then they
+    /// are classified on the whole grid (beside the tutor, not in it).
+    pub(super) fn regions(&mut self, step: &Step, regions: &Regions) -> Option<Arc<Plane>> {
+        self.check_regions(step, regions)?;
+        let (nx, ny) = GRID;
+        match classify(
+            &self.env,
+            &self.env.values,
+            regions,
+            nx,
+            ny,
+            &self.env.budget,
+        ) {
+            Ok(plane) => Some(Arc::new(plane)),
+            Err(why) => {
+                self.error(
+                    format!("{}: cannot draw `regions`: {why}", step.label()),
+                    regions.scores.1.clone(),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_regions(&mut self, step: &Step, regions: &Regions) -> Option<()> {
         for (name, span) in [
             Some(&regions.x),
             Some(&regions.scores),
@@ -178,7 +229,7 @@ impl Evaluator<'_> {
                         span.clone(),
                     );
                 }
-                return;
+                return None;
             }
         }
         if !self.env.givens.contains(&regions.x.0) {
@@ -190,7 +241,7 @@ impl Evaluator<'_> {
                 ),
                 regions.x.1.clone(),
             );
-            return;
+            return None;
         }
         if self.env.derived(&regions.scores.0).is_none() {
             self.error(
@@ -202,7 +253,7 @@ impl Evaluator<'_> {
                 ),
                 regions.scores.1.clone(),
             );
-            return;
+            return None;
         }
         let n = self.env.values[&regions.x.0].data.ncols();
         if let Some((l, span)) = &regions.labels {
@@ -217,15 +268,35 @@ impl Evaluator<'_> {
                     ),
                     span.clone(),
                 );
-                return;
+                return None;
             }
         }
-        if let Err(why) = classify(&self.env, &self.env.values, regions, 3, 2) {
+        let sample = Budget::unlimited();
+        if let Err(why) = classify(&self.env, &self.env.values, regions, 3, 2, &sample) {
             self.error(
                 format!("{}: cannot draw `regions`: {why}", step.label()),
                 regions.scores.1.clone(),
             );
+            return None;
         }
+        // Six points measured; the grid has thousands.
+        let (nx, ny) = GRID;
+        let whole = sample.spent() / 6 * (nx * ny) as u64;
+        if whole > REGIONS_WORK {
+            self.error(
+                format!(
+                    "{}: drawing `regions` evaluates `{}` at {} points of the plane, about {} operations a picture; the limit is {} (a picture is drawn again as a training runs): make the network smaller",
+                    step.label(),
+                    regions.scores.0,
+                    nx * ny,
+                    crate::engine::budget::count(whole),
+                    crate::engine::budget::count(REGIONS_WORK)
+                ),
+                regions.scores.1.clone(),
+            );
+            return None;
+        }
+        Some(())
     }
 }
 
@@ -264,6 +335,7 @@ regions = {regions}
             step.regions.as_ref().unwrap(),
             4,
             4,
+            &super::Budget::unlimited(),
         )
         .unwrap();
         // x spans [-1, 1] and y [0, 2], padded by 0.2 on each side: the

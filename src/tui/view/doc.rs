@@ -175,10 +175,17 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let pad = ((y1 - y0) * 0.05).max(1e-9);
     let (y0, y1) = (y0 - pad, y1 + pad);
     let label = |v: f64| crate::engine::number::trimmed(v, 3);
+    // Two braille dots a cell across: more points than that draw the same.
+    let thinned: Vec<Vec<(f64, f64)>> = spec
+        .series
+        .iter()
+        .map(|(_, points, _)| thin(points, 2 * area.width as usize))
+        .collect();
     let datasets: Vec<Dataset> = spec
         .series
         .iter()
-        .map(|(name, points, style)| {
+        .zip(&thinned)
+        .map(|((name, _, style), points)| {
             Dataset::default()
                 .name(name.clone())
                 .marker(if spec.ascii {
@@ -207,6 +214,33 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .x_axis(axis(x0, x1).title(spec.x_label.clone()))
         .y_axis(axis(y0, y1))
         .render(area, buf);
+}
+
+/// At most about `2 × buckets` points of a curve, its shape kept: each
+/// bucket of consecutive points keeps its lowest and its highest, in order.
+pub fn thin(points: &[(f64, f64)], buckets: usize) -> Vec<(f64, f64)> {
+    let buckets = buckets.max(1);
+    if points.len() <= 2 * buckets {
+        return points.to_vec();
+    }
+    let size = points.len().div_ceil(buckets);
+    let mut out = Vec::with_capacity(2 * buckets + 1);
+    for chunk in points.chunks(size) {
+        let (mut lo, mut hi) = (0, 0);
+        for (k, p) in chunk.iter().enumerate() {
+            if p.1 < chunk[lo].1 {
+                lo = k;
+            }
+            if p.1 > chunk[hi].1 {
+                hi = k;
+            }
+        }
+        out.push(chunk[lo.min(hi)]);
+        if lo != hi {
+            out.push(chunk[lo.max(hi)]);
+        }
+    }
+    out
 }
 
 /// Whether `text` can be drawn as big pixel text in `cols` columns: the
@@ -275,5 +309,23 @@ fn blit(piece: &Piece, dest: Rect, skip: u16, buf: &mut Buffer, theme: &Theme) {
                 *dst = src.clone();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thin;
+
+    #[test]
+    fn a_long_curve_keeps_its_extremes_in_order() {
+        // 0, 1, 0, 1, … with a spike of 9 at 501 and a dip of -5 at 777.
+        let mut points: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64, (i % 2) as f64)).collect();
+        points[501].1 = 9.0;
+        points[777].1 = -5.0;
+        let few = thin(&points, 10);
+        assert!(few.len() <= 20, "{}", few.len());
+        assert!(few.contains(&(501.0, 9.0)) && few.contains(&(777.0, -5.0)));
+        assert!(few.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(thin(&points[..15], 10), points[..15].to_vec());
     }
 }

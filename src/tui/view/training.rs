@@ -159,9 +159,15 @@ fn plane_piece<'a>(
     pieces: &mut Vec<Piece<'a>>,
 ) -> Option<Piece<'a>> {
     ctx.open.lesson.steps[ctx.open.step].regions.as_ref()?;
-    let plane: Option<&'a Result<Plane, String>> = match live {
-        Some(l) => l.plane.as_ref(),
-        None => ctx.open.planes.get(&ctx.open.step),
+    let plane: Option<Result<&'a Plane, &'a str>> = match live {
+        Some(l) => l
+            .plane
+            .as_ref()
+            .map(|p| p.as_deref().map_err(String::as_str)),
+        None => ctx.open.timeline.steps[ctx.open.step]
+            .plane
+            .as_deref()
+            .map(Ok),
     };
     match plane {
         Some(Ok(plane)) => Some(Piece::Plane {
