@@ -95,7 +95,7 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
                     out.push(Block::List(expansion(c, value(&c.name), d)));
                     if let (Some(before), Some(v)) = (&c.before, value(&c.name)) {
                         let old = Value {
-                            data: before.clone().into(),
+                            data: before.clone(),
                             ..v.clone()
                         };
                         out.push(matrix(&format!("{} before", c.name), &old, d));

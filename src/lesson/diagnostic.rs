@@ -95,17 +95,20 @@ impl Diagnostic {
             return out;
         }
         // The snippet quotes the file: control characters in it are masked
-        // (byte for byte, so the underline stays in place).
-        let safe = SourceFile::new(file.name.clone(), mask_controls(&file.text));
+        // (byte for byte, so the underline stays in place), and only the
+        // lines around the fault are quoted, each cut to a readable width.
+        let masked = SourceFile::new(sanitize(&file.name), mask_controls(&file.text));
+        let window = self.span.as_ref().map(|span| Window::around(&masked, span));
         let safe_diag = Diagnostic {
             message: sanitize(&self.message),
             label: self.label.as_deref().map(sanitize),
             help: self.help.as_deref().map(sanitize),
+            span: window.as_ref().map(|w| w.span.clone()),
             ..self.clone()
         };
         let report = Report {
             diag: &safe_diag,
-            file: &safe,
+            window: window.as_ref(),
         };
         let handler = if color {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
@@ -124,9 +127,89 @@ impl Diagnostic {
     }
 }
 
+/// Quoted lines longer than this (in characters) are cut around the fault.
+const MAX_QUOTED: usize = 100;
+/// Lines quoted before and after the fault's.
+const CONTEXT: usize = 1;
+
+/// The lines around a fault, each at most [`MAX_QUOTED`] characters, as
+/// the text miette quotes; the fault's place is kept in file terms.
+struct Window {
+    file: SourceFile,
+    /// The fault within `file`'s text.
+    span: Range<usize>,
+    /// 0-based line and column of the fault in the whole file.
+    line: usize,
+    column: usize,
+    /// 0-based line of the window's first line in the whole file.
+    first_line: usize,
+}
+
+impl Window {
+    fn around(whole: &SourceFile, span: &Range<usize>) -> Window {
+        let (line, col) = whole.line_col(span.start);
+        let (line, column) = (line - 1, col - 1);
+        let first_line = line.saturating_sub(CONTEXT);
+        let lines: Vec<&str> = whole
+            .text
+            .split('\n')
+            .skip(first_line)
+            .take(line - first_line + 1 + CONTEXT)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        let fault_chars = whole.slice(span).chars().take_while(|&c| c != '\n').count();
+        let mut text = String::new();
+        let mut at = 0..0;
+        for (k, l) in lines.iter().enumerate() {
+            if k > 0 {
+                text.push('\n');
+            }
+            let chars = l.chars().count();
+            // The fault's line shows the fault, a third of the way in.
+            let from = if first_line + k == line && chars > MAX_QUOTED {
+                column
+                    .saturating_sub(MAX_QUOTED / 3)
+                    .min(chars - MAX_QUOTED)
+            } else {
+                0
+            };
+            if from > 0 {
+                text.push('…');
+            }
+            let start = text.len();
+            text.extend(l.chars().skip(from).take(MAX_QUOTED));
+            if first_line + k == line {
+                let before: usize = l
+                    .chars()
+                    .skip(from)
+                    .take(column - from)
+                    .map(char::len_utf8)
+                    .sum();
+                let len: usize = l
+                    .chars()
+                    .skip(column)
+                    .take(fault_chars.min((from + MAX_QUOTED).saturating_sub(column)))
+                    .map(char::len_utf8)
+                    .sum();
+                at = start + before..start + before + len;
+            }
+            if chars > from + MAX_QUOTED {
+                text.push('…');
+            }
+        }
+        Window {
+            file: SourceFile::new(whole.name.clone(), text),
+            span: at,
+            line,
+            column,
+            first_line,
+        }
+    }
+}
+
 struct Report<'a> {
     diag: &'a Diagnostic,
-    file: &'a SourceFile,
+    window: Option<&'a Window>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -138,7 +221,10 @@ impl fmt::Debug for Report<'_> {
 impl fmt::Display for Report<'_> {
     /// The headline already says it; the snippet only shows the place.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.diag.location(self.file))
+        match self.window {
+            Some(w) => write!(f, "{}:{}:{}", w.file.name, w.line + 1, w.column + 1),
+            None => Ok(()),
+        }
     }
 }
 
@@ -161,16 +247,13 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diag
-            .span
-            .as_ref()
-            .map(|_| self as &dyn miette::SourceCode)
+        self.window.map(|_| self as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.diag.span.clone()?;
-        let start = self.file.floor(span.start);
-        let len = self.file.floor(span.end).saturating_sub(start);
+        let w = self.window?;
+        let start = w.file.floor(w.span.start);
+        let len = w.file.floor(w.span.end).saturating_sub(start);
         let label = miette::LabeledSpan::new(
             Some(self.diag.label.clone().unwrap_or_else(|| "here".into())),
             start,
@@ -187,16 +270,23 @@ impl miette::SourceCode for Report<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let inner = self
+        let w = self.window.ok_or(miette::MietteError::OutOfBounds)?;
+        let inner = w
             .file
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        // Lines and columns are the whole file's, not the window's.
+        let column = if span.offset() == w.span.start {
+            w.column
+        } else {
+            inner.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.file.name.clone(),
+            w.file.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            inner.line() + w.first_line,
+            column,
             inner.line_count(),
         )))
     }

@@ -80,8 +80,16 @@ impl Env {
     }
 
     pub fn set_value(&mut self, name: &str, data: Tensor) {
-        if let Some(v) = self.values.get_mut(name) {
-            Arc::make_mut(v).data = Arc::new(data);
+        self.set_shared(name, Arc::new(data));
+    }
+
+    pub fn set_shared(&mut self, name: &str, data: Arc<Tensor>) {
+        if let Some(v) = self.values.get(name) {
+            let value = Value {
+                data,
+                ..(**v).clone()
+            };
+            self.values.insert(name.to_string(), Arc::new(value));
         }
     }
 

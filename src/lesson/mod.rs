@@ -82,7 +82,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             work: 8_000_000_000,
-            memory: 512 << 20,
+            memory: 512_000_000,
         }
     }
 }
@@ -93,7 +93,7 @@ impl Limits {
     pub fn fuzzing() -> Limits {
         Limits {
             work: 1_000_000,
-            memory: 16 << 20,
+            memory: 16_000_000,
         }
     }
 
@@ -194,6 +194,12 @@ fn load_here(source: SourceFile, options: &Options, cancel: &eval::Cancel) -> Lo
     let (raw, mut diags) = raw::read(&loaded.source);
     let had_raw_errors = diags.iter().any(|d| d.severity == Severity::Error);
     let budget = std::sync::Arc::new(options.limits.budget());
+    // The lesson's formulas stay parsed (in the lesson, its formulas and
+    // their graphs' records): about 40 bytes for each character of text.
+    let parsed = 40 * loaded.source.text.len() as u64;
+    if let Err(e) = budget.keep(parsed) {
+        diags.push(Diagnostic::error(format!("this file: {e}"), 0..0));
+    }
     let (lesson, build_diags) = build::build(raw, &loaded.source, &budget);
     diags.extend(build_diags);
     if let (Some(lesson), false) = (lesson, had_raw_errors) {

@@ -11,7 +11,7 @@ mod node;
 pub use gradient::loss_with_gradients;
 pub use node::Node;
 
-use super::budget::{Budget, Exceeded, NODE_WORK, op_cost, product_cost};
+use super::budget::{Budget, Exceeded, NODE_BYTES, NODE_WORK, op_cost, product_cost};
 use super::error::EngineError;
 use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span};
 use super::kernels::{Columns, Selection};
@@ -303,10 +303,10 @@ impl Builder<'_> {
         Ok(self.push(NodeKind::Op(op), inputs, value, span))
     }
 
-    /// Counts `elements` more computed by this graph against the memory
-    /// left beside what the scope's owner keeps.
+    /// Counts a node of `elements` more computed by this graph against the
+    /// memory left beside what the scope's owner keeps.
     pub(super) fn grow(&mut self, elements: usize, span: &Span) -> Result<(), EngineError> {
-        self.bytes = self.bytes.saturating_add(8 * elements as u64);
+        self.bytes = self.bytes.saturating_add(NODE_BYTES + 8 * elements as u64);
         match self.scope.budget() {
             Some(b) => b.room(self.bytes).map_err(|e| self.over(e, span)),
             None => Ok(()),
@@ -331,10 +331,12 @@ impl Builder<'_> {
         match &e.kind {
             ExprKind::Number(v) => {
                 self.spend(NODE_WORK, &span)?;
+                self.grow(1, &span)?;
                 Ok(self.push(NodeKind::Constant, vec![], scalar(*v), span))
             }
             ExprKind::Name(name) => {
                 self.spend(NODE_WORK, &span)?;
+                self.grow(0, &span)?;
                 self.name(name, span)
             }
             ExprKind::Neg(a) => {

@@ -4,55 +4,72 @@
 //! (training, search) is refused before it starts when its first round,
 //! times the rounds asked for, would pass the work left.
 
+use std::collections::HashSet;
+
 use super::*;
-use crate::engine::budget::Exceeded;
+use crate::engine::budget::{Exceeded, NODE_BYTES};
 
 /// Bytes of `n` numbers.
 fn numbers(n: usize) -> u64 {
     8 * n as u64
 }
 
-/// The bytes a graph computed (values it reads from the lesson are shared,
-/// not copied).
-fn graph_bytes(g: &Graph) -> u64 {
-    g.nodes
-        .iter()
-        .filter(|n| !matches!(n.kind, NodeKind::Input(_)))
-        .map(|n| {
-            let (r, c) = n.shape();
-            numbers(r * c)
-        })
-        .sum()
+/// Tensors counted once each, however many values and graphs share them.
+#[derive(Default)]
+struct Distinct {
+    seen: HashSet<*const Tensor>,
+    bytes: u64,
+}
+
+impl Distinct {
+    fn add(&mut self, t: &Arc<Tensor>) {
+        if self.seen.insert(Arc::as_ptr(t)) {
+            self.bytes += numbers(t.len());
+        }
+    }
+
+    /// The values a graph computed (those it reads from the lesson are
+    /// the lesson's, counted where they were made), and its nodes.
+    fn graph(&mut self, g: &Graph) {
+        self.bytes += NODE_BYTES * g.nodes.len() as u64;
+        for n in &g.nodes {
+            if !matches!(n.kind, NodeKind::Input(_)) && n.selection().is_none() {
+                self.add(n.shared_value());
+            }
+        }
+    }
 }
 
 /// The memory a step's state holds that no earlier state shares: the
 /// values it defined or changed, its graphs, and its curves.
 pub(super) fn retained(state: &StepState) -> u64 {
-    let values: u64 = state
-        .changed
-        .iter()
-        .filter_map(|n| state.values.get(n))
-        .map(|v| numbers(v.data.len()))
-        .sum();
-    let detail = match &state.detail {
+    let mut d = Distinct::default();
+    for v in state.changed.iter().filter_map(|n| state.values.get(n)) {
+        d.add(&v.data);
+    }
+    let extra = match &state.detail {
         Detail::None | Detail::Quiz(_) => 0,
-        Detail::Let(c) => graph_bytes(&c.graph),
-        Detail::Update(cs) => cs
-            .iter()
-            .map(|c| graph_bytes(&c.graph) + c.before.as_ref().map_or(0, |b| numbers(b.len())))
-            .sum(),
+        Detail::Let(c) => {
+            d.graph(&c.graph);
+            0
+        }
+        Detail::Update(cs) => {
+            for c in cs {
+                d.graph(&c.graph);
+            }
+            0
+        }
         Detail::Backward(b) => {
-            graph_bytes(&b.graph)
-                + b.grads
-                    .iter()
-                    .flatten()
-                    .map(|g| numbers(g.len()))
-                    .sum::<u64>()
+            d.graph(&b.graph);
+            b.grads.iter().flatten().map(|g| numbers(g.len())).sum()
         }
         Detail::Train(t) => t.curves.iter().map(|(_, c)| 16 * c.len() as u64).sum(),
         Detail::Search(s) => numbers(s.losses.len()),
     };
-    values + detail
+    // The snapshot of every value: a new path through the persistent map
+    // for each name changed (about 100 bytes a level).
+    let path = 100 * (u64::from(state.values.len().max(1).ilog2()) + 1);
+    d.bytes + extra + path * state.changed.len() as u64
 }
 
 impl Evaluator<'_> {

@@ -312,7 +312,7 @@ impl Evaluator<'_> {
         for (f, graph, root) in computed {
             let name = &f.statement.name;
             let before = self.env.values[name].data.clone();
-            let after = graph.value(root).clone();
+            let after = graph.node(root).shared_value().clone();
             if after.shape() != before.shape() {
                 self.error(
                     format!(
@@ -326,14 +326,14 @@ impl Evaluator<'_> {
                 );
                 return (Detail::None, Vec::new());
             }
-            self.env.set_value(name, after);
+            self.env.set_shared(name, after);
             changed.push(name.clone());
             comps.push(Computation {
                 name: name.clone(),
                 formula: f.text.clone(),
                 graph: Arc::new(graph),
                 root,
-                before: Some((*before).clone()),
+                before: Some(before),
             });
         }
         changed.extend(self.recompute(step));
@@ -426,8 +426,13 @@ impl Evaluator<'_> {
 
 /// Row and column names carried over from an operand of the same extent.
 fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
-    let data = graph.value(root).clone();
-    let mut value = Value::plain(data);
+    // The graph's result itself, shared rather than copied.
+    let mut value = Value {
+        data: graph.node(root).shared_value().clone(),
+        rows: None,
+        cols: None,
+        labels: false,
+    };
     for node in &graph.nodes {
         let NodeKind::Input(name) = &node.kind else {
             continue;

@@ -136,7 +136,7 @@ pub(super) fn update_lines(
         }
         if let (Some(before), Some(v)) = (&c.before, value) {
             let old = Value {
-                data: before.clone().into(),
+                data: before.clone(),
                 ..v.clone()
             };
             blocks.push(ctx.matrix_of(&format!("{} before", c.name), &old, None));
