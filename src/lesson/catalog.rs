@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::builtin::BUILTIN;
+use super::files::{inside, read_regular};
+use super::format::sanitize;
 use super::source::SourceFile;
 use super::{Loaded, MAX_FILE_BYTES, load};
 
@@ -13,11 +15,13 @@ pub struct Catalog {
     pub dirs: Vec<PathBuf>,
 }
 
+/// Paths and ids come from the command line and from file names: printed
+/// sanitized, since a file name may hold escape sequences.
 #[derive(Debug, thiserror::Error)]
 pub enum FindError {
-    #[error("no lesson `{0}`; `nntutor list` shows the lessons there are")]
+    #[error("no lesson `{}`; `nntutor list` shows the lessons there are", sanitize(.0))]
     NotFound(String),
-    #[error("cannot read {path}: {message}")]
+    #[error("cannot read {}: {}", sanitize(.path), sanitize(.message))]
     Read { path: String, message: String },
 }
 
@@ -46,7 +50,16 @@ impl Catalog {
                 .collect();
             paths.sort();
             for p in paths {
-                match read_source(&p) {
+                // A link in the folder is followed only within it, as a
+                // lesson's data files are: a link to /etc/shadow must not
+                // be read and quoted in an error.
+                let read = inside(dir, &p)
+                    .map_err(|message| FindError::Read {
+                        path: p.display().to_string(),
+                        message,
+                    })
+                    .and_then(|_| read_source(&p));
+                match read {
                     Ok(s) => out.push(s),
                     Err(e) => errors.push(e),
                 }
@@ -93,18 +106,7 @@ pub fn read_source(path: &Path) -> Result<SourceFile, FindError> {
         path: path.display().to_string(),
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(err("it is a folder, not a lesson file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(err(format!(
-            "the file is {} bytes; lesson files are limited to {} MiB",
-            meta.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let bytes = read_regular(path, MAX_FILE_BYTES as u64, "lesson files").map_err(err)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         err(format!(
             "it is not UTF-8 text (invalid byte at offset {})",

@@ -1,9 +1,74 @@
 //! Where a lesson may read data from: files inside its own folder, and
 //! nothing else. A lesson found online must not be able to read
 //! `~/.ssh/id_rsa` by naming it, or `../../etc/passwd`, or a symlink that
-//! points out of the folder.
+//! points out of the folder. And how any file is read: only regular files
+//! (a FIFO would block forever, `/dev/zero` never ends), and only up to a
+//! size known before reading.
 
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+
+/// Opens `path` for reading if it is a regular file, without blocking on a
+/// FIFO: the file is opened non-blocking and then checked through its own
+/// handle, so that it cannot be swapped for something else in between.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("it is a folder, not a file".into());
+    }
+    if !meta.is_file() {
+        return Err(
+            "it is not a regular file (a pipe, a device or a socket); only files are read".into(),
+        );
+    }
+    Ok((file, meta.len()))
+}
+
+/// The whole of a regular file of at most `limit` bytes.
+pub fn read_regular(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(format!(
+            "the file is {len} bytes; {what} are limited to {}",
+            crate::engine::budget::bytes(limit)
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // A file that grows while it is read stops at the limit all the same.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "the file grew past {limit} bytes while it was read"
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Whether `path` (followed through any links) lies inside `folder`.
+pub fn inside(folder: &Path, path: &Path) -> Result<PathBuf, String> {
+    let folder = folder
+        .canonicalize()
+        .map_err(|e| format!("cannot resolve the folder: {e}"))?;
+    let real = path.canonicalize().map_err(|e| e.to_string())?;
+    if real.starts_with(&folder) {
+        Ok(real)
+    } else {
+        Err(format!(
+            "it leads outside its folder (to {})",
+            real.display()
+        ))
+    }
+}
 
 /// The file `relative` names, if it stays inside the folder of the lesson
 /// file `lesson_path`; otherwise why not.
@@ -25,10 +90,11 @@ pub fn data_file(lesson_path: &str, relative: &str) -> Result<PathBuf, String> {
             "`{relative}`: only a lesson file on disk can read data files next to it"
         ));
     }
+    // `lesson.toml` named bare has the empty path as its parent.
     let folder = lesson
         .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let wanted = folder.join(rel);
     // Symlinks are followed before comparing, so none can lead outside.
     let folder = folder

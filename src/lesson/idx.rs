@@ -40,8 +40,21 @@ fn element(kind: u8) -> Option<(usize, &'static str, Reader)> {
     })
 }
 
-/// Reads an IDX file's bytes; errors say what is wrong and at which byte.
-pub fn parse(bytes: &[u8]) -> Result<Idx, String> {
+/// What an IDX header says.
+struct Header {
+    size: usize,
+    kind: &'static str,
+    read: Reader,
+    type_byte: u8,
+    dims: Vec<usize>,
+    /// The header's own length, and the file's whole length by it.
+    len: usize,
+    want: u64,
+}
+
+/// Reads the header at the start of `bytes`; errors say what is wrong and
+/// at which byte.
+fn header(bytes: &[u8]) -> Result<Header, String> {
     if bytes.len() < 4 {
         return Err(format!(
             "the file is {} bytes, too short for an IDX header (4 bytes, then 4 per dimension)",
@@ -64,10 +77,10 @@ pub fn parse(bytes: &[u8]) -> Result<Idx, String> {
     if rank == 0 {
         return Err("byte 4: the file has 0 dimensions".into());
     }
-    let header = 4 + 4 * rank;
-    if bytes.len() < header {
+    let len = 4 + 4 * rank;
+    if bytes.len() < len {
         return Err(format!(
-            "the header is cut short: {rank} dimensions need {header} bytes, the file has {}",
+            "the header is cut short: {rank} dimensions need {len} bytes, the file has {}",
             bytes.len()
         ));
     }
@@ -82,6 +95,12 @@ pub fn parse(bytes: &[u8]) -> Result<Idx, String> {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join("×");
+    if let Some(k) = dims.iter().position(|&d| d == 0) {
+        return Err(format!(
+            "dimension {} of {shown} is 0: the file holds no numbers",
+            k + 1
+        ));
+    }
     let count = dims
         .iter()
         .try_fold(1usize, |n, &d| n.checked_mul(d))
@@ -89,35 +108,108 @@ pub fn parse(bytes: &[u8]) -> Result<Idx, String> {
         .ok_or_else(|| {
             format!("the file holds {shown} numbers, more than the limit of {MAX_ELEMENTS}")
         })?;
-    let want = header + count * size;
-    if bytes.len() < want {
-        return Err(format!(
-            "the file is cut short: its header says {shown} {kind}s ({want} bytes with the header), but it has {} bytes",
-            bytes.len()
-        ));
-    }
-    if bytes.len() > want {
-        return Err(format!(
-            "the file is longer than its header says: {shown} {kind}s end at byte {want}, but it has {} bytes (a different file's header?)",
-            bytes.len()
-        ));
-    }
-    let values: Vec<f64> = bytes[header..].chunks_exact(size).map(read).collect();
-    let data = match dims.as_slice() {
-        [n] => Tensor::from_row_slice(1, *n, &values),
-        [r, c] => Tensor::from_row_slice(*r, *c, &values),
-        [n, rest @ ..] => {
-            let per: usize = rest.iter().product();
-            // Item k's numbers are values[k·per .. (k+1)·per]: column k.
-            Tensor::from_column_slice(per, *n, &values)
-        }
-        [] => unreachable!("rank checked above"),
-    };
-    Ok(Idx {
-        data,
-        labels: rank == 1 && bytes[2] == 0x08,
+    Ok(Header {
+        size,
+        kind,
+        read,
+        type_byte: bytes[2],
         dims,
+        len,
+        want: (len + count * size) as u64,
     })
+}
+
+impl Header {
+    /// Whether a file of `len` bytes is as long as the header says.
+    fn check_len(&self, len: u64) -> Result<(), String> {
+        let shown = self
+            .dims
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join("×");
+        let (kind, want) = (self.kind, self.want);
+        if len < want {
+            return Err(format!(
+                "the file is cut short: its header says {shown} {kind}s ({want} bytes with the header), but it has {len} bytes"
+            ));
+        }
+        if len > want {
+            return Err(format!(
+                "the file is longer than its header says: {shown} {kind}s end at byte {want}, but it has {len} bytes (a different file's header?)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The numbers after the header, as the lesson's value.
+    fn decode(self, numbers: &[u8]) -> Idx {
+        let values: Vec<f64> = numbers.chunks_exact(self.size).map(self.read).collect();
+        let data = match self.dims.as_slice() {
+            [n] => Tensor::from_row_slice(1, *n, &values),
+            [r, c] => Tensor::from_row_slice(*r, *c, &values),
+            [n, rest @ ..] => {
+                let per: usize = rest.iter().product();
+                // Item k's numbers are values[k·per .. (k+1)·per]: column k.
+                Tensor::from_column_slice(per, *n, &values)
+            }
+            [] => Tensor::zeros(0, 0),
+        };
+        Idx {
+            data,
+            labels: self.dims.len() == 1 && self.type_byte == 0x08,
+            dims: self.dims,
+        }
+    }
+}
+
+/// Reads an IDX file's bytes; errors say what is wrong and at which byte.
+pub fn parse(bytes: &[u8]) -> Result<Idx, String> {
+    let h = header(bytes)?;
+    h.check_len(bytes.len() as u64)?;
+    let start = h.len;
+    Ok(h.decode(&bytes[start..]))
+}
+
+/// Reads an IDX file from disk: its header first, and the rest only if the
+/// file is as long as the header says (a 3 GB file is refused by its size,
+/// not read whole), and only from a regular file.
+pub fn read(path: &std::path::Path) -> Result<Idx, String> {
+    use std::io::Read;
+    let (mut file, len) = crate::lesson::files::open_regular(path)?;
+    let mut head = vec![0u8; 4];
+    let got = read_up_to(&mut file, &mut head)?;
+    head.truncate(got);
+    if got == 4 {
+        let mut dims = vec![0u8; 4 * head[3] as usize];
+        let got = read_up_to(&mut file, &mut dims)?;
+        head.extend_from_slice(&dims[..got]);
+    }
+    let h = header(&head)?;
+    h.check_len(len)?;
+    let mut numbers = Vec::with_capacity((h.want as usize).saturating_sub(h.len));
+    file.take(h.want - h.len as u64)
+        .read_to_end(&mut numbers)
+        .map_err(|e| e.to_string())?;
+    if (numbers.len() + h.len) as u64 != h.want {
+        return Err("the file changed while it was read".into());
+    }
+    Ok(h.decode(&numbers))
+}
+
+/// Fills `buf` as far as the file goes; the count read.
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> Result<usize, String> {
+    use std::io::Read;
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Ok(got)
 }
 
 /// An IDX file of unsigned bytes with the given dimensions (for tests and

@@ -366,13 +366,14 @@ impl App {
     /// Notes the current step in the progress record.
     pub fn record_position(&mut self) {
         let Some(open) = &self.open else { return };
-        let entry = self
+        let step = open.step + 1;
+        let unchanged = self
             .progress
             .lessons
-            .entry(open.lesson.id.clone())
-            .or_default();
-        let step = open.step + 1;
-        if entry.step != step || entry.furthest < step {
+            .get(&open.lesson.id)
+            .is_some_and(|p| p.step == step && p.furthest >= step);
+        if !unchanged {
+            let entry = self.progress.lesson_mut(&open.lesson.id);
             entry.step = step;
             entry.furthest = entry.furthest.max(step);
             self.progress_dirty = true;

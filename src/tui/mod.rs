@@ -96,7 +96,7 @@ pub fn menu(catalog: &Catalog, extra: Option<&Loaded>) -> Menu {
 
 /// Runs the tutor until the learner leaves; returns the exit code.
 pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<usize>)>) -> i32 {
-    let store = Store::default_location();
+    let mut store = Store::default_location();
     let (progress, warning) = store.load();
     let menu = menu(catalog, start.as_ref().map(|(l, _)| l));
     let mut app = App::new(menu, options.settings(), progress);

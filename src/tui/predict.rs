@@ -127,12 +127,7 @@ fn guessed(app: &mut App, k: usize, name: String, typed: String, v: f64) {
     };
     let right = guesses.iter().filter(|g| g.right).count();
     let total = guesses.len();
-    app.progress
-        .lessons
-        .entry(id)
-        .or_default()
-        .quizzes
-        .insert(k + 1, record);
+    app.progress.lesson_mut(&id).quizzes.insert(k + 1, record);
     app.progress_dirty = true;
     app.info(if right == total {
         "Predicted right, to the precision shown.".to_string()

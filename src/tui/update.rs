@@ -331,8 +331,7 @@ fn quiz(app: &mut App, action: Action) -> bool {
 fn record_quiz(app: &mut App, step_no: usize, record: QuizRecord) {
     let Some(open) = &app.open else { return };
     let id = open.lesson.id.clone();
-    let entry = app.progress.lessons.entry(id).or_default();
-    entry.quizzes.insert(step_no, record);
+    app.progress.lesson_mut(&id).quizzes.insert(step_no, record);
     app.progress_dirty = true;
     app.notice = None;
 }

@@ -199,12 +199,9 @@ impl Builder<'_> {
                     return Vec::new();
                 }
                 // Where a file may come from is checked before it is read.
-                let read = crate::lesson::files::data_file(&self.source.name, &path.v)
-                    .and_then(|p| {
-                        std::fs::read(&p).map_err(|e| format!("cannot read `{}`: {e}", path.v))
-                    })
-                    .and_then(|bytes| {
-                        crate::lesson::idx::parse(&bytes).map_err(|e| format!("`{}`: {e}", path.v))
+                let read =
+                    crate::lesson::files::data_file(&self.source.name, &path.v).and_then(|p| {
+                        crate::lesson::idx::read(&p).map_err(|e| format!("`{}`: {e}", path.v))
                     });
                 match read {
                     Ok(idx) => one(
