@@ -169,3 +169,55 @@ fn idx_files_with_a_zero_dimension_are_refused() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_folder_named_as_a_lesson_says_so() {
+    let dir = folder("dir");
+    let out = run_in(&dir, &["check", "data"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(
+        said.contains("data: it is a folder, not a lesson; `nntutor check --lessons data`"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = folder("latin1");
+    // "caf\xe9.toml": Latin-1, not UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.toml");
+    std::fs::write(dir.join(name), "id = \"cafe\"\ntitle = \"Caf\u{e9}\"\n[given]\nx = 2\n[[steps]]\ntitle = \"s\"\nlet = \"y = x * x\"\nexpect = { y = 4 }\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nntutor"))
+        .arg("check")
+        .arg(name)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok      cafe"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_folder_lesson_with_a_built_in_id_is_not_listed_twice() {
+    let dir = folder("twin");
+    let lessons = dir.join("lessons");
+    std::fs::create_dir_all(&lessons).unwrap();
+    std::fs::write(
+        lessons.join("mine.toml"),
+        "id = \"softmax\"\ntitle = \"My softmax\"\n[[steps]]\ntitle = \"s\"\n",
+    )
+    .unwrap();
+    let out = run_in(&dir, &["list", "--lessons", lessons.to_str().unwrap()]);
+    let said = text(&out);
+    assert_eq!(said.matches("softmax ").count(), 1, "{said}");
+    assert!(
+        said.contains("mine.toml: its id `softmax` is taken by builtin:lessons/softmax.toml"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -136,3 +136,47 @@ fn duplicate_lesson_ids_across_files_are_an_error() {
     assert!(stderr.contains("duplicate lesson id `svm`"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Legal but surely a mistake: said as a warning at the place, and the
+/// lesson still loads.
+#[test]
+fn legal_mistakes_are_warned_about_at_their_place() {
+    let text = r#"id = "warn"
+title = "Warnings"
+[given]
+X = [[1, 2, 3], [4, 5, 6]]
+w = [[0.5, 0.5]]
+[[steps]]
+title = "L"
+let = "L = sum(w @ X)"
+[[steps]]
+title = "train"
+train = { steps = 10, update = ["w = w - 0.01 * grad(L, w)"], every = 50, batch = { size = 8, data = ["X"] } }
+"#;
+    let loaded = load(SourceFile::new("warn.toml", text));
+    assert!(loaded.timeline.is_some(), "{:#?}", loaded.diagnostics);
+    let warnings: Vec<(usize, usize, &str)> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == nntutor::lesson::Severity::Warning)
+        .map(|d| {
+            let (l, c) = d.line_col(&loaded.source).unwrap();
+            (l, c, d.message.as_str())
+        })
+        .collect();
+    // Line 11: the 50 of `every = 50` is its 71st character, the 8 of
+    // `size = 8` its 92nd.
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert_eq!((warnings[0].0, warnings[0].1), (11, 71));
+    assert!(
+        warnings[0]
+            .2
+            .contains("`every` is 50, but the training runs 10 iterations")
+    );
+    assert_eq!((warnings[1].0, warnings[1].1), (11, 92));
+    assert!(
+        warnings[1]
+            .2
+            .contains("the batch `size` is 8, but the data has 3 samples")
+    );
+}

@@ -6,6 +6,7 @@ pub mod fit;
 pub mod json;
 pub mod walkthrough;
 
+use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -44,7 +45,7 @@ pub struct Cli {
 pub enum Command {
     /// Step through a lesson (a built-in id or a path to a .toml file).
     Lesson {
-        id_or_path: String,
+        id_or_path: OsString,
         /// Start at this step (1 = first).
         #[arg(long, value_name = "N")]
         step: Option<usize>,
@@ -58,7 +59,7 @@ pub enum Command {
     ///
     /// Exit status: 0 all good, 1 an `expect` failed, 2 a lesson is invalid.
     Check {
-        id_or_path: Vec<String>,
+        id_or_path: Vec<OsString>,
         /// Also check that every step fits a terminal of this size (e.g.
         /// 100x30, a projector) without scrolling or eliding.
         #[arg(long, value_name = "COLSxROWS", value_parser = parse_size)]
@@ -81,7 +82,7 @@ pub enum Command {
     Man,
     /// Print a lesson's whole walk-through.
     Export {
-        id_or_path: String,
+        id_or_path: OsString,
         #[arg(long, value_enum, default_value = "text")]
         format: export::Format,
     },
@@ -234,7 +235,7 @@ pub fn run(cli: Cli) -> i32 {
                 let _ = writeln!(
                     err,
                     "error: --watch needs a lesson file; `{}` is built in (copy it, or use `nntutor new`)",
-                    sanitize(&id_or_path)
+                    sanitize(&id_or_path.to_string_lossy())
                 );
                 return INVALID;
             }
@@ -310,7 +311,7 @@ fn new_lesson(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         .and_then(|mut f| f.write_all(text.as_bytes()));
     match written {
         Ok(()) => {
-            let p = path.display();
+            let p = sanitize(&path.display().to_string());
             let _ = writeln!(
                 out,
                 "wrote {p}\n  nntutor check {p}           validate it\n  nntutor lesson {p} --watch  step through it; it reloads when you save"
@@ -321,19 +322,23 @@ fn new_lesson(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             let _ = writeln!(
                 err,
                 "error: {} already exists; pick another name",
-                path.display()
+                sanitize(&path.display().to_string())
             );
             INVALID
         }
         Err(e) => {
-            let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+            let _ = writeln!(
+                err,
+                "error: cannot write {}: {e}",
+                sanitize(&path.display().to_string())
+            );
             INVALID
         }
     }
 }
 
-fn open(catalog: &Catalog, id_or_path: &str, err: &mut dyn Write) -> Option<Loaded> {
-    match catalog.find(id_or_path) {
+fn open(catalog: &Catalog, id_or_path: &OsStr, err: &mut dyn Write) -> Option<Loaded> {
+    match catalog.find_os(id_or_path) {
         Ok(source) => Some(load(source)),
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
@@ -359,7 +364,7 @@ fn list(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 fn check(
     catalog: &Catalog,
-    names: &[String],
+    names: &[OsString],
     fit: Option<((u16, u16), &crate::tui::Options)>,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -392,11 +397,11 @@ fn check(
         };
         if let Some(lesson) = &l.lesson {
             if let Some((_, first)) = ids.iter().find(|(id, _)| *id == lesson.id) {
-                let _ = writeln!(
-                    err,
+                let line = format!(
                     "{}: error: duplicate lesson id `{}` (also in {first})",
                     l.source.name, lesson.id
                 );
+                let _ = writeln!(err, "{}", sanitize(&line));
                 status = INVALID;
             }
             ids.push((lesson.id.clone(), l.source.name.clone()));

@@ -68,9 +68,26 @@ impl Catalog {
         (out, errors)
     }
 
+    /// An id of a known lesson, or a path to a file (which need not be
+    /// UTF-8: a file name is whatever the file system holds).
+    pub fn find_os(&self, id_or_path: &std::ffi::OsStr) -> Result<SourceFile, FindError> {
+        match id_or_path.to_str() {
+            Some(text) => self.find(text),
+            None => read_source(Path::new(id_or_path)),
+        }
+    }
+
     /// An id of a known lesson, or a path to a file.
     pub fn find(&self, id_or_path: &str) -> Result<SourceFile, FindError> {
         let path = Path::new(id_or_path);
+        if path.is_dir() {
+            return Err(FindError::Read {
+                path: id_or_path.to_string(),
+                message: format!(
+                    "it is a folder, not a lesson; `nntutor check --lessons {id_or_path}` checks the lessons in it"
+                ),
+            });
+        }
         let looks_like_path = id_or_path.ends_with(".toml")
             || id_or_path.contains('/')
             || id_or_path.contains(std::path::MAIN_SEPARATOR);
@@ -135,7 +152,15 @@ impl Catalog {
         let mut headers = Vec::new();
         for source in sources {
             match header(source) {
-                Ok(h) => headers.push(h),
+                // Built-in lessons come first: a folder lesson with the id
+                // of one would be listed twice and share its progress.
+                Ok(h) => match headers.iter().find(|o: &&Header| o.id == h.id) {
+                    Some(first) => problems.push(format!(
+                        "{}: its id `{}` is taken by {}; give it another id",
+                        h.source.name, h.id, first.source.name
+                    )),
+                    None => headers.push(h),
+                },
                 Err(name) => problems.push(format!(
                     "{name} has no lesson id; `nntutor check {name}` says what is wrong"
                 )),

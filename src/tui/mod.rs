@@ -129,12 +129,13 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
     drop(guard);
     // Shown on the screen as they happened; kept on the normal screen too.
     for bug in &bugs {
+        let bug = crate::lesson::format::sanitize(bug);
         eprintln!("nntutor: internal error (a bug in nntutor; please report it): {bug}");
     }
     if app.progress_dirty
         && let Err(e) = store.save(&app.progress)
     {
-        eprintln!("nntutor: {e}");
+        eprintln!("nntutor: {}", crate::lesson::format::sanitize(&e));
     }
     match result {
         Err(e) => {

@@ -64,9 +64,14 @@ impl Builder<'_> {
                         return Vec::new();
                     }
                     for n in value.v.rows.iter().flatten() {
-                        if n.v < 0.0 || n.v.fract() != 0.0 {
+                        // No value has more rows than this, so no class
+                        // index beyond it can pick anything.
+                        if !(0.0..MAX_ELEMENTS as f64).contains(&n.v) || n.v.fract() != 0.0 {
                             self.err(
-                                format!("a label must be a class index 0, 1, 2, …, not {}", n.v),
+                                format!(
+                                    "a label must be a class index 0, 1, 2, … below {MAX_ELEMENTS}, not {}",
+                                    self.source.slice(&n.span)
+                                ),
                                 n.span.clone(),
                             );
                             return Vec::new();

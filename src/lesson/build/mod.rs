@@ -171,6 +171,22 @@ impl Builder<'_> {
         }
     }
 
+    /// An update computes every right-hand side before it assigns any, so
+    /// a name assigned twice would lose its first value.
+    fn distinct_targets(&mut self, label: &str, what: &str, fs: &[Formula]) -> bool {
+        for (k, f) in fs.iter().enumerate() {
+            let name = &f.statement.name;
+            if fs[..k].iter().any(|g| &g.statement.name == name) {
+                self.err(
+                    format!("{label}: `{name}` is assigned twice in this {what}; the second would overwrite the first"),
+                    f.file_span(&f.statement.name_span),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
     fn checks(&mut self, raw: &[RawCheck], tol: Option<f64>) -> Vec<Check> {
         raw.iter()
             .map(|c| {
@@ -257,7 +273,7 @@ impl Builder<'_> {
                 return None;
             }
             let fs: Vec<Formula> = u.v.iter().filter_map(|f| self.formula(f, &label)).collect();
-            if fs.len() != u.v.len() {
+            if fs.len() != u.v.len() || !self.distinct_targets(&label, "update", &fs) {
                 return None;
             }
             Action::Update(fs)
@@ -267,7 +283,9 @@ impl Builder<'_> {
                 .iter()
                 .filter_map(|f| self.formula(f, &label))
                 .collect();
-            if updates.len() != t.update.len() {
+            if updates.len() != t.update.len()
+                || !self.distinct_targets(&label, "training's update", &updates)
+            {
                 return None;
             }
             if t.steps.v < 1 || t.steps.v > 10_000_000 {
@@ -286,6 +304,16 @@ impl Builder<'_> {
                     e.span.clone(),
                 );
                 return None;
+            }
+            if let Some(e) = t.every.as_ref().filter(|e| e.v > t.steps.v) {
+                let d = Diagnostic::error(
+                    format!(
+                        "{label}: `every` is {}, but the training runs {} iterations: the curves will have only their first and last points",
+                        e.v, t.steps.v
+                    ),
+                    e.span.clone(),
+                );
+                self.diags.push(d.with_severity(super::Severity::Warning));
             }
             if let Some(b) = t.batch.as_ref().filter(|b| b.size.v < 1) {
                 self.err(
@@ -331,6 +359,16 @@ impl Builder<'_> {
             } else {
                 let choices = q.choices.clone()?;
                 let correct = q.correct.clone()?;
+                if choices.v.len() < 2 {
+                    self.err(
+                        format!(
+                            "{label}: a choice quiz needs at least two `choices`, but it has {}",
+                            choices.v.len()
+                        ),
+                        choices.span.clone(),
+                    );
+                    return None;
+                }
                 if correct.v < 0 || correct.v as usize >= choices.v.len() {
                     self.err(
                         format!(

@@ -114,7 +114,9 @@ pub fn rerun(
     };
     let state = ev.step(step);
     live.finish();
-    ev.diags.is_empty().then_some(state)
+    // Warnings were given at load; only a failure means no result.
+    let failed = ev.diags.iter().any(|d| d.severity >= Severity::Failed);
+    (!failed).then_some(state)
 }
 
 struct Evaluator<'a> {
@@ -402,6 +404,17 @@ impl Evaluator<'_> {
             return Detail::Quiz(QuizState { answer: None });
         }
         match Graph::build(&answer.statement.expr, &self.env, false) {
+            Ok((g, r)) if is_scalar(g.value(r)) && !g.value(r)[0].is_finite() => {
+                self.error(
+                    format!(
+                        "{}: the quiz answer is {}, which no learner can type; the answer must be a finite number",
+                        step.label(),
+                        number::short(g.value(r)[0])
+                    ),
+                    answer.file_span(&answer.statement.expr.span),
+                );
+                Detail::Quiz(QuizState { answer: None })
+            }
             Ok((g, r)) if is_scalar(g.value(r)) => Detail::Quiz(QuizState {
                 answer: Some(g.value(r)[0]),
             }),

@@ -75,7 +75,19 @@ impl Evaluator<'_> {
                         return (Detail::None, Vec::new());
                     }
                 }
-                Some((b, columns.unwrap_or(0)))
+                let n = columns.unwrap_or(0);
+                if b.size.v as usize > n {
+                    let d = Diagnostic::error(
+                        format!(
+                            "{}: the batch `size` is {}, but the data has {n} samples: every iteration uses all of them (full-batch gradient descent)",
+                            step.label(),
+                            b.size.v
+                        ),
+                        b.size.span.clone(),
+                    );
+                    self.diags.push(d.with_severity(Severity::Warning));
+                }
+                Some((b, n))
             }
         };
         let iterations = spec.steps.v as usize;

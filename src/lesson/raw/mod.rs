@@ -182,8 +182,16 @@ pub fn read(file: &SourceFile) -> (RawLesson, Vec<Diagnostic>) {
     // After the first syntax error the parser's guesses cascade; the first
     // one is the one to fix.
     if let Some(first) = toml_errors.first() {
-        let span = first.span().unwrap_or(0..0);
-        let mut d = Diagnostic::error(format!("TOML syntax: {}", first.message().trim()), span);
+        let span = first
+            .span()
+            .unwrap_or_else(|| unplaced_error_line(&file.text, first.message()));
+        let message = match first.message().trim() {
+            "recursion limit" => {
+                "keys, tables or arrays are nested too deeply here (the reader's recursion limit)"
+            }
+            m => m,
+        };
+        let mut d = Diagnostic::error(format!("TOML syntax: {message}"), span);
         if toml_errors.len() > 1 {
             d = d.with_help(format!(
                 "{} more syntax errors follow from this one; fix it and check again",
@@ -198,6 +206,38 @@ pub fn read(file: &SourceFile) -> (RawLesson, Vec<Diagnostic>) {
     };
     let lesson = w.lesson(doc.get_ref(), doc.span());
     (lesson, w.diags)
+}
+
+/// Where an error the parser gives no place for (its recursion limit, hit
+/// by a key of hundreds of dotted parts) first appears: the shortest run of
+/// whole lines that already gives it, found by halving. The start of that
+/// last line.
+fn unplaced_error_line(text: &str, message: &str) -> Span {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let fails = |k: usize| {
+        let (_, errors) = DeTable::parse_recoverable(&text[..ends[k]]);
+        errors
+            .iter()
+            .any(|e| e.span().is_none() && e.message() == message)
+    };
+    let (mut lo, mut hi) = (0, ends.len() - 1);
+    if !fails(hi) {
+        return 0..0;
+    }
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let start = if lo == 0 { 0 } else { ends[lo - 1] };
+    start..start
 }
 
 struct Walker<'f> {

@@ -12,7 +12,17 @@ impl Walker<'_> {
         let mut tol = None;
         for (k, v) in t {
             if k.get_ref() == "tol" {
-                tol = self.number(v, "`tol`").map(|n| n.v);
+                tol = self.number(v, "`tol`").and_then(|n| {
+                    if n.v.is_finite() && n.v >= 0.0 {
+                        Some(n.v)
+                    } else {
+                        self.err(
+                            format!("`tol` is {}; a tolerance is a number 0 or more", n.v),
+                            n.span,
+                        );
+                        None
+                    }
+                });
                 continue;
             }
             let name = Sp {
