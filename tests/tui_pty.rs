@@ -358,3 +358,101 @@ fn a_what_if_edit_is_evaluated_beside_the_keys_and_undone() {
     t.wait_for("L = (2.9 + 0.0 + 12.9) / 3 = 5.27", WAIT);
     leave_through_the_menu(&mut t);
 }
+
+/// Whether the child is stopped (state `T` in /proc).
+fn stopped(t: &Pty) -> bool {
+    std::fs::read_to_string(format!("/proc/{}/stat", t.child.id()))
+        .ok()
+        .and_then(|s| {
+            s.rsplit(')')
+                .next()
+                .map(|r| r.trim_start().starts_with('T'))
+        })
+        .unwrap_or(false)
+}
+
+fn wait_until(what: &str, t: &Pty, mut done: impl FnMut(&Pty) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(t) {
+        assert!(
+            start.elapsed() < WAIT,
+            "{what}; the screen:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Ctrl-Z (a key in raw mode) and SIGTSTP (from `kill`) give the shell its
+/// terminal back before the process stops; `fg` (SIGCONT) takes it again
+/// and draws the step anew, in raw mode, so keys work as before.
+#[test]
+fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
+    for how in ["ctrl-z", "sigtstp"] {
+        let state = state_dir(&format!("pty-suspend-{how}"));
+        let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
+        t.wait_for("step 4 of 10", WAIT);
+        match how {
+            "ctrl-z" => t.send(b"\x1a"),
+            _ => t.signal(libc::SIGTSTP),
+        }
+        wait_until("the process did not stop", &t, stopped);
+        assert_restored(&t);
+        // What the shell prints meanwhile; the tutor must draw over it.
+        t.parser
+            .lock()
+            .unwrap()
+            .process(b"\x1b[2J\x1b[Hshell prompt$ fg");
+        t.signal(libc::SIGCONT);
+        wait_until("the screen was not taken back", &t, |t| {
+            let p = t.parser.lock().unwrap();
+            p.screen().alternate_screen() && p.screen().contents().contains("step 4 of 10")
+        });
+        assert!(!t.cooked(), "resumed in cooked mode");
+        t.send(RIGHT);
+        t.wait_for("node 1 of 5", WAIT);
+        leave_through_the_menu(&mut t);
+    }
+}
+
+/// A `kill -STOP` gives no warning: on SIGCONT the tutor takes the screen
+/// back and draws it whole.
+#[test]
+fn a_stop_without_warning_is_redrawn_on_continue() {
+    let state = state_dir("pty-sigstop");
+    let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
+    t.wait_for("step 4 of 10", WAIT);
+    t.signal(libc::SIGSTOP);
+    wait_until("the process did not stop", &t, stopped);
+    t.parser
+        .lock()
+        .unwrap()
+        .process(b"\x1b[2J\x1b[Hsomething else drew here");
+    t.signal(libc::SIGCONT);
+    t.wait_for("step 4 of 10", WAIT);
+    assert!(!t.screen().contains("something else"), "{}", t.screen());
+    leave_through_the_menu(&mut t);
+}
+
+/// TERM=dumb cannot show the full-screen tutor: the text walk-through.
+#[test]
+fn a_dumb_terminal_gets_the_text() {
+    let state = state_dir("pty-dumb");
+    let mut t = Pty::spawn(
+        BIN,
+        &["lesson", "softmax"],
+        100,
+        30,
+        &[
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("TERM", "dumb"),
+        ],
+    );
+    let status = t.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    let p = t.parser.lock().unwrap();
+    assert!(!p.screen().alternate_screen());
+    drop(p);
+    // The walk-through's last lines are on the screen.
+    assert!(t.screen().contains("Step "), "{}", t.screen());
+}

@@ -157,7 +157,10 @@ pub fn run(cli: Cli) -> i32 {
         ascii: cli.ascii,
         watch: None,
     };
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    // A dumb terminal (an editor's shell, a serial console) cannot show
+    // the full-screen tutor: it gets the text, as a pipe does.
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal() && !dumb;
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     match cli.command {

@@ -55,6 +55,8 @@ pub enum Action {
     Escape,
     /// Ctrl-C: out, from anywhere.
     Quit,
+    /// Ctrl-Z: back to the shell until `fg` (the runtime's to carry out).
+    Suspend,
 }
 
 pub fn keymap(key: KeyEvent) -> Option<Action> {
@@ -65,6 +67,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
         KeyCode::Char('c') | KeyCode::Char('d') if ctrl => Action::Quit,
+        KeyCode::Char('z') if ctrl => Action::Suspend,
         _ if ctrl => return None,
         KeyCode::Right | KeyCode::PageDown | KeyCode::Char('l') => Action::Next,
         KeyCode::Char(' ') => Action::Space,

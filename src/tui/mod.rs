@@ -125,7 +125,14 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
     };
     let mut watcher = options.watch.clone().map(watch::Watcher::new);
     let mut bugs = Vec::new();
-    let result = event_loop(&mut app, &store, &signals, watcher.as_mut(), &mut bugs);
+    let result = event_loop(
+        &mut app,
+        &store,
+        &signals,
+        &guard,
+        watcher.as_mut(),
+        &mut bugs,
+    );
     drop(guard);
     // Shown on the screen as they happened; kept on the normal screen too.
     for bug in &bugs {
@@ -150,10 +157,11 @@ fn event_loop(
     app: &mut App,
     store: &Store,
     signals: &terminal::Signals,
+    guard: &terminal::TerminalGuard,
     mut watcher: Option<&mut watch::Watcher>,
     bugs: &mut Vec<String>,
 ) -> std::io::Result<()> {
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let mut terminal: Screen = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     // Creating the event source installs crossterm's SIGWINCH handler; do it
     // before the first frame so that a resize during start-up is not lost.
     event::poll(Duration::ZERO)?;
@@ -182,6 +190,20 @@ fn event_loop(
         }
         if app.quit || signals.received().is_some() {
             return Ok(());
+        }
+        // Ctrl-Z arrives as a key (raw mode); SIGTSTP from `kill`; SIGCONT
+        // after either, or after a `kill -STOP` that gave no warning.
+        let stop = signals.take_stop();
+        if stop || signals.take_continued() {
+            if stop {
+                guard.suspend()?;
+                signals.take_continued();
+            } else {
+                guard.take()?;
+            }
+            terminal = redrawn_whole()?;
+            redraw = true;
+            continue;
         }
         if let Some(k) = app.pending_open.take()
             && loading.is_none()
@@ -255,10 +277,28 @@ fn event_loop(
             }
             _ => None,
         };
-        if let Some(action) = action {
-            redraw |= update::update(app, action);
+        match action {
+            Some(keys::Action::Suspend) => {
+                guard.suspend()?;
+                signals.take_continued();
+                terminal = redrawn_whole()?;
+                redraw = true;
+            }
+            Some(action) => redraw |= update::update(app, action),
+            None => {}
         }
     }
+}
+
+type Screen = Terminal<CrosstermBackend<std::io::Stdout>>;
+
+/// A cleared screen and a terminal that draws every cell on its next frame
+/// (ratatui's own `clear` asks the terminal where its cursor is, which not
+/// every terminal answers).
+fn redrawn_whole() -> std::io::Result<Screen> {
+    use ratatui::crossterm::terminal::{Clear, ClearType};
+    ratatui::crossterm::execute!(std::io::stdout(), Clear(ClearType::All))?;
+    Terminal::new(CrosstermBackend::new(std::io::stdout()))
 }
 
 fn apply_reload(app: &mut App, reload: watch::Reload) {

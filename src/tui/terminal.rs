@@ -2,6 +2,9 @@
 //! on every way out: a normal quit and errors (the guard's `Drop`), a panic
 //! (the hook restores first, then prints the message on the normal screen),
 //! and SIGTERM, SIGHUP, SIGINT and SIGQUIT (flags the event loop checks).
+//! Ctrl-Z and SIGTSTP hand the terminal back to the shell before the process
+//! stops, and SIGCONT takes it again (a `kill -STOP` gives no warning, so
+//! the screen is taken back and drawn anew on every continue).
 //!
 //! A panic on a worker thread (loading, a live run, a what-if evaluation)
 //! while the tutor is up is a bug too, but the tutor goes on: the hook keeps
@@ -36,9 +39,24 @@ impl TerminalGuard {
         install_panic_hook();
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = TerminalGuard { _private: () };
-        enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
+        guard.take()?;
         Ok(guard)
+    }
+
+    /// Raw mode, the alternate screen, the mouse, no cursor.
+    pub fn take(&self) -> std::io::Result<()> {
+        enable_raw_mode()?;
+        execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)
+    }
+
+    /// Gives the terminal back to the shell and stops the process, as the
+    /// default SIGTSTP would; when continued, takes the terminal again.
+    /// The caller draws the whole screen anew.
+    pub fn suspend(&self) -> std::io::Result<()> {
+        restore();
+        #[cfg(unix)]
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
+        self.take()
     }
 }
 
@@ -88,10 +106,13 @@ fn install_panic_hook() {
     });
 }
 
-/// The last termination signal received (0: none).
+/// The last termination signal received (0: none), and stop and continue
+/// requests not yet carried out.
 #[derive(Clone)]
 pub struct Signals {
     received: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    continued: Arc<AtomicBool>,
 }
 
 impl Signals {
@@ -107,7 +128,33 @@ impl Signals {
             // process; only the terminal would be left raw.
             let _ = signal_hook::flag::register_usize(sig, Arc::clone(&received), sig as usize);
         }
-        Signals { received }
+        let (stop, continued) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        #[cfg(unix)]
+        {
+            // With a handler the process no longer stops by itself: the
+            // event loop restores the terminal, then stops it.
+            let _ = signal_hook::flag::register(signal_hook::consts::SIGTSTP, Arc::clone(&stop));
+            let _ =
+                signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&continued));
+        }
+        Signals {
+            received,
+            stop,
+            continued,
+        }
+    }
+
+    /// A stop was asked for (SIGTSTP) since the last call.
+    pub fn take_stop(&self) -> bool {
+        self.stop.swap(false, Ordering::SeqCst)
+    }
+
+    /// The process was continued (SIGCONT) since the last call.
+    pub fn take_continued(&self) -> bool {
+        self.continued.swap(false, Ordering::SeqCst)
     }
 
     pub fn received(&self) -> Option<i32> {
