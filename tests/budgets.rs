@@ -231,3 +231,46 @@ fn ten_thousand_steps_share_their_snapshots() {
     // The first step's snapshot is untouched by the later ones.
     assert_eq!(timeline.steps[0].values.len(), 2);
 }
+
+#[test]
+fn words_of_megabytes_are_refused_at_load() {
+    // A step's text is wrapped for every frame drawn: a paragraph of 3.5
+    // MB without a space took ten seconds to the first frame.
+    let word = "w".repeat(3_500_000);
+    let text = lesson(
+        "x = 1",
+        &format!("[[steps]]\ntitle = \"s\"\ntext = \"{word}\"\n"),
+    );
+    let (line, message) = refused(&load(SourceFile::new("b.toml", text.as_str())));
+    assert_eq!(line, line_of(&text, "text = "));
+    assert!(
+        message.contains("`text` is 3500000 characters long; the limit is 20000"),
+        "{message}"
+    );
+    // A title is a line; a name, a row's label.
+    let text = lesson(
+        &format!(
+            "x = {{ value = [1, 2], rows = [\"a\", \"{}\"] }}",
+            "n".repeat(201)
+        ),
+        &format!("[[steps]]\ntitle = \"{}\"\n", "t".repeat(201)),
+    );
+    let loaded = load(SourceFile::new("b.toml", text));
+    let messages: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`title` is 201 characters long; the limit is 200")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("each entry of `rows` is at most 200 characters; this one is 201")),
+        "{messages:?}"
+    );
+}

@@ -3,11 +3,13 @@
 //! speed, restart), and copies back what the run has done. The run lives on
 //! a thread of its own; the interface never waits for it.
 
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::app::{App, LiveView, SPEEDS, Screen};
-use crate::lesson::eval::regions::classify_grid;
+use crate::lesson::eval::regions::{Plane, classify_grid};
 use crate::lesson::eval::{Cancel, Live, rerun};
 
 /// Decision regions are recomputed at most this often while training runs.
@@ -24,6 +26,10 @@ pub struct LiveRun {
     paused: bool,
     speed: usize,
     plane_time: Option<Instant>,
+    /// Regions being classified beside the event loop (never in it: a
+    /// picture may take tens of milliseconds), for the values of an
+    /// iteration.
+    plane_job: Option<(usize, Receiver<Result<Plane, String>>)>,
 }
 
 impl LiveRun {
@@ -109,23 +115,68 @@ pub fn sync(app: &mut App, run: &mut Option<LiveRun>) -> bool {
     }
     let finished = view.state.finished;
     // The regions follow the parameters, a few dozen times a second.
-    if let (Some(open), Some(values)) = (&app.open, &view.state.values)
-        && let Some(regions) = &open.lesson.steps[k].regions
-        && view.plane_at != Some(view.state.values_at)
-        && (finished || r.plane_time.is_none_or(|t| t.elapsed() >= PLANE_EVERY))
-        && let Some(Some(env)) = open.timeline.formulas.get(k)
-    {
-        view.plane = Some(classify_grid(env, values, regions).map(std::sync::Arc::new));
-        view.plane_at = Some(view.state.values_at);
-        r.plane_time = Some(Instant::now());
-        redraw = true;
-    }
-    if finished && view.plane_at.is_none_or(|at| at == view.state.values_at) {
+    redraw |= follow_plane(app, k, r);
+    let Some(view) = app.live.as_mut() else {
+        return redraw;
+    };
+    // A run is over when its last picture of the regions (if it draws
+    // them) is in.
+    let draws_regions = app
+        .open
+        .as_ref()
+        .is_some_and(|o| o.lesson.steps[k].regions.is_some());
+    if finished && (!draws_regions || view.plane_at == Some(view.state.values_at)) {
         if let Some(open) = app.open.as_mut() {
             open.watched.insert(k);
         }
         if let Some(r) = run.take() {
             r.stop();
+        }
+    }
+    redraw
+}
+
+/// Takes in a finished picture of the regions and starts the next one
+/// when the parameters have moved on: returns whether to redraw.
+fn follow_plane(app: &mut App, k: usize, r: &mut LiveRun) -> bool {
+    let (Some(open), Some(view)) = (&app.open, app.live.as_mut()) else {
+        return false;
+    };
+    let mut redraw = false;
+    if let Some((at, rx)) = &r.plane_job {
+        let done = match rx.try_recv() {
+            Ok(plane) => Some(plane.map(Arc::new)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => {
+                Some(Err("the regions could not be computed".into()))
+            }
+        };
+        if let Some(plane) = done {
+            view.plane = Some(plane);
+            view.plane_at = Some(*at);
+            r.plane_job = None;
+            redraw = true;
+        }
+    }
+    let due = r.plane_time.is_none_or(|t| t.elapsed() >= PLANE_EVERY) || view.state.finished;
+    if r.plane_job.is_none()
+        && due
+        && view.plane_at != Some(view.state.values_at)
+        && let (Some(values), Some(regions), Some(Some(env))) = (
+            view.state.values.clone(),
+            open.lesson.steps[k].regions.clone(),
+            open.timeline.formulas.get(k).cloned(),
+        )
+    {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("nntutor-regions".into())
+            .spawn(move || {
+                let _ = tx.send(classify_grid(&env, &values, &regions));
+            });
+        if spawned.is_ok() {
+            r.plane_job = Some((view.state.values_at, rx));
+            r.plane_time = Some(Instant::now());
         }
     }
     redraw
@@ -154,5 +205,6 @@ fn start(open: &super::app::OpenLesson, k: usize, view: &LiveView) -> Option<Liv
         paused: view.paused,
         speed: view.speed,
         plane_time: None,
+        plane_job: None,
     })
 }

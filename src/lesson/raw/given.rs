@@ -50,7 +50,7 @@ impl Walker<'_> {
             };
             let names = |w: &mut Self, k: &str| {
                 get(k)
-                    .and_then(|v| w.strings(v, &format!("`{k}`")))
+                    .and_then(|v| w.strings_of(v, &format!("`{k}`"), super::values::MAX_NAME))
                     .map(|s| Sp {
                         v: s.v.into_iter().map(|x| x.v).collect(),
                         span: s.span,

@@ -263,8 +263,12 @@ impl Walker<'_> {
         for (key, v) in doc {
             match key.get_ref().as_ref() {
                 "id" => lesson.id = self.string(v, "`id`"),
-                "title" => lesson.title = self.string(v, "`title`"),
-                "summary" => lesson.summary = self.string(v, "`summary`").map(|s| s.v),
+                "title" => lesson.title = self.string_of(v, "`title`", values::MAX_NAME),
+                "summary" => {
+                    lesson.summary = self
+                        .string_of(v, "`summary`", values::MAX_PARAGRAPH)
+                        .map(|s| s.v)
+                }
                 "order" => lesson.order = self.int(v, "`order`"),
                 "digits" => lesson.digits = self.int(v, "`digits`"),
                 "given" => {

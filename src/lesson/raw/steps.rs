@@ -1,6 +1,7 @@
 //! `[[steps]]`: what each step does, and its checks, training, search and
 //! quizzes.
 
+use super::values::{MAX_NAME, MAX_PARAGRAPH};
 use super::*;
 
 impl Walker<'_> {
@@ -52,9 +53,9 @@ impl Walker<'_> {
                 })
             };
             match k {
-                "title" => s.title = self.string(v, "`title`"),
-                "text" => s.text = self.string(v, "`text`").map(|x| x.v),
-                "note" => s.note = self.string(v, "`note`").map(|x| x.v),
+                "title" => s.title = self.string_of(v, "`title`", MAX_NAME),
+                "text" => s.text = self.string_of(v, "`text`", MAX_PARAGRAPH).map(|x| x.v),
+                "note" => s.note = self.string_of(v, "`note`", MAX_PARAGRAPH).map(|x| x.v),
                 "show" => s.show = self.strings(v, "`show`").map(|x| x.v).unwrap_or_default(),
                 "let" => {
                     action("let", &mut s);
@@ -261,7 +262,7 @@ impl Walker<'_> {
             "`quiz`",
         );
         let question = match t.get("question") {
-            Some(q) => self.string(q, "`question`")?,
+            Some(q) => self.string_of(q, "`question`", MAX_PARAGRAPH)?,
             None => {
                 self.err("`quiz` needs a `question`", v.span());
                 return None;
@@ -277,7 +278,7 @@ impl Walker<'_> {
         });
         let choices = t
             .get("choices")
-            .and_then(|c| self.strings(c, "`choices`"))
+            .and_then(|c| self.strings_of(c, "`choices`", MAX_PARAGRAPH))
             .map(|c| Sp {
                 v: c.v.into_iter().map(|x| x.v).collect(),
                 span: c.span,
@@ -285,7 +286,7 @@ impl Walker<'_> {
         let correct = t.get("correct").and_then(|c| self.int(c, "`correct`"));
         let explain = t
             .get("explain")
-            .and_then(|e| self.string(e, "`explain`"))
+            .and_then(|e| self.string_of(e, "`explain`", MAX_PARAGRAPH))
             .map(|e| e.v);
         match (&answer, &choices) {
             (None, None) => self.err(

@@ -4,6 +4,13 @@
 use super::*;
 use crate::engine::graph::similar;
 
+/// The longest string of a lesson (a formula's limit too).
+pub const MAX_STRING: usize = 100_000;
+/// The longest paragraph: a step's text, a note, a quiz's question.
+pub const MAX_PARAGRAPH: usize = 20_000;
+/// The longest title or name.
+pub const MAX_NAME: usize = 200;
+
 impl Walker<'_> {
     pub(super) fn err(&mut self, message: impl Into<String>, span: Span) {
         self.diags.push(Diagnostic::error(message, span));
@@ -25,7 +32,24 @@ impl Walker<'_> {
     }
 
     pub(super) fn string(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<String>> {
+        self.string_of(v, what, MAX_STRING)
+    }
+
+    /// A string of at most `max` characters: a lesson's words are read on
+    /// a screen (and wrapped on every frame), so a title, a paragraph or a
+    /// name of megabytes is refused here rather than drawn.
+    pub(super) fn string_of(&mut self, v: &Val<'_>, what: &str, max: usize) -> Option<Sp<String>> {
         match v.get_ref() {
+            DeValue::String(s) if s.chars().count() > max => {
+                self.err(
+                    format!(
+                        "{what} is {} characters long; the limit is {max}",
+                        s.chars().count()
+                    ),
+                    v.span(),
+                );
+                None
+            }
             DeValue::String(s) => Some(Sp {
                 v: s.to_string(),
                 span: v.span(),
@@ -107,6 +131,27 @@ impl Walker<'_> {
                 None
             }
         }
+    }
+
+    /// A list of strings of at most `max` characters each.
+    pub(super) fn strings_of(
+        &mut self,
+        v: &Val<'_>,
+        what: &str,
+        max: usize,
+    ) -> Option<Sp<Vec<Sp<String>>>> {
+        let list = self.strings(v, what)?;
+        for s in &list.v {
+            let n = s.v.chars().count();
+            if n > max {
+                self.err(
+                    format!("each entry of {what} is at most {max} characters; this one is {n}"),
+                    s.span.clone(),
+                );
+                return None;
+            }
+        }
+        Some(list)
     }
 
     pub(super) fn strings(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<Vec<Sp<String>>>> {

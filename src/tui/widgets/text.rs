@@ -11,8 +11,11 @@ pub fn width(s: &str) -> usize {
 }
 
 /// Greedy word wrap to `max` columns; paragraphs (blank lines) are kept,
-/// single newlines inside a paragraph are spaces. Words longer than a line
-/// are cut.
+/// single newlines inside a paragraph are spaces. A word that does not fit
+/// what is left of a line starts the next; one longer than a line is cut
+/// at the edge. Linear in the
+/// text: a long word is cut by walking it once (cutting it by copying its
+/// tail again and again took ten seconds for a word of megabytes).
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut out = Vec::new();
@@ -28,32 +31,24 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
         let mut line = String::new();
         let mut line_w = 0;
         for word in para.split_whitespace() {
-            let mut word = word.to_string();
-            let mut w = width(&word);
+            let w = width(word);
             if line_w > 0 && line_w + 1 + w > max {
                 out.push(std::mem::take(&mut line));
                 line_w = 0;
-            }
-            while w > max {
-                let (head, tail) = split_at_width(
-                    &word,
-                    max.saturating_sub(line_w + usize::from(line_w > 0)).max(1),
-                );
-                if line_w > 0 {
-                    line.push(' ');
-                }
-                line.push_str(&head);
-                out.push(std::mem::take(&mut line));
-                line_w = 0;
-                word = tail;
-                w = width(&word);
             }
             if line_w > 0 {
                 line.push(' ');
                 line_w += 1;
             }
-            line.push_str(&word);
-            line_w += w;
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if line_w + cw > max && line_w > 0 {
+                    out.push(std::mem::take(&mut line));
+                    line_w = 0;
+                }
+                line.push(c);
+                line_w += cw;
+            }
         }
         if !line.is_empty() {
             out.push(line);
@@ -96,6 +91,10 @@ mod tests {
         let lines = wrap("one two three\nfour\n\nfive", 9);
         assert_eq!(lines, ["one two", "three", "four", "", "five"]);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        // A word too long for what is left of a line starts a new one.
+        assert_eq!(wrap("ab cdefghij", 4), ["ab", "cdef", "ghij"]);
+        // Wide characters are not split across the edge.
+        assert_eq!(wrap("猫猫猫", 5), ["猫猫", "猫"]);
     }
 
     #[test]
