@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 mod backprop;
+mod cost;
 mod gradient;
 mod node;
 pub use gradient::loss_with_gradients;
 pub use node::Node;
 
-use super::budget::{Budget, Exceeded, NODE_BYTES, NODE_WORK, op_cost, product_cost};
+use super::budget::{Budget, NODE_WORK, op_cost, product_cost};
 use super::error::EngineError;
 use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span};
 use super::kernels::{Columns, Selection};
@@ -201,26 +202,6 @@ impl Graph {
         }
     }
 
-    /// The work of computing every node again (the measure of one more
-    /// forward pass, and of a backward pass, which costs about two).
-    pub fn forward_cost(&self) -> u64 {
-        self.nodes
-            .iter()
-            .map(|n| match &n.kind {
-                NodeKind::Op(op) => {
-                    let shapes: Vec<Shape> =
-                        n.inputs.iter().map(|&i| self.nodes[i.0].shape()).collect();
-                    let product = match (op, shapes.as_slice()) {
-                        (Op::MatMul, &[a, b]) => product_cost(a, b),
-                        _ => 0,
-                    };
-                    product.saturating_add(op_cost(*op, &shapes, n.shape()))
-                }
-                _ => 0,
-            })
-            .fold(0u64, u64::saturating_add)
-    }
-
     /// The node that holds `name`, if the graph reads or computes it.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.named.get(name).copied()
@@ -264,18 +245,6 @@ impl Builder<'_> {
         }
     }
 
-    /// Charges `work` to the scope's budget, if it has one.
-    pub(super) fn spend(&self, work: u64, span: &Span) -> Result<(), EngineError> {
-        match self.scope.budget() {
-            Some(b) => b.spend(work).map_err(|e| self.over(e, span)),
-            None => Ok(()),
-        }
-    }
-
-    pub(super) fn over(&self, e: Exceeded, span: &Span) -> EngineError {
-        self.err(e.to_string(), span.clone())
-    }
-
     fn op(&mut self, op: Op, inputs: Vec<NodeId>, span: Span) -> Result<NodeId, EngineError> {
         let shapes: Vec<Shape> = inputs
             .iter()
@@ -301,16 +270,6 @@ impl Builder<'_> {
         self.spend(op_cost(op, &shapes, value.shape()), &span)?;
         self.grow(value.len(), &span)?;
         Ok(self.push(NodeKind::Op(op), inputs, value, span))
-    }
-
-    /// Counts a node of `elements` more computed by this graph against the
-    /// memory left beside what the scope's owner keeps.
-    pub(super) fn grow(&mut self, elements: usize, span: &Span) -> Result<(), EngineError> {
-        self.bytes = self.bytes.saturating_add(NODE_BYTES + 8 * elements as u64);
-        match self.scope.budget() {
-            Some(b) => b.room(self.bytes).map_err(|e| self.over(e, span)),
-            None => Ok(()),
-        }
     }
 
     fn expr(&mut self, e: &Expr) -> Result<NodeId, EngineError> {
