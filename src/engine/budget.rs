@@ -177,13 +177,17 @@ fn size(s: Shape) -> u64 {
 }
 
 /// What building any node costs before its arithmetic (allocating the
-/// node, its value and its inputs' list): about 200 ns, measured.
-pub const NODE_WORK: u64 = 250;
+/// node, its value and its inputs' list): 100 to 200 ns, measured.
+pub const NODE_WORK: u64 = 150;
 
 /// The memory of a graph node apart from its value's numbers: the node,
 /// its inputs' list, its value's header and allocation, its names (about a
 /// kilobyte, measured: 655,000 nodes of scalars held 658 MB).
 pub const NODE_BYTES: u64 = 1024;
+
+/// Up to this many elements (1 MB) a result stays in the caches and costs
+/// a third of one that does not.
+const CACHED: u64 = 131_072;
 
 /// Above this many elements (16 MB) a result is written to fresh pages
 /// from the system, which costs about four nanoseconds an element more
@@ -191,12 +195,12 @@ pub const NODE_BYTES: u64 = 1024;
 const FRESH: u64 = 2_000_000;
 
 /// The work of a product `A @ B`, known before it runs: m·k·n
-/// multiply-adds, at about 0.15 ns each while `A` stays in the caches and
+/// multiply-adds, at about 0.16 ns each while `A` stays in the caches and
 /// 0.5 ns once it is streamed from memory for every column (measured:
-/// 0.10–0.18 up to 1000×1000, 0.49 at 3000×3000).
+/// 0.10–0.16 up to 1000×1000, 0.49 at 3000×3000).
 pub fn product_cost(a: Shape, b: Shape) -> u64 {
     let madds = size(a).saturating_mul(b.1 as u64) as f64;
-    let per = if size(a) > 4_000_000 { 0.5 } else { 0.2 };
+    let per = if size(a) > 4_000_000 { 0.5 } else { 0.16 };
     (madds * per).ceil() as u64
 }
 
@@ -209,24 +213,23 @@ pub fn op_cost(op: Op, inputs: &[Shape], out: Shape) -> u64 {
     use Op::*;
     let read = inputs.iter().map(|&s| size(s)).sum::<u64>() as f64;
     let written = size(out) as f64;
+    let big = size(out) > FRESH;
     let arithmetic = match op {
-        Exp | Ln | Log10 | Log2 | Sigmoid | Tanh | Elu => 11.0 * written,
-        Pow => 42.0 * written,
-        Softmax => 14.0 * written,
-        RowSoftmax => 30.0 * written,
-        ColMax | ColArgmax => 4.0 * read,
+        Exp | Ln | Log10 | Log2 | Sigmoid | Tanh | Elu => 7.0 * written,
+        Pow => 38.0 * written,
+        Softmax => 11.0 * written,
+        RowSoftmax => 33.0 * written,
+        ColMax | ColArgmax => 3.6 * read,
         RowMax | RowArgmax => 3.0 * read,
         Sum | Mean | ColSum | ColMean | RowSum | RowMean => 1.1 * read,
+        Transpose if big => 3.7 * written,
         Transpose => 1.5 * written,
         // Only the picked elements are read.
         Index { .. } => written + inputs.first().map_or(0.0, |s| (s.0 + s.1) as f64),
+        _ if size(out) <= CACHED => 0.35 * written,
         _ => 0.8 * written,
     };
-    let pages = if size(out) > FRESH {
-        4.0 * written
-    } else {
-        0.0
-    };
+    let pages = if big { 4.0 * written } else { 0.0 };
     NODE_WORK + (arithmetic + pages).ceil() as u64
 }
 
@@ -259,11 +262,11 @@ mod tests {
     #[test]
     fn a_product_costs_m_k_n() {
         // 3000×3000 @ 3000×3000: 2.7e10 multiply-adds streamed at 0.5 ns
-        // (13.2 s measured); 100×100 @ 100×300: 3e6 at 0.2.
+        // (13.2 s measured); 100×100 @ 100×300: 3e6 at 0.16.
         assert_eq!(product_cost((3000, 3000), (3000, 3000)), 13_500_000_000);
-        assert_eq!(product_cost((100, 100), (100, 300)), 600_000);
-        // exp of 4 elements: eleven for each, and the node.
-        assert_eq!(op_cost(Op::Exp, &[(2, 2)], (2, 2)), NODE_WORK + 44);
+        assert_eq!(product_cost((100, 100), (100, 300)), 480_000);
+        // exp of 4 elements: seven for each, and the node.
+        assert_eq!(op_cost(Op::Exp, &[(2, 2)], (2, 2)), NODE_WORK + 28);
         // A 1×1 pick out of a 1000×1000: not a million.
         let pick = Op::Index {
             row: Some(0),
