@@ -5,9 +5,12 @@
 //! [`cli`] (commands and export).
 
 pub mod cli;
-pub mod engine;
 pub mod lesson;
 pub mod tui;
+
+/// The engine, a crate of its own so that Cargo enforces that it knows no
+/// TOML, terminal or command line.
+pub use nntutor_engine as engine;
 
 /// Keeps freed memory in the process instead of returning it to the system
 /// after every step. Training allocates and frees the same few hundred

@@ -168,7 +168,7 @@ fn explain_writes_the_slide_arithmetic() {
     let (g, r) = Graph::build(&parse_expr("W @ x + b").unwrap(), &v, false).unwrap();
     // The string of the issue and the lecture slide.
     assert_eq!(
-        nntutor::engine::explain::explain(&g, r, 0, 0, 2),
+        nntutor::lesson::format::arithmetic(&nntutor::engine::explain::explain(&g, r, 0, 0), 2),
         "(0.2 × 56) + (-0.5 × 231) + (0.1 × 24) + (2.0 × 2) + 1.1 = -96.8"
     );
     let s = Tensor::from_column_slice(3, 1, &[2.2, 2.5, -3.1]);
@@ -176,7 +176,7 @@ fn explain_writes_the_slide_arithmetic() {
     let (g, r) = Graph::build(&parse_expr("max(0, s - s[2] + 1)").unwrap(), &v, false).unwrap();
     // The slide: max(0, 2.2 - (-3.1) + 1) = 6.3
     assert_eq!(
-        nntutor::engine::explain::explain(&g, r, 0, 0, 2),
+        nntutor::lesson::format::arithmetic(&nntutor::engine::explain::explain(&g, r, 0, 0), 2),
         "max(0, 2.2 - (-3.1) + 1) = 6.3"
     );
 }

@@ -464,7 +464,7 @@ fn gradient_check_shows_both_gradients_and_their_relative_error() {
         .map(|(x, y)| (x - y).abs() / (x.abs() + y.abs()))
         .fold(0.0, f64::max);
     assert!(worst < 1e-4 && worst > 1e-7, "{worst}");
-    let shown = nntutor::engine::number::short(worst);
+    let shown = nntutor::lesson::number::short(worst);
     assert!(
         screen.contains(&format!("Largest relative error {shown}: they agree")),
         "{screen}"

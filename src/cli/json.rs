@@ -16,9 +16,10 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::walkthrough::{MAX_EXPANDED, backward_lines};
-use crate::engine::{NodeId, Tensor, number};
+use crate::engine::{NodeId, Tensor};
 use crate::lesson::format::{is_bidi, node_label};
 use crate::lesson::model::{QuizKind, Step};
+use crate::lesson::number;
 use crate::lesson::timeline::{Detail, StepState};
 use crate::lesson::{Action, Lesson, Timeline};
 

@@ -1,10 +1,11 @@
 //! The whole lesson as a sequence of blocks (headings, paragraphs, matrices,
 //! worked arithmetic), rendered by the text and markdown exports alike.
 
+use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
-use crate::engine::{Tensor, number};
 use crate::lesson::format::{check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::QuizKind;
+use crate::lesson::number;
 use crate::lesson::timeline::{Computation, Detail};
 use crate::lesson::{Action, Lesson, Timeline, Value};
 

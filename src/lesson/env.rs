@@ -8,7 +8,6 @@ use std::sync::Arc;
 use super::model::Formula;
 use super::timeline::Values;
 use super::value::Value;
-use crate::engine::graph::similar;
 use crate::engine::kernels::Selection;
 use crate::engine::{Binding, Budget, Expr, Scope, Tensor};
 
@@ -99,6 +98,12 @@ impl Env {
         self.selections.clear();
     }
 
+    /// A defined name close to `name`, for "did you mean".
+    pub fn suggest(&self, name: &str) -> Option<String> {
+        crate::lesson::suggest::closest(name, self.values.keys().map(String::as_str))
+            .map(str::to_string)
+    }
+
     pub fn snapshot(&self) -> Arc<Values> {
         Arc::new(self.values.clone())
     }
@@ -131,10 +136,6 @@ impl Scope for Env {
             shared: value,
             selection: None,
         })
-    }
-
-    fn suggest(&self, name: &str) -> Option<String> {
-        self.values.keys().find(|k| similar(k, name)).cloned()
     }
 
     fn gradient_memo(&self) -> Option<&GradientMemo> {

@@ -1,10 +1,31 @@
 //! Values written for people: aligned matrices with their row and column
 //! names, element names such as `E[cat, car image]`.
 
+use crate::engine::Tensor;
+use crate::engine::explain::Piece;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
-use crate::engine::{Tensor, number};
 use crate::lesson::Value;
+use crate::lesson::number;
 use crate::lesson::timeline::CheckOutcome;
+
+/// Written-out arithmetic from the engine, each operand's numbers with the
+/// decimals the most precise of them needs (at most `cap`).
+pub fn arithmetic(pieces: &[Piece], cap: usize) -> String {
+    let mut decimals: std::collections::HashMap<usize, usize> = Default::default();
+    for p in pieces {
+        if let Piece::Num { group, value } = p {
+            let d = decimals.entry(*group).or_insert(0);
+            *d = (*d).max(number::decimals_needed(*value, cap));
+        }
+    }
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(s) => s.clone(),
+            Piece::Num { group, value } => number::at_least_visible(*value, decimals[group]),
+        })
+        .collect()
+}
 
 /// A lesson file is data: its control characters (ESC, BEL, backspace,
 /// bidirectional overrides, …) become visible placeholders, never terminal

@@ -14,8 +14,10 @@ pub mod format;
 pub mod gradcheck;
 pub mod idx;
 pub mod model;
+pub mod number;
 pub mod raw;
 pub mod source;
+pub mod suggest;
 pub mod timeline;
 pub mod value;
 

@@ -140,7 +140,7 @@ impl Computation {
 
     /// The arithmetic of element (i, j), numbers substituted.
     pub fn explain(&self, i: usize, j: usize, decimals: usize) -> String {
-        explain(&self.graph, self.root, i, j, decimals)
+        super::format::arithmetic(&explain(&self.graph, self.root, i, j), decimals)
     }
 }
 

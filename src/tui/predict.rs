@@ -8,7 +8,7 @@ use super::app::{App, MAX_TYPED, OpenLesson, Typing};
 use super::keys::Action;
 use super::progress::QuizRecord;
 use super::update::close_enough;
-use crate::engine::number;
+use crate::lesson::number;
 use crate::lesson::timeline::Detail;
 
 #[derive(Debug, Clone, PartialEq)]

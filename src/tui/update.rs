@@ -5,9 +5,9 @@
 use super::app::{App, LiveView, MAX_TYPED, SPEEDS, Screen, Typing};
 use super::keys::Action;
 use super::progress::QuizRecord;
-use crate::engine::number;
 use crate::lesson::Action as StepAction;
 use crate::lesson::model::QuizKind;
+use crate::lesson::number;
 use crate::lesson::timeline::Detail;
 
 /// Applies one action; returns whether the screen needs drawing again.

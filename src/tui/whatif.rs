@@ -5,9 +5,9 @@
 
 use super::app::{App, MAX_TYPED, OpenLesson, Typing};
 use super::keys::Action;
-use crate::engine::number;
 use crate::lesson::edit::Edit;
 use crate::lesson::format::element_name;
+use crate::lesson::number;
 use crate::lesson::timeline::Detail;
 
 /// An edit being typed.

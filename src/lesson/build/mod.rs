@@ -163,7 +163,11 @@ impl Builder<'_> {
             }
             Err(e) => {
                 self.err(
-                    format!("{step}: in `{}`: {}", super::eval::clip(&text.v), e.message),
+                    format!(
+                        "{step}: in `{}`: {}",
+                        super::eval::clip(&text.v),
+                        e.message()
+                    ),
                     place(&e.span),
                 );
                 None

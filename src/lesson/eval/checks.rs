@@ -160,7 +160,9 @@ impl Evaluator<'_> {
         let kind = if slide { "slide" } else { "expect" };
         let Some(value) = self.env.values.get(&c.name) else {
             if !self.poisoned.contains(&c.name) {
-                let hint = crate::engine::Scope::suggest(&self.env, &c.name)
+                let hint = self
+                    .env
+                    .suggest(&c.name)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 self.error(format!("{}: `{kind}` names `{}`, which is not defined by this step or before{hint}", step.label(), c.name), c.name_span.clone());

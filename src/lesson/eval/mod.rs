@@ -12,7 +12,8 @@ use super::value::Value;
 use crate::engine::expr::{Expr, ExprKind};
 use crate::engine::rng::Rng;
 use crate::engine::tensor::{is_scalar, shape_str};
-use crate::engine::{Budget, EngineError, Graph, NodeId, NodeKind, Tensor, number};
+use crate::engine::{Budget, EngineError, ErrorKind, Graph, NodeId, NodeKind, Tensor};
+use crate::lesson::number;
 
 mod backward;
 mod checks;
@@ -149,19 +150,18 @@ impl Evaluator<'_> {
             }
             None => (current.clone(), current.file_span(&e.span)),
         };
-        let mut message = e.message;
-        if let Some(name) = message
-            .strip_prefix("unknown name `")
-            .and_then(|m| m.split('`').next())
-        {
-            let later = self.lesson.steps.iter().find(|s| matches!(&s.action, Action::Let { formula, .. } if formula.statement.name == name));
-            if let Some(later) = later.filter(|l| l.index > step.index) {
-                message = format!(
-                    "`{name}` is not defined yet: {} defines it, after this step",
-                    later.label()
-                );
-            }
-        }
+        let message = match &e.kind {
+            ErrorKind::UnknownName(name) => self.unknown_name(step, name),
+            ErrorKind::UnknownFunction(name) => format!(
+                "{}{}",
+                e.kind,
+                crate::lesson::suggest::hint(
+                    name,
+                    crate::engine::ops::FUNCTION_NAMES.iter().copied()
+                )
+            ),
+            _ => e.message(),
+        };
         self.error(
             format!(
                 "{}: in `{}`: {}",
@@ -171,6 +171,27 @@ impl Evaluator<'_> {
             ),
             span,
         );
+    }
+
+    /// Why a name is unknown: defined by a later step, or misspelt.
+    fn unknown_name(&self, step: &Step, name: &str) -> String {
+        let later = self.lesson.steps.iter().find(
+            |s| matches!(&s.action, Action::Let { formula, .. } if formula.statement.name == name),
+        );
+        match later.filter(|l| l.index > step.index) {
+            Some(later) => format!(
+                "`{name}` is not defined yet: {} defines it, after this step",
+                later.label()
+            ),
+            None => {
+                let hint = self
+                    .env
+                    .suggest(name)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                format!("unknown name `{name}`{hint}")
+            }
+        }
     }
 
     fn uses_poisoned(&self, expr: &Expr) -> bool {
@@ -203,7 +224,9 @@ impl Evaluator<'_> {
         };
         for (name, span) in &step.show {
             if !self.env.values.contains_key(name) && !self.poisoned.contains(name) {
-                let hint = crate::engine::Scope::suggest(&self.env, name)
+                let hint = self
+                    .env
+                    .suggest(name)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 self.error(format!("{}: `show` names `{name}`, which is not defined by this step or before{hint}", step.label()), span.clone());
@@ -385,7 +408,12 @@ impl Evaluator<'_> {
                     match &d.formula {
                         Some(f) => self.engine_error(step, f, e),
                         None => self.error(
-                            format!("{}: recomputing `{}`: {}", step.label(), d.name, e.message),
+                            format!(
+                                "{}: recomputing `{}`: {}",
+                                step.label(),
+                                d.name,
+                                e.message()
+                            ),
                             step.span.clone(),
                         ),
                     }

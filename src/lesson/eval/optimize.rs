@@ -204,7 +204,7 @@ impl Evaluator<'_> {
                         }
                         Err(e) => {
                             self.error(
-                                format!("{}: tracking `{}`: {}", step.label(), t.v, e.message),
+                                format!("{}: tracking `{}`: {}", step.label(), t.v, e.message()),
                                 t.span.clone(),
                             );
                             self.env.clear_overrides();
@@ -341,7 +341,7 @@ impl Evaluator<'_> {
                 }
                 Err(e) => {
                     self.error(
-                        format!("{}: evaluating `{loss}`: {}", step.label(), e.message),
+                        format!("{}: evaluating `{loss}`: {}", step.label(), e.message()),
                         lspan.clone(),
                     );
                     return (Detail::None, Vec::new());

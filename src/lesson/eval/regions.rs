@@ -134,7 +134,7 @@ pub fn classify(
             grid: &part,
             budget,
         };
-        let (g, r) = Graph::build(&expr, &scope, true).map_err(|e| e.message)?;
+        let (g, r) = Graph::build(&expr, &scope, true).map_err(|e| e.message())?;
         let scores = g.value(r);
         if scores.ncols() != end - start || scores.nrows() < 2 {
             return Err(format!(

@@ -2,7 +2,7 @@
 //! tables, each wrong type reported where it is.
 
 use super::*;
-use crate::engine::graph::similar;
+use crate::lesson::suggest::similar;
 
 /// The longest string of a lesson (a formula's limit too).
 pub const MAX_STRING: usize = 100_000;

@@ -5,7 +5,7 @@
 use ratatui::text::{Line, Span};
 
 use super::step::Ctx;
-use crate::engine::number;
+use crate::lesson::number;
 use crate::tui::widgets::text::{fit, sanitize, width};
 
 /// Eighths of a cell, for bars that end between cells.

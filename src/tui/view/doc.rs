@@ -174,7 +174,7 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
     // A little room above and below, so curves do not run along the frame.
     let pad = ((y1 - y0) * 0.05).max(1e-9);
     let (y0, y1) = (y0 - pad, y1 + pad);
-    let label = |v: f64| crate::engine::number::trimmed(v, 3);
+    let label = |v: f64| crate::lesson::number::trimmed(v, 3);
     // Two braille dots a cell across: more points than that draw the same.
     let thinned: Vec<Vec<(f64, f64)>> = spec
         .series

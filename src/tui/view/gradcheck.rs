@@ -5,9 +5,9 @@ use ratatui::text::Line;
 
 use super::layout::side_by_side;
 use super::step::Ctx;
-use crate::engine::number;
 use crate::lesson::Value;
 use crate::lesson::gradcheck::{at, verdict};
+use crate::lesson::number;
 use crate::tui::widgets::text::sanitize;
 
 pub fn lines(ctx: &Ctx, lines: &mut Vec<Line<'static>>) {

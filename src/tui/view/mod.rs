@@ -23,7 +23,7 @@ use super::app::{App, NoticeKind, OpenLesson, Screen, Typing};
 use super::keys::HELP;
 use super::theme::Theme;
 use super::widgets::text::{fit, sanitize, width, wrap};
-use crate::engine::number;
+use crate::lesson::number;
 
 /// Below this the screen says how large it must be.
 pub const MIN_WIDTH: u16 = 60;

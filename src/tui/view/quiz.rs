@@ -4,8 +4,8 @@
 use ratatui::text::{Line, Span};
 
 use super::step::Ctx;
-use crate::engine::number;
 use crate::lesson::model::{Quiz, QuizKind};
+use crate::lesson::number;
 use crate::tui::app::Typing;
 use crate::tui::update::letter;
 use crate::tui::widgets::text::sanitize;

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 
 use super::doc::{ChartSpec, Piece, height};
 use super::step::{Ctx, chart_height, palette};
-use crate::engine::number;
 use crate::lesson::Action;
 use crate::lesson::eval::regions::Plane;
+use crate::lesson::number;
 use crate::lesson::timeline::{SearchState, TrainState};
 use crate::tui::app::{LiveView, SPEEDS};
 use crate::tui::widgets::text::{sanitize, width};

@@ -3,8 +3,8 @@
 use ratatui::text::Line;
 
 use super::step::Ctx;
-use crate::engine::number;
 use crate::lesson::format::element_name;
+use crate::lesson::number;
 use crate::tui::widgets::text::sanitize;
 
 pub fn banner(ctx: &Ctx, lines: &mut Vec<Line<'static>>) {

@@ -9,10 +9,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::text::{fit, width};
+use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
 use crate::engine::ops::Op;
-use crate::engine::{Tensor, number};
 use crate::lesson::format::inline;
+use crate::lesson::number;
 use crate::tui::theme::Theme;
 use crate::tui::walk::shown;
 

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 
 use super::text::{fit, sanitize, width};
 use crate::engine::Tensor;
-use crate::engine::number;
 use crate::engine::sources::Cells;
 use crate::lesson::Value;
+use crate::lesson::number;
 use crate::tui::theme::Theme;
 
 pub struct MatrixView<'a> {

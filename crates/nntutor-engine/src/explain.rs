@@ -8,18 +8,19 @@
 
 use super::graph::{Graph, NodeId, NodeKind};
 use super::kernels::source_index;
-use super::number;
 use super::ops::Op;
 
 /// Reductions longer than this show their first terms and a count.
 const MAX_TERMS: usize = 8;
 const MAX_DEPTH: usize = 12;
 
-#[derive(Clone)]
-enum Piece {
+/// One piece of written-out arithmetic. Numbers are left to the caller to
+/// write, so that how many digits they show is a matter of presentation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
     Text(String),
-    /// A number, written with as many decimals as the other numbers of its
-    /// group (the same operand) need.
+    /// A number, to be written with as many decimals as the other numbers
+    /// of its group (the same operand) need.
     Num {
         group: usize,
         value: f64,
@@ -96,9 +97,9 @@ fn t(s: &str) -> Vec<Piece> {
     vec![Piece::Text(s.to_string())]
 }
 
-/// The arithmetic of element (i, j) of `node`, ending in `= value`; numbers
-/// have at most `decimals` decimals.
-pub fn explain(graph: &Graph, node: NodeId, i: usize, j: usize, decimals: usize) -> String {
+/// The arithmetic of element (i, j) of `node`, ending in `= value` (the
+/// result's own group is `usize::MAX`).
+pub fn explain(graph: &Graph, node: NodeId, i: usize, j: usize) -> Vec<Piece> {
     let w = write(graph, node, i, j, true, 0, true);
     let mut pieces = w.pieces;
     pieces.push(Piece::Text(" = ".into()));
@@ -106,24 +107,7 @@ pub fn explain(graph: &Graph, node: NodeId, i: usize, j: usize, decimals: usize)
         group: usize::MAX,
         value: graph.value(node)[(i, j)],
     });
-    render(&pieces, decimals)
-}
-
-fn render(pieces: &[Piece], cap: usize) -> String {
-    let mut decimals: std::collections::HashMap<usize, usize> = Default::default();
-    for p in pieces {
-        if let Piece::Num { group, value } = p {
-            let d = decimals.entry(*group).or_insert(0);
-            *d = (*d).max(number::decimals_needed(*value, cap));
-        }
-    }
     pieces
-        .iter()
-        .map(|p| match p {
-            Piece::Text(s) => s.clone(),
-            Piece::Num { group, value } => number::at_least_visible(*value, decimals[group]),
-        })
-        .collect()
 }
 
 fn write(

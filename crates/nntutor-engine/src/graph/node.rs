@@ -4,9 +4,9 @@
 use std::sync::{Arc, OnceLock};
 
 use super::{NodeId, NodeKind};
-use crate::engine::expr::Span;
-use crate::engine::kernels::Selection;
-use crate::engine::tensor::{Shape, Tensor};
+use crate::expr::Span;
+use crate::kernels::Selection;
+use crate::tensor::{Shape, Tensor};
 
 #[derive(Debug, Clone)]
 pub struct Node {

@@ -6,7 +6,7 @@
 //! other shape.
 
 use super::columns::Columns;
-use crate::engine::tensor::Tensor;
+use crate::tensor::Tensor;
 
 /// Results with fewer rows than this are computed here.
 pub(super) const SHORT: usize = 16;

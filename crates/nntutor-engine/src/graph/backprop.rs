@@ -133,7 +133,7 @@ fn pass_through(inputs: &[&Tensor], g: Tensor, need: &[bool]) -> Vec<Option<Tens
         if x.shape() == g.shape() && full.is_none() {
             full = Some(slot);
         } else {
-            out[slot] = Some(crate::engine::kernels::reduce_ref(&g, x.shape()));
+            out[slot] = Some(crate::kernels::reduce_ref(&g, x.shape()));
         }
     }
     if let Some(slot) = full {

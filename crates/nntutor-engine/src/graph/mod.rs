@@ -13,7 +13,7 @@ pub use gradient::loss_with_gradients;
 pub use node::Node;
 
 use super::budget::{Budget, NODE_WORK, op_cost, product_cost};
-use super::error::EngineError;
+use super::error::{EngineError, ErrorKind};
 use super::expr::{BinOp, Expr, ExprKind, IndexArg, Span};
 use super::kernels::{Columns, Selection};
 use super::ops::{self, Op};
@@ -56,11 +56,6 @@ pub struct Binding<'a> {
 /// Where the graph builder looks names up; the lesson implements it.
 pub trait Scope {
     fn binding(&self, name: &str) -> Option<Binding<'_>>;
-    /// A similar known name, for "did you mean" in errors.
-    fn suggest(&self, _name: &str) -> Option<String> {
-        None
-    }
-
     /// Gradients already computed for the current values, shared by the
     /// `grad` calls of one training iteration (`None`: compute each anew).
     fn gradient_memo(&self) -> Option<&GradientMemo> {
@@ -238,7 +233,11 @@ impl Builder<'_> {
     }
 
     fn err(&self, message: impl Into<String>, span: Span) -> EngineError {
-        let e = EngineError::new(message, span);
+        self.fail(ErrorKind::Invalid(message.into()), span)
+    }
+
+    fn fail(&self, kind: ErrorKind, span: Span) -> EngineError {
+        let e = EngineError::of(kind, span);
         match &self.formula {
             Some(f) => e.in_formula(f),
             None => e,
@@ -379,12 +378,7 @@ impl Builder<'_> {
             return Ok(id);
         }
         let Some(binding) = self.scope.binding(name) else {
-            let hint = self
-                .scope
-                .suggest(name)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            return Err(self.err(format!("unknown name `{name}`{hint}"), span));
+            return Err(self.fail(ErrorKind::UnknownName(name.to_string()), span));
         };
         let shared = binding.shared.cloned();
         let id = match (self.expand, binding.formula, binding.value) {
@@ -436,12 +430,7 @@ impl Builder<'_> {
             return self.gradient(func, args, span);
         }
         let Some((op, arity)) = ops::function(func) else {
-            let hint = ops::FUNCTION_NAMES
-                .iter()
-                .find(|f| similar(f, func))
-                .map(|f| format!("; did you mean `{f}`?"))
-                .unwrap_or_default();
-            return Err(self.err(format!("unknown function `{func}`{hint}"), func_span));
+            return Err(self.fail(ErrorKind::UnknownFunction(func.to_string()), func_span));
         };
         if args.len() != arity {
             return Err(self.err(
@@ -459,25 +448,4 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, _>>()?;
         self.op(op, inputs, span)
     }
-}
-
-/// Names one edit apart (or differing in case), for "did you mean".
-pub fn similar(a: &str, b: &str) -> bool {
-    if a.eq_ignore_ascii_case(b) {
-        return true;
-    }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 1 || a.len() < 2 {
-        return false;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()] <= 1
 }

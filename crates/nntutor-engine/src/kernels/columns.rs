@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::engine::tensor::Tensor;
+use crate::tensor::Tensor;
 
 /// Columns `pick[0], pick[1], …` of a matrix, or all of them in order.
 #[derive(Clone, Copy)]

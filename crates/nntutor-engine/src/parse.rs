@@ -391,7 +391,7 @@ mod tests {
     fn show(src: &str) -> String {
         parse_expr(src)
             .map(|e| e.to_string())
-            .unwrap_or_else(|e| format!("error {:?}: {}", e.span, e.message))
+            .unwrap_or_else(|e| format!("error {:?}: {}", e.span, e.message()))
     }
 
     #[test]
@@ -413,10 +413,14 @@ mod tests {
     fn errors_point_at_the_column() {
         let e = parse_expr("W @ x +").unwrap_err();
         assert_eq!(e.span, 7..7);
-        assert!(e.message.contains("end of the expression"), "{}", e.message);
+        assert!(
+            e.message().contains("end of the expression"),
+            "{}",
+            e.message()
+        );
         let e = parse_expr("W × x").unwrap_err();
         assert_eq!(e.span, 2..4);
-        assert!(e.message.contains("multiply with `*`"));
+        assert!(e.message().contains("multiply with `*`"));
         let e = parse_expr("(a + b").unwrap_err();
         assert_eq!(e.span, 6..6);
         let e = parse_statement("= x").unwrap_err();
@@ -427,7 +431,7 @@ mod tests {
     fn deep_nesting_is_refused_not_a_stack_overflow() {
         let src = format!("{}x{}", "(".repeat(5000), ")".repeat(5000));
         let e = parse_expr(&src).unwrap_err();
-        assert!(e.message.contains("nested more than"), "{}", e.message);
+        assert!(e.message().contains("nested more than"), "{}", e.message());
         let src = format!("{}x", "-".repeat(5000));
         assert!(parse_expr(&src).is_err());
     }

@@ -143,8 +143,8 @@ pub fn operand_cells(op: Op, x: &[&Tensor], i: usize, j: usize) -> Vec<Vec<(usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::graph::Values;
-    use crate::engine::parse::parse_expr;
+    use crate::graph::Values;
+    use crate::parse::parse_expr;
 
     fn sources(expr: &str, vars: &[(&str, Tensor)], i: usize, j: usize) -> BTreeMap<String, Cells> {
         let scope = Values::of(vars);

@@ -98,11 +98,22 @@ impl Expr {
     }
 }
 
+/// A number as it would be written in a formula: whole numbers without a
+/// point, others in their shortest form that reads back the same (with an
+/// exponent when very large or small).
+fn literal(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:?}")
+    }
+}
+
 impl fmt::Display for Expr {
     /// Fully parenthesized where precedence needs it; used in graph labels.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ExprKind::Number(v) => write!(f, "{}", super::number::short(*v)),
+            ExprKind::Number(v) => write!(f, "{}", literal(*v)),
             ExprKind::Name(n) => write!(f, "{n}"),
             ExprKind::Neg(e) => write!(f, "-{}", Paren(e)),
             ExprKind::Binary(op, a, b) => write!(f, "{} {} {}", Paren(a), op.symbol(), Paren(b)),

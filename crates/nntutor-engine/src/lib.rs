@@ -16,7 +16,6 @@ pub mod graph;
 pub mod kernels;
 pub mod matmul;
 pub mod names;
-pub mod number;
 pub mod numerics;
 pub mod ops;
 pub mod parse;
@@ -25,7 +24,7 @@ pub mod sources;
 pub mod tensor;
 
 pub use budget::Budget;
-pub use error::EngineError;
+pub use error::{EngineError, ErrorKind};
 pub use expr::{Expr, ExprKind, Span, Statement};
 pub use graph::{Binding, Graph, NodeId, NodeKind, Scope};
 pub use tensor::{Shape, Tensor};

@@ -8,7 +8,7 @@
 //! 0, in order: the same bits as any other shape.
 
 use super::columns::Columns;
-use crate::engine::tensor::Tensor;
+use crate::tensor::Tensor;
 
 /// Results with more rows than this take other paths.
 pub(super) const NARROW: usize = 12;

@@ -3,7 +3,7 @@
 //! (the measure of a backward pass and of `numgrad`'s repetitions).
 
 use super::*;
-use crate::engine::budget::{Exceeded, NODE_BYTES};
+use crate::budget::{Exceeded, NODE_BYTES};
 
 impl Graph {
     /// The work of computing every node again (the measure of one more
@@ -37,7 +37,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn over(&self, e: Exceeded, span: &Span) -> EngineError {
-        self.err(e.to_string(), span.clone())
+        self.fail(ErrorKind::OverBudget(e), span.clone())
     }
 
     /// Counts a node of `elements` more computed by this graph against the

@@ -7,7 +7,7 @@
 use super::columns::Columns;
 use super::narrow::{NARROW, narrow_matmul};
 use super::short::{SHORT, short_matmul, short_matmul_tr};
-use crate::engine::tensor::Tensor;
+use crate::tensor::Tensor;
 
 /// `A @ B`, column-major: each column of the result is a sum of scaled
 /// columns of `A`, accumulated in order of `p`.
