@@ -130,18 +130,16 @@ fn collapse_blank_lines(s: &str) -> String {
     out.trim_start_matches('\n').trim_end().to_string() + "\n"
 }
 
+/// A paragraph filled greedily to `width` columns; a word longer than a
+/// line stays whole (a URL, a long formula).
 fn wrap(p: &str, width: usize) -> String {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in p.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines.join("\n")
+    let options = textwrap::Options::new(width)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        // Words are what spaces separate: no breaks after `/` or inside
+        // `my-lesson`.
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    let words = p.split_whitespace().collect::<Vec<_>>().join(" ");
+    textwrap::fill(&words, &options)
 }

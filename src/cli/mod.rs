@@ -27,9 +27,9 @@ pub struct Cli {
     /// Extra folders of lesson files (also NNTUTOR_LESSONS, separated by `:`).
     #[arg(long = "lessons", value_name = "DIR", global = true)]
     pub lessons: Vec<PathBuf>,
-    /// Colours: dark, light or projector (high contrast); `NO_COLOR` turns
-    /// colours off unless a theme is named.
-    #[arg(long, value_name = "NAME", global = true, value_parser = parse_theme)]
+    /// Colours (projector: high contrast); `NO_COLOR` turns colours off
+    /// unless a theme is named.
+    #[arg(long, value_name = "NAME", global = true, value_enum)]
     pub theme: Option<ThemeName>,
     /// Presentation mode: big text, no chrome (also `p` in the tutor).
     #[arg(long, global = true)]
@@ -100,11 +100,6 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
             .ok_or_else(|| format!("`{s}` in `{text}` is not a size in cells"))
     };
     Ok((num(w)?, num(h)?))
-}
-
-fn parse_theme(name: &str) -> Result<ThemeName, String> {
-    ThemeName::parse(name)
-        .ok_or_else(|| format!("no theme `{name}`; the themes are dark, light and projector"))
 }
 
 /// Exit codes of the contract.

@@ -119,13 +119,12 @@ impl Store {
     }
 
     /// `$XDG_STATE_HOME/nntutor/progress.json`, else
-    /// `~/.local/state/nntutor/progress.json`.
+    /// `~/.local/state/nntutor/progress.json` (etcetera's XDG rules).
     pub fn default_location() -> Store {
-        let non_empty = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
-        let base = non_empty("XDG_STATE_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| non_empty("HOME").map(|h| Path::new(&h).join(".local/state")));
+        use etcetera::BaseStrategy;
+        let base = etcetera::choose_base_strategy()
+            .ok()
+            .and_then(|s| s.state_dir());
         Store::at(base.map(|b| b.join("nntutor").join("progress.json")))
     }
 

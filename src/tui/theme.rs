@@ -4,27 +4,23 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The colour themes, as `--theme` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ThemeName {
+    /// Light text on a dark background (the default).
     Dark,
+    /// Dark text on a light background.
     Light,
+    /// High contrast, legible from the back of a hall.
+    #[value(alias = "high-contrast")]
     Projector,
-    /// `NO_COLOR`: attributes only.
+    /// No colours, attributes only (`NO_COLOR`'s).
+    #[value(alias = "none")]
     Mono,
 }
 
 impl ThemeName {
     pub const ALL: [ThemeName; 3] = [ThemeName::Dark, ThemeName::Light, ThemeName::Projector];
-
-    pub fn parse(name: &str) -> Option<ThemeName> {
-        match name {
-            "dark" => Some(ThemeName::Dark),
-            "light" => Some(ThemeName::Light),
-            "projector" | "high-contrast" => Some(ThemeName::Projector),
-            "mono" | "none" => Some(ThemeName::Mono),
-            _ => None,
-        }
-    }
 
     pub fn label(self) -> &'static str {
         match self {

@@ -10,14 +10,18 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
-/// Greedy word wrap to `max` columns; paragraphs (blank lines) are kept,
-/// single newlines inside a paragraph are spaces. A word that does not fit
-/// what is left of a line starts the next; one longer than a line is cut
-/// at the edge. Linear in the
-/// text: a long word is cut by walking it once (cutting it by copying its
-/// tail again and again took ten seconds for a word of megabytes).
+/// Greedy word wrap to `max` columns (textwrap's first fit, by display
+/// width); paragraphs (blank lines) are kept, single newlines inside a
+/// paragraph are spaces. A word that does not fit what is left of a line
+/// starts the next; one longer than a line is cut at the edge.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
+    let options = textwrap::Options::new(max.max(1))
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        // Words are what spaces separate: no breaks after `/` or inside
+        // `my-lesson`.
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(true);
     let mut out = Vec::new();
     for (k, para) in text
         .split("\n\n")
@@ -28,31 +32,12 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
         if k > 0 {
             out.push(String::new());
         }
-        let mut line = String::new();
-        let mut line_w = 0;
-        for word in para.split_whitespace() {
-            let w = width(word);
-            if line_w > 0 && line_w + 1 + w > max {
-                out.push(std::mem::take(&mut line));
-                line_w = 0;
-            }
-            if line_w > 0 {
-                line.push(' ');
-                line_w += 1;
-            }
-            for c in word.chars() {
-                let cw = c.width().unwrap_or(0);
-                if line_w + cw > max && line_w > 0 {
-                    out.push(std::mem::take(&mut line));
-                    line_w = 0;
-                }
-                line.push(c);
-                line_w += cw;
-            }
-        }
-        if !line.is_empty() {
-            out.push(line);
-        }
+        let words = para.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.extend(
+            textwrap::wrap(&words, &options)
+                .into_iter()
+                .map(|l| l.into_owned()),
+        );
     }
     out
 }
