@@ -152,7 +152,8 @@ fn main() {
 /// images is not counted) against benches/digits_numpy.py on the same
 /// images and starting weights.
 fn digits_against_numpy() {
-    use nntutor::lesson::eval::{Cancel, Live, rerun};
+    use nntutor::lesson::eval::{Cancel, rerun};
+    use nntutor::tui::pace::Live;
     let text = nntutor::lesson::builtin::BUILTIN
         .iter()
         .find(|b| b.file == "digits.toml")
@@ -284,9 +285,10 @@ fn products() {
 /// alone, then with the runtime's own sync (copying the state, computing
 /// the decision regions) and a full frame drawn 30 times a second.
 fn live_figures() {
-    use nntutor::lesson::eval::{Cancel, Live, rerun};
+    use nntutor::lesson::eval::{Cancel, rerun};
     use nntutor::tui::app::{LiveView, SPEEDS};
     use nntutor::tui::live::sync;
+    use nntutor::tui::pace::Live;
     // The lesson's network, trained five times longer so that the run is
     // long enough to time against 30 frames a second.
     let text = nntutor::lesson::builtin::BUILTIN
@@ -305,7 +307,7 @@ fn live_figures() {
         .iter()
         .position(|s| s.action.kind() == "train")
         .expect("a train step");
-    let span = |s: &nntutor::lesson::eval::LiveState| match (s.began, s.ended) {
+    let span = |s: &nntutor::tui::pace::LiveState| match (s.began, s.ended) {
         (Some(a), Some(b)) => (b - a).as_secs_f64(),
         _ => f64::NAN,
     };

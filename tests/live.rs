@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use nntutor::lesson::eval::{Cancel, Live, rerun};
+use nntutor::lesson::eval::{Cancel, rerun};
 use nntutor::lesson::timeline::Detail;
 use nntutor::lesson::{Lesson, Timeline};
+use nntutor::tui::pace::Live;
 
 mod common;
 

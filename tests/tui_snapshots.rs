@@ -273,8 +273,9 @@ fn every_step_kind_at_both_sizes() {
 /// single steps, with its regions: what the runtime would have copied.
 fn paused_spiral(iterations: usize) -> App {
     use nntutor::lesson::eval::regions::classify_grid;
-    use nntutor::lesson::eval::{Cancel, Live, rerun};
+    use nntutor::lesson::eval::{Cancel, rerun};
     use nntutor::tui::app::LiveView;
+    use nntutor::tui::pace::Live;
     let mut a = app("spiral-mlp");
     go(&mut a, 6, 0);
     let open = a.open.clone().unwrap();
@@ -288,7 +289,7 @@ fn paused_spiral(iterations: usize) -> App {
     let run = std::thread::spawn(move || rerun(&lesson, &timeline, 5, &worker, &stop));
     // Done, and the values at that iteration tracked (the loop tracks
     // before it waits for the next step).
-    let settled = |s: &nntutor::lesson::eval::LiveState| {
+    let settled = |s: &nntutor::tui::pace::LiveState| {
         s.done == iterations
             && s.curves
                 .iter()

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use super::pace::LiveState;
 use super::progress::Progress;
 use super::theme::ThemeName;
 use super::walk::Walk;
 use crate::lesson::edit::Edit;
-use crate::lesson::eval::LiveState;
 use crate::lesson::eval::regions::Plane;
 use crate::lesson::{Action, Lesson, SourceFile, Timeline};
 

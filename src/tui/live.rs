@@ -9,8 +9,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::app::{App, LiveView, SPEEDS, Screen};
+use super::pace::Live;
 use crate::lesson::eval::regions::{Plane, classify_grid};
-use crate::lesson::eval::{Cancel, Live, rerun};
+use crate::lesson::eval::{Cancel, rerun};
 
 /// Decision regions are recomputed at most this often while training runs.
 const PLANE_EVERY: Duration = Duration::from_millis(33);

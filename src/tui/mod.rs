@@ -7,6 +7,7 @@
 pub mod app;
 pub mod keys;
 pub mod live;
+pub mod pace;
 pub mod predict;
 pub mod progress;
 pub mod terminal;

@@ -18,11 +18,11 @@ use crate::lesson::number;
 mod backward;
 mod checks;
 mod cost;
-pub mod live;
 mod optimize;
 pub mod regions;
+pub mod watch;
 
-pub use live::{Live, LiveState};
+pub use watch::Watch;
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
     evaluate_until(lesson, &Cancel::default())
@@ -96,7 +96,7 @@ pub fn rerun(
     lesson: &Lesson,
     timeline: &Timeline,
     index: usize,
-    live: &Live,
+    live: &dyn Watch,
     cancel: &Cancel,
 ) -> Option<StepState> {
     let step = lesson.steps.get(index)?;
@@ -111,7 +111,7 @@ pub fn rerun(
         diags: Vec::new(),
         poisoned: HashSet::new(),
         cancel: cancel.clone(),
-        live: Some(live.clone()),
+        live: Some(live),
     };
     let state = ev.step(step);
     live.finish();
@@ -128,7 +128,7 @@ struct Evaluator<'a> {
     poisoned: HashSet<String>,
     cancel: Cancel,
     /// Set when the interface watches this evaluation run.
-    live: Option<Live>,
+    live: Option<&'a dyn Watch>,
 }
 
 impl Evaluator<'_> {

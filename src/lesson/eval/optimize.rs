@@ -217,7 +217,7 @@ impl Evaluator<'_> {
                 break;
             }
             if let Some(live) = &self.live {
-                live.gate(&self.cancel);
+                live.wait_turn(&self.cancel);
                 if self.cancel.is_cancelled() {
                     continue;
                 }
@@ -255,7 +255,7 @@ impl Evaluator<'_> {
                 self.env.set_value(&name, v);
             }
             if let Some(live) = &self.live {
-                live.advance(it + 1, || self.env.snapshot());
+                live.advance(it + 1, &|| self.env.snapshot());
             }
         }
         self.env.clear_overrides();
@@ -307,7 +307,7 @@ impl Evaluator<'_> {
                 }
             }
             if let Some(live) = &self.live {
-                live.gate(&self.cancel);
+                live.wait_turn(&self.cancel);
             }
             if self.cancel.is_cancelled() {
                 self.error(
@@ -353,7 +353,7 @@ impl Evaluator<'_> {
             }
             if let Some(live) = &self.live {
                 live.loss(l);
-                live.advance(trial + 1, || self.env.snapshot());
+                live.advance(trial + 1, &|| self.env.snapshot());
             }
         }
         let Some((best_trial, best_loss, best_value)) = best else {

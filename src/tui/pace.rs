@@ -1,13 +1,13 @@
-//! Training and search run again beside the interface, so the learner can
-//! watch them: the loop reports every tracked value and, a few dozen times
-//! a second, the parameters, and waits at each iteration while the learner
-//! has paused it or asked for a slower pace. The numbers are those of the
-//! evaluation at load (the same formulas, seeds and order of operations).
+//! The learner's pace for a training or search run again live: the run
+//! (on a thread of its own) reports to a [`Live`], which keeps what it has
+//! done for the interface to copy and draw, and holds it at each iteration
+//! while the learner has paused it or asked for a slower pace. The lesson
+//! layer only reports and asks ([`Watch`]); the pace is the tutor's.
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::Cancel;
+use crate::lesson::eval::{Cancel, Watch};
 use crate::lesson::timeline::Values;
 
 /// Parameters are handed to the interface at most this often.
@@ -105,7 +105,20 @@ impl Live {
         self.0.1.notify_all();
     }
 
-    pub(super) fn begin(&self, total: usize, tracked: &[String]) {
+    fn wait<'a>(
+        &self,
+        s: MutexGuard<'a, LiveState>,
+        timeout: Duration,
+    ) -> MutexGuard<'a, LiveState> {
+        match self.0.1.wait_timeout(s, timeout) {
+            Ok((s, _)) => s,
+            Err(e) => e.into_inner().0,
+        }
+    }
+}
+
+impl Watch for Live {
+    fn begin(&self, total: usize, tracked: &[String]) {
         let mut s = self.lock();
         s.total = total;
         s.done = 0;
@@ -117,7 +130,7 @@ impl Live {
         self.changed(s);
     }
 
-    pub(super) fn point(&self, curve: usize, iteration: usize, value: f64) {
+    fn point(&self, curve: usize, iteration: usize, value: f64) {
         let mut s = self.lock();
         if let Some(c) = s.curves.get_mut(curve) {
             c.1.push((iteration, value));
@@ -125,7 +138,7 @@ impl Live {
         self.changed(s);
     }
 
-    pub(super) fn loss(&self, value: f64) {
+    fn loss(&self, value: f64) {
         let mut s = self.lock();
         s.losses.push(value);
         self.changed(s);
@@ -133,7 +146,7 @@ impl Live {
 
     /// Waits until the next iteration may run: not paused (or a single step
     /// was asked for), and not ahead of the chosen pace.
-    pub(super) fn gate(&self, cancel: &Cancel) {
+    fn wait_turn(&self, cancel: &Cancel) {
         let mut s = self.lock();
         loop {
             if cancel.is_cancelled() {
@@ -161,20 +174,9 @@ impl Live {
         }
     }
 
-    fn wait<'a>(
-        &self,
-        s: MutexGuard<'a, LiveState>,
-        timeout: Duration,
-    ) -> MutexGuard<'a, LiveState> {
-        match self.0.1.wait_timeout(s, timeout) {
-            Ok((s, _)) => s,
-            Err(e) => e.into_inner().0,
-        }
-    }
-
     /// One more iteration is done; `values` is asked for when the
     /// interface is due a new picture of the parameters.
-    pub(super) fn advance(&self, done: usize, values: impl FnOnce() -> Arc<Values>) {
+    fn advance(&self, done: usize, values: &dyn Fn() -> Arc<Values>) {
         let mut s = self.lock();
         s.done = done;
         let due = s
@@ -188,7 +190,7 @@ impl Live {
         self.changed(s);
     }
 
-    pub(super) fn finish(&self) {
+    fn finish(&self) {
         let mut s = self.lock();
         s.finished = true;
         s.ended = Some(Instant::now());
@@ -209,11 +211,11 @@ mod tests {
         let handle = std::thread::spawn(move || {
             worker.begin(10, &[]);
             for it in 0..10 {
-                worker.gate(&stop);
+                worker.wait_turn(&stop);
                 if stop.is_cancelled() {
                     return it;
                 }
-                worker.advance(it + 1, || Arc::new(Values::new()));
+                worker.advance(it + 1, &|| Arc::new(Values::new()));
             }
             10
         });
@@ -239,8 +241,8 @@ mod tests {
         live.begin(20, &[]);
         let start = Instant::now();
         for it in 0..20 {
-            live.gate(&cancel);
-            live.advance(it + 1, || Arc::new(Values::new()));
+            live.wait_turn(&cancel);
+            live.advance(it + 1, &|| Arc::new(Values::new()));
         }
         let took = start.elapsed().as_secs_f64();
         assert!((0.08..1.0).contains(&took), "took {took} s");
