@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use super::ops::Op;
+use super::ops::{Cost, Op};
 use super::tensor::Shape;
 
 /// Work and memory limits, shared by everything one evaluation does.
@@ -210,24 +210,18 @@ pub fn product_cost(a: Shape, b: Shape) -> u64 {
 /// 3000×3000): transcendental functions by the element they compute,
 /// reductions by the element they read, the rest by the element written.
 pub fn op_cost(op: Op, inputs: &[Shape], out: Shape) -> u64 {
-    use Op::*;
     let read = inputs.iter().map(|&s| size(s)).sum::<u64>() as f64;
     let written = size(out) as f64;
     let big = size(out) > FRESH;
-    let arithmetic = match op {
-        Exp | Ln | Log10 | Log2 | Sigmoid | Tanh | Elu => 7.0 * written,
-        Pow => 38.0 * written,
-        Softmax => 11.0 * written,
-        RowSoftmax => 33.0 * written,
-        ColMax | ColArgmax => 3.6 * read,
-        RowMax | RowArgmax => 3.0 * read,
-        Sum | Mean | ColSum | ColMean | RowSum | RowMean => 1.1 * read,
-        Transpose if big => 3.7 * written,
-        Transpose => 1.5 * written,
+    let arithmetic = match op.def().cost {
+        Cost::Written(per) => per * written,
+        Cost::Read(per) => per * read,
+        Cost::Transpose if big => 3.7 * written,
+        Cost::Transpose => 1.5 * written,
         // Only the picked elements are read.
-        Index { .. } => written + inputs.first().map_or(0.0, |s| (s.0 + s.1) as f64),
-        _ if size(out) <= CACHED => 0.35 * written,
-        _ => 0.8 * written,
+        Cost::Index => written + inputs.first().map_or(0.0, |s| (s.0 + s.1) as f64),
+        Cost::Simple | Cost::Product if size(out) <= CACHED => 0.35 * written,
+        Cost::Simple | Cost::Product => 0.8 * written,
     };
     let pages = if big { 4.0 * written } else { 0.0 };
     NODE_WORK + (arithmetic + pages).ceil() as u64

@@ -8,10 +8,11 @@
 
 use super::graph::{Graph, NodeId, NodeKind};
 use super::kernels::source_index;
-use super::ops::Op;
+use super::ops::Family;
+use super::tensor::Tensor;
 
 /// Reductions longer than this show their first terms and a count.
-const MAX_TERMS: usize = 8;
+pub(crate) const MAX_TERMS: usize = 8;
 const MAX_DEPTH: usize = 12;
 
 /// One piece of written-out arithmetic. Numbers are left to the caller to
@@ -28,21 +29,21 @@ pub enum Piece {
 }
 
 #[derive(Clone, Copy, PartialEq, PartialOrd)]
-enum Prec {
+pub(crate) enum Prec {
     Sum,
     Product,
     Power,
     Atom,
 }
 
-struct Written {
-    pieces: Vec<Piece>,
-    prec: Prec,
-    negative_number: bool,
+pub(crate) struct Written {
+    pub pieces: Vec<Piece>,
+    pub prec: Prec,
+    pub negative_number: bool,
 }
 
 impl Written {
-    fn number(group: usize, value: f64) -> Written {
+    pub fn number(group: usize, value: f64) -> Written {
         Written {
             pieces: vec![Piece::Num { group, value }],
             prec: Prec::Atom,
@@ -50,7 +51,7 @@ impl Written {
         }
     }
 
-    fn text(prec: Prec, parts: Vec<Vec<Piece>>) -> Written {
+    pub fn text(prec: Prec, parts: Vec<Vec<Piece>>) -> Written {
         Written {
             pieces: parts.into_iter().flatten().collect(),
             prec,
@@ -59,7 +60,7 @@ impl Written {
     }
 
     /// The pieces, in parentheses if they bind looser than `need`.
-    fn at_least(self, need: Prec) -> Vec<Piece> {
+    pub fn at_least(self, need: Prec) -> Vec<Piece> {
         if self.prec < need {
             paren(self.pieces)
         } else {
@@ -69,7 +70,7 @@ impl Written {
 
     /// As an operand of `+` or `-`, where a product reads better in
     /// parentheses: `-2 + (-1 × -3)`, as the slides write an update.
-    fn in_sum(self) -> Vec<Piece> {
+    pub fn in_sum(self) -> Vec<Piece> {
         if self.prec == Prec::Product {
             paren(self.pieces)
         } else {
@@ -78,7 +79,7 @@ impl Written {
     }
 
     /// As the right operand of `+` or `-`: `2.2 - (-3.1)`.
-    fn after_sign(self, need: Prec) -> Vec<Piece> {
+    pub fn after_sign(self, need: Prec) -> Vec<Piece> {
         if self.negative_number {
             paren(self.pieces)
         } else {
@@ -87,13 +88,13 @@ impl Written {
     }
 }
 
-fn paren(mut p: Vec<Piece>) -> Vec<Piece> {
+pub(crate) fn paren(mut p: Vec<Piece>) -> Vec<Piece> {
     p.insert(0, Piece::Text("(".into()));
     p.push(Piece::Text(")".into()));
     p
 }
 
-fn t(s: &str) -> Vec<Piece> {
+pub(crate) fn t(s: &str) -> Vec<Piece> {
     vec![Piece::Text(s.to_string())]
 }
 
@@ -110,12 +111,66 @@ pub fn explain(graph: &Graph, node: NodeId, i: usize, j: usize) -> Vec<Piece> {
     pieces
 }
 
+/// Where an operation's explanation is being written: element (i, j) of
+/// a node, whether reductions are written out term by term here, and how
+/// deep the writing is.
+pub(crate) struct At<'a> {
+    pub g: &'a Graph,
+    pub id: NodeId,
+    pub i: usize,
+    pub j: usize,
+    pub expand: bool,
+    depth: usize,
+}
+
+impl At<'_> {
+    /// Operand `k`'s node.
+    pub fn arg(&self, k: usize) -> NodeId {
+        self.g.node(self.id).inputs[k]
+    }
+
+    /// Operand `k`'s value.
+    pub fn value(&self, k: usize) -> &Tensor {
+        self.g.value(self.arg(k))
+    }
+
+    /// Element `cell` of operand `k`, written (reductions in it expanded
+    /// if `expand`).
+    pub fn sub(&self, k: usize, (a, b): (usize, usize), expand: bool) -> Written {
+        write(self.g, self.arg(k), a, b, expand, self.depth + 1, false)
+    }
+
+    /// Operand `k` at this element, broadcast where it repeats.
+    pub fn operand(&self, k: usize) -> Written {
+        let cell = source_index(self.value(k).shape(), self.i, self.j);
+        self.sub(k, cell, self.expand)
+    }
+
+    /// The same element of operand `k` (a value passed through).
+    pub fn through(&self, k: usize, cell: (usize, usize)) -> Written {
+        self.sub(k, cell, self.expand)
+    }
+}
+
+/// `name(a, b)`.
+pub(crate) fn call(name: &str, args: Vec<Written>) -> Written {
+    let mut parts = vec![t(name), t("(")];
+    for (n, a) in args.into_iter().enumerate() {
+        if n > 0 {
+            parts.push(t(", "));
+        }
+        parts.push(a.pieces);
+    }
+    parts.push(t(")"));
+    Written::text(Prec::Atom, parts)
+}
+
 fn write(
     g: &Graph,
     id: NodeId,
     i: usize,
     j: usize,
-    expand_reductions: bool,
+    expand: bool,
     depth: usize,
     root: bool,
 ) -> Written {
@@ -125,183 +180,24 @@ fn write(
         NodeKind::Op(op) if depth < MAX_DEPTH && (root || node.name.is_none()) => op,
         _ => return leaf,
     };
-    let arg = |k: usize| node.inputs[k];
-    let at = |k: usize| {
-        let s = g.value(arg(k)).shape();
-        source_index(s, i, j)
-    };
-    let sub = |k: usize, (a, b): (usize, usize), expand: bool| {
-        write(g, arg(k), a, b, expand, depth + 1, false)
-    };
-    let func = |name: &str, args: Vec<Written>| {
-        let mut parts = vec![t(name), t("(")];
-        for (n, a) in args.into_iter().enumerate() {
-            if n > 0 {
-                parts.push(t(", "));
-            }
-            parts.push(a.pieces);
-        }
-        parts.push(t(")"));
-        Written::text(Prec::Atom, parts)
-    };
-    let binary = |k: usize| sub(k, at(k), expand_reductions);
-    match op {
-        Op::Identity => sub(0, (i, j), expand_reductions),
-        Op::Add => Written::text(
-            Prec::Sum,
-            vec![
-                binary(0).in_sum(),
-                t(" + "),
-                binary(1).after_sign(Prec::Power),
-            ],
-        ),
-        Op::Sub => Written::text(
-            Prec::Sum,
-            vec![
-                binary(0).in_sum(),
-                t(" - "),
-                binary(1).after_sign(Prec::Power),
-            ],
-        ),
-        Op::Mul => Written::text(
-            Prec::Product,
-            vec![
-                binary(0).at_least(Prec::Product),
-                t(" × "),
-                binary(1).at_least(Prec::Product),
-            ],
-        ),
-        Op::Div => Written::text(
-            Prec::Product,
-            vec![
-                binary(0).at_least(Prec::Product),
-                t(" / "),
-                binary(1).at_least(Prec::Power),
-            ],
-        ),
-        Op::Pow => {
-            let base = binary(0);
-            let base = if base.negative_number {
-                paren(base.pieces)
-            } else {
-                base.at_least(Prec::Atom)
-            };
-            Written::text(
-                Prec::Power,
-                vec![base, t("^"), binary(1).at_least(Prec::Atom)],
-            )
-        }
-        Op::Neg => Written::text(Prec::Product, vec![t("-"), binary(0).at_least(Prec::Atom)]),
-        Op::Max | Op::Min | Op::Eq | Op::LeakyRelu | Op::Elu => {
-            func(op.symbol(), vec![binary(0), binary(1)])
-        }
-        Op::Exp | Op::Ln | Op::Log10 | Op::Log2 | Op::Sqrt | Op::Abs | Op::Sigmoid | Op::Tanh => {
-            func(op.symbol(), vec![binary(0)])
-        }
-        Op::Relu => func("max", vec![Written::number(usize::MAX - 1, 0.0), binary(0)]),
-        Op::Transpose => sub(0, (j, i), expand_reductions),
-        Op::Index { row, col } => sub(0, (row.unwrap_or(i), col.unwrap_or(j)), expand_reductions),
-        Op::HCat => {
-            let k = g.value(arg(0)).ncols();
-            if j < k {
-                sub(0, (i, j), expand_reductions)
-            } else {
-                sub(1, (i, j - k), expand_reductions)
-            }
-        }
-        Op::VCat => {
-            let k = g.value(arg(0)).nrows();
-            if i < k {
-                sub(0, (i, j), expand_reductions)
-            } else {
-                sub(1, (i - k, j), expand_reductions)
-            }
-        }
-        Op::Pick => {
-            let y = g.value(arg(1))[j] as usize;
-            sub(0, (y, j), expand_reductions)
-        }
-        Op::RowPick => {
-            let y = g.value(arg(1))[i] as usize;
-            sub(0, (i, y), expand_reductions)
-        }
-        _ if !expand_reductions => leaf,
-        Op::MatMul => {
-            let k = g.value(arg(0)).ncols();
-            let terms: Vec<Written> = (0..k)
-                .map(|p| {
-                    let (a, b) = (sub(0, (i, p), false), sub(1, (p, j), false));
-                    Written::text(
-                        Prec::Product,
-                        vec![
-                            a.at_least(Prec::Product),
-                            t(" × "),
-                            b.at_least(Prec::Product),
-                        ],
-                    )
-                })
-                .collect();
-            sum_of(terms, if k == 1 { Prec::Product } else { Prec::Atom })
-        }
-        Op::Sum
-        | Op::Mean
-        | Op::ColSum
-        | Op::ColMean
-        | Op::RowSum
-        | Op::RowMean
-        | Op::ColMax
-        | Op::RowMax => {
-            let (r, c) = g.value(arg(0)).shape();
-            let cells: Vec<(usize, usize)> = match op {
-                Op::Sum | Op::Mean => (0..c).flat_map(|b| (0..r).map(move |a| (a, b))).collect(),
-                Op::ColSum | Op::ColMean | Op::ColMax => (0..r).map(|a| (a, j)).collect(),
-                _ => (0..c).map(|b| (i, b)).collect(),
-            };
-            let n = cells.len();
-            let terms: Vec<Written> = cells.into_iter().map(|cell| sub(0, cell, false)).collect();
-            match op {
-                Op::ColMax | Op::RowMax => func("max", truncate(terms)),
-                Op::Mean | Op::ColMean | Op::RowMean => {
-                    let total = sum_of(terms, Prec::Atom);
-                    Written::text(
-                        Prec::Product,
-                        vec![
-                            paren(total.pieces),
-                            t(" / "),
-                            vec![Piece::Num {
-                                group: usize::MAX - 2,
-                                value: n as f64,
-                            }],
-                        ],
-                    )
-                }
-                _ => sum_of(terms, Prec::Atom),
-            }
-        }
-        Op::Softmax | Op::RowSoftmax => {
-            let (r, c) = g.value(arg(0)).shape();
-            let cells: Vec<(usize, usize)> = if op == Op::Softmax {
-                (0..r).map(|a| (a, j)).collect()
-            } else {
-                (0..c).map(|b| (i, b)).collect()
-            };
-            let exp = |cell| func("exp", vec![sub(0, cell, false)]);
-            let denominator = sum_of(cells.into_iter().map(exp).collect(), Prec::Atom);
-            Written::text(
-                Prec::Product,
-                vec![
-                    exp((i, j)).pieces,
-                    t(" / "),
-                    denominator.at_least(Prec::Atom),
-                ],
-            )
-        }
-        _ => leaf,
+    let def = op.def();
+    // One level of reduction is written out; deeper ones are values.
+    if def.family == Family::Reduction && !expand {
+        return leaf;
     }
+    let at = At {
+        g,
+        id,
+        i,
+        j,
+        expand,
+        depth,
+    };
+    (def.explain)(op, &at).unwrap_or(leaf)
 }
 
 /// `a + b + c`; long sums keep their first terms: `a + b + … (784 terms)`.
-fn sum_of(terms: Vec<Written>, term_prec: Prec) -> Written {
+pub(crate) fn sum_of(terms: Vec<Written>, term_prec: Prec) -> Written {
     let n = terms.len();
     if n == 1 {
         return terms
@@ -324,7 +220,7 @@ fn sum_of(terms: Vec<Written>, term_prec: Prec) -> Written {
     Written::text(Prec::Sum, parts)
 }
 
-fn truncate(terms: Vec<Written>) -> Vec<Written> {
+pub(crate) fn truncate(terms: Vec<Written>) -> Vec<Written> {
     let n = terms.len();
     let mut kept: Vec<Written> = terms.into_iter().take(MAX_TERMS).collect();
     if n > MAX_TERMS {

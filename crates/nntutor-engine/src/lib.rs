@@ -15,7 +15,6 @@ pub mod expr;
 pub mod graph;
 pub mod kernels;
 pub mod matmul;
-pub mod names;
 pub mod numerics;
 pub mod ops;
 pub mod parse;

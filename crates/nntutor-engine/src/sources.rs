@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::graph::{Graph, NodeId, NodeKind};
-use super::ops::Op;
 use super::tensor::Tensor;
 
 /// Element positions `(row, column)` of one tensor.
@@ -45,7 +44,7 @@ pub fn element_sources(graph: &Graph, root: NodeId, i: usize, j: usize) -> BTree
         };
         let inputs: Vec<&Tensor> = node.inputs.iter().map(|&n| graph.value(n)).collect();
         for &(r, c) in &cells {
-            for (slot, found) in operand_cells(op, &inputs, r, c).into_iter().enumerate() {
+            for (slot, found) in op.operand_cells(&inputs, r, c).into_iter().enumerate() {
                 let target = &mut wanted[node.inputs[slot].0];
                 for cell in found {
                     if target.len() >= MAX_CELLS {
@@ -65,78 +64,6 @@ fn node_name(graph: &Graph, id: NodeId) -> Option<String> {
     match &node.kind {
         NodeKind::Input(name) => Some(name.clone()),
         _ => node.name.clone(),
-    }
-}
-
-/// For each operand of `op`, the cells that result element (i, j) reads.
-pub fn operand_cells(op: Op, x: &[&Tensor], i: usize, j: usize) -> Vec<Vec<(usize, usize)>> {
-    use Op::*;
-    let all = |t: &Tensor| -> Vec<(usize, usize)> {
-        (0..t.nrows())
-            .flat_map(|r| (0..t.ncols()).map(move |c| (r, c)))
-            .collect()
-    };
-    let column = |t: &Tensor, c: usize| -> Vec<(usize, usize)> {
-        if c < t.ncols() {
-            (0..t.nrows()).map(|r| (r, c)).collect()
-        } else {
-            Vec::new()
-        }
-    };
-    let row = |t: &Tensor, r: usize| -> Vec<(usize, usize)> {
-        if r < t.nrows() {
-            (0..t.ncols()).map(|c| (r, c)).collect()
-        } else {
-            Vec::new()
-        }
-    };
-    // A broadcast operand repeats along an axis of length 1.
-    let broadcast = |t: &Tensor| vec![(i.min(t.nrows() - 1), j.min(t.ncols() - 1))];
-    let label_at = |t: &Tensor, k: usize| -> Option<usize> {
-        let v = if t.nrows() == 1 {
-            t.get((0, k))
-        } else {
-            t.get((k, 0))
-        };
-        v.filter(|v| v.is_finite() && **v >= 0.0)
-            .map(|v| *v as usize)
-    };
-    let label_cell = |t: &Tensor, k: usize| if t.nrows() == 1 { (0, k) } else { (k, 0) };
-    match op {
-        _ if op.is_elementwise() => x.iter().map(|t| broadcast(t)).collect(),
-        MatMul => vec![row(x[0], i), column(x[1], j)],
-        Transpose => vec![vec![(j, i)]],
-        Sum | Mean => vec![all(x[0])],
-        ColSum | ColMean | ColMax | ColArgmax | Softmax => vec![column(x[0], j)],
-        RowSum | RowMean | RowMax | RowArgmax | RowSoftmax => vec![row(x[0], i)],
-        Pick => {
-            let picked = label_at(x[1], j).map(|y| vec![(y, j)]).unwrap_or_default();
-            vec![picked, vec![label_cell(x[1], j)]]
-        }
-        RowPick => {
-            let picked = label_at(x[1], i).map(|y| vec![(i, y)]).unwrap_or_default();
-            vec![picked, vec![label_cell(x[1], i)]]
-        }
-        Onehot => vec![vec![label_cell(x[0], j)], vec![(0, 0)]],
-        RowOnehot => vec![vec![label_cell(x[0], i)], vec![(0, 0)]],
-        Index { row: r, col: c } => vec![vec![(r.unwrap_or(i), c.unwrap_or(j))]],
-        HCat => {
-            let left = x[0].ncols();
-            if j < left {
-                vec![vec![(i, j)], Vec::new()]
-            } else {
-                vec![Vec::new(), vec![(i, j - left)]]
-            }
-        }
-        VCat => {
-            let top = x[0].nrows();
-            if i < top {
-                vec![vec![(i, j)], Vec::new()]
-            } else {
-                vec![Vec::new(), vec![(i - top, j)]]
-            }
-        }
-        _ => x.iter().map(|t| all(t)).collect(),
     }
 }
 

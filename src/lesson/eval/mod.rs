@@ -155,10 +155,7 @@ impl Evaluator<'_> {
             ErrorKind::UnknownFunction(name) => format!(
                 "{}{}",
                 e.kind,
-                crate::lesson::suggest::hint(
-                    name,
-                    crate::engine::ops::FUNCTION_NAMES.iter().copied()
-                )
+                crate::lesson::suggest::hint(name, crate::engine::ops::function_names())
             ),
             _ => e.message(),
         };

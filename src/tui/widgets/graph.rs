@@ -61,11 +61,7 @@ impl GraphView<'_> {
         let g = self.graph;
         let node = g.node(id);
         let op_text = |op: Op| {
-            let sym = match op {
-                Op::Mul => "×",
-                Op::MatMul => "@",
-                other => other.symbol(),
-            };
+            let sym = op.def().mark;
             let consts: Vec<String> = node
                 .inputs
                 .iter()
