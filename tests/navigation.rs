@@ -9,12 +9,13 @@
 #![allow(clippy::unwrap_used)]
 
 use nntutor::lesson::catalog::Catalog;
+use nntutor::lesson::document::Walk;
 use nntutor::lesson::load;
 use nntutor::tui::app::{App, Screen, Settings, Typing};
+use nntutor::tui::app_for;
 use nntutor::tui::keys::{Action, keymap};
 use nntutor::tui::theme::ThemeName;
 use nntutor::tui::update::update;
-use nntutor::tui::{app_for, walk::Walk};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 fn app(id: &str) -> App {

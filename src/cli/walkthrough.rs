@@ -3,11 +3,12 @@
 
 use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
+use crate::lesson::document::{Block as Doc, Document};
 use crate::lesson::format::{check_line, element_name, inline, matrix_lines, node_label};
-use crate::lesson::model::QuizKind;
+use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
-use crate::lesson::timeline::{Computation, Detail};
-use crate::lesson::{Action, Lesson, Timeline, Value};
+use crate::lesson::timeline::{Computation, TrainState};
+use crate::lesson::{Lesson, Timeline, Value};
 
 /// Per-element arithmetic is written out for at most this many elements.
 pub const MAX_EXPANDED: usize = 400;
@@ -42,7 +43,9 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
         }
     }
     let n = lesson.steps.len();
-    for (step, state) in lesson.steps.iter().zip(&timeline.steps) {
+    for k in 0..n {
+        let doc = Document::of(lesson, timeline, k);
+        let step = doc.step;
         out.push(Block::Heading(format!(
             "Step {} of {n}: {}",
             step.index, step.title
@@ -57,82 +60,69 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
                 para.split_whitespace().collect::<Vec<_>>().join(" "),
             ));
         }
-        let mut shown: Vec<String> = Vec::new();
-        let value = |name: &str| state.values.get(name).map(|v| v.as_ref());
-        match (&step.action, &state.detail) {
-            (Action::Let { expand, .. }, Detail::Let(c)) => {
-                out.push(Block::Code(vec![c.formula.clone()]));
+        let mut page = Page {
+            doc: &doc,
+            d,
+            shown: Vec::new(),
+            out: &mut out,
+        };
+        for block in &doc.blocks {
+            page.block(block);
+        }
+    }
+    out
+}
+
+/// One step's document written out as text blocks.
+struct Page<'a, 'o> {
+    doc: &'a Document<'a>,
+    d: usize,
+    /// Values already printed.
+    shown: Vec<String>,
+    out: &'o mut Vec<Block>,
+}
+
+impl<'a> Page<'a, '_> {
+    fn value(&self, name: &str) -> Option<&'a Value> {
+        self.doc.state.values.get(name).map(|v| v.as_ref())
+    }
+
+    /// Prints a value once, under `label`.
+    fn matrix(&mut self, name: &str, label: &str) {
+        if let Some(v) = self.value(name) {
+            self.out.push(matrix(label, v, self.d));
+            self.shown.push(name.to_string());
+        }
+    }
+
+    fn block(&mut self, block: &Doc<'a>) {
+        let d = self.d;
+        match block {
+            Doc::Computed { c, expand, .. } => {
+                self.out.push(Block::Code(vec![c.formula.clone()]));
                 for name in c.input_names() {
-                    if let Some(v) = value(&name) {
-                        out.push(matrix(&name, v, d));
-                        shown.push(name);
-                    }
+                    self.matrix(&name, &name);
                 }
                 if *expand {
-                    out.push(Block::List(expansion(c, value(&c.name), d)));
+                    let lines = expansion(c, self.value(&c.name), d);
+                    self.out.push(Block::List(lines));
                 }
-                if let Some(v) = value(&c.name) {
-                    out.push(matrix(&c.name, v, d));
-                }
-                shown.push(c.name.clone());
+                self.matrix(&c.name, &c.name);
+                self.shown.push(c.name.clone());
             }
-            (_, Detail::Backward(b)) => {
-                out.push(Block::Code(vec![format!("backward: {}", b.target)]));
-                out.push(Block::List(backward_lines(
-                    &b.graph, b.root, &b.grads, &b.target, d,
-                )));
+            Doc::Backward(b) => {
+                self.out
+                    .push(Block::Code(vec![format!("backward: {}", b.target)]));
+                let lines = backward_lines(&b.graph, b.root, &b.grads, &b.target, d);
+                self.out.push(Block::List(lines));
                 for (grad_name, _) in &b.defined {
-                    if let Some(v) = value(grad_name) {
-                        out.push(matrix(grad_name, v, d));
-                        shown.push(grad_name.clone());
-                    }
+                    self.matrix(grad_name, grad_name);
                 }
             }
-            (_, Detail::Update(comps)) => {
-                out.push(Block::Code(
-                    comps.iter().map(|c| c.formula.clone()).collect(),
-                ));
-                for c in comps {
-                    out.push(Block::List(expansion(c, value(&c.name), d)));
-                    if let (Some(before), Some(v)) = (&c.before, value(&c.name)) {
-                        let old = Value {
-                            data: before.clone(),
-                            ..v.clone()
-                        };
-                        out.push(matrix(&format!("{} before", c.name), &old, d));
-                        out.push(matrix(&format!("{} after", c.name), v, d));
-                        shown.push(c.name.clone());
-                    }
-                }
-            }
-            (Action::Train { spec, .. }, Detail::Train(t)) => {
-                out.push(Block::Code(
-                    spec.update.iter().map(|u| u.v.clone()).collect(),
-                ));
-                let mut lines = vec![format!("{} iterations", t.iterations)];
-                for (name, curve) in &t.curves {
-                    let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
-                        continue;
-                    };
-                    lines.push(format!(
-                        "{name}: {} at iteration {} → {} at iteration {}",
-                        number::fixed(first.1, d + 2),
-                        first.0,
-                        number::fixed(last.1, d + 2),
-                        last.0
-                    ));
-                    let stride = (curve.len() / 10).max(1);
-                    let samples: Vec<String> = curve
-                        .iter()
-                        .step_by(stride)
-                        .map(|(i, v)| format!("{i}: {}", number::fixed(*v, d + 2)))
-                        .collect();
-                    lines.push(format!("{name} along the way: {}", samples.join(", ")));
-                }
-                out.push(Block::List(lines));
-            }
-            (_, Detail::Search(s)) => {
-                out.push(Block::List(vec![
+            Doc::Updated(comps) => self.updated(comps),
+            Doc::Trained { updates, run, .. } => self.trained(updates, run),
+            Doc::Searched(s) => {
+                self.out.push(Block::List(vec![
                     format!("{} random draws of {}", s.trials, s.param),
                     format!(
                         "best {} = {} at trial {}",
@@ -142,79 +132,124 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
                     ),
                 ]));
             }
-            (Action::Quiz(q), Detail::Quiz(state)) => {
-                out.push(Block::Para(format!("Question: {}", q.question)));
-                match &q.kind {
-                    QuizKind::Choice { choices, correct } => {
-                        out.push(Block::List(
-                            choices
-                                .iter()
-                                .enumerate()
-                                .map(|(k, c)| format!("{}) {c}", (b'a' + k as u8) as char))
-                                .collect(),
-                        ));
-                        out.push(Block::Para(format!(
-                            "Answer: {}) {}",
-                            (b'a' + *correct as u8) as char,
-                            choices[*correct]
-                        )));
-                    }
-                    QuizKind::Number { answer } => {
-                        let expr = answer.text.trim_start_matches("answer = ");
-                        let value = state
-                            .answer
-                            .map_or("?".to_string(), |a| number::trimmed(a, d.max(2)));
-                        if expr.trim() == value {
-                            out.push(Block::Para(format!("Answer: {value}")));
-                        } else {
-                            out.push(Block::Para(format!("Answer: {expr} = {value}")));
-                        }
+            Doc::Asked { quiz, answer } => self.asked(quiz, *answer),
+            Doc::Plot(plot) => {
+                let ys: Vec<&str> = plot.y.iter().map(|(n, _)| n.as_str()).collect();
+                self.out.push(Block::Para(format!(
+                    "Plot (in the tutor): {} against {}.",
+                    ys.join(", "),
+                    plot.x.0
+                )));
+            }
+            // Pictures are the tutor's.
+            Doc::Regions { .. } | Doc::Bars(_) | Doc::Images(_) => {}
+            Doc::Shown { asked, .. } => {
+                for name in asked {
+                    if !self.shown.iter().any(|s| s == name) {
+                        self.matrix(name, name);
                     }
                 }
-                if let Some(e) = &q.explain {
-                    out.push(Block::Para(e.clone()));
+                let state = self.doc.state;
+                for name in state.changed.iter().filter(|c| !self.shown.contains(c)) {
+                    if let Some(v) = self.value(name) {
+                        self.out.push(matrix(&format!("{name} (recomputed)"), v, d));
+                    }
                 }
             }
-            _ => {}
-        }
-        for (name, _) in &step.show {
-            if !shown.contains(name)
-                && let Some(v) = value(name)
-            {
-                out.push(matrix(name, v, d));
-                shown.push(name.clone());
+            Doc::Checks(checks) => {
+                let lines = checks.iter().map(|c| check_line(c, d)).collect();
+                self.out.push(Block::List(lines));
             }
-        }
-        let others: Vec<&String> = state
-            .changed
-            .iter()
-            .filter(|c| !shown.contains(c))
-            .collect();
-        for name in others {
-            if let Some(v) = value(name) {
-                out.push(matrix(&format!("{name} (recomputed)"), v, d));
+            Doc::SlideNote(note) => self.out.push(Block::Para(format!("Note: {note}"))),
+            Doc::Notices(notices) => {
+                for n in *notices {
+                    self.out.push(Block::Para(format!("Notice: {n}")));
+                }
             }
-        }
-        let checks: Vec<String> = state.checks.iter().map(|c| check_line(c, d)).collect();
-        if !checks.is_empty() {
-            out.push(Block::List(checks));
-        }
-        if let Some(plot) = &step.plot {
-            let ys: Vec<&str> = plot.y.iter().map(|(n, _)| n.as_str()).collect();
-            out.push(Block::Para(format!(
-                "Plot (in the tutor): {} against {}.",
-                ys.join(", "),
-                plot.x.0
-            )));
-        }
-        if let Some(note) = &step.note {
-            out.push(Block::Para(format!("Note: {note}")));
-        }
-        for n in &state.notices {
-            out.push(Block::Para(format!("Notice: {n}")));
         }
     }
-    out
+
+    fn updated(&mut self, comps: &[Computation]) {
+        self.out.push(Block::Code(
+            comps.iter().map(|c| c.formula.clone()).collect(),
+        ));
+        for c in comps {
+            let lines = expansion(c, self.value(&c.name), self.d);
+            self.out.push(Block::List(lines));
+            if let (Some(before), Some(v)) = (&c.before, self.value(&c.name)) {
+                let old = Value {
+                    data: before.clone(),
+                    ..v.clone()
+                };
+                self.out
+                    .push(matrix(&format!("{} before", c.name), &old, self.d));
+                self.out
+                    .push(matrix(&format!("{} after", c.name), v, self.d));
+                self.shown.push(c.name.clone());
+            }
+        }
+    }
+
+    fn trained(&mut self, updates: &[&str], t: &TrainState) {
+        let d = self.d;
+        self.out
+            .push(Block::Code(updates.iter().map(|u| u.to_string()).collect()));
+        let mut lines = vec![format!("{} iterations", t.iterations)];
+        for (name, curve) in &t.curves {
+            let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
+                continue;
+            };
+            lines.push(format!(
+                "{name}: {} at iteration {} → {} at iteration {}",
+                number::fixed(first.1, d + 2),
+                first.0,
+                number::fixed(last.1, d + 2),
+                last.0
+            ));
+            let stride = (curve.len() / 10).max(1);
+            let samples: Vec<String> = curve
+                .iter()
+                .step_by(stride)
+                .map(|(i, v)| format!("{i}: {}", number::fixed(*v, d + 2)))
+                .collect();
+            lines.push(format!("{name} along the way: {}", samples.join(", ")));
+        }
+        self.out.push(Block::List(lines));
+    }
+
+    fn asked(&mut self, q: &Quiz, answer: Option<f64>) {
+        self.out
+            .push(Block::Para(format!("Question: {}", q.question)));
+        match &q.kind {
+            QuizKind::Choice { choices, correct } => {
+                self.out.push(Block::List(
+                    choices
+                        .iter()
+                        .enumerate()
+                        .map(|(k, c)| format!("{}) {c}", (b'a' + k as u8) as char))
+                        .collect(),
+                ));
+                self.out.push(Block::Para(format!(
+                    "Answer: {}) {}",
+                    (b'a' + *correct as u8) as char,
+                    choices[*correct]
+                )));
+            }
+            QuizKind::Number { answer: formula } => {
+                let expr = formula.text.trim_start_matches("answer = ");
+                let value = answer.map_or("?".to_string(), |a| number::trimmed(a, self.d.max(2)));
+                if expr.trim() == value {
+                    self.out.push(Block::Para(format!("Answer: {value}")));
+                } else {
+                    self.out
+                        .push(Block::Para(format!("Answer: {expr} = {value}")));
+                }
+            }
+        }
+        if let Some(e) = &q.explain {
+            self.out.push(Block::Para(e.clone()));
+        }
+    }
 }
 
 fn matrix(name: &str, v: &Value, digits: usize) -> Block {

@@ -6,6 +6,7 @@ pub mod build;
 pub mod builtin;
 pub mod catalog;
 pub mod diagnostic;
+pub mod document;
 pub mod edit;
 pub mod env;
 pub mod eval;

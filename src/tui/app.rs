@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::pace::LiveState;
 use super::progress::Progress;
 use super::theme::ThemeName;
-use super::walk::Walk;
+use crate::lesson::document::{Document, Walk};
 use crate::lesson::edit::Edit;
 use crate::lesson::eval::regions::Plane;
 use crate::lesson::{Action, Lesson, SourceFile, Timeline};
@@ -175,11 +175,8 @@ pub struct OpenLesson {
 
 impl OpenLesson {
     pub fn new(lesson: Arc<Lesson>, timeline: Arc<Timeline>) -> OpenLesson {
-        let walks = lesson
-            .steps
-            .iter()
-            .zip(&timeline.steps)
-            .map(|(step, state)| Walk::of(step, state))
+        let walks = (0..lesson.steps.len())
+            .map(|k| Document::of(&lesson, &timeline, k).walk())
             .collect();
         OpenLesson {
             lesson,

@@ -14,7 +14,6 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
-pub mod walk;
 pub mod watch;
 pub mod whatif;
 pub mod widgets;

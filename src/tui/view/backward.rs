@@ -7,10 +7,10 @@ use super::doc::Piece;
 use super::layout::side_by_side;
 use super::step::Ctx;
 use crate::engine::graph::{NodeId, NodeKind};
+use crate::lesson::document::Walk;
 use crate::lesson::format::inline;
 use crate::lesson::number;
 use crate::lesson::timeline::BackwardState;
-use crate::tui::walk::Walk;
 use crate::tui::widgets::graph::GraphView;
 use crate::tui::widgets::text::sanitize;
 

@@ -9,9 +9,9 @@ use super::layout::{big_lines, side_by_side};
 use super::step::Ctx;
 use crate::engine::sources::element_sources;
 use crate::lesson::Value;
+use crate::lesson::document::Walk;
 use crate::lesson::format::element_name;
 use crate::lesson::timeline::Computation;
-use crate::tui::walk::Walk;
 use crate::tui::widgets::text::sanitize;
 
 /// Operands with more elements are named with their shape, not printed,

@@ -13,12 +13,12 @@ use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
 use super::training::{images_piece, search_pieces, still_plane, train_pieces};
 use crate::engine::sources::Cells;
+use crate::lesson::document::Walk;
 use crate::lesson::format::check_line;
 use crate::lesson::timeline::{Detail, Values};
 use crate::lesson::{Action, Value};
 use crate::tui::app::{App, OpenLesson};
 use crate::tui::theme::Theme;
-use crate::tui::walk::Walk;
 use crate::tui::widgets::matrix::MatrixView;
 use crate::tui::widgets::text::{fit, sanitize, wrap};
 

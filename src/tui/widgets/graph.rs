@@ -12,10 +12,10 @@ use super::text::{fit, width};
 use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
 use crate::engine::ops::Op;
+use crate::lesson::document::walk::shown;
 use crate::lesson::format::inline;
 use crate::lesson::number;
 use crate::tui::theme::Theme;
-use crate::tui::walk::shown;
 
 /// Box height: border, value, gradient, border.
 const BOX_H: u16 = 4;

@@ -2,9 +2,9 @@
 //! nodes of a backward pass one at a time. The same keys that move between
 //! steps walk through these first.
 
+use super::Block;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
-use crate::lesson::timeline::{BackwardState, Detail, StepState};
-use crate::lesson::{Action, Step};
+use crate::lesson::timeline::BackwardState;
 
 /// Walking stops offering single elements past this many (`]` skips ahead).
 pub const MAX_WALK: usize = 1000;
@@ -21,21 +21,30 @@ pub enum Walk {
 }
 
 impl Walk {
-    pub fn of(step: &Step, state: &StepState) -> Walk {
-        match (&step.action, &state.detail) {
-            (Action::Let { expand: true, .. }, Detail::Let(c)) => {
-                let (rows, cols) = c.result().shape();
-                if rows * cols > 0 {
-                    Walk::Elements { rows, cols }
-                } else {
-                    Walk::Single
+    /// The walk of a step's blocks: through the elements of a result it
+    /// expands, or the nodes of its backward pass.
+    pub fn of(blocks: &[Block]) -> Walk {
+        for block in blocks {
+            match block {
+                Block::Computed {
+                    c, expand: true, ..
+                } => {
+                    let (rows, cols) = c.result().shape();
+                    return if rows * cols > 0 {
+                        Walk::Elements { rows, cols }
+                    } else {
+                        Walk::Single
+                    };
                 }
+                Block::Backward(b) => {
+                    return Walk::Backward {
+                        order: backward_order(b),
+                    };
+                }
+                _ => {}
             }
-            (_, Detail::Backward(b)) => Walk::Backward {
-                order: backward_order(b),
-            },
-            _ => Walk::Single,
         }
+        Walk::Single
     }
 
     /// How many positions the step has.

@@ -1,0 +1,168 @@
+//! What a step shows, as one document that every output renders: the
+//! tutor's screen, the text and markdown walk-throughs and the JSON export.
+//! A document is the step's title and text, then blocks in reading order:
+//! what the step's kind computed (its formulas, arithmetic, graph, run or
+//! quiz), the pictures it asks for, the values it shows, and what it
+//! checks. The walk inside a step (the elements of a result, the nodes of a
+//! backward pass) is part of it.
+//!
+//! The step kinds are matched here, once; the outputs match on blocks.
+
+pub mod walk;
+
+pub use walk::Walk;
+
+use super::eval::regions::Plane;
+use super::gradcheck::{GradCheck, at as gradient_check};
+use super::model::{Action, Images, Lesson, Plot, Quiz, Regions, Span, Step};
+use super::timeline::{
+    BackwardState, CheckOutcome, Computation, Detail, SearchState, StepState, Timeline, TrainState,
+};
+
+/// One step, ready to be shown.
+pub struct Document<'a> {
+    pub lesson: &'a Lesson,
+    pub step: &'a Step,
+    pub state: &'a StepState,
+    pub blocks: Vec<Block<'a>>,
+}
+
+/// A part of a step's document.
+pub enum Block<'a> {
+    /// A result computed by a formula: its operands, the arithmetic of
+    /// each element (walked through one by one when `expand`), and the
+    /// result; with a gradient check when the step's value is one side of
+    /// one.
+    Computed {
+        c: &'a Computation,
+        expand: bool,
+        check: Option<GradCheck>,
+    },
+    /// A backward pass: the graph, and the chain rule node by node from
+    /// the loss back to the inputs.
+    Backward(&'a BackwardState),
+    /// Givens changed by formulas: the arithmetic per element, before and
+    /// after, and what was recomputed with the new values.
+    Updated(&'a [Computation]),
+    /// A training: its update formulas, its minibatches, its curves.
+    Trained {
+        updates: Vec<&'a str>,
+        batch: Option<usize>,
+        run: &'a TrainState,
+    },
+    /// A random search: the losses of its trials, the best one.
+    Searched(&'a SearchState),
+    /// A question, with the engine's answer for a number.
+    Asked { quiz: &'a Quiz, answer: Option<f64> },
+    /// Vectors drawn as curves against a vector.
+    Plot(&'a Plot),
+    /// The decision regions after the step (those of a training or a
+    /// search are part of its run).
+    Regions {
+        regions: &'a Regions,
+        plane: Option<&'a Plane>,
+    },
+    /// Vectors drawn as bars.
+    Bars(&'a [(String, Span)]),
+    /// Columns of a value drawn as pictures.
+    Images(&'a Images),
+    /// Values shown by name: those the step asks for and, after a run, what
+    /// it set and tracked.
+    Shown {
+        asked: Vec<&'a str>,
+        run: Vec<&'a str>,
+    },
+    /// What the step promises about its numbers, and what the slides print.
+    Checks(&'a [CheckOutcome]),
+    /// Where the slides print other numbers than the engine computes.
+    SlideNote(&'a str),
+    /// Things the learner should know (a training diverged).
+    Notices(&'a [String]),
+}
+
+impl<'a> Document<'a> {
+    /// The document of step `k` (0-based).
+    pub fn of(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Document<'a> {
+        let step = &lesson.steps[k];
+        let state = &timeline.steps[k];
+        let mut blocks = Vec::new();
+        blocks.extend(kind_block(lesson, timeline, k));
+        if let Some(plot) = &step.plot {
+            blocks.push(Block::Plot(plot));
+        }
+        let runs = matches!(state.detail, Detail::Train(_) | Detail::Search(_));
+        if let Some(regions) = step.regions.as_ref().filter(|_| !runs) {
+            let plane = state.plane.as_deref();
+            blocks.push(Block::Regions { regions, plane });
+        }
+        if !step.bars.is_empty() {
+            blocks.push(Block::Bars(&step.bars));
+        }
+        if let Some(images) = &step.images {
+            blocks.push(Block::Images(images));
+        }
+        blocks.push(Block::Shown {
+            asked: step.show.iter().map(|(n, _)| n.as_str()).collect(),
+            run: run_names(step),
+        });
+        if !state.checks.is_empty() {
+            blocks.push(Block::Checks(&state.checks));
+        }
+        if let Some(note) = &step.note {
+            blocks.push(Block::SlideNote(note));
+        }
+        if !state.notices.is_empty() {
+            blocks.push(Block::Notices(&state.notices));
+        }
+        Document {
+            lesson,
+            step,
+            state,
+            blocks,
+        }
+    }
+
+    /// The positions inside the step.
+    pub fn walk(&self) -> Walk {
+        Walk::of(&self.blocks)
+    }
+}
+
+/// What the step's kind computed, as a block.
+fn kind_block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Option<Block<'a>> {
+    let step = &lesson.steps[k];
+    let state = &timeline.steps[k];
+    Some(match (&step.action, &state.detail) {
+        (Action::Let { expand, .. }, Detail::Let(c)) => Block::Computed {
+            c,
+            expand: *expand,
+            check: gradient_check(lesson, timeline, k),
+        },
+        (_, Detail::Backward(b)) => Block::Backward(b),
+        (_, Detail::Update(comps)) => Block::Updated(comps),
+        (Action::Train { spec, .. }, Detail::Train(run)) => Block::Trained {
+            updates: spec.update.iter().map(|u| u.v.as_str()).collect(),
+            batch: spec.batch.as_ref().map(|b| b.size.v.max(0) as usize),
+            run,
+        },
+        (_, Detail::Search(s)) => Block::Searched(s),
+        (Action::Quiz(quiz), Detail::Quiz(q)) => Block::Asked {
+            quiz,
+            answer: q.answer,
+        },
+        _ => return None,
+    })
+}
+
+/// What a training or search set and tracked: shown after it runs.
+fn run_names(step: &Step) -> Vec<&str> {
+    match &step.action {
+        Action::Train { spec, updates } => updates
+            .iter()
+            .map(|f| f.statement.name.as_str())
+            .chain(spec.track.iter().map(|t| t.v.as_str()))
+            .collect(),
+        Action::Search(s) => vec![s.param.0.as_str(), s.loss.0.as_str()],
+        _ => Vec::new(),
+    }
+}
