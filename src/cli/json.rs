@@ -17,11 +17,11 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::walkthrough::{MAX_EXPANDED, backward_lines};
 use crate::engine::{NodeId, Tensor};
+use crate::lesson::document::{Block, Document};
 use crate::lesson::format::{is_bidi, node_label};
-use crate::lesson::model::{QuizKind, Step};
+use crate::lesson::model::QuizKind;
 use crate::lesson::number;
-use crate::lesson::timeline::{Detail, StepState};
-use crate::lesson::{Action, Lesson, Timeline};
+use crate::lesson::{Lesson, Timeline};
 
 /// Writes the lesson's timeline as JSON, then a newline.
 pub fn write(lesson: &Lesson, timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
@@ -133,8 +133,9 @@ struct Steps<'a> {
 impl Serialize for Steps<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.lesson.steps.len()))?;
-        for (step, state) in self.lesson.steps.iter().zip(&self.timeline.steps) {
-            seq.serialize_element(&StepDoc::of(self.lesson, step, state))?;
+        for k in 0..self.lesson.steps.len() {
+            let document = Document::of(self.lesson, self.timeline, k);
+            seq.serialize_element(&StepDoc::of(&document))?;
         }
         seq.end()
     }
@@ -267,7 +268,8 @@ struct QuizDoc<'a> {
 }
 
 impl<'a> StepDoc<'a> {
-    fn of(lesson: &'a Lesson, step: &'a Step, state: &'a StepState) -> Self {
+    fn of(document: &Document<'a>) -> Self {
+        let (step, state) = (document.step, document.state);
         let values = state
             .changed
             .iter()
@@ -304,16 +306,17 @@ impl<'a> StepDoc<'a> {
             notices: state.notices.iter().map(String::as_str).collect(),
             ..StepDoc::default()
         };
-        doc.detail(lesson, step, state);
+        for block in &document.blocks {
+            doc.block(document.lesson.digits, block);
+        }
         doc
     }
 
     /// What the step's kind adds: its formula and arithmetic, its graph,
     /// its curves, its quiz.
-    fn detail(&mut self, lesson: &'a Lesson, step: &'a Step, state: &'a StepState) {
-        let d = lesson.digits;
-        match (&step.action, &state.detail) {
-            (Action::Let { expand, .. }, Detail::Let(c)) => {
+    fn block(&mut self, d: usize, block: &Block<'a>) {
+        match block {
+            Block::Computed { c, expand, .. } => {
                 self.formula = Some(&c.formula);
                 // As in the text export: a large result's arithmetic is
                 // left out rather than written a million times.
@@ -325,7 +328,7 @@ impl<'a> StepDoc<'a> {
                     self.arithmetic = Some(rows);
                 }
             }
-            (_, Detail::Update(comps)) => {
+            Block::Updated(comps) => {
                 self.formulas = Some(comps.iter().map(|c| c.formula.as_str()).collect());
                 let before = comps
                     .iter()
@@ -333,7 +336,7 @@ impl<'a> StepDoc<'a> {
                     .collect();
                 self.before = Some(before);
             }
-            (_, Detail::Backward(b)) => {
+            Block::Backward(b) => {
                 let nodes = b
                     .graph
                     .nodes
@@ -369,7 +372,7 @@ impl<'a> StepDoc<'a> {
                 });
                 self.chain_rule = Some(backward_lines(&b.graph, b.root, &b.grads, &b.target, d));
             }
-            (_, Detail::Train(t)) => {
+            Block::Trained { run: t, .. } => {
                 let curves = t
                     .curves
                     .iter()
@@ -380,7 +383,7 @@ impl<'a> StepDoc<'a> {
                     iterations: t.iterations,
                 });
             }
-            (_, Detail::Search(r)) => {
+            Block::Searched(r) => {
                 self.search = Some(SearchDoc {
                     best_loss: Num(r.best_loss),
                     best_trial: r.best_trial,
@@ -390,9 +393,9 @@ impl<'a> StepDoc<'a> {
                     trials: r.trials,
                 });
             }
-            (Action::Quiz(q), Detail::Quiz(quiz)) => {
+            Block::Asked { quiz: q, answer } => {
                 let (answer, choices, correct) = match &q.kind {
-                    QuizKind::Number { .. } => (Some(quiz.answer.map(Num)), None, None),
+                    QuizKind::Number { .. } => (Some(answer.map(Num)), None, None),
                     QuizKind::Choice { choices, correct } => {
                         (None, Some(choices.as_slice()), Some(*correct))
                     }
