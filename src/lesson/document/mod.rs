@@ -80,6 +80,21 @@ pub enum Block<'a> {
     Notices(&'a [String]),
 }
 
+impl Block<'_> {
+    /// Whether the block is a computation's (a step that computes shows
+    /// its numbers before its words in presentation mode).
+    pub fn computes(&self) -> bool {
+        matches!(
+            self,
+            Block::Computed { .. }
+                | Block::Backward(_)
+                | Block::Updated(_)
+                | Block::Trained { .. }
+                | Block::Searched(_)
+        )
+    }
+}
+
 impl<'a> Document<'a> {
     /// The document of step `k` (0-based).
     pub fn of(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Document<'a> {

@@ -6,15 +6,11 @@ use ratatui::text::Line;
 use super::layout::side_by_side;
 use super::step::Ctx;
 use crate::lesson::Value;
-use crate::lesson::gradcheck::{at, verdict};
+use crate::lesson::gradcheck::{GradCheck, verdict};
 use crate::lesson::number;
 use crate::tui::widgets::text::sanitize;
 
-pub fn lines(ctx: &Ctx, lines: &mut Vec<Line<'static>>) {
-    let open = ctx.open;
-    let Some(check) = at(&open.lesson, &open.timeline, open.step) else {
-        return;
-    };
+pub fn lines(ctx: &Ctx, check: &GradCheck, lines: &mut Vec<Line<'static>>) {
     let theme = ctx.theme;
     let values = ctx.values();
     let (Some(a), Some(n)) = (values.get(&check.analytic), values.get(&check.numeric)) else {

@@ -13,10 +13,11 @@ use super::layout::{big_lines, side_by_side};
 use super::quiz::quiz_lines;
 use super::training::{images_piece, search_pieces, still_plane, train_pieces};
 use crate::engine::sources::Cells;
+use crate::lesson::Value;
 use crate::lesson::document::Walk;
+use crate::lesson::document::{Block, Document};
 use crate::lesson::format::check_line;
-use crate::lesson::timeline::{Detail, Values};
-use crate::lesson::{Action, Value};
+use crate::lesson::timeline::{CheckOutcome, Values};
 use crate::tui::app::{App, OpenLesson};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::matrix::MatrixView;
@@ -132,7 +133,6 @@ impl Ctx<'_> {
 pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     let open = ctx.open;
     let step = &open.lesson.steps[open.step];
-    let state = &open.timeline.steps[open.step];
     let theme = ctx.theme;
     let mut pieces: Vec<Piece<'a>> = Vec::new();
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -153,7 +153,9 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         lines.push(Line::raw(""));
     }
     super::whatif::banner(ctx, &mut lines);
-    let computes = !matches!(step.action, Action::Show | Action::Quiz(_));
+    let doc = Document::of(&open.lesson, &open.timeline, open.step);
+    // Presentation mode keeps a computing step to its numbers.
+    let computes = doc.blocks.iter().any(Block::computes);
     if ctx.with_text && !step.text.trim().is_empty() && !(ctx.present() && computes) {
         lines.extend(ctx.para(&step.text, theme.base, 0));
         lines.push(Line::raw(""));
@@ -162,147 +164,16 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         pieces.push(Piece::Lines(lines));
         return pieces;
     }
-    let mut shown: Vec<String> = Vec::new();
-    match (&step.action, &state.detail) {
-        (Action::Let { .. }, Detail::Let(c)) => {
-            let_lines(ctx, c, &mut lines, &mut pieces, &mut shown);
-            super::gradcheck::lines(ctx, &mut lines);
-        }
-        (_, Detail::Backward(b)) => {
-            lines.push(Line::styled(
-                format!("backward: {}", sanitize(&b.target)),
-                theme.formula,
-            ));
-            lines.push(Line::raw(""));
-            pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-            backward(ctx, b, &mut lines, &mut pieces, &mut shown);
-        }
-        (_, Detail::Update(comps)) => update_lines(ctx, comps, &mut lines, &mut shown),
-        (_, Detail::Train(t)) => {
-            pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-            train_pieces(ctx, t, &mut pieces);
-        }
-        (_, Detail::Search(s)) => {
-            pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-            search_pieces(ctx, s, &mut pieces);
-        }
-        (Action::Quiz(q), Detail::Quiz(qs)) => quiz_lines(ctx, q, qs.answer, &mut lines),
-        _ => {}
+    let mut page = Page {
+        ctx,
+        lines,
+        pieces,
+        shown: Vec::new(),
+    };
+    for block in &doc.blocks {
+        page.block(block);
     }
-    if let Some(plot) = &step.plot
-        && let Some(spec) = plot_spec(ctx, plot)
-    {
-        pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-        pieces.push(Piece::Chart(spec));
-        lines.push(Line::raw(""));
-    }
-    if !matches!(state.detail, Detail::Train(_) | Detail::Search(_)) && step.regions.is_some() {
-        pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-        still_plane(ctx, &mut pieces);
-    }
-    if !step.bars.is_empty() {
-        super::bars::lines(ctx, &mut lines);
-    }
-    if step.images.is_some() {
-        pieces.push(Piece::Lines(std::mem::take(&mut lines)));
-        images_piece(ctx, &mut pieces);
-    }
-    // What the step asks to show, and what training or a search changed.
-    let mut names: Vec<&String> = step.show.iter().map(|(name, _)| name).collect();
-    // A run still going shows its own numbers, not the ones it will reach.
-    let running = ctx
-        .app
-        .live
-        .as_ref()
-        .is_some_and(|l| l.step == open.step && l.running());
-    if matches!(state.detail, Detail::Train(_) | Detail::Search(_)) && !running {
-        // What the run set (the parameters) and what it tracked; the other
-        // recomputed values (a network's hidden layer) are a `show` away.
-        let kept: Vec<&str> = match &step.action {
-            Action::Train { spec, updates } => updates
-                .iter()
-                .map(|f| f.statement.name.as_str())
-                .chain(spec.track.iter().map(|t| t.v.as_str()))
-                .collect(),
-            Action::Search(s) => vec![s.param.0.as_str(), s.loss.0.as_str()],
-            _ => Vec::new(),
-        };
-        // Parameters too large to read at a glance are named, not printed.
-        let mut large = Vec::new();
-        for n in state.changed.iter().filter(|n| kept.contains(&n.as_str())) {
-            match ctx.values().get(n) {
-                Some(v) if v.data.len() > MAX_LISTED_PARAMETER => large.push(format!(
-                    "{} {}",
-                    sanitize(n),
-                    crate::engine::tensor::shape_str(v.data.shape())
-                )),
-                _ => names.push(n),
-            }
-        }
-        if !large.is_empty() {
-            lines.extend(ctx.para(
-                &format!(
-                    "Changed by the run: {} (add them to `show` to print them).",
-                    large.join(", ")
-                ),
-                theme.dim,
-                0,
-            ));
-            lines.push(Line::raw(""));
-        }
-    }
-    let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
-    for name in names {
-        if !shown.contains(name) {
-            shown.push(name.clone());
-            blocks.extend(ctx.matrix(name, None, None));
-        }
-    }
-    if !blocks.is_empty() {
-        lines.extend(side_by_side(blocks, ctx.width, 4));
-        lines.push(Line::raw(""));
-    }
-    // Gradients are checked once the walk has revealed them; presentation
-    // mode keeps to the one idea on screen.
-    let walk_done = (open.sub + 1 >= open.walk().positions()
-        || !matches!(open.walk(), Walk::Backward { .. }))
-        && !ctx.present();
-    if !open.edits.is_empty() && !state.checks.is_empty() {
-        lines.extend(ctx.para(
-            "The lesson's checks are for its own numbers; R goes back to them.",
-            theme.dim,
-            0,
-        ));
-    }
-    for c in state
-        .checks
-        .iter()
-        .filter(|_| walk_done && open.edits.is_empty())
-    {
-        let text = check_line(c, ctx.digits());
-        let style = match (c.slide, c.passed) {
-            (_, true) => theme.ok,
-            (false, false) => theme.bad,
-            (true, false) => theme.warn,
-        };
-        lines.extend(ctx.para(&text, style, 0));
-    }
-    if let Some(note) = &step.note {
-        lines.push(Line::raw(""));
-        let label = if ctx.ascii() {
-            "Slides: "
-        } else {
-            "⚠ Slides: "
-        };
-        let mut para = ctx.para(&format!("{label}{note}"), theme.note, 0);
-        if let Some(first) = para.first_mut() {
-            first.spans[0].style = theme.warn;
-        }
-        lines.extend(para);
-    }
-    for notice in &state.notices {
-        lines.extend(ctx.para(notice, theme.dim, 0));
-    }
+    let (lines, mut pieces) = (page.lines, page.pieces);
     pieces.push(Piece::Lines(lines));
     pieces
 }
@@ -348,4 +219,172 @@ fn plot_spec(ctx: &Ctx, plot: &crate::lesson::model::Plot) -> Option<ChartSpec> 
         ascii: ctx.ascii(),
         x_to: None,
     })
+}
+
+/// A step's document laid out for the screen: lines of text gathered until
+/// a piece that is not text (a graph, a chart) needs its own place.
+struct Page<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    lines: Vec<Line<'static>>,
+    pieces: Vec<Piece<'a>>,
+    /// Values already drawn.
+    shown: Vec<String>,
+}
+
+impl<'a> Page<'_, 'a> {
+    /// The lines so far, as a piece, before one that is not text.
+    fn flush(&mut self) {
+        self.pieces
+            .push(Piece::Lines(std::mem::take(&mut self.lines)));
+    }
+
+    fn block(&mut self, block: &Block<'a>) {
+        let ctx = self.ctx;
+        let theme = ctx.theme;
+        match block {
+            Block::Computed { c, check, .. } => {
+                let_lines(ctx, c, &mut self.lines, &mut self.pieces, &mut self.shown);
+                if let Some(check) = check {
+                    super::gradcheck::lines(ctx, check, &mut self.lines);
+                }
+            }
+            Block::Backward(b) => {
+                self.lines.push(Line::styled(
+                    format!("backward: {}", sanitize(&b.target)),
+                    theme.formula,
+                ));
+                self.lines.push(Line::raw(""));
+                self.flush();
+                backward(ctx, b, &mut self.lines, &mut self.pieces, &mut self.shown);
+            }
+            Block::Updated(comps) => update_lines(ctx, comps, &mut self.lines, &mut self.shown),
+            Block::Trained {
+                updates,
+                batch,
+                run,
+            } => {
+                self.flush();
+                train_pieces(ctx, updates, *batch, run, &mut self.pieces);
+            }
+            Block::Searched(s) => {
+                self.flush();
+                search_pieces(ctx, s, &mut self.pieces);
+            }
+            Block::Asked { quiz, answer } => quiz_lines(ctx, quiz, *answer, &mut self.lines),
+            Block::Plot(plot) => {
+                if let Some(spec) = plot_spec(ctx, plot) {
+                    self.flush();
+                    self.pieces.push(Piece::Chart(spec));
+                    self.lines.push(Line::raw(""));
+                }
+            }
+            Block::Regions { .. } => {
+                self.flush();
+                still_plane(ctx, &mut self.pieces);
+            }
+            Block::Bars(_) => super::bars::lines(ctx, &mut self.lines),
+            Block::Images(_) => {
+                self.flush();
+                images_piece(ctx, &mut self.pieces);
+            }
+            Block::Shown { asked, run } => self.shown_values(asked, run),
+            Block::Checks(checks) => self.checks(checks),
+            Block::SlideNote(note) => {
+                self.lines.push(Line::raw(""));
+                let label = if ctx.ascii() {
+                    "Slides: "
+                } else {
+                    "⚠ Slides: "
+                };
+                let mut para = ctx.para(&format!("{label}{note}"), theme.note, 0);
+                if let Some(first) = para.first_mut() {
+                    first.spans[0].style = theme.warn;
+                }
+                self.lines.extend(para);
+            }
+            Block::Notices(notices) => {
+                for notice in *notices {
+                    self.lines.extend(ctx.para(notice, theme.dim, 0));
+                }
+            }
+        }
+    }
+
+    /// What the step asks to show, and what a finished run set and
+    /// tracked; parameters too large to read at a glance are named.
+    fn shown_values(&mut self, asked: &[&str], run: &[&str]) {
+        let ctx = self.ctx;
+        let open = ctx.open;
+        let state = &open.timeline.steps[open.step];
+        let mut names: Vec<&str> = asked.to_vec();
+        // A run still going shows its own numbers, not the ones it will reach.
+        let running = ctx
+            .app
+            .live
+            .as_ref()
+            .is_some_and(|l| l.step == open.step && l.running());
+        if !run.is_empty() && !running {
+            let mut large = Vec::new();
+            for n in state.changed.iter().filter(|n| run.contains(&n.as_str())) {
+                match ctx.values().get(n) {
+                    Some(v) if v.data.len() > MAX_LISTED_PARAMETER => large.push(format!(
+                        "{} {}",
+                        sanitize(n),
+                        crate::engine::tensor::shape_str(v.data.shape())
+                    )),
+                    _ => names.push(n),
+                }
+            }
+            if !large.is_empty() {
+                self.lines.extend(ctx.para(
+                    &format!(
+                        "Changed by the run: {} (add them to `show` to print them).",
+                        large.join(", ")
+                    ),
+                    ctx.theme.dim,
+                    0,
+                ));
+                self.lines.push(Line::raw(""));
+            }
+        }
+        let mut blocks: Vec<Vec<Line<'static>>> = Vec::new();
+        for name in names {
+            if !self.shown.iter().any(|s| s == name) {
+                self.shown.push(name.to_string());
+                blocks.extend(ctx.matrix(name, None, None));
+            }
+        }
+        if !blocks.is_empty() {
+            self.lines.extend(side_by_side(blocks, ctx.width, 4));
+            self.lines.push(Line::raw(""));
+        }
+    }
+
+    /// Checks are shown once the walk has revealed the numbers they check;
+    /// presentation mode keeps to the one idea on screen.
+    fn checks(&mut self, checks: &[CheckOutcome]) {
+        let ctx = self.ctx;
+        let open = ctx.open;
+        let theme = ctx.theme;
+        let walk_done = (open.sub + 1 >= open.walk().positions()
+            || !matches!(open.walk(), Walk::Backward { .. }))
+            && !ctx.present();
+        if !open.edits.is_empty() {
+            self.lines.extend(ctx.para(
+                "The lesson's checks are for its own numbers; R goes back to them.",
+                theme.dim,
+                0,
+            ));
+            return;
+        }
+        for c in checks.iter().filter(|_| walk_done) {
+            let text = check_line(c, ctx.digits());
+            let style = match (c.slide, c.passed) {
+                (_, true) => theme.ok,
+                (false, false) => theme.bad,
+                (true, false) => theme.warn,
+            };
+            self.lines.extend(ctx.para(&text, style, 0));
+        }
+    }
 }

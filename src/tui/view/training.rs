@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 
 use super::doc::{ChartSpec, Piece, height};
 use super::step::{Ctx, chart_height, palette};
-use crate::lesson::Action;
 use crate::lesson::eval::regions::Plane;
 use crate::lesson::number;
 use crate::lesson::timeline::{SearchState, TrainState};
@@ -65,16 +64,21 @@ fn status(ctx: &Ctx, live: Option<&LiveView>, total: usize, unit: &str) -> Vec<L
     vec![Line::from(line)]
 }
 
-pub fn train_pieces<'a>(ctx: &Ctx<'a>, t: &'a TrainState, pieces: &mut Vec<Piece<'a>>) {
+pub fn train_pieces<'a>(
+    ctx: &Ctx<'a>,
+    updates: &[&str],
+    batch: Option<usize>,
+    t: &'a TrainState,
+    pieces: &mut Vec<Piece<'a>>,
+) {
     let theme = ctx.theme;
-    let step = &ctx.open.lesson.steps[ctx.open.step];
     let mut lines: Vec<Line<'static>> = Vec::new();
-    if let Action::Train { spec, .. } = &step.action {
+    {
         // As many update formulas to a line as fit: a network's four take
         // two lines, not four, and leave the regions room on a projector.
         let mut line = String::new();
-        for u in &spec.update {
-            let u = sanitize(&u.v);
+        for u in updates {
+            let u = sanitize(u);
             if !line.is_empty() && width(&line) + 4 + width(&u) > ctx.width {
                 lines.push(Line::styled(std::mem::take(&mut line), theme.formula));
             }
@@ -86,9 +90,9 @@ pub fn train_pieces<'a>(ctx: &Ctx<'a>, t: &'a TrainState, pieces: &mut Vec<Piece
         if !line.is_empty() {
             lines.push(Line::styled(line, theme.formula));
         }
-        if let Some(batch) = &spec.batch {
+        if let Some(size) = batch {
             lines.push(Line::styled(
-                format!("minibatches of {} columns", batch.size.v),
+                format!("minibatches of {size} columns"),
                 theme.dim,
             ));
         }
