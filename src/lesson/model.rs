@@ -3,7 +3,6 @@
 
 use std::ops::Range;
 
-use super::raw::RawTrain;
 use super::source::SourceFile;
 use super::value::Value;
 use crate::engine::{Statement, Tensor};
@@ -94,6 +93,30 @@ pub struct Quiz {
     pub explain: Option<String>,
 }
 
+/// `train = { steps, update, track, every, batch }`, checked.
+#[derive(Debug, Clone)]
+pub struct Train {
+    pub iterations: usize,
+    /// Where `steps` is written (errors about the run's length point there).
+    pub steps_span: Span,
+    pub updates: Vec<Formula>,
+    /// Tracked values, every `every` iterations (`every_span`: where it
+    /// is written, if it is).
+    pub track: Vec<(String, Span)>,
+    pub every: usize,
+    pub every_span: Option<Span>,
+    pub batch: Option<Batch>,
+}
+
+/// Minibatches: `size` columns of each of `data`, drawn from `seed`.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub size: usize,
+    pub size_span: Span,
+    pub data: Vec<(String, Span)>,
+    pub seed: u64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Search {
     pub trials: usize,
@@ -105,19 +128,10 @@ pub struct Search {
 #[derive(Debug, Clone)]
 pub enum Action {
     Show,
-    Let {
-        formula: Formula,
-        expand: bool,
-    },
-    Backward {
-        target: String,
-        span: Span,
-    },
+    Let { formula: Formula, expand: bool },
+    Backward { target: String, span: Span },
     Update(Vec<Formula>),
-    Train {
-        spec: RawTrain,
-        updates: Vec<Formula>,
-    },
+    Train(Train),
     Search(Search),
     Quiz(Quiz),
 }
@@ -129,7 +143,7 @@ impl Action {
             Action::Let { .. } => "let",
             Action::Backward { .. } => "backward",
             Action::Update(_) => "update",
-            Action::Train { .. } => "train",
+            Action::Train(_) => "train",
             Action::Search(_) => "search",
             Action::Quiz(_) => "quiz",
         }

@@ -107,6 +107,26 @@ pub enum Detail {
     Quiz(QuizState),
 }
 
+impl Detail {
+    /// The iterations of a training, the trials of a search; else 0.
+    pub fn rounds(&self) -> usize {
+        match self {
+            Detail::Train(t) => t.iterations,
+            Detail::Search(s) => s.trials,
+            _ => 0,
+        }
+    }
+
+    /// The names the step's formulas read.
+    pub fn reads(&self) -> Vec<String> {
+        match self {
+            Detail::Let(c) => c.input_names(),
+            Detail::Update(cs) => cs.iter().flat_map(|c| c.input_names()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// One formula evaluated: its graph (every intermediate value) and root.
 #[derive(Debug, Clone)]
 pub struct Computation {

@@ -8,7 +8,7 @@ use super::theme::ThemeName;
 use crate::lesson::document::{Document, Walk};
 use crate::lesson::edit::Edit;
 use crate::lesson::eval::regions::Plane;
-use crate::lesson::{Action, Lesson, SourceFile, Timeline};
+use crate::lesson::{Lesson, SourceFile, Timeline};
 
 /// Iterations (or trials) per second the learner can choose with `+`/`-`;
 /// `None` is as fast as the machine goes.
@@ -219,23 +219,20 @@ impl OpenLesson {
         self.reevaluate = false;
     }
 
-    /// Whether the current step can run live: training or search.
+    /// Whether the current step can run live: training or search (the
+    /// timeline keeps the values before those, to run them again).
     pub fn live_step(&self) -> Option<usize> {
         let k = self.step;
-        let runs = matches!(
-            self.lesson.steps[k].action,
-            Action::Train { .. } | Action::Search(_)
-        );
-        (runs && self.timeline.resume.get(k).is_some_and(Option::is_some)).then_some(k)
+        self.timeline
+            .resume
+            .get(k)
+            .is_some_and(Option::is_some)
+            .then_some(k)
     }
 
     /// Iterations or trials of step `k`.
     pub fn run_length(&self, k: usize) -> usize {
-        match &self.lesson.steps[k].action {
-            Action::Train { spec, .. } => spec.steps.v as usize,
-            Action::Search(s) => s.trials,
-            _ => 0,
-        }
+        self.timeline.steps[k].detail.rounds()
     }
 
     pub fn step_count(&self) -> usize {

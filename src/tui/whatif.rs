@@ -8,7 +8,6 @@ use super::keys::Action;
 use crate::lesson::edit::Edit;
 use crate::lesson::format::element_name;
 use crate::lesson::number;
-use crate::lesson::timeline::Detail;
 
 /// An edit being typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +44,7 @@ impl EditDraft {
 /// The given to offer first: one the current step reads, else the first.
 fn first_given(open: &OpenLesson) -> usize {
     let state = &open.timeline.steps[open.step];
-    let reads: Vec<String> = match &state.detail {
-        Detail::Let(c) => c.input_names(),
-        Detail::Update(cs) => cs.iter().flat_map(|c| c.input_names()).collect(),
-        _ => Vec::new(),
-    };
+    let reads = state.detail.reads();
     open.lesson
         .givens
         .iter()

@@ -326,10 +326,29 @@ impl Builder<'_> {
                 );
                 return None;
             }
-            Action::Train {
-                spec: t.clone(),
+            Action::Train(Train {
+                iterations: t.steps.v as usize,
+                steps_span: t.steps.span.clone(),
                 updates,
-            }
+                track: t
+                    .track
+                    .iter()
+                    .map(|n| (n.v.clone(), n.span.clone()))
+                    .collect(),
+                every: t.every.as_ref().map_or(1, |e| e.v.max(1) as usize),
+                every_span: t.every.as_ref().map(|e| e.span.clone()),
+                batch: t.batch.as_ref().map(|b| Batch {
+                    size: b.size.v.max(1) as usize,
+                    size_span: b.size.span.clone(),
+                    data: b
+                        .data
+                        .v
+                        .iter()
+                        .map(|n| (n.v.clone(), n.span.clone()))
+                        .collect(),
+                    seed: b.seed as u64,
+                }),
+            })
         } else if let Some(sr) = &s.search {
             if sr.trials.v < 1 || sr.trials.v > 1_000_000 {
                 self.err(

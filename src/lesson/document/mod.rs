@@ -155,9 +155,9 @@ fn kind_block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Optio
         },
         (_, Detail::Backward(b)) => Block::Backward(b),
         (_, Detail::Update(comps)) => Block::Updated(comps),
-        (Action::Train { spec, .. }, Detail::Train(run)) => Block::Trained {
-            updates: spec.update.iter().map(|u| u.v.as_str()).collect(),
-            batch: spec.batch.as_ref().map(|b| b.size.v.max(0) as usize),
+        (Action::Train(train), Detail::Train(run)) => Block::Trained {
+            updates: train.updates.iter().map(|u| u.text.as_str()).collect(),
+            batch: train.batch.as_ref().map(|b| b.size),
             run,
         },
         (_, Detail::Search(s)) => Block::Searched(s),
@@ -172,10 +172,11 @@ fn kind_block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Optio
 /// What a training or search set and tracked: shown after it runs.
 fn run_names(step: &Step) -> Vec<&str> {
     match &step.action {
-        Action::Train { spec, updates } => updates
+        Action::Train(train) => train
+            .updates
             .iter()
             .map(|f| f.statement.name.as_str())
-            .chain(spec.track.iter().map(|t| t.v.as_str()))
+            .chain(train.track.iter().map(|(t, _)| t.as_str()))
             .collect(),
         Action::Search(s) => vec![s.param.0.as_str(), s.loss.0.as_str()],
         _ => Vec::new(),

@@ -73,7 +73,7 @@ pub fn evaluate_with(
     let mut formulas = Vec::with_capacity(lesson.steps.len());
     let mut steps = Vec::with_capacity(lesson.steps.len());
     for s in &lesson.steps {
-        let rerunnable = matches!(s.action, Action::Train { .. } | Action::Search(_));
+        let rerunnable = matches!(s.action, Action::Train(_) | Action::Search(_));
         resume.push(rerunnable.then(|| Arc::new(ev.env.clone())));
         steps.push(ev.step(s));
         formulas.push(s.regions.is_some().then(|| Arc::new(ev.env.clone())));
@@ -100,7 +100,7 @@ pub fn rerun(
     cancel: &Cancel,
 ) -> Option<StepState> {
     let step = lesson.steps.get(index)?;
-    if !matches!(step.action, Action::Train { .. } | Action::Search(_)) {
+    if !matches!(step.action, Action::Train(_) | Action::Search(_)) {
         return None;
     }
     let env = timeline.resume.get(index)?.as_ref()?;
@@ -215,7 +215,7 @@ impl Evaluator<'_> {
             Action::Let { formula, .. } => self.let_(step, formula),
             Action::Backward { target, span } => self.backward(step, target, span),
             Action::Update(formulas) => self.update(step, formulas),
-            Action::Train { spec, updates } => self.train(step, spec, updates, &mut notices),
+            Action::Train(train) => self.train(step, train, &mut notices),
             Action::Search(search) => self.search(step, search),
             Action::Quiz(quiz) => (self.quiz(step, quiz), Vec::new()),
         };

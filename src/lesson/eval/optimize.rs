@@ -15,19 +15,18 @@ impl Evaluator<'_> {
     pub(super) fn train(
         &mut self,
         step: &Step,
-        spec: &crate::lesson::raw::RawTrain,
-        updates: &[Formula],
+        spec: &Train,
         notices: &mut Vec<String>,
     ) -> (Detail, Vec<String>) {
         let mut wanted: HashMap<String, Vec<String>> = HashMap::new();
-        for f in updates {
+        for f in &spec.updates {
             gradient_calls(&f.statement.expr, &mut wanted);
         }
         self.env.memo = Some(GradientMemo {
             wanted,
             ..GradientMemo::default()
         });
-        let result = self.train_iterations(step, spec, updates, notices);
+        let result = self.train_iterations(step, spec, notices);
         self.env.memo = None;
         result
     }
@@ -35,24 +34,23 @@ impl Evaluator<'_> {
     fn train_iterations(
         &mut self,
         step: &Step,
-        spec: &crate::lesson::raw::RawTrain,
-        updates: &[Formula],
+        spec: &Train,
         notices: &mut Vec<String>,
     ) -> (Detail, Vec<String>) {
+        let updates = &spec.updates;
         for f in updates {
             if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
                 return (Detail::None, Vec::new());
             }
         }
-        for t in &spec.track {
-            if !self.env.values.contains_key(&t.v) {
+        for (t, span) in &spec.track {
+            if !self.env.values.contains_key(t) {
                 self.error(
                     format!(
-                        "{}: `track` names `{}`, which is not defined",
-                        step.label(),
-                        t.v
+                        "{}: `track` names `{t}`, which is not defined",
+                        step.label()
                     ),
-                    t.span.clone(),
+                    span.clone(),
                 );
                 return (Detail::None, Vec::new());
             }
@@ -61,49 +59,49 @@ impl Evaluator<'_> {
             None => None,
             Some(b) => {
                 let mut columns = None;
-                for d in &b.data.v {
-                    if !self.env.givens.contains(&d.v) {
+                for (d, span) in &b.data {
+                    if !self.env.givens.contains(d) {
                         self.error(
-                            format!("{}: batch data `{}` must be a given", step.label(), d.v),
-                            d.span.clone(),
+                            format!("{}: batch data `{d}` must be a given", step.label()),
+                            span.clone(),
                         );
                         return (Detail::None, Vec::new());
                     }
-                    let n = self.env.values[&d.v].data.ncols();
+                    let n = self.env.values[d].data.ncols();
                     if *columns.get_or_insert(n) != n {
-                        self.error(format!("{}: batch data must have the same number of columns (samples); `{}` has {n}", step.label(), d.v), d.span.clone());
+                        self.error(format!("{}: batch data must have the same number of columns (samples); `{d}` has {n}", step.label()), span.clone());
                         return (Detail::None, Vec::new());
                     }
                 }
                 let n = columns.unwrap_or(0);
-                if b.size.v as usize > n {
+                if b.size > n {
                     let d = Diagnostic::error(
                         format!(
                             "{}: the batch `size` is {}, but the data has {n} samples: every iteration uses all of them (full-batch gradient descent)",
                             step.label(),
-                            b.size.v
+                            b.size
                         ),
-                        b.size.span.clone(),
+                        b.size_span.clone(),
                     );
                     self.diags.push(d.with_severity(Severity::Warning));
                 }
                 Some((b, n))
             }
         };
-        let iterations = spec.steps.v as usize;
-        let every = spec.every.as_ref().map_or(1, |e| e.v as usize).max(1);
-        let mut rng = batch.as_ref().map(|(b, _)| Rng::new(b.seed as u64));
+        let iterations = spec.iterations;
+        let every = spec.every;
+        let mut rng = batch.as_ref().map(|(b, _)| Rng::new(b.seed));
         let mut curves: Vec<(String, Vec<(usize, f64)>)> = spec
             .track
             .iter()
-            .map(|t| (t.v.clone(), Vec::new()))
+            .map(|(t, _)| (t.clone(), Vec::new()))
             .collect();
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         // The curves are kept: (iteration, value) every `every` iterations.
         let per_curve = iterations / every + 1;
         if !spec.track.is_empty() && per_curve > checks::MAX_PLOT_POINTS {
             let least = iterations.div_ceil(checks::MAX_PLOT_POINTS);
-            let span = spec.every.as_ref().map_or(&spec.steps.span, |e| &e.span);
+            let span = spec.every_span.as_ref().unwrap_or(&spec.steps_span);
             self.error(
                 format!(
                     "{}: tracking every {every} of {iterations} iterations keeps {per_curve} points a curve; the limit is {} (set `every` to {least} or more)",
@@ -117,11 +115,11 @@ impl Evaluator<'_> {
         let points = (per_curve + 1) * spec.track.len();
         if let Err(e) = self.env.budget.room(16 * points as u64) {
             let what = format!("the {points} points of the tracked curves: {e}");
-            self.error(format!("{}: {what}", step.label()), spec.steps.span.clone());
+            self.error(format!("{}: {what}", step.label()), spec.steps_span.clone());
             return (Detail::None, Vec::new());
         }
         if let Some(live) = &self.live {
-            let tracked: Vec<String> = spec.track.iter().map(|t| t.v.clone()).collect();
+            let tracked: Vec<String> = spec.track.iter().map(|(t, _)| t.clone()).collect();
             live.begin(iterations, &tracked);
         }
         let start = self.env.budget.spent();
@@ -129,7 +127,7 @@ impl Evaluator<'_> {
             // The first iteration measured what each costs.
             if it == 1 {
                 let what = format!("{iterations} iterations of this training");
-                if !self.afford_rounds(step, &what, start, iterations - 1, &spec.steps.span) {
+                if !self.afford_rounds(step, &what, start, iterations - 1, &spec.steps_span) {
                     self.env.clear_overrides();
                     return (Detail::None, Vec::new());
                 }
@@ -140,22 +138,22 @@ impl Evaluator<'_> {
                         "{}: interrupted at iteration {it} of {iterations}",
                         step.label()
                     ),
-                    spec.steps.span.clone(),
+                    spec.steps_span.clone(),
                 );
                 self.env.clear_overrides();
                 return (Detail::None, Vec::new());
             }
             if let (Some((b, n)), Some(rng)) = (&batch, rng.as_mut()) {
-                let size = (b.size.v as usize).min(*n);
+                let size = b.size.min(*n);
                 let picks = sample_columns(rng, *n, size);
                 // The samples are read where they lie in the data (shared,
                 // not copied). Every data value has `n` columns (checked
                 // above), so every pick is in range.
                 let picks: Arc<[usize]> = Arc::from(picks);
-                for d in &b.data.v {
-                    let full = self.env.values[&d.v].data.clone();
+                for (d, _) in &b.data {
+                    let full = self.env.values[d].data.clone();
                     if let Some(s) = Selection::new(full, picks.clone()) {
-                        self.env.selections.insert(d.v.clone(), s);
+                        self.env.selections.insert(d.clone(), s);
                     }
                 }
             }
@@ -168,7 +166,7 @@ impl Evaluator<'_> {
                     // A loss the updates differentiate: its value comes with
                     // their gradients, from one forward pass.
                     if it < iterations
-                        && let Some(v) = loss_with_gradients(&self.env, &t.v)
+                        && let Some(v) = loss_with_gradients(&self.env, &t.0)
                         && is_scalar(&v)
                     {
                         curves[k].1.push((it, v[0]));
@@ -178,7 +176,7 @@ impl Evaluator<'_> {
                         continue;
                     }
                     let expr = Expr {
-                        kind: ExprKind::Name(t.v.clone()),
+                        kind: ExprKind::Name(t.0.clone()),
                         span: 0..0,
                     };
                     match Graph::build(&expr, &self.env, true) {
@@ -194,18 +192,18 @@ impl Evaluator<'_> {
                                 format!(
                                     "{}: `track` values must be single numbers; `{}` is {}",
                                     step.label(),
-                                    t.v,
+                                    t.0,
                                     shape_str(g.value(r).shape())
                                 ),
-                                t.span.clone(),
+                                t.1.clone(),
                             );
                             self.env.clear_overrides();
                             return (Detail::None, Vec::new());
                         }
                         Err(e) => {
                             self.error(
-                                format!("{}: tracking `{}`: {}", step.label(), t.v, e.message()),
-                                t.span.clone(),
+                                format!("{}: tracking `{}`: {}", step.label(), t.0, e.message()),
+                                t.1.clone(),
                             );
                             self.env.clear_overrides();
                             return (Detail::None, Vec::new());
