@@ -116,15 +116,15 @@ pub fn is_name(s: &str) -> bool {
         && s.len() <= 64
 }
 
-struct Builder<'a> {
-    source: &'a SourceFile,
-    diags: Vec<Diagnostic>,
+pub(crate) struct Builder<'a> {
+    pub(crate) source: &'a SourceFile,
+    pub(crate) diags: Vec<Diagnostic>,
     /// Generating data sets is work, and every given is kept.
-    budget: &'a Budget,
+    pub(crate) budget: &'a Budget,
 }
 
 impl Builder<'_> {
-    fn err(&mut self, message: impl Into<String>, span: Span) {
+    pub(crate) fn err(&mut self, message: impl Into<String>, span: Span) {
         self.diags.push(Diagnostic::error(message, span));
     }
 
@@ -143,7 +143,7 @@ impl Builder<'_> {
         true
     }
 
-    fn formula(&mut self, text: &Sp<String>, step: &str) -> Option<Formula> {
+    pub(crate) fn formula(&mut self, text: &Sp<String>, step: &str) -> Option<Formula> {
         let base = self.source.string_contents_start(&text.span, &text.v);
         let place = |inner: &Span| match base {
             Some(b) => b + inner.start..b + inner.end,
@@ -177,7 +177,7 @@ impl Builder<'_> {
 
     /// An update computes every right-hand side before it assigns any, so
     /// a name assigned twice would lose its first value.
-    fn distinct_targets(&mut self, label: &str, what: &str, fs: &[Formula]) -> bool {
+    pub(crate) fn distinct_targets(&mut self, label: &str, what: &str, fs: &[Formula]) -> bool {
         for (k, f) in fs.iter().enumerate() {
             let name = &f.statement.name;
             if fs[..k].iter().any(|g| &g.statement.name == name) {
@@ -251,172 +251,7 @@ impl Builder<'_> {
         if s.note.is_some() && s.slide.is_empty() {
             // A note without slide numbers is still shown; nothing to check.
         }
-        let action = if let Some(l) = &s.let_ {
-            Action::Let {
-                formula: self.formula(l, &label)?,
-                expand: s.expand,
-            }
-        } else if let Some(b) = &s.backward {
-            if !is_name(&b.v) {
-                self.err(
-                    format!(
-                        "{label}: `backward` takes the name of a scalar value (a loss), not `{}`",
-                        b.v
-                    ),
-                    b.span.clone(),
-                );
-                return None;
-            }
-            Action::Backward {
-                target: b.v.clone(),
-                span: b.span.clone(),
-            }
-        } else if let Some(u) = &s.update {
-            if u.v.is_empty() {
-                self.err(format!("{label}: `update` is empty"), u.span.clone());
-                return None;
-            }
-            let fs: Vec<Formula> = u.v.iter().filter_map(|f| self.formula(f, &label)).collect();
-            if fs.len() != u.v.len() || !self.distinct_targets(&label, "update", &fs) {
-                return None;
-            }
-            Action::Update(fs)
-        } else if let Some(t) = &s.train {
-            let updates: Vec<Formula> = t
-                .update
-                .iter()
-                .filter_map(|f| self.formula(f, &label))
-                .collect();
-            if updates.len() != t.update.len()
-                || !self.distinct_targets(&label, "training's update", &updates)
-            {
-                return None;
-            }
-            if t.steps.v < 1 || t.steps.v > 10_000_000 {
-                self.err(
-                    format!(
-                        "{label}: `steps` must be from 1 to 10000000, not {}",
-                        t.steps.v
-                    ),
-                    t.steps.span.clone(),
-                );
-                return None;
-            }
-            if let Some(e) = t.every.as_ref().filter(|e| e.v < 1) {
-                self.err(
-                    format!("{label}: `every` must be at least 1"),
-                    e.span.clone(),
-                );
-                return None;
-            }
-            if let Some(e) = t.every.as_ref().filter(|e| e.v > t.steps.v) {
-                let d = Diagnostic::error(
-                    format!(
-                        "{label}: `every` is {}, but the training runs {} iterations: the curves will have only their first and last points",
-                        e.v, t.steps.v
-                    ),
-                    e.span.clone(),
-                );
-                self.diags.push(d.with_severity(super::Severity::Warning));
-            }
-            if let Some(b) = t.batch.as_ref().filter(|b| b.size.v < 1) {
-                self.err(
-                    format!("{label}: the batch `size` must be at least 1"),
-                    b.size.span.clone(),
-                );
-                return None;
-            }
-            Action::Train(Train {
-                iterations: t.steps.v as usize,
-                steps_span: t.steps.span.clone(),
-                updates,
-                track: t
-                    .track
-                    .iter()
-                    .map(|n| (n.v.clone(), n.span.clone()))
-                    .collect(),
-                every: t.every.as_ref().map_or(1, |e| e.v.max(1) as usize),
-                every_span: t.every.as_ref().map(|e| e.span.clone()),
-                batch: t.batch.as_ref().map(|b| Batch {
-                    size: b.size.v.max(1) as usize,
-                    size_span: b.size.span.clone(),
-                    data: b
-                        .data
-                        .v
-                        .iter()
-                        .map(|n| (n.v.clone(), n.span.clone()))
-                        .collect(),
-                    seed: b.seed as u64,
-                }),
-            })
-        } else if let Some(sr) = &s.search {
-            if sr.trials.v < 1 || sr.trials.v > 1_000_000 {
-                self.err(
-                    format!("{label}: `trials` must be from 1 to 1000000"),
-                    sr.trials.span.clone(),
-                );
-                return None;
-            }
-            Action::Search(Search {
-                trials: sr.trials.v as usize,
-                param: (sr.param.v.clone(), sr.param.span.clone()),
-                loss: (sr.loss.v.clone(), sr.loss.span.clone()),
-                seed: sr.seed as u64,
-            })
-        } else if let Some(q) = &s.quiz {
-            let kind = if let Some(a) = &q.answer {
-                let text = Sp {
-                    v: format!("answer = {}", a.v),
-                    span: a.span.clone(),
-                };
-                let mut f = self.formula(&text, &label)?;
-                // Columns are counted within the answer text, not "answer = ".
-                f.base = self
-                    .source
-                    .string_contents_start(&a.span, &a.v)
-                    .map(|b| b.saturating_sub(9))
-                    .or_else(|| {
-                        (self.source.slice(&a.span) == a.v).then(|| a.span.start.saturating_sub(9))
-                    });
-                QuizKind::Number { answer: f }
-            } else {
-                let choices = q.choices.clone()?;
-                let correct = q.correct.clone()?;
-                if choices.v.len() < 2 {
-                    self.err(
-                        format!(
-                            "{label}: a choice quiz needs at least two `choices`, but it has {}",
-                            choices.v.len()
-                        ),
-                        choices.span.clone(),
-                    );
-                    return None;
-                }
-                if correct.v < 0 || correct.v as usize >= choices.v.len() {
-                    self.err(
-                        format!(
-                            "{label}: `correct` is {}, but there are {} choices (0 to {})",
-                            correct.v,
-                            choices.v.len(),
-                            choices.v.len().saturating_sub(1)
-                        ),
-                        correct.span.clone(),
-                    );
-                    return None;
-                }
-                QuizKind::Choice {
-                    choices: choices.v,
-                    correct: correct.v as usize,
-                }
-            };
-            Action::Quiz(Quiz {
-                question: q.question.v.clone(),
-                kind,
-                explain: q.explain.clone(),
-            })
-        } else {
-            Action::Show
-        };
+        let action = crate::lesson::kinds::build(self, s, &label)?;
         Some(Step {
             index,
             title,

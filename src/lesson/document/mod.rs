@@ -13,8 +13,8 @@ pub mod walk;
 pub use walk::Walk;
 
 use super::eval::regions::Plane;
-use super::gradcheck::{GradCheck, at as gradient_check};
-use super::model::{Action, Images, Lesson, Plot, Quiz, Regions, Span, Step};
+use super::gradcheck::GradCheck;
+use super::model::{Images, Lesson, Plot, Quiz, Regions, Span, Step};
 use super::timeline::{
     BackwardState, CheckOutcome, Computation, Detail, SearchState, StepState, Timeline, TrainState,
 };
@@ -101,7 +101,7 @@ impl<'a> Document<'a> {
         let step = &lesson.steps[k];
         let state = &timeline.steps[k];
         let mut blocks = Vec::new();
-        blocks.extend(kind_block(lesson, timeline, k));
+        blocks.extend(super::kinds::block(lesson, timeline, k));
         if let Some(plot) = &step.plot {
             blocks.push(Block::Plot(plot));
         }
@@ -118,7 +118,7 @@ impl<'a> Document<'a> {
         }
         blocks.push(Block::Shown {
             asked: step.show.iter().map(|(n, _)| n.as_str()).collect(),
-            run: run_names(step),
+            run: super::kinds::run_names(step),
         });
         if !state.checks.is_empty() {
             blocks.push(Block::Checks(&state.checks));
@@ -140,45 +140,5 @@ impl<'a> Document<'a> {
     /// The positions inside the step.
     pub fn walk(&self) -> Walk {
         Walk::of(&self.blocks)
-    }
-}
-
-/// What the step's kind computed, as a block.
-fn kind_block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Option<Block<'a>> {
-    let step = &lesson.steps[k];
-    let state = &timeline.steps[k];
-    Some(match (&step.action, &state.detail) {
-        (Action::Let { expand, .. }, Detail::Let(c)) => Block::Computed {
-            c,
-            expand: *expand,
-            check: gradient_check(lesson, timeline, k),
-        },
-        (_, Detail::Backward(b)) => Block::Backward(b),
-        (_, Detail::Update(comps)) => Block::Updated(comps),
-        (Action::Train(train), Detail::Train(run)) => Block::Trained {
-            updates: train.updates.iter().map(|u| u.text.as_str()).collect(),
-            batch: train.batch.as_ref().map(|b| b.size),
-            run,
-        },
-        (_, Detail::Search(s)) => Block::Searched(s),
-        (Action::Quiz(quiz), Detail::Quiz(q)) => Block::Asked {
-            quiz,
-            answer: q.answer,
-        },
-        _ => return None,
-    })
-}
-
-/// What a training or search set and tracked: shown after it runs.
-fn run_names(step: &Step) -> Vec<&str> {
-    match &step.action {
-        Action::Train(train) => train
-            .updates
-            .iter()
-            .map(|f| f.statement.name.as_str())
-            .chain(train.track.iter().map(|(t, _)| t.as_str()))
-            .collect(),
-        Action::Search(s) => vec![s.param.0.as_str(), s.loss.0.as_str()],
-        _ => Vec::new(),
     }
 }

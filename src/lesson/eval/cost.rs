@@ -74,7 +74,7 @@ pub(super) fn retained(state: &StepState) -> u64 {
 
 impl Evaluator<'_> {
     /// Counts what a step keeps; past the limit, the step is refused.
-    pub(super) fn keep(&mut self, step: &Step, state: &StepState) {
+    pub(crate) fn keep(&mut self, step: &Step, state: &StepState) {
         if let Err(e) = self.env.budget.keep(retained(state)) {
             self.error(
                 format!(
@@ -89,7 +89,7 @@ impl Evaluator<'_> {
     /// The work since `start`, taken as one round of a loop that has
     /// `rounds_left` more to go: an error (at `span`) if they would pass
     /// the budget.
-    pub(super) fn afford_rounds(
+    pub(crate) fn afford_rounds(
         &mut self,
         step: &Step,
         what: &str,
@@ -112,7 +112,7 @@ impl Evaluator<'_> {
     }
 
     /// Charges `work` for the step, or says why it cannot be done.
-    pub(super) fn spend(&mut self, step: &Step, work: u64, span: &Span) -> bool {
+    pub(crate) fn spend(&mut self, step: &Step, work: u64, span: &Span) -> bool {
         match self.env.budget.spend(work) {
             Ok(()) => true,
             Err(e) => {
@@ -122,7 +122,7 @@ impl Evaluator<'_> {
         }
     }
 
-    pub(super) fn over(&mut self, step: &Step, e: Exceeded, span: &Span) {
+    pub(crate) fn over(&mut self, step: &Step, e: Exceeded, span: &Span) {
         self.error(format!("{}: {e}", step.label()), span.clone());
     }
 }

@@ -5,20 +5,17 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::diagnostic::{Diagnostic, Severity};
-use super::env::{Derived, Env};
+use super::env::Env;
 use super::model::*;
 use super::timeline::*;
 use super::value::Value;
 use crate::engine::expr::{Expr, ExprKind};
-use crate::engine::rng::Rng;
-use crate::engine::tensor::{is_scalar, shape_str};
+use crate::engine::tensor::shape_str;
 use crate::engine::{Budget, EngineError, ErrorKind, Graph, NodeId, NodeKind, Tensor};
 use crate::lesson::number;
 
-mod backward;
-mod checks;
+pub(crate) mod checks;
 mod cost;
-mod optimize;
 pub mod regions;
 pub mod watch;
 
@@ -120,24 +117,24 @@ pub fn rerun(
     (!failed).then_some(state)
 }
 
-struct Evaluator<'a> {
-    lesson: &'a Lesson,
-    env: Env,
-    diags: Vec<Diagnostic>,
+pub(crate) struct Evaluator<'a> {
+    pub(crate) lesson: &'a Lesson,
+    pub(crate) env: Env,
+    pub(crate) diags: Vec<Diagnostic>,
     /// Names whose definition failed: later uses are not reported again.
-    poisoned: HashSet<String>,
-    cancel: Cancel,
+    pub(crate) poisoned: HashSet<String>,
+    pub(crate) cancel: Cancel,
     /// Set when the interface watches this evaluation run.
-    live: Option<&'a dyn Watch>,
+    pub(crate) live: Option<&'a dyn Watch>,
 }
 
 impl Evaluator<'_> {
-    fn error(&mut self, message: String, span: Span) {
+    pub(crate) fn error(&mut self, message: String, span: Span) {
         self.diags.push(Diagnostic::error(message, span));
     }
 
     /// An engine error placed in the file: inside the formula that caused it.
-    fn engine_error(&mut self, step: &Step, current: &Formula, e: EngineError) {
+    pub(crate) fn engine_error(&mut self, step: &Step, current: &Formula, e: EngineError) {
         let (formula, span) = match e
             .formula
             .as_deref()
@@ -191,7 +188,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn uses_poisoned(&self, expr: &Expr) -> bool {
+    pub(crate) fn uses_poisoned(&self, expr: &Expr) -> bool {
         expr.names().iter().any(|(n, _)| self.poisoned.contains(*n))
     }
 
@@ -210,15 +207,7 @@ impl Evaluator<'_> {
             };
         }
         let mut notices = Vec::new();
-        let (detail, mut changed) = match &step.action {
-            Action::Show => (Detail::None, Vec::new()),
-            Action::Let { formula, .. } => self.let_(step, formula),
-            Action::Backward { target, span } => self.backward(step, target, span),
-            Action::Update(formulas) => self.update(step, formulas),
-            Action::Train(train) => self.train(step, train, &mut notices),
-            Action::Search(search) => self.search(step, search),
-            Action::Quiz(quiz) => (self.quiz(step, quiz), Vec::new()),
-        };
+        let (detail, mut changed) = self.act(step, &mut notices);
         for (name, span) in &step.show {
             if !self.env.values.contains_key(name) && !self.poisoned.contains(name) {
                 let hint = self
@@ -265,104 +254,7 @@ impl Evaluator<'_> {
         state
     }
 
-    fn let_(&mut self, step: &Step, formula: &Formula) -> (Detail, Vec<String>) {
-        let name = formula.statement.name.clone();
-        if let Some(&at) = self.env.defined_at.get(&name) {
-            let place = if at == 0 {
-                "as a given".to_string()
-            } else {
-                format!("in step {at}")
-            };
-            let span = formula.file_span(&formula.statement.name_span);
-            self.error(
-                format!(
-                    "{}: `{name}` is already defined {place}; choose a new name",
-                    step.label()
-                ),
-                span,
-            );
-            return (Detail::None, Vec::new());
-        }
-        if self.uses_poisoned(&formula.statement.expr) {
-            self.poisoned.insert(name);
-            return (Detail::None, Vec::new());
-        }
-        match Graph::build(&formula.statement.expr, &self.env, false) {
-            Ok((graph, root)) => {
-                let value = named_value(&graph, root, &self.env);
-                let derived = Derived {
-                    name: name.clone(),
-                    expr: formula.statement.expr.clone(),
-                    formula: Some(formula.clone()),
-                };
-                self.env.set_derived(derived, value, step.index);
-                let c = Computation {
-                    name: name.clone(),
-                    formula: formula.text.clone(),
-                    graph: Arc::new(graph),
-                    root,
-                    before: None,
-                };
-                (Detail::Let(c), vec![name])
-            }
-            Err(e) => {
-                self.engine_error(step, formula, e);
-                self.poisoned.insert(name);
-                (Detail::None, Vec::new())
-            }
-        }
-    }
-
-    /// Evaluates every right-hand side first, then assigns, then recomputes
-    /// everything derived.
-    fn update(&mut self, step: &Step, formulas: &[Formula]) -> (Detail, Vec<String>) {
-        let mut computed = Vec::new();
-        for f in formulas {
-            if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
-                return (Detail::None, Vec::new());
-            }
-            match Graph::build(&f.statement.expr, &self.env, false) {
-                Ok((graph, root)) => computed.push((f, graph, root)),
-                Err(e) => {
-                    self.engine_error(step, f, e);
-                    return (Detail::None, Vec::new());
-                }
-            }
-        }
-        let mut comps = Vec::new();
-        let mut changed = Vec::new();
-        for (f, graph, root) in computed {
-            let name = &f.statement.name;
-            let before = self.env.values[name].data.clone();
-            let after = graph.node(root).shared_value().clone();
-            if after.shape() != before.shape() {
-                self.error(
-                    format!(
-                        "{}: `{}` would change shape from {} to {}; an update keeps the shape",
-                        step.label(),
-                        name,
-                        shape_str(before.shape()),
-                        shape_str(after.shape())
-                    ),
-                    f.span.clone(),
-                );
-                return (Detail::None, Vec::new());
-            }
-            self.env.set_shared(name, after);
-            changed.push(name.clone());
-            comps.push(Computation {
-                name: name.clone(),
-                formula: f.text.clone(),
-                graph: Arc::new(graph),
-                root,
-                before: Some(before),
-            });
-        }
-        changed.extend(self.recompute(step));
-        (Detail::Update(comps), changed)
-    }
-
-    fn assignable(&mut self, step: &Step, f: &Formula) -> bool {
+    pub(crate) fn assignable(&mut self, step: &Step, f: &Formula) -> bool {
         let name = &f.statement.name;
         let span = f.file_span(&f.statement.name_span);
         if self.env.givens.contains(name) {
@@ -384,7 +276,7 @@ impl Evaluator<'_> {
     }
 
     /// Recomputes every derived value in definition order; returns those that changed.
-    fn recompute(&mut self, step: &Step) -> Vec<String> {
+    pub(crate) fn recompute(&mut self, step: &Step) -> Vec<String> {
         let mut changed = Vec::new();
         for k in 0..self.env.derived.len() {
             let d = self.env.derived[k].clone();
@@ -420,50 +312,10 @@ impl Evaluator<'_> {
         }
         changed
     }
-
-    fn quiz(&mut self, step: &Step, quiz: &Quiz) -> Detail {
-        let QuizKind::Number { answer } = &quiz.kind else {
-            return Detail::Quiz(QuizState { answer: None });
-        };
-        if self.uses_poisoned(&answer.statement.expr) {
-            return Detail::Quiz(QuizState { answer: None });
-        }
-        match Graph::build(&answer.statement.expr, &self.env, false) {
-            Ok((g, r)) if is_scalar(g.value(r)) && !g.value(r)[0].is_finite() => {
-                self.error(
-                    format!(
-                        "{}: the quiz answer is {}, which no learner can type; the answer must be a finite number",
-                        step.label(),
-                        number::short(g.value(r)[0])
-                    ),
-                    answer.file_span(&answer.statement.expr.span),
-                );
-                Detail::Quiz(QuizState { answer: None })
-            }
-            Ok((g, r)) if is_scalar(g.value(r)) => Detail::Quiz(QuizState {
-                answer: Some(g.value(r)[0]),
-            }),
-            Ok((g, r)) => {
-                let shape = shape_str(g.value(r).shape());
-                self.error(
-                    format!(
-                        "{}: the quiz answer must be a single number, but it is {shape}",
-                        step.label()
-                    ),
-                    answer.file_span(&answer.statement.expr.span),
-                );
-                Detail::Quiz(QuizState { answer: None })
-            }
-            Err(e) => {
-                self.engine_error(step, answer, e);
-                Detail::Quiz(QuizState { answer: None })
-            }
-        }
-    }
 }
 
 /// Row and column names carried over from an operand of the same extent.
-fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
+pub(crate) fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
     // The graph's result itself, shared rather than copied.
     let mut value = Value {
         data: graph.node(root).shared_value().clone(),

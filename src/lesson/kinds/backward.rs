@@ -2,10 +2,28 @@
 //! `dL_dNAME` defined for every named value in it (as `grad(L, NAME)`
 //! formulas, so that updates recompute them).
 
-use super::*;
+use super::prelude::*;
+
+/// Reads and checks a step's `backward`.
+pub(crate) fn build(b: &mut Builder, target: &Sp<String>, label: &str) -> Option<Action> {
+    if !is_name(&target.v) {
+        b.err(
+            format!(
+                "{label}: `backward` takes the name of a scalar value (a loss), not `{}`",
+                target.v
+            ),
+            target.span.clone(),
+        );
+        return None;
+    }
+    Some(Action::Backward {
+        target: target.v.clone(),
+        span: target.span.clone(),
+    })
+}
 
 impl Evaluator<'_> {
-    pub(super) fn backward(
+    pub(crate) fn backward(
         &mut self,
         step: &Step,
         target: &str,

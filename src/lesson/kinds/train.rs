@@ -1,18 +1,89 @@
-//! The steps that repeat an evaluation: `train` (gradient descent, with
-//! optional minibatches) and `search` (random search over a given).
+//! `train = { steps, update, track, every, batch }`: gradient descent,
+//! with optional minibatches, its updates sharing one backward pass per
+//! loss each iteration; checked at load, evaluated, and shown as a run.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::*;
+use super::prelude::*;
 use crate::engine::graph::{GradientMemo, loss_with_gradients};
 use crate::engine::kernels::Selection;
+
+/// Reads and checks a step's `train`.
+pub(crate) fn build(b: &mut Builder, t: &RawTrain, label: &str) -> Option<Action> {
+    let updates: Vec<Formula> = t
+        .update
+        .iter()
+        .filter_map(|f| b.formula(f, label))
+        .collect();
+    if updates.len() != t.update.len() || !b.distinct_targets(label, "training's update", &updates)
+    {
+        return None;
+    }
+    if t.steps.v < 1 || t.steps.v > 10_000_000 {
+        b.err(
+            format!(
+                "{label}: `steps` must be from 1 to 10000000, not {}",
+                t.steps.v
+            ),
+            t.steps.span.clone(),
+        );
+        return None;
+    }
+    if let Some(e) = t.every.as_ref().filter(|e| e.v < 1) {
+        b.err(
+            format!("{label}: `every` must be at least 1"),
+            e.span.clone(),
+        );
+        return None;
+    }
+    if let Some(e) = t.every.as_ref().filter(|e| e.v > t.steps.v) {
+        let d = Diagnostic::error(
+            format!(
+                "{label}: `every` is {}, but the training runs {} iterations: the curves will have only their first and last points",
+                e.v, t.steps.v
+            ),
+            e.span.clone(),
+        );
+        b.diags.push(d.with_severity(Severity::Warning));
+    }
+    if let Some(batch) = t.batch.as_ref().filter(|batch| batch.size.v < 1) {
+        b.err(
+            format!("{label}: the batch `size` must be at least 1"),
+            batch.size.span.clone(),
+        );
+        return None;
+    }
+    Some(Action::Train(Train {
+        iterations: t.steps.v as usize,
+        steps_span: t.steps.span.clone(),
+        updates,
+        track: t
+            .track
+            .iter()
+            .map(|n| (n.v.clone(), n.span.clone()))
+            .collect(),
+        every: t.every.as_ref().map_or(1, |e| e.v.max(1) as usize),
+        every_span: t.every.as_ref().map(|e| e.span.clone()),
+        batch: t.batch.as_ref().map(|batch| Batch {
+            size: batch.size.v.max(1) as usize,
+            size_span: batch.size.span.clone(),
+            data: batch
+                .data
+                .v
+                .iter()
+                .map(|n| (n.v.clone(), n.span.clone()))
+                .collect(),
+            seed: batch.seed as u64,
+        }),
+    }))
+}
 
 impl Evaluator<'_> {
     /// Training, with the `grad` calls of each iteration sharing one
     /// backward pass per loss (`W1 = W1 - lr * grad(L, W1)` and
     /// `W2 = W2 - lr * grad(L, W2)` cost one forward and one backward).
-    pub(super) fn train(
+    pub(crate) fn train(
         &mut self,
         step: &Step,
         spec: &Train,
@@ -99,14 +170,14 @@ impl Evaluator<'_> {
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         // The curves are kept: (iteration, value) every `every` iterations.
         let per_curve = iterations / every + 1;
-        if !spec.track.is_empty() && per_curve > checks::MAX_PLOT_POINTS {
-            let least = iterations.div_ceil(checks::MAX_PLOT_POINTS);
+        if !spec.track.is_empty() && per_curve > crate::lesson::eval::checks::MAX_PLOT_POINTS {
+            let least = iterations.div_ceil(crate::lesson::eval::checks::MAX_PLOT_POINTS);
             let span = spec.every_span.as_ref().unwrap_or(&spec.steps_span);
             self.error(
                 format!(
                     "{}: tracking every {every} of {iterations} iterations keeps {per_curve} points a curve; the limit is {} (set `every` to {least} or more)",
                     step.label(),
-                    checks::MAX_PLOT_POINTS
+                    crate::lesson::eval::checks::MAX_PLOT_POINTS
                 ),
                 span.clone(),
             );
@@ -270,105 +341,6 @@ impl Evaluator<'_> {
         changed.extend(self.recompute(step));
         changed.retain(|n| before.contains(n));
         (Detail::Train(TrainState { iterations, curves }), changed)
-    }
-
-    pub(super) fn search(&mut self, step: &Step, s: &Search) -> (Detail, Vec<String>) {
-        let (param, pspan) = &s.param;
-        let Some(random) = self
-            .lesson
-            .givens
-            .iter()
-            .find(|g| &g.name == param)
-            .and_then(|g| g.random)
-        else {
-            self.error(format!("{}: `search` draws `{param}` anew each trial, so it must be a given with `random = ...`", step.label()), pspan.clone());
-            return (Detail::None, Vec::new());
-        };
-        let (loss, lspan) = &s.loss;
-        let expr = Expr {
-            kind: ExprKind::Name(loss.clone()),
-            span: 0..0,
-        };
-        let mut seeds = Rng::new(s.seed);
-        let mut losses = Vec::with_capacity(s.trials);
-        let mut best: Option<(usize, f64, Tensor)> = None;
-        if let Some(live) = &self.live {
-            live.begin(s.trials, &[]);
-        }
-        let start = self.env.budget.spent();
-        for trial in 0..s.trials {
-            // The first trial measured what each costs.
-            if trial == 1 {
-                let what = format!("{} trials of this search", s.trials);
-                if !self.afford_rounds(step, &what, start, s.trials - 1, lspan) {
-                    return (Detail::None, Vec::new());
-                }
-            }
-            if let Some(live) = &self.live {
-                live.wait_turn(&self.cancel);
-            }
-            if self.cancel.is_cancelled() {
-                self.error(
-                    format!(
-                        "{}: interrupted at trial {trial} of {}",
-                        step.label(),
-                        s.trials
-                    ),
-                    s.param.1.clone(),
-                );
-                return (Detail::None, Vec::new());
-            }
-            let candidate = crate::lesson::build::draw(&random, seeds.next_u64());
-            self.env
-                .overrides
-                .insert(param.clone(), std::sync::Arc::new(candidate.clone()));
-            let result = Graph::build(&expr, &self.env, true);
-            self.env.clear_overrides();
-            let l = match result {
-                Ok((g, r)) if is_scalar(g.value(r)) => g.value(r)[0],
-                Ok((g, r)) => {
-                    self.error(
-                        format!(
-                            "{}: the search loss must be a single number; `{loss}` is {}",
-                            step.label(),
-                            shape_str(g.value(r).shape())
-                        ),
-                        lspan.clone(),
-                    );
-                    return (Detail::None, Vec::new());
-                }
-                Err(e) => {
-                    self.error(
-                        format!("{}: evaluating `{loss}`: {}", step.label(), e.message()),
-                        lspan.clone(),
-                    );
-                    return (Detail::None, Vec::new());
-                }
-            };
-            losses.push(l);
-            if best.as_ref().is_none_or(|b| l < b.1) {
-                best = Some((trial, l, candidate));
-            }
-            if let Some(live) = &self.live {
-                live.loss(l);
-                live.advance(trial + 1, &|| self.env.snapshot());
-            }
-        }
-        let Some((best_trial, best_loss, best_value)) = best else {
-            return (Detail::None, Vec::new());
-        };
-        self.env.set_value(param, best_value);
-        let mut changed = vec![param.clone()];
-        changed.extend(self.recompute(step));
-        let state = SearchState {
-            trials: s.trials,
-            param: param.clone(),
-            loss: loss.clone(),
-            losses,
-            best_trial,
-            best_loss,
-        };
-        (Detail::Search(state), changed)
     }
 }
 
