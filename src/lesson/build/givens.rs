@@ -10,6 +10,24 @@ const DIGIT_WORK: u64 = 60_000;
 const POINT_WORK: u64 = 100;
 const DRAW_WORK: u64 = 20;
 
+/// What a given's specification made: its value, how to draw it anew (a
+/// random one), and the labels of a data set.
+struct Made {
+    value: Value,
+    random: Option<RandomSpec>,
+    labels: Option<Tensor>,
+}
+
+impl Made {
+    fn value(value: Value) -> Made {
+        Made {
+            value,
+            random: None,
+            labels: None,
+        }
+    }
+}
+
 impl Builder<'_> {
     /// Charges the work of making a given, or says why it cannot be made.
     fn afford(&mut self, work: u64, span: &Span) -> bool {
@@ -39,190 +57,222 @@ impl Builder<'_> {
         if !self.check_name(&name.v, &name.span) {
             return Vec::new();
         }
-        let one = |value: Value, random: Option<RandomSpec>| {
-            vec![Given {
-                name: name.v.clone(),
-                span: name.span.clone(),
-                value,
-                random,
-            }]
-        };
-        match &g.spec {
+        let made = match &g.spec {
             RawGivenSpec::Literal {
                 value,
                 rows,
                 cols,
                 labels,
-            } => {
-                let mut data = literal_tensor(&value.v);
-                if *labels {
-                    if !(value.v.flat || value.v.scalar) {
-                        self.err(
-                            format!("labels `{}` must be a flat list of class indices", name.v),
-                            value.span.clone(),
-                        );
-                        return Vec::new();
-                    }
-                    for n in value.v.rows.iter().flatten() {
-                        // No value has more rows than this, so no class
-                        // index beyond it can pick anything.
-                        if !(0.0..MAX_ELEMENTS as f64).contains(&n.v) || n.v.fract() != 0.0 {
-                            self.err(
-                                format!(
-                                    "a label must be a class index 0, 1, 2, … below {MAX_ELEMENTS}, not {}",
-                                    self.source.slice(&n.span)
-                                ),
-                                n.span.clone(),
-                            );
-                            return Vec::new();
-                        }
-                    }
-                    // Labels are held as a 1×n row, one per sample (column).
-                    data = data.transpose();
-                }
-                for (names, len, what) in [
-                    (rows, data.nrows(), "rows"),
-                    (cols, data.ncols(), "columns"),
-                ] {
-                    if let Some(n) = names
-                        && n.v.len() != len
-                    {
-                        self.err(
-                            format!(
-                                "{} names given for the {len} {what} of `{}` ({}×{})",
-                                n.v.len(),
-                                name.v,
-                                data.nrows(),
-                                data.ncols()
-                            ),
-                            n.span.clone(),
-                        );
-                    }
-                }
-                let value = Value {
-                    data: data.into(),
-                    rows: rows.as_ref().map(|r| r.v.clone()),
-                    cols: cols.as_ref().map(|c| c.v.clone()),
-                    labels: *labels,
-                };
-                one(value, None)
-            }
+            } => self.literal(&name.v, value, rows, cols, *labels),
             RawGivenSpec::Random {
                 dist,
                 shape,
                 scale,
                 seed,
-            } => {
-                let normal = match dist.v.as_str() {
-                    "normal" => true,
-                    "uniform" => false,
-                    other => {
-                        self.err(
-                            format!(
-                                "unknown distribution `{other}`; use \"normal\" or \"uniform\""
-                            ),
-                            dist.span.clone(),
-                        );
-                        return Vec::new();
-                    }
-                };
-                let Some((rows, cols)) = self.shape(&shape.v, &shape.span) else {
-                    return Vec::new();
-                };
-                let spec = RandomSpec {
-                    normal,
-                    rows,
-                    cols,
-                    scale: *scale,
-                    seed: *seed as u64,
-                };
-                if !self.afford(DRAW_WORK * (rows * cols) as u64, &shape.span) {
-                    return Vec::new();
-                }
-                one(Value::plain(draw(&spec, spec.seed)), Some(spec))
-            }
+            } => self.random(dist, shape, *scale, *seed),
             RawGivenSpec::Dataset {
                 name: ds,
                 points,
                 classes,
                 count,
                 seed,
-            } => match ds.v.as_str() {
-                "spiral" => {
-                    let p = self.positive(points, "points", 100, &ds.span);
-                    let c = self.positive(classes, "classes", 3, &ds.span);
-                    let (Some(p), Some(c)) = (p, c) else {
-                        return Vec::new();
-                    };
-                    if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
-                        self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
-                        return Vec::new();
-                    }
-                    if !self.afford(POINT_WORK * (p * c) as u64, &ds.span) {
-                        return Vec::new();
-                    }
-                    let (x, y) = datasets::spiral(p, c, *seed as u64);
-                    let mut out = one(Value::plain(x), None);
-                    out.push(labels_given(name, y));
-                    out
-                }
-                "digits" => {
-                    let n = self.positive(count, "count", 1000, &ds.span);
-                    let Some(n) = n else {
-                        return Vec::new();
-                    };
-                    let span = count.as_ref().map_or(ds.span.clone(), |c| c.span.clone());
-                    if n > MAX_DIGITS {
-                        self.err(format!("`count` of generated digits is limited to {MAX_DIGITS} ({MAX_ELEMENTS} numbers of 784 pixels each), not {n}"), span);
-                        return Vec::new();
-                    }
-                    if !self.afford(DIGIT_WORK * n as u64, &span) {
-                        return Vec::new();
-                    }
-                    let (x, y) = datasets::digits(n, *seed as u64);
-                    let mut out = one(Value::plain(x), None);
-                    out.push(labels_given(name, y));
-                    out
-                }
-                other => {
-                    self.err(
-                        format!("unknown dataset `{other}`; available: \"spiral\", \"digits\""),
-                        ds.span.clone(),
-                    );
-                    Vec::new()
-                }
-            },
-            RawGivenSpec::File { path, format } => {
-                if let Some(f) = format.as_ref().filter(|f| f.v != "idx") {
-                    self.err(
-                        format!(
-                            "unknown file format `{}`; available: \"idx\" (MNIST's)",
-                            f.v
-                        ),
-                        f.span.clone(),
-                    );
-                    return Vec::new();
-                }
-                // Where a file may come from is checked before it is read.
-                let read =
-                    crate::lesson::files::data_file(&self.source.name, &path.v).and_then(|p| {
-                        crate::lesson::idx::read(&p).map_err(|e| format!("`{}`: {e}", path.v))
-                    });
-                match read {
-                    Ok(idx) => one(
-                        Value {
-                            data: idx.data.into(),
-                            rows: None,
-                            cols: None,
-                            labels: idx.labels,
-                        },
-                        None,
+            } => self.dataset(ds, points, classes, count, *seed),
+            RawGivenSpec::File { path, format } => self.file(path, format),
+        };
+        let Some(made) = made else {
+            return Vec::new();
+        };
+        let mut out = vec![Given {
+            name: name.v.clone(),
+            span: name.span.clone(),
+            value: made.value,
+            random: made.random,
+        }];
+        out.extend(made.labels.map(|y| labels_given(name, y)));
+        out
+    }
+
+    /// `[[1, 2], [3, 4]]`, with row and column names, or class labels.
+    fn literal(
+        &mut self,
+        name: &str,
+        value: &Sp<Literal>,
+        rows: &Option<Sp<Vec<String>>>,
+        cols: &Option<Sp<Vec<String>>>,
+        labels: bool,
+    ) -> Option<Made> {
+        let mut data = literal_tensor(&value.v);
+        if labels {
+            self.check_labels(name, value)?;
+            // Labels are held as a 1×n row, one per sample (column).
+            data = data.transpose();
+        }
+        for (names, len, what) in [
+            (rows, data.nrows(), "rows"),
+            (cols, data.ncols(), "columns"),
+        ] {
+            if let Some(n) = names
+                && n.v.len() != len
+            {
+                self.err(
+                    format!(
+                        "{} names given for the {len} {what} of `{name}` ({}×{})",
+                        n.v.len(),
+                        data.nrows(),
+                        data.ncols()
                     ),
-                    Err(message) => {
-                        self.err(message, path.span.clone());
-                        Vec::new()
-                    }
+                    n.span.clone(),
+                );
+            }
+        }
+        Some(Made::value(Value {
+            data: data.into(),
+            rows: rows.as_ref().map(|r| r.v.clone()),
+            cols: cols.as_ref().map(|c| c.v.clone()),
+            labels,
+        }))
+    }
+
+    /// Labels are a flat list of class indices.
+    fn check_labels(&mut self, name: &str, value: &Sp<Literal>) -> Option<()> {
+        if !(value.v.flat || value.v.scalar) {
+            self.err(
+                format!("labels `{name}` must be a flat list of class indices"),
+                value.span.clone(),
+            );
+            return None;
+        }
+        for n in value.v.rows.iter().flatten() {
+            // No value has more rows than this, so no class index beyond
+            // it can pick anything.
+            if !(0.0..MAX_ELEMENTS as f64).contains(&n.v) || n.v.fract() != 0.0 {
+                self.err(
+                    format!(
+                        "a label must be a class index 0, 1, 2, … below {MAX_ELEMENTS}, not {}",
+                        self.source.slice(&n.span)
+                    ),
+                    n.span.clone(),
+                );
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// `{ random = "normal", shape, scale, seed }`: drawn the same way on
+    /// every machine (and anew each trial of a search).
+    fn random(
+        &mut self,
+        dist: &Sp<String>,
+        shape: &Sp<Vec<i64>>,
+        scale: f64,
+        seed: i64,
+    ) -> Option<Made> {
+        let normal = match dist.v.as_str() {
+            "normal" => true,
+            "uniform" => false,
+            other => {
+                self.err(
+                    format!("unknown distribution `{other}`; use \"normal\" or \"uniform\""),
+                    dist.span.clone(),
+                );
+                return None;
+            }
+        };
+        let (rows, cols) = self.shape(&shape.v, &shape.span)?;
+        let spec = RandomSpec {
+            normal,
+            rows,
+            cols,
+            scale,
+            seed: seed as u64,
+        };
+        if !self.afford(DRAW_WORK * (rows * cols) as u64, &shape.span) {
+            return None;
+        }
+        Some(Made {
+            value: Value::plain(draw(&spec, spec.seed)),
+            random: Some(spec),
+            labels: None,
+        })
+    }
+
+    /// `{ dataset = "spiral" | "digits", … }`: the points (or images) and
+    /// their labels, `NAME_labels`.
+    fn dataset(
+        &mut self,
+        ds: &Sp<String>,
+        points: &Option<Sp<i64>>,
+        classes: &Option<Sp<i64>>,
+        count: &Option<Sp<i64>>,
+        seed: i64,
+    ) -> Option<Made> {
+        let (x, y) = match ds.v.as_str() {
+            "spiral" => {
+                let p = self.positive(points, "points", 100, &ds.span);
+                let c = self.positive(classes, "classes", 3, &ds.span);
+                let (p, c) = (p?, c?);
+                if p.saturating_mul(c).saturating_mul(2) > MAX_ELEMENTS {
+                    self.err(format!("a spiral of {p}×{c} points is larger than the limit of {MAX_ELEMENTS} numbers"), ds.span.clone());
+                    return None;
                 }
+                if !self.afford(POINT_WORK * (p * c) as u64, &ds.span) {
+                    return None;
+                }
+                datasets::spiral(p, c, seed as u64)
+            }
+            "digits" => {
+                let n = self.positive(count, "count", 1000, &ds.span)?;
+                let span = count.as_ref().map_or(ds.span.clone(), |c| c.span.clone());
+                if n > MAX_DIGITS {
+                    self.err(format!("`count` of generated digits is limited to {MAX_DIGITS} ({MAX_ELEMENTS} numbers of 784 pixels each), not {n}"), span);
+                    return None;
+                }
+                if !self.afford(DIGIT_WORK * n as u64, &span) {
+                    return None;
+                }
+                datasets::digits(n, seed as u64)
+            }
+            other => {
+                self.err(
+                    format!("unknown dataset `{other}`; available: \"spiral\", \"digits\""),
+                    ds.span.clone(),
+                );
+                return None;
+            }
+        };
+        Some(Made {
+            value: Value::plain(x),
+            random: None,
+            labels: Some(y),
+        })
+    }
+
+    /// `{ file = "data/x.idx", format = "idx" }`, from the lesson's folder.
+    fn file(&mut self, path: &Sp<String>, format: &Option<Sp<String>>) -> Option<Made> {
+        if let Some(f) = format.as_ref().filter(|f| f.v != "idx") {
+            self.err(
+                format!(
+                    "unknown file format `{}`; available: \"idx\" (MNIST's)",
+                    f.v
+                ),
+                f.span.clone(),
+            );
+            return None;
+        }
+        // Where a file may come from is checked before it is read.
+        let read = crate::lesson::files::data_file(&self.source.name, &path.v)
+            .and_then(|p| crate::lesson::idx::read(&p).map_err(|e| format!("`{}`: {e}", path.v)));
+        match read {
+            Ok(idx) => Some(Made::value(Value {
+                data: idx.data.into(),
+                rows: None,
+                cols: None,
+                labels: idx.labels,
+            })),
+            Err(message) => {
+                self.err(message, path.span.clone());
+                None
             }
         }
     }
