@@ -186,18 +186,7 @@ pub fn run(cli: Cli) -> i32 {
             clap_complete::generate(shell, &mut Cli::command(), "nntutor", &mut out);
             OK
         }
-        Some(Command::Man) => {
-            use clap::CommandFactory;
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => OK,
-                // `nntutor man | head` is fine.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
-                Err(e) => {
-                    let _ = writeln!(err, "error: {e}");
-                    1
-                }
-            }
-        }
+        Some(Command::Man) => man(&mut out, &mut err),
         Some(Command::Check { id_or_path, fit }) => check(
             &catalog,
             &id_or_path,
@@ -206,19 +195,7 @@ pub fn run(cli: Cli) -> i32 {
             &mut err,
         ),
         Some(Command::Export { id_or_path, format }) => {
-            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
-                return INVALID;
-            };
-            // Slide notes are part of the export itself.
-            report_from(&loaded, &mut err, Severity::Warning);
-            match (&loaded.lesson, &loaded.timeline) {
-                (Some(lesson), Some(timeline)) => {
-                    // A closed pipe (`| head`) is not an error of the lesson.
-                    let _ = export::write(lesson, timeline, format, &mut out);
-                    OK
-                }
-                _ => not_loaded(&loaded),
-            }
+            export(&catalog, &id_or_path, format, &mut out, &mut err)
         }
         Some(Command::Lesson {
             id_or_path,
@@ -241,29 +218,77 @@ pub fn run(cli: Cli) -> i32 {
                 watch: watch.then_some(file),
                 ..options
             };
-            // The tutor shows notes and failed checks on their steps; only a
-            // lesson that cannot open is reported here.
-            let watching = options.watch.is_some() && interactive;
-            if (loaded.timeline.is_none() || !interactive) && !watching {
-                report_from(&loaded, &mut err, Severity::Warning);
-            }
-            match (&loaded.lesson, &loaded.timeline) {
-                // Watching, a broken file opens too: the error shows until it is fixed.
-                (Some(_), Some(_)) if interactive => {
-                    drop((out, err));
-                    crate::tui::run(&catalog, &options, Some((loaded, step)))
-                }
-                _ if watching => {
-                    drop((out, err));
-                    crate::tui::run(&catalog, &options, Some((loaded, step)))
-                }
-                (Some(lesson), Some(timeline)) => {
-                    let _ = export::write(lesson, timeline, export::Format::Text, &mut out);
-                    OK
-                }
-                _ => not_loaded(&loaded),
-            }
+            let tutor = interactive.then_some((&catalog, &options, step));
+            drop(err);
+            lesson(loaded, tutor, out)
         }
+    }
+}
+
+/// `nntutor man`: the man page.
+fn man(out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use clap::CommandFactory;
+    match clap_mangen::Man::new(Cli::command()).render(out) {
+        Ok(()) => OK,
+        // `nntutor man | head` is fine.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => OK,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            1
+        }
+    }
+}
+
+/// `nntutor export`: the walk-through in a format, on stdout.
+fn export(
+    catalog: &Catalog,
+    id_or_path: &OsStr,
+    format: export::Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(loaded) = open(catalog, id_or_path, err) else {
+        return INVALID;
+    };
+    // Slide notes are part of the export itself.
+    report_from(&loaded, err, Severity::Warning);
+    match (&loaded.lesson, &loaded.timeline) {
+        (Some(lesson), Some(timeline)) => {
+            // A closed pipe (`| head`) is not an error of the lesson.
+            let _ = export::write(lesson, timeline, format, out);
+            OK
+        }
+        _ => not_loaded(&loaded),
+    }
+}
+
+/// `nntutor lesson`: the tutor on a terminal (`tutor`), else the text.
+fn lesson(
+    loaded: Loaded,
+    tutor: Option<(&Catalog, &crate::tui::Options, Option<usize>)>,
+    mut out: std::io::StdoutLock,
+) -> i32 {
+    // The tutor shows notes and failed checks on their steps; only a
+    // lesson that cannot open is reported here.
+    let watching = tutor.is_some_and(|(_, options, _)| options.watch.is_some());
+    if (loaded.timeline.is_none() || tutor.is_none()) && !watching {
+        report_from(&loaded, &mut std::io::stderr().lock(), Severity::Warning);
+    }
+    match (tutor, &loaded.lesson, &loaded.timeline) {
+        // Watching, a broken file opens too: the error shows until it is fixed.
+        (Some((catalog, options, step)), Some(_), Some(_)) => {
+            drop(out);
+            crate::tui::run(catalog, options, Some((loaded, step)))
+        }
+        (Some((catalog, options, step)), _, _) if watching => {
+            drop(out);
+            crate::tui::run(catalog, options, Some((loaded, step)))
+        }
+        (_, Some(lesson), Some(timeline)) => {
+            let _ = export::write(lesson, timeline, export::Format::Text, &mut out);
+            OK
+        }
+        _ => not_loaded(&loaded),
     }
 }
 

@@ -5,6 +5,7 @@
 //! loading lessons picked from the menu, and saving progress.
 
 pub mod app;
+mod background;
 pub mod keys;
 pub mod live;
 pub mod pace;
@@ -26,10 +27,11 @@ use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 
 use self::app::{App, Menu, MenuEntry, Settings};
+use self::background::{Background, Recompute, sync_recompute};
 use self::progress::Store;
 use self::theme::ThemeName;
 use crate::lesson::catalog::Catalog;
-use crate::lesson::{Lesson, Loaded, Severity, Timeline, load_until};
+use crate::lesson::{Lesson, Loaded, Timeline};
 
 /// How the interface looks, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -158,7 +160,7 @@ fn event_loop(
     store: &Store,
     signals: &terminal::Signals,
     guard: &terminal::TerminalGuard,
-    mut watcher: Option<&mut watch::Watcher>,
+    watcher: Option<&mut watch::Watcher>,
     bugs: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let mut terminal: Screen = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -167,23 +169,9 @@ fn event_loop(
     event::poll(Duration::ZERO)?;
     let mut size = terminal.size()?;
     let mut redraw = true;
-    let mut save_failed = false;
-    // A lesson being evaluated beside the event loop: keys never wait on it.
-    let mut loading: Option<Loading> = None;
-    // The current step's training, running for the learner to watch.
-    let mut live_run: Option<live::LiveRun> = None;
-    // The lesson evaluated again with the learner's what-if edits.
-    let mut recompute: Option<Recompute> = None;
+    let mut work = Background::new(watcher);
     loop {
-        redraw |= live::sync(app, &mut live_run);
-        redraw |= sync_recompute(app, &mut recompute);
-        for bug in terminal::take_worker_panics() {
-            app.warn(format!(
-                "Internal error (a bug in nntutor; please report it): {bug}"
-            ));
-            bugs.push(bug);
-            redraw = true;
-        }
+        redraw |= work.sync_runs(app, bugs);
         if redraw {
             terminal.draw(|frame| view::draw(frame, app))?;
             redraw = false;
@@ -195,68 +183,18 @@ fn event_loop(
         // after either, or after a `kill -STOP` that gave no warning.
         let stop = signals.take_stop();
         if stop || signals.take_continued() {
-            if stop {
-                guard.suspend()?;
-                signals.take_continued();
-            } else {
-                guard.take()?;
-            }
-            terminal = redrawn_whole()?;
+            terminal = resume(guard, signals, stop)?;
             redraw = true;
             continue;
         }
-        if let Some(k) = app.pending_open.take()
-            && loading.is_none()
-        {
-            loading = start_loading(app, k);
-            redraw = true;
-        }
-        if app.cancel_loading {
-            if let Some(l) = loading.take() {
-                l.cancel.cancel();
-            }
-            app.cancel_loading = false;
-            app.loading = None;
-            redraw = true;
-        }
-        if let Some(l) = &loading
-            && let Ok(loaded) = l.rx.try_recv()
-        {
-            let k = l.entry;
-            loading = None;
-            app.loading = None;
-            finish_loading(app, k, loaded);
-            redraw = true;
+        let (changed, opened) = work.sync_jobs(app, store);
+        redraw |= changed;
+        if opened {
             continue;
-        }
-        if let Some(reload) = watcher.as_mut().and_then(|w| w.poll()) {
-            apply_reload(app, reload);
-            redraw = true;
-        }
-        if app.progress_dirty {
-            match store.save(&app.progress) {
-                Ok(()) => app.progress_dirty = false,
-                Err(e) if !save_failed => {
-                    // Said once; the lesson goes on without saving.
-                    save_failed = true;
-                    app.progress_dirty = false;
-                    app.warn(e);
-                    redraw = true;
-                }
-                Err(_) => app.progress_dirty = false,
-            }
         }
         // A short poll so that signals are noticed promptly; the size is
         // checked too, in case a resize signal arrived while none was expected.
-        let wait = if loading.is_some() || recompute.is_some() {
-            5
-        } else if live_run.is_some() {
-            // About 60 frames a second while a training runs.
-            16
-        } else {
-            100
-        };
-        if !event::poll(Duration::from_millis(wait))? {
+        if !event::poll(work.wait())? {
             let now = terminal.size()?;
             if now != size {
                 size = now;
@@ -279,15 +217,29 @@ fn event_loop(
         };
         match action {
             Some(keys::Action::Suspend) => {
-                guard.suspend()?;
-                signals.take_continued();
-                terminal = redrawn_whole()?;
+                terminal = resume(guard, signals, true)?;
                 redraw = true;
             }
             Some(action) => redraw |= update::update(app, action),
             None => {}
         }
     }
+}
+
+/// After a stop (`stopped`: ours, so the terminal is handed back first) or
+/// a continue: the terminal taken again, to be drawn whole.
+fn resume(
+    guard: &terminal::TerminalGuard,
+    signals: &terminal::Signals,
+    stopped: bool,
+) -> std::io::Result<Screen> {
+    if stopped {
+        guard.suspend()?;
+        signals.take_continued();
+    } else {
+        guard.take()?;
+    }
+    redrawn_whole()
 }
 
 type Screen = Terminal<CrosstermBackend<std::io::Stdout>>;
@@ -299,23 +251,6 @@ fn redrawn_whole() -> std::io::Result<Screen> {
     use ratatui::crossterm::terminal::{Clear, ClearType};
     ratatui::crossterm::execute!(std::io::stdout(), Clear(ClearType::All))?;
     Terminal::new(CrosstermBackend::new(std::io::stdout()))
-}
-
-fn apply_reload(app: &mut App, reload: watch::Reload) {
-    match reload {
-        watch::Reload::Loaded(loaded) => match (loaded.lesson, loaded.timeline) {
-            (Some(lesson), Some(timeline)) => {
-                app.reload_lesson(Arc::new(lesson), Arc::new(timeline))
-            }
-            _ => app.warn(format!(
-                "Not reloaded, showing the last version that loaded: {}",
-                watch::first_error(&loaded.source, &loaded.diagnostics)
-            )),
-        },
-        watch::Reload::Unreadable(why) => app.warn(format!(
-            "Not reloaded, showing the last version that loaded: {why}"
-        )),
-    }
 }
 
 /// Debug builds only: `NNTUTOR_PANIC_ON_KEY=x` panics when `x` is pressed,
@@ -332,123 +267,6 @@ fn crash_test(key: ratatui::crossterm::event::KeyEvent) {
 
 #[cfg(not(debug_assertions))]
 fn crash_test(_: ratatui::crossterm::event::KeyEvent) {}
-
-/// What-if edits being evaluated beside the event loop.
-struct Recompute {
-    edits: Vec<crate::lesson::edit::Edit>,
-    rx: std::sync::mpsc::Receiver<Result<Arc<Timeline>, String>>,
-    cancel: crate::lesson::eval::Cancel,
-}
-
-/// Starts evaluating new edits (stopping an evaluation of older ones) and
-/// takes in a finished one: returns whether to redraw.
-fn sync_recompute(app: &mut App, recompute: &mut Option<Recompute>) -> bool {
-    let Some(open) = app.open.as_mut() else {
-        return false;
-    };
-    let stale = recompute.as_ref().is_some_and(|r| r.edits != open.edits);
-    if (stale || open.edits.is_empty())
-        && let Some(r) = recompute.take()
-    {
-        r.cancel.cancel();
-    }
-    if open.reevaluate {
-        open.reevaluate = false;
-        if !open.edits.is_empty() {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let cancel = crate::lesson::eval::Cancel::default();
-            let (lesson, edits, stop) = (open.lesson.clone(), open.edits.clone(), cancel.clone());
-            let spawned = std::thread::Builder::new()
-                .name("nntutor-whatif".into())
-                .stack_size(64 * 1024 * 1024)
-                .spawn(move || {
-                    let _ = tx.send(crate::lesson::edit::evaluate_edited(&lesson, &edits, &stop));
-                });
-            if spawned.is_ok() {
-                *recompute = Some(Recompute {
-                    edits: open.edits.clone(),
-                    rx,
-                    cancel,
-                });
-            }
-        }
-    }
-    let Some(r) = recompute else { return false };
-    let result = match r.rx.try_recv() {
-        Ok(result) => result,
-        Err(std::sync::mpsc::TryRecvError::Empty) => return false,
-        // The evaluation panicked: the panic hook has its message.
-        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-            Err("the evaluation stopped with an internal error".to_string())
-        }
-    };
-    *recompute = None;
-    match result {
-        Ok(timeline) => {
-            open.set_timeline(timeline);
-            let n = open.edits.len();
-            app.live = None;
-            app.info(format!(
-                "{n} what-if edit{} in force: values that differ from the lesson's own are marked. u undo · R reset",
-                if n == 1 { "" } else { "s" }
-            ));
-        }
-        Err(why) => app.warn(format!("That edit cannot be evaluated: {why}")),
-    }
-    true
-}
-
-/// A lesson being evaluated beside the event loop.
-struct Loading {
-    entry: usize,
-    rx: std::sync::mpsc::Receiver<Loaded>,
-    cancel: crate::lesson::eval::Cancel,
-}
-
-fn start_loading(app: &mut App, k: usize) -> Option<Loading> {
-    let entry = app.menu.entries.get(k)?;
-    let source = entry.source.clone();
-    let id = entry.id.clone();
-    let cancel = crate::lesson::eval::Cancel::default();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stop = cancel.clone();
-    std::thread::Builder::new()
-        .name("nntutor-open".into())
-        .spawn(move || {
-            let _ = tx.send(load_until(source, &stop));
-        })
-        .ok()?;
-    app.info(format!("Opening {id}… (Esc stops)"));
-    app.loading = Some(id);
-    Some(Loading {
-        entry: k,
-        rx,
-        cancel,
-    })
-}
-
-fn finish_loading(app: &mut App, k: usize, loaded: Loaded) {
-    let id = app
-        .menu
-        .entries
-        .get(k)
-        .map_or(String::new(), |e| e.id.clone());
-    match (loaded.lesson, loaded.timeline) {
-        (Some(lesson), Some(timeline)) => {
-            app.notice = None;
-            app.open_lesson(Arc::new(lesson), Arc::new(timeline), None);
-        }
-        _ => {
-            let first = loaded
-                .diagnostics
-                .iter()
-                .find(|d| d.severity == Severity::Error)
-                .map(|d| d.headline(&loaded.source))
-                .unwrap_or_else(|| "it does not evaluate".into());
-            app.warn(format!("Cannot open {id}: {first}"));
-        }
-    }
-}
 
 /// For tests and benchmarks: an app showing `lesson` at step 1.
 pub fn app_for(lesson: Lesson, timeline: Timeline, settings: Settings) -> App {

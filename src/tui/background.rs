@@ -1,0 +1,245 @@
+//! What runs beside the event loop, so that keys never wait: a lesson
+//! being loaded to open, the current step's training run live, the lesson
+//! evaluated again with what-if edits, a watched file's reloads, saving
+//! progress.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::app::App;
+use super::progress::Store;
+use super::{live, terminal, watch};
+use crate::lesson::{Loaded, Severity, Timeline, load_until};
+
+/// What runs beside the event loop: keys never wait on it.
+#[derive(Default)]
+pub(super) struct Background<'w> {
+    /// A lesson being evaluated to open.
+    loading: Option<Loading>,
+    /// The current step's training, running for the learner to watch.
+    live_run: Option<live::LiveRun>,
+    /// The lesson evaluated again with the learner's what-if edits.
+    recompute: Option<Recompute>,
+    /// The lesson file watched for saves (`--watch`).
+    watcher: Option<&'w mut watch::Watcher>,
+    /// A failed save is said once; the lesson goes on without saving.
+    save_failed: bool,
+}
+
+impl<'w> Background<'w> {
+    /// Nothing running yet; saves to `watcher`'s file are followed.
+    pub(super) fn new(watcher: Option<&'w mut watch::Watcher>) -> Self {
+        Background {
+            watcher,
+            ..Background::default()
+        }
+    }
+
+    /// The live run and the what-if evaluation brought in line with the
+    /// app, and worker panics shown: whether to redraw.
+    pub(super) fn sync_runs(&mut self, app: &mut App, bugs: &mut Vec<String>) -> bool {
+        let mut redraw = live::sync(app, &mut self.live_run);
+        redraw |= sync_recompute(app, &mut self.recompute);
+        for bug in terminal::take_worker_panics() {
+            app.warn(format!(
+                "Internal error (a bug in nntutor; please report it): {bug}"
+            ));
+            bugs.push(bug);
+            redraw = true;
+        }
+        redraw
+    }
+
+    /// Loading a lesson (started, cancelled, finished), a watched file's
+    /// reload, and saving progress: whether to redraw, and whether a
+    /// lesson was just opened (to draw it before anything else).
+    pub(super) fn sync_jobs(&mut self, app: &mut App, store: &Store) -> (bool, bool) {
+        let mut redraw = false;
+        if let Some(k) = app.pending_open.take()
+            && self.loading.is_none()
+        {
+            self.loading = start_loading(app, k);
+            redraw = true;
+        }
+        if app.cancel_loading {
+            if let Some(l) = self.loading.take() {
+                l.cancel.cancel();
+            }
+            app.cancel_loading = false;
+            app.loading = None;
+            redraw = true;
+        }
+        if let Some(l) = &self.loading
+            && let Ok(loaded) = l.rx.try_recv()
+        {
+            let k = l.entry;
+            self.loading = None;
+            app.loading = None;
+            finish_loading(app, k, loaded);
+            return (true, true);
+        }
+        if let Some(reload) = self.watcher.as_mut().and_then(|w| w.poll()) {
+            apply_reload(app, reload);
+            redraw = true;
+        }
+        if app.progress_dirty {
+            match store.save(&app.progress) {
+                Ok(()) => app.progress_dirty = false,
+                Err(e) if !self.save_failed => {
+                    self.save_failed = true;
+                    app.progress_dirty = false;
+                    app.warn(e);
+                    redraw = true;
+                }
+                Err(_) => app.progress_dirty = false,
+            }
+        }
+        (redraw, false)
+    }
+
+    /// How long to wait for a key: briefly while work runs beside.
+    pub(super) fn wait(&self) -> Duration {
+        Duration::from_millis(if self.loading.is_some() || self.recompute.is_some() {
+            5
+        } else if self.live_run.is_some() {
+            // About 60 frames a second while a training runs.
+            16
+        } else {
+            100
+        })
+    }
+}
+
+fn apply_reload(app: &mut App, reload: watch::Reload) {
+    match reload {
+        watch::Reload::Loaded(loaded) => match (loaded.lesson, loaded.timeline) {
+            (Some(lesson), Some(timeline)) => {
+                app.reload_lesson(Arc::new(lesson), Arc::new(timeline))
+            }
+            _ => app.warn(format!(
+                "Not reloaded, showing the last version that loaded: {}",
+                watch::first_error(&loaded.source, &loaded.diagnostics)
+            )),
+        },
+        watch::Reload::Unreadable(why) => app.warn(format!(
+            "Not reloaded, showing the last version that loaded: {why}"
+        )),
+    }
+}
+
+/// What-if edits being evaluated beside the event loop.
+pub(super) struct Recompute {
+    pub(super) edits: Vec<crate::lesson::edit::Edit>,
+    pub(super) rx: std::sync::mpsc::Receiver<Result<Arc<Timeline>, String>>,
+    pub(super) cancel: crate::lesson::eval::Cancel,
+}
+
+/// Starts evaluating new edits (stopping an evaluation of older ones) and
+/// takes in a finished one: returns whether to redraw.
+pub(super) fn sync_recompute(app: &mut App, recompute: &mut Option<Recompute>) -> bool {
+    let Some(open) = app.open.as_mut() else {
+        return false;
+    };
+    let stale = recompute.as_ref().is_some_and(|r| r.edits != open.edits);
+    if (stale || open.edits.is_empty())
+        && let Some(r) = recompute.take()
+    {
+        r.cancel.cancel();
+    }
+    if open.reevaluate {
+        open.reevaluate = false;
+        if !open.edits.is_empty() {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let cancel = crate::lesson::eval::Cancel::default();
+            let (lesson, edits, stop) = (open.lesson.clone(), open.edits.clone(), cancel.clone());
+            let spawned = std::thread::Builder::new()
+                .name("nntutor-whatif".into())
+                .stack_size(64 * 1024 * 1024)
+                .spawn(move || {
+                    let _ = tx.send(crate::lesson::edit::evaluate_edited(&lesson, &edits, &stop));
+                });
+            if spawned.is_ok() {
+                *recompute = Some(Recompute {
+                    edits: open.edits.clone(),
+                    rx,
+                    cancel,
+                });
+            }
+        }
+    }
+    let Some(r) = recompute else { return false };
+    let result = match r.rx.try_recv() {
+        Ok(result) => result,
+        Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+        // The evaluation panicked: the panic hook has its message.
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+            Err("the evaluation stopped with an internal error".to_string())
+        }
+    };
+    *recompute = None;
+    match result {
+        Ok(timeline) => {
+            open.set_timeline(timeline);
+            let n = open.edits.len();
+            app.live = None;
+            app.info(format!(
+                "{n} what-if edit{} in force: values that differ from the lesson's own are marked. u undo · R reset",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        Err(why) => app.warn(format!("That edit cannot be evaluated: {why}")),
+    }
+    true
+}
+
+/// A lesson being evaluated beside the event loop.
+struct Loading {
+    entry: usize,
+    rx: std::sync::mpsc::Receiver<Loaded>,
+    cancel: crate::lesson::eval::Cancel,
+}
+
+fn start_loading(app: &mut App, k: usize) -> Option<Loading> {
+    let entry = app.menu.entries.get(k)?;
+    let source = entry.source.clone();
+    let id = entry.id.clone();
+    let cancel = crate::lesson::eval::Cancel::default();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stop = cancel.clone();
+    std::thread::Builder::new()
+        .name("nntutor-open".into())
+        .spawn(move || {
+            let _ = tx.send(load_until(source, &stop));
+        })
+        .ok()?;
+    app.info(format!("Opening {id}… (Esc stops)"));
+    app.loading = Some(id);
+    Some(Loading {
+        entry: k,
+        rx,
+        cancel,
+    })
+}
+
+fn finish_loading(app: &mut App, k: usize, loaded: Loaded) {
+    let id = app
+        .menu
+        .entries
+        .get(k)
+        .map_or(String::new(), |e| e.id.clone());
+    match (loaded.lesson, loaded.timeline) {
+        (Some(lesson), Some(timeline)) => {
+            app.notice = None;
+            app.open_lesson(Arc::new(lesson), Arc::new(timeline), None);
+        }
+        _ => {
+            let first = loaded
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .map(|d| d.headline(&loaded.source))
+                .unwrap_or_else(|| "it does not evaluate".into());
+            app.warn(format!("Cannot open {id}: {first}"));
+        }
+    }
+}
