@@ -47,25 +47,7 @@ impl Builder<'_> {
         } else {
             "`grad(L, W)`"
         };
-        let arity_ok = if numeric {
-            (2..=3).contains(&args.len())
-        } else {
-            args.len() == 2
-        };
-        if !arity_ok {
-            return Err(self.err(
-                format!("{usage} takes the loss and the value to differentiate by"),
-                span,
-            ));
-        }
-        let name_of = |e: &Expr| match &e.kind {
-            ExprKind::Name(n) => Ok(n.clone()),
-            _ => Err(self.err(
-                format!("{usage} needs names here, not an expression"),
-                e.span.clone(),
-            )),
-        };
-        let (loss, wrt) = (name_of(&args[0])?, name_of(&args[1])?);
+        let (loss, wrt) = self.gradient_names(usage, numeric, args, &span)?;
         // Within one training iteration the first `grad` of a loss computed
         // the others too.
         if !numeric
@@ -80,14 +62,7 @@ impl Builder<'_> {
         }
         let h = match args.get(2) {
             None => 1e-5,
-            Some(e) => {
-                let id = self.expr(e)?;
-                let v = self.graph.nodes[id.0].value();
-                if !is_scalar(v) || v[0].is_nan() || v[0] <= 0.0 || !v[0].is_finite() {
-                    return Err(self.err("the step h must be a positive number", e.span.clone()));
-                }
-                v[0]
-            }
+            Some(e) => self.step_size(e)?,
         };
         let at = |e: &Expr, err: EngineError| EngineError {
             span: e.span.clone(),
@@ -134,47 +109,101 @@ impl Builder<'_> {
         } else {
             // The backward pass costs about two forward passes.
             self.spend(graph.forward_cost().saturating_mul(2), &span)?;
-            let zeros = || Arc::new(Tensor::zeros(wrt_value.nrows(), wrt_value.ncols()));
-            match (graph.find(&wrt), self.scope.gradient_memo()) {
-                (Some(id), Some(memo)) => {
-                    // Every parameter this loss will be asked about, at once.
-                    let mut names: Vec<String> =
-                        memo.wanted.get(&loss).cloned().unwrap_or_default();
-                    if !names.contains(&wrt) {
-                        names.push(wrt.clone());
-                    }
-                    let ids: Vec<(String, NodeId)> = names
-                        .into_iter()
-                        .filter_map(|n| graph.find(&n).map(|id| (n, id)))
-                        .collect();
-                    let all: Vec<NodeId> = ids.iter().map(|(_, id)| *id).collect();
-                    let mut cache = memo.entries();
-                    for ((name, _), g) in ids.iter().zip(graph.gradients_of(root, &all)) {
-                        if let Some(g) = g {
-                            cache
-                                .gradients
-                                .insert((loss.clone(), name.clone()), Arc::new(g));
-                        }
-                    }
-                    cache
-                        .losses
-                        .insert(loss.clone(), graph.nodes[root.0].shared_value().clone());
-                    debug_assert!(all.contains(&id));
-                    cache
-                        .gradients
-                        .get(&(loss.clone(), wrt.clone()))
-                        .cloned()
-                        .unwrap_or_else(zeros)
-                }
-                (Some(id), None) => graph
-                    .gradient_of(root, id)
-                    .map(Arc::new)
-                    .unwrap_or_else(zeros),
-                // L does not depend on W at all.
-                (None, _) => zeros(),
-            }
+            let shape = wrt_value.shape();
+            self.analytic_gradient(&graph, root, &loss, &wrt, shape)
         };
         Ok(self.gradient_node(loss, wrt, numeric, value, span))
+    }
+
+    /// The loss and the value a gradient call names (names, not
+    /// expressions), after checking how many arguments it has.
+    fn gradient_names(
+        &self,
+        usage: &str,
+        numeric: bool,
+        args: &[Expr],
+        span: &Span,
+    ) -> Result<(String, String), EngineError> {
+        let arity_ok = if numeric {
+            (2..=3).contains(&args.len())
+        } else {
+            args.len() == 2
+        };
+        if !arity_ok {
+            return Err(self.err(
+                format!("{usage} takes the loss and the value to differentiate by"),
+                span.clone(),
+            ));
+        }
+        let name_of = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => Ok(n.clone()),
+            _ => Err(self.err(
+                format!("{usage} needs names here, not an expression"),
+                e.span.clone(),
+            )),
+        };
+        Ok((name_of(&args[0])?, name_of(&args[1])?))
+    }
+
+    /// `numgrad`'s step h: a positive number.
+    fn step_size(&mut self, e: &Expr) -> Result<f64, EngineError> {
+        let id = self.expr(e)?;
+        let v = self.graph.nodes[id.0].value();
+        if !is_scalar(v) || v[0].is_nan() || v[0] <= 0.0 || !v[0].is_finite() {
+            return Err(self.err("the step h must be a positive number", e.span.clone()));
+        }
+        Ok(v[0])
+    }
+
+    /// d`loss`/d`wrt` by reverse mode through the loss's own graph. With
+    /// a memo (a training iteration), every parameter some formula will
+    /// ask about is differentiated in the same pass, and kept for them with
+    /// the loss's value.
+    fn analytic_gradient(
+        &self,
+        graph: &Graph,
+        root: NodeId,
+        loss: &str,
+        wrt: &str,
+        (rows, cols): (usize, usize),
+    ) -> Arc<Tensor> {
+        let zeros = || Arc::new(Tensor::zeros(rows, cols));
+        match (graph.find(wrt), self.scope.gradient_memo()) {
+            (Some(id), Some(memo)) => {
+                let mut names: Vec<String> = memo.wanted.get(loss).cloned().unwrap_or_default();
+                if !names.iter().any(|n| n == wrt) {
+                    names.push(wrt.to_string());
+                }
+                let ids: Vec<(String, NodeId)> = names
+                    .into_iter()
+                    .filter_map(|n| graph.find(&n).map(|id| (n, id)))
+                    .collect();
+                let all: Vec<NodeId> = ids.iter().map(|(_, id)| *id).collect();
+                let mut cache = memo.entries();
+                for ((name, _), g) in ids.iter().zip(graph.gradients_of(root, &all)) {
+                    if let Some(g) = g {
+                        cache
+                            .gradients
+                            .insert((loss.to_string(), name.clone()), Arc::new(g));
+                    }
+                }
+                cache
+                    .losses
+                    .insert(loss.to_string(), graph.nodes[root.0].shared_value().clone());
+                debug_assert!(all.contains(&id));
+                cache
+                    .gradients
+                    .get(&(loss.to_string(), wrt.to_string()))
+                    .cloned()
+                    .unwrap_or_else(zeros)
+            }
+            (Some(id), None) => graph
+                .gradient_of(root, id)
+                .map(Arc::new)
+                .unwrap_or_else(zeros),
+            // L does not depend on W at all.
+            (None, _) => zeros(),
+        }
     }
 
     /// The result of `grad`/`numgrad`, a constant node of the graph.
