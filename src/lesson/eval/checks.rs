@@ -186,43 +186,8 @@ impl Evaluator<'_> {
             );
             return None;
         }
-        // Compared in reading order, so a written list matches a 1×n row.
-        let expected_rows = c.expected.nrows();
-        let at = |k: usize| -> (usize, usize) {
-            if computed.shape() == c.expected.shape() {
-                (k / c.expected.ncols(), k % c.expected.ncols())
-            } else {
-                (k % expected_rows, k / expected_rows)
-            }
-        };
-        let reading_order: Vec<(usize, usize)> = (0..c.expected.len()).map(at).collect();
-        let mut passed = true;
-        let mut first_failure = None;
-        for (k, &(ei, ej)) in reading_order.iter().enumerate() {
-            let (ci, cj) = if computed.shape() == c.expected.shape() {
-                (ei, ej)
-            } else if computed.nrows() == 1 {
-                (0, k)
-            } else {
-                (k, 0)
-            };
-            let (e, v, tol) = (
-                c.expected[(ei, ej)],
-                computed[(ci, cj)],
-                c.tolerance[(ei, ej)],
-            );
-            let ok = if e.is_nan() {
-                v.is_nan()
-            } else if e.is_infinite() {
-                v == e
-            } else {
-                (v - e).abs() <= tol * (1.0 + 1e-9) + 1e-12
-            };
-            if !ok {
-                passed = false;
-                first_failure.get_or_insert((ei, ej, ci, cj, e, v, tol));
-            }
-        }
+        let first_failure = first_failure(c, computed);
+        let passed = first_failure.is_none();
         let outcome = CheckOutcome {
             slide,
             name: c.name.clone(),
@@ -231,39 +196,95 @@ impl Evaluator<'_> {
             computed: (**computed).clone(),
             passed,
         };
-        if let Some((ei, ej, ci, cj, e, v, tol)) = first_failure {
-            let element = match computed.shape() {
-                (1, 1) => c.name.clone(),
-                (_, 1) => format!("{}[{ci}]", c.name),
-                (1, _) => format!("{}[{cj}]", c.name),
-                _ => format!("{}[{ci}, {cj}]", c.name),
-            };
-            let span = c
-                .element_spans
-                .get(ei)
-                .and_then(|r| r.get(ej))
-                .cloned()
-                .unwrap_or(c.span.clone());
-            let shown_e = number::short(e);
-            let shown_v = number::trimmed(v, 6);
-            if slide {
-                let d = Diagnostic::error(format!("{}: the slides print {element} = {shown_e}; the engine computes {shown_v} (see the step's note)", step.label()), span)
-                    .with_severity(Severity::Note);
-                self.diags.push(d);
-            } else {
-                let d = Diagnostic::error(
-                    format!(
-                        "{}: {element} is {shown_v}, expected {shown_e} ± {}",
-                        step.label(),
-                        number::short(tol)
-                    ),
-                    span,
-                )
-                .with_severity(Severity::Failed)
-                .with_label(format!("computed {shown_v}"));
-                self.diags.push(d);
-            }
+        if let Some(f) = first_failure {
+            self.report_failure(step, c, slide, computed.shape(), f);
         }
         Some(outcome)
+    }
+}
+
+/// Where a check first fails: the expected element (ei, ej), the computed
+/// one (ci, cj), expected and computed values and the tolerance.
+type Failure = (usize, usize, usize, usize, f64, f64, f64);
+
+/// The first element, in reading order, where the computed value is not
+/// within the tolerance of the expected one. A written list is compared
+/// with a 1×n row in reading order too.
+fn first_failure(c: &Check, computed: &Tensor) -> Option<Failure> {
+    let same = computed.shape() == c.expected.shape();
+    let expected_rows = c.expected.nrows();
+    for k in 0..c.expected.len() {
+        let (ei, ej) = if same {
+            (k / c.expected.ncols(), k % c.expected.ncols())
+        } else {
+            (k % expected_rows, k / expected_rows)
+        };
+        let (ci, cj) = if same {
+            (ei, ej)
+        } else if computed.nrows() == 1 {
+            (0, k)
+        } else {
+            (k, 0)
+        };
+        let (e, v, tol) = (
+            c.expected[(ei, ej)],
+            computed[(ci, cj)],
+            c.tolerance[(ei, ej)],
+        );
+        let ok = if e.is_nan() {
+            v.is_nan()
+        } else if e.is_infinite() {
+            v == e
+        } else {
+            (v - e).abs() <= tol * (1.0 + 1e-9) + 1e-12
+        };
+        if !ok {
+            return Some((ei, ej, ci, cj, e, v, tol));
+        }
+    }
+    None
+}
+
+impl Evaluator<'_> {
+    /// A failed `expect` (the lesson's numbers are wrong), or a note that
+    /// the slides print another number (`slide`), at the element written.
+    fn report_failure(
+        &mut self,
+        step: &Step,
+        c: &Check,
+        slide: bool,
+        shape: (usize, usize),
+        (ei, ej, ci, cj, e, v, tol): Failure,
+    ) {
+        let element = match shape {
+            (1, 1) => c.name.clone(),
+            (_, 1) => format!("{}[{ci}]", c.name),
+            (1, _) => format!("{}[{cj}]", c.name),
+            _ => format!("{}[{ci}, {cj}]", c.name),
+        };
+        let span = c
+            .element_spans
+            .get(ei)
+            .and_then(|r| r.get(ej))
+            .cloned()
+            .unwrap_or(c.span.clone());
+        let shown_e = number::short(e);
+        let shown_v = number::trimmed(v, 6);
+        let d = if slide {
+            Diagnostic::error(format!("{}: the slides print {element} = {shown_e}; the engine computes {shown_v} (see the step's note)", step.label()), span)
+                .with_severity(Severity::Note)
+        } else {
+            Diagnostic::error(
+                format!(
+                    "{}: {element} is {shown_v}, expected {shown_e} ± {}",
+                    step.label(),
+                    number::short(tol)
+                ),
+                span,
+            )
+            .with_severity(Severity::Failed)
+            .with_label(format!("computed {shown_v}"))
+        };
+        self.diags.push(d);
     }
 }

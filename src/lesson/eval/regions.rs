@@ -67,6 +67,54 @@ impl Scope for OnGrid<'_> {
     }
 }
 
+/// The data's extent, a tenth wider on each side: x from, x to, y from,
+/// y to.
+fn bounds(data: &Tensor) -> [f64; 4] {
+    let mut bounds = [0.0; 4];
+    for (r, (lo, hi)) in [(0, (0, 1)), (1, (2, 3))] {
+        let row = data.row(r);
+        let (min, max) = (row.min(), row.max());
+        let pad = ((max - min) * 0.1).max(1e-6);
+        bounds[lo] = min - pad;
+        bounds[hi] = max + pad;
+    }
+    bounds
+}
+
+/// The centres of an `nx` × `ny` grid over `bounds`, as columns, row by
+/// row from the top.
+fn grid(bounds: [f64; 4], nx: usize, ny: usize) -> Tensor {
+    let at = |k: usize, n: usize, lo: f64, hi: f64| lo + (hi - lo) * (k as f64 + 0.5) / n as f64;
+    Tensor::from_fn(2, nx * ny, |r, c| {
+        let (gx, gy) = (c % nx, c / nx);
+        match r {
+            0 => at(gx, nx, bounds[0], bounds[1]),
+            _ => at(ny - 1 - gy, ny, bounds[2], bounds[3]),
+        }
+    })
+}
+
+/// The data points with their labels (a class below 256, if any).
+fn points(data: &Tensor, regions: &Regions, values: &Values) -> Vec<(f64, f64, Option<u8>)> {
+    let labels = regions
+        .labels
+        .as_ref()
+        .and_then(|(l, _)| values.get(l))
+        .map(|v| &v.data);
+    // Labels are a row or a column: element c either way (`as_slice`, not
+    // an iterator's nth, which made this quadratic in the points).
+    let labels = labels.map(|l| l.as_slice());
+    (0..data.ncols())
+        .map(|c| {
+            let label = labels
+                .and_then(|l| l.get(c).copied())
+                .filter(|v| *v >= 0.0 && *v < 256.0)
+                .map(|v| v as u8);
+            (data[(0, c)], data[(1, c)], label)
+        })
+        .collect()
+}
+
 /// Classifies the [`GRID`] over the data's extent, with `values` for the
 /// givens and `env`'s formulas: what the tutor draws.
 pub fn classify_grid(env: &Env, values: &Values, regions: &Regions) -> Result<Plane, String> {
@@ -96,23 +144,9 @@ pub fn classify(
             shape_str(data.shape())
         ));
     }
-    let mut bounds = [0.0; 4];
-    for (r, (lo, hi)) in [(0, (0, 1)), (1, (2, 3))] {
-        let row = data.row(r);
-        let (min, max) = (row.min(), row.max());
-        let pad = ((max - min) * 0.1).max(1e-6);
-        bounds[lo] = min - pad;
-        bounds[hi] = max + pad;
-    }
+    let bounds = bounds(data);
     let (nx, ny) = (nx.max(1), ny.max(1));
-    let at = |k: usize, n: usize, lo: f64, hi: f64| lo + (hi - lo) * (k as f64 + 0.5) / n as f64;
-    let grid = Tensor::from_fn(2, nx * ny, |r, c| {
-        let (gx, gy) = (c % nx, c / nx);
-        match r {
-            0 => at(gx, nx, bounds[0], bounds[1]),
-            _ => at(ny - 1 - gy, ny, bounds[2], bounds[3]),
-        }
-    });
+    let grid = grid(bounds, nx, ny);
     let expr = Expr {
         kind: ExprKind::Name(regions.scores.0.clone()),
         span: 0..0,
@@ -156,23 +190,7 @@ pub fn classify(
         }
         start = end;
     }
-    let labels = regions
-        .labels
-        .as_ref()
-        .and_then(|(l, _)| values.get(l))
-        .map(|v| &v.data);
-    // Labels are a row or a column: element c either way (`as_slice`, not
-    // an iterator's nth, which made this quadratic in the points).
-    let labels = labels.map(|l| l.as_slice());
-    let points = (0..data.ncols())
-        .map(|c| {
-            let label = labels
-                .and_then(|l| l.get(c).copied())
-                .filter(|v| *v >= 0.0 && *v < 256.0)
-                .map(|v| v as u8);
-            (data[(0, c)], data[(1, c)], label)
-        })
-        .collect();
+    let points = points(data, regions, values);
     Ok(Plane {
         bounds,
         nx,

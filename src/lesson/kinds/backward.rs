@@ -66,6 +66,34 @@ impl Evaluator<'_> {
             return (Detail::None, Vec::new());
         }
         let grads = graph.backward(root);
+        let defined = self.define_gradients(step, target, span, &graph, root, &grads);
+        let changed = defined.iter().map(|(g, _)| g.clone()).collect();
+        (
+            Detail::Backward(BackwardState {
+                target: target.to_string(),
+                graph: Arc::new(graph),
+                root,
+                grads,
+                defined,
+            }),
+            changed,
+        )
+    }
+}
+
+impl Evaluator<'_> {
+    /// `dL_dNAME` for every named value of L's graph, as `grad(L, NAME)`
+    /// formulas (so that updates recompute them): the names defined, with
+    /// the value each is the gradient of.
+    fn define_gradients(
+        &mut self,
+        step: &Step,
+        target: &str,
+        span: &Span,
+        graph: &Graph,
+        root: NodeId,
+        grads: &[Option<Tensor>],
+    ) -> Vec<(String, String)> {
         let mut defined = Vec::new();
         let mut names: Vec<(NodeId, String)> = graph
             .nodes
@@ -96,15 +124,11 @@ impl Evaluator<'_> {
             let g = grads[id.0]
                 .clone()
                 .unwrap_or_else(|| Tensor::zeros(shape.0, shape.1));
-            let like = self
-                .env
-                .values
-                .get(&name)
-                .map(|v| (v.rows.clone(), v.cols.clone()));
+            // Named like the value it is the gradient of.
             let mut value = Value::plain(g);
-            if let Some((rows, cols)) = like {
-                value.rows = rows;
-                value.cols = cols;
+            if let Some(like) = self.env.values.get(&name) {
+                value.rows = like.rows.clone();
+                value.cols = like.cols.clone();
             }
             let call = gradient_expr(target, &name);
             self.env.set_derived(
@@ -118,17 +142,7 @@ impl Evaluator<'_> {
             );
             defined.push((grad_name, name));
         }
-        let changed = defined.iter().map(|(g, _)| g.clone()).collect();
-        (
-            Detail::Backward(BackwardState {
-                target: target.to_string(),
-                graph: Arc::new(graph),
-                root,
-                grads,
-                defined,
-            }),
-            changed,
-        )
+        defined
     }
 }
 
