@@ -7,6 +7,7 @@ use super::step::Ctx;
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
 use crate::tui::app::Typing;
+use crate::tui::progress::QuizRecord;
 use crate::tui::update::letter;
 use crate::tui::widgets::text::sanitize;
 
@@ -65,55 +66,7 @@ pub fn quiz_lines(ctx: &Ctx, q: &Quiz, answer: Option<f64>, lines: &mut Vec<Line
             }
         }
         QuizKind::Number { answer: formula } => {
-            let typed = match &ctx.app.typing {
-                Typing::Answer(s) => Some(s.as_str()),
-                _ => None,
-            };
-            let cursor = if ctx.ascii() { "_" } else { "▏" };
-            match (typed, record) {
-                (Some(s), _) => lines.push(Line::from(vec![
-                    Span::styled("Your answer: ", theme.heading),
-                    Span::styled(format!("{s}{cursor}"), theme.focus),
-                    Span::styled("   Enter to check", theme.dim),
-                ])),
-                (None, None) => lines.push(Line::from(vec![
-                    Span::styled("Your answer: ", theme.heading),
-                    Span::styled(cursor.to_string(), theme.focus),
-                    Span::styled("   type a number, then Enter", theme.dim),
-                ])),
-                (None, Some(_)) => {}
-            }
-            if let (Some(r), None) = (record, typed) {
-                let value =
-                    answer.map_or("?".to_string(), |a| number::trimmed(a, ctx.digits().max(2)));
-                let expr = formula.text.trim_start_matches("answer = ").trim();
-                let how = if expr == value {
-                    value.clone()
-                } else {
-                    format!("{} = {value}", sanitize(expr))
-                };
-                let (style, text) = if r.correct {
-                    (
-                        theme.ok,
-                        format!(
-                            "{} Right: {}. The answer is {how}.",
-                            if ctx.ascii() { "ok" } else { "✓" },
-                            sanitize(&r.answer)
-                        ),
-                    )
-                } else {
-                    (
-                        theme.bad,
-                        format!(
-                            "{} You said {}; the answer is {how}.",
-                            if ctx.ascii() { "x" } else { "✗" },
-                            sanitize(&r.answer)
-                        ),
-                    )
-                };
-                lines.extend(ctx.para(&text, style, 0));
-                lines.push(Line::styled("Type another number to try again.", theme.dim));
-            }
+            number_answer(ctx, &formula.text, answer, record, lines)
         }
     }
     if record.is_some()
@@ -123,4 +76,64 @@ pub fn quiz_lines(ctx: &Ctx, q: &Quiz, answer: Option<f64>, lines: &mut Vec<Line
         lines.extend(ctx.para(e, theme.base, 0));
     }
     lines.push(Line::raw(""));
+}
+
+/// A number quiz: the field being typed, or the learner's answer against
+/// the engine's (`text`: the answer's formula as written).
+fn number_answer(
+    ctx: &Ctx,
+    text: &str,
+    answer: Option<f64>,
+    record: Option<&QuizRecord>,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let theme = ctx.theme;
+    let typed = match &ctx.app.typing {
+        Typing::Answer(s) => Some(s.as_str()),
+        _ => None,
+    };
+    let cursor = if ctx.ascii() { "_" } else { "▏" };
+    match (typed, record) {
+        (Some(s), _) => lines.push(Line::from(vec![
+            Span::styled("Your answer: ", theme.heading),
+            Span::styled(format!("{s}{cursor}"), theme.focus),
+            Span::styled("   Enter to check", theme.dim),
+        ])),
+        (None, None) => lines.push(Line::from(vec![
+            Span::styled("Your answer: ", theme.heading),
+            Span::styled(cursor.to_string(), theme.focus),
+            Span::styled("   type a number, then Enter", theme.dim),
+        ])),
+        (None, Some(_)) => {}
+    }
+    if let (Some(r), None) = (record, typed) {
+        let value = answer.map_or("?".to_string(), |a| number::trimmed(a, ctx.digits().max(2)));
+        let expr = text.trim_start_matches("answer = ").trim();
+        let how = if expr == value {
+            value.clone()
+        } else {
+            format!("{} = {value}", sanitize(expr))
+        };
+        let (style, text) = if r.correct {
+            (
+                theme.ok,
+                format!(
+                    "{} Right: {}. The answer is {how}.",
+                    if ctx.ascii() { "ok" } else { "✓" },
+                    sanitize(&r.answer)
+                ),
+            )
+        } else {
+            (
+                theme.bad,
+                format!(
+                    "{} You said {}; the answer is {how}.",
+                    if ctx.ascii() { "x" } else { "✗" },
+                    sanitize(&r.answer)
+                ),
+            )
+        };
+        lines.extend(ctx.para(&text, style, 0));
+        lines.push(Line::styled("Type another number to try again.", theme.dim));
+    }
 }
