@@ -62,20 +62,7 @@ impl MatrixView<'_> {
             out.push(Line::styled("(empty)", theme.dim));
             return out;
         }
-        // Decimals from every element of a small matrix; from an evenly
-        // spread sample of a large one (a hidden layer of 30,000 values
-        // would otherwise cost milliseconds a frame).
-        let decimals = if v.labels {
-            0
-        } else {
-            let step = (v.data.len() / 1024).max(1);
-            v.data
-                .iter()
-                .step_by(step)
-                .map(|&x| number::decimals_needed(x, self.digits))
-                .max()
-                .unwrap_or(0)
-        };
+        let decimals = self.decimals();
         // A tiny non-zero value keeps two significant digits instead of reading 0.
         let cell = |i: usize, j: usize| number::at_least_visible(v.data[(i, j)], decimals);
         let col_names: Option<Vec<String>> = v
@@ -115,28 +102,14 @@ impl MatrixView<'_> {
         );
         *elided = rows.skipped > 0 || cols.skipped_left > 0 || cols.skipped_right > 0;
         let widths: Vec<usize> = cols.shown.iter().map(|&j| col_w(j)).collect();
-        let (open, close) = ("[", "]");
+        let grid = Grid {
+            row_w,
+            gap,
+            cols: &cols,
+            widths: &widths,
+        };
         if let Some(names) = &col_names {
-            let mut spans = vec![Span::styled(
-                " ".repeat(row_w + usize::from(row_w > 0) * 2 + 2),
-                theme.dim,
-            )];
-            if cols.skipped_left > 0 {
-                spans.push(Span::styled(format!("{:>w$}", "", w = 1 + gap), theme.dim));
-            }
-            for (k, &j) in cols.shown.iter().enumerate() {
-                let sep = if k == 0 { 0 } else { gap };
-                spans.push(Span::styled(
-                    format!(
-                        "{}{:>w$}",
-                        " ".repeat(sep),
-                        fit(&names[j], widths[k]),
-                        w = widths[k]
-                    ),
-                    theme.dim,
-                ));
-            }
-            out.push(Line::from(spans));
+            out.push(grid.header(theme, names));
         }
         for (k, &i) in rows.shown.iter().enumerate() {
             if k == rows.split_at && rows.skipped > 0 {
@@ -150,45 +123,28 @@ impl MatrixView<'_> {
                     theme.dim,
                 ));
             }
-            let mut spans = Vec::new();
-            if let Some(names) = &row_names {
-                spans.push(Span::styled(
-                    format!("{:<row_w$}  ", fit(&names[i], row_w)),
-                    theme.dim,
-                ));
-            }
-            spans.push(Span::styled(format!("{open} "), theme.dim));
-            if cols.skipped_left > 0 {
-                spans.push(Span::styled(
-                    format!(
-                        "{}{}",
-                        if self.ascii { "..." } else { "…" },
-                        " ".repeat(gap)
-                    ),
-                    theme.dim,
-                ));
-            }
-            for (k, &j) in cols.shown.iter().enumerate() {
-                if k > 0 {
-                    spans.push(Span::styled(" ".repeat(gap), theme.base));
-                }
-                let text = format!("{:>w$}", cell(i, j), w = widths[k]);
-                spans.push(Span::styled(text, self.style(theme, i, j)));
-            }
-            if cols.skipped_right > 0 {
-                spans.push(Span::styled(
-                    format!(
-                        "{}{}",
-                        " ".repeat(gap),
-                        if self.ascii { "..." } else { "…" }
-                    ),
-                    theme.dim,
-                ));
-            }
-            spans.push(Span::styled(format!(" {close}"), theme.dim));
-            out.push(Line::from(spans));
+            let name = row_names.as_ref().map(|n| n[i].as_str());
+            let cells = |j: usize| (cell(i, j), self.style(theme, i, j));
+            out.push(grid.row(theme, self.ascii, name, cells));
         }
         out
+    }
+
+    /// Decimals from every element of a small matrix; from an evenly
+    /// spread sample of a large one (a hidden layer of 30,000 values would
+    /// otherwise cost milliseconds a frame).
+    fn decimals(&self) -> usize {
+        let v = self.value;
+        if v.labels {
+            return 0;
+        }
+        let step = (v.data.len() / 1024).max(1);
+        v.data
+            .iter()
+            .step_by(step)
+            .map(|&x| number::decimals_needed(x, self.digits))
+            .max()
+            .unwrap_or(0)
     }
 
     fn title(&self, theme: &Theme, max_width: usize) -> Line<'static> {
@@ -243,6 +199,87 @@ impl MatrixView<'_> {
 }
 
 /// Which of `n` rows to show in `room` lines, keeping `focus` visible.
+/// Where a matrix's columns go: the row names' width, the gap between
+/// columns, the columns shown and their widths.
+struct Grid<'g> {
+    row_w: usize,
+    gap: usize,
+    cols: &'g ColWindow,
+    widths: &'g [usize],
+}
+
+impl Grid<'_> {
+    /// The column names, right-aligned over their columns.
+    fn header(&self, theme: &Theme, names: &[String]) -> Line<'static> {
+        let gap = self.gap;
+        let mut spans = vec![Span::styled(
+            " ".repeat(self.row_w + usize::from(self.row_w > 0) * 2 + 2),
+            theme.dim,
+        )];
+        if self.cols.skipped_left > 0 {
+            spans.push(Span::styled(format!("{:>w$}", "", w = 1 + gap), theme.dim));
+        }
+        for (k, &j) in self.cols.shown.iter().enumerate() {
+            let sep = if k == 0 { 0 } else { gap };
+            spans.push(Span::styled(
+                format!(
+                    "{}{:>w$}",
+                    " ".repeat(sep),
+                    fit(&names[j], self.widths[k]),
+                    w = self.widths[k]
+                ),
+                theme.dim,
+            ));
+        }
+        Line::from(spans)
+    }
+
+    /// One row: its name, the shown cells (text and style from `cell`),
+    /// and marks where columns are left out.
+    fn row(
+        &self,
+        theme: &Theme,
+        ascii: bool,
+        name: Option<&str>,
+        cell: impl Fn(usize) -> (String, Style),
+    ) -> Line<'static> {
+        let (gap, row_w) = (self.gap, self.row_w);
+        let dots = if ascii { "..." } else { "…" };
+        let mut spans = Vec::new();
+        if let Some(name) = name {
+            spans.push(Span::styled(
+                format!("{:<row_w$}  ", fit(name, row_w)),
+                theme.dim,
+            ));
+        }
+        spans.push(Span::styled("[ ", theme.dim));
+        if self.cols.skipped_left > 0 {
+            spans.push(Span::styled(
+                format!("{dots}{}", " ".repeat(gap)),
+                theme.dim,
+            ));
+        }
+        for (k, &j) in self.cols.shown.iter().enumerate() {
+            if k > 0 {
+                spans.push(Span::styled(" ".repeat(gap), theme.base));
+            }
+            let (text, style) = cell(j);
+            spans.push(Span::styled(
+                format!("{text:>w$}", w = self.widths[k]),
+                style,
+            ));
+        }
+        if self.cols.skipped_right > 0 {
+            spans.push(Span::styled(
+                format!("{}{dots}", " ".repeat(gap)),
+                theme.dim,
+            ));
+        }
+        spans.push(Span::styled(" ]", theme.dim));
+        Line::from(spans)
+    }
+}
+
 struct RowWindow {
     shown: Vec<usize>,
     /// Where the ellipsis line goes (index into `shown`).
