@@ -161,37 +161,7 @@ impl GraphView<'_> {
             }
         }
         let layers = layer.iter().max().map_or(0, |m| m + 1);
-        let mut boxes: Vec<Placed> = ids
-            .iter()
-            .map(|&id| {
-                let title = self.title(id);
-                let value = self.value_text(g.value(id));
-                let grad = self
-                    .revealed
-                    .contains(&id)
-                    .then(|| self.grads.get(id.0).cloned().flatten())
-                    .flatten()
-                    .map(|t| format!("∂ {}", self.value_text(&t)));
-                let w = [
-                    width(&title) + 2,
-                    width(&value),
-                    grad.as_ref().map_or(4, |s| width(s)),
-                ]
-                .into_iter()
-                .max()
-                .unwrap_or(4) as u16
-                    + 4;
-                Placed {
-                    id,
-                    x: 0,
-                    y: 0,
-                    w,
-                    title,
-                    value,
-                    grad,
-                }
-            })
-            .collect();
+        let mut boxes: Vec<Placed> = ids.iter().map(|&id| self.placed(id)).collect();
         // Columns: each layer as wide as its widest box.
         let mut x = 0u16;
         let mut col_x = Vec::new();
@@ -204,45 +174,7 @@ impl GraphView<'_> {
                 .unwrap_or(0);
             x = x.saturating_add(w).saturating_add(GAP);
         }
-        // Rows: a box sits level with the middle of its inputs, pushed down
-        // where it would overlap the box above.
-        let mut center = vec![0f64; ids.len()];
-        for l in 0..layers {
-            let mut members: Vec<usize> = (0..ids.len()).filter(|&k| layer[k] == l).collect();
-            let want = |k: usize, center: &[f64]| -> f64 {
-                if preds[k].is_empty() {
-                    // A leaf: near its first consumer's other inputs.
-                    let consumer = (0..ids.len()).find(|&c| preds[c].contains(&k));
-                    consumer
-                        .and_then(|c| {
-                            preds[c]
-                                .iter()
-                                .filter(|&&p| p != k && layer[p] < l)
-                                .map(|&p| center[p])
-                                .reduce(f64::max)
-                        })
-                        .map_or(k as f64 * 0.01, |m| m + (BOX_H + 1) as f64)
-                } else {
-                    preds[k].iter().map(|&p| center[p]).sum::<f64>() / preds[k].len() as f64
-                }
-            };
-            let wanted: Vec<(usize, f64)> =
-                members.iter().map(|&k| (k, want(k, &center))).collect();
-            members.sort_by(|a, b| {
-                let wa = wanted.iter().find(|w| w.0 == *a).map_or(0.0, |w| w.1);
-                let wb = wanted.iter().find(|w| w.0 == *b).map_or(0.0, |w| w.1);
-                wa.total_cmp(&wb).then(a.cmp(b))
-            });
-            let mut next_free = 0f64;
-            for k in members {
-                let w = wanted.iter().find(|w| w.0 == k).map_or(0.0, |w| w.1);
-                let top = (w - (BOX_H as f64 - 1.0) / 2.0).max(next_free).max(0.0);
-                center[k] = top + (BOX_H as f64 - 1.0) / 2.0;
-                next_free = top + BOX_H as f64 + 1.0;
-                boxes[k].x = col_x[layer[k]];
-                boxes[k].y = top.round() as u16;
-            }
-        }
+        place_rows(&preds, &layer, layers, &col_x, &mut boxes);
         let edges: Vec<(usize, usize)> = preds
             .iter()
             .enumerate()
@@ -255,6 +187,37 @@ impl GraphView<'_> {
             edges,
             width,
             height,
+        }
+    }
+
+    /// A node's box, sized for its title, value and (once revealed)
+    /// gradient, not yet placed.
+    fn placed(&self, id: NodeId) -> Placed {
+        let title = self.title(id);
+        let value = self.value_text(self.graph.value(id));
+        let grad = self
+            .revealed
+            .contains(&id)
+            .then(|| self.grads.get(id.0).cloned().flatten())
+            .flatten()
+            .map(|t| format!("∂ {}", self.value_text(&t)));
+        let w = [
+            width(&title) + 2,
+            width(&value),
+            grad.as_ref().map_or(4, |s| width(s)),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(4) as u16
+            + 4;
+        Placed {
+            id,
+            x: 0,
+            y: 0,
+            w,
+            title,
+            value,
+            grad,
         }
     }
 
@@ -434,5 +397,53 @@ impl LineGrid {
             _ => "┼",
         };
         Some(c)
+    }
+}
+
+/// Rows: a box sits level with the middle of its inputs, pushed down
+/// where it would overlap the box above; each in its layer's column.
+fn place_rows(
+    preds: &[Vec<usize>],
+    layer: &[usize],
+    layers: usize,
+    col_x: &[u16],
+    boxes: &mut [Placed],
+) {
+    let n = preds.len();
+    let mut center = vec![0f64; n];
+    for l in 0..layers {
+        let mut members: Vec<usize> = (0..n).filter(|&k| layer[k] == l).collect();
+        let want = |k: usize, center: &[f64]| -> f64 {
+            if preds[k].is_empty() {
+                // A leaf: near its first consumer's other inputs.
+                let consumer = (0..n).find(|&c| preds[c].contains(&k));
+                consumer
+                    .and_then(|c| {
+                        preds[c]
+                            .iter()
+                            .filter(|&&p| p != k && layer[p] < l)
+                            .map(|&p| center[p])
+                            .reduce(f64::max)
+                    })
+                    .map_or(k as f64 * 0.01, |m| m + (BOX_H + 1) as f64)
+            } else {
+                preds[k].iter().map(|&p| center[p]).sum::<f64>() / preds[k].len() as f64
+            }
+        };
+        let wanted: Vec<(usize, f64)> = members.iter().map(|&k| (k, want(k, &center))).collect();
+        members.sort_by(|a, b| {
+            let wa = wanted.iter().find(|w| w.0 == *a).map_or(0.0, |w| w.1);
+            let wb = wanted.iter().find(|w| w.0 == *b).map_or(0.0, |w| w.1);
+            wa.total_cmp(&wb).then(a.cmp(b))
+        });
+        let mut next_free = 0f64;
+        for k in members {
+            let w = wanted.iter().find(|w| w.0 == k).map_or(0.0, |w| w.1);
+            let top = (w - (BOX_H as f64 - 1.0) / 2.0).max(next_free).max(0.0);
+            center[k] = top + (BOX_H as f64 - 1.0) / 2.0;
+            next_free = top + BOX_H as f64 + 1.0;
+            boxes[k].x = col_x[layer[k]];
+            boxes[k].y = top.round() as u16;
+        }
     }
 }
