@@ -178,7 +178,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::List) => list(&catalog, &mut out, &mut err),
         Some(Command::New { name }) => new_lesson(&name, &mut out, &mut err),
         Some(Command::Schema) => {
-            let _ = out.write_all(SCHEMA.as_bytes());
+            let _ = writeln!(out, "{}", crate::lesson::raw::schema_text());
             OK
         }
         Some(Command::Completions { shell }) => {
@@ -291,9 +291,6 @@ fn lesson(
         _ => not_loaded(&loaded),
     }
 }
-
-/// The JSON Schema of the lesson format, kept in docs/ for editors too.
-const SCHEMA: &str = include_str!("../../docs/lesson.schema.json");
 
 /// The starter lesson `nntutor new` writes; every number in it is checked.
 const STARTER: &str = include_str!("starter.toml");

@@ -14,7 +14,7 @@ pub mod files;
 pub mod format;
 pub mod gradcheck;
 pub mod idx;
-mod kinds;
+pub mod kinds;
 pub mod model;
 pub mod number;
 pub mod raw;

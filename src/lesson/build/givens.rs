@@ -2,6 +2,7 @@
 //! data sets, each drawn the same way on every machine.
 
 use super::*;
+use crate::lesson::raw::{GivenSpec, Names};
 
 /// The work of generating one digit image (pen strokes drawn pixel by
 /// pixel), one spiral point and one random number, in the engine's units
@@ -57,27 +58,23 @@ impl Builder<'_> {
         if !self.check_name(&name.v, &name.span) {
             return Vec::new();
         }
-        let made = match &g.spec {
-            RawGivenSpec::Literal {
-                value,
-                rows,
-                cols,
-                labels,
-            } => self.literal(&name.v, value, rows, cols, *labels),
-            RawGivenSpec::Random {
-                dist,
-                shape,
-                scale,
-                seed,
-            } => self.random(dist, shape, *scale, *seed),
-            RawGivenSpec::Dataset {
-                name: ds,
-                points,
-                classes,
-                count,
-                seed,
-            } => self.dataset(ds, points, classes, count, *seed),
-            RawGivenSpec::File { path, format } => self.file(path, format),
+        let Some(spec) = &g.spec else {
+            return Vec::new();
+        };
+        let made = match spec {
+            GivenSpec::Bare(value) => self.literal(&name.v, value, None, None, None),
+            GivenSpec::Literal(l) => self.literal(
+                &name.v,
+                &l.value,
+                l.rows.as_ref(),
+                l.cols.as_ref(),
+                l.kind.as_ref(),
+            ),
+            GivenSpec::Random(r) => self.random(&r.random, &r.shape, r.scale, r.seed),
+            GivenSpec::Dataset(d) => {
+                self.dataset(&d.dataset, &d.points, &d.classes, &d.count, d.seed)
+            }
+            GivenSpec::File(f) => self.file(&f.file, &f.format),
         };
         let Some(made) = made else {
             return Vec::new();
@@ -96,14 +93,26 @@ impl Builder<'_> {
     fn literal(
         &mut self,
         name: &str,
-        value: &Sp<Literal>,
-        rows: &Option<Sp<Vec<String>>>,
-        cols: &Option<Sp<Vec<String>>>,
-        labels: bool,
+        numbers: &Sp<Numbers>,
+        rows: Option<&Names>,
+        cols: Option<&Names>,
+        kind: Option<&Sp<String>>,
     ) -> Option<Made> {
+        let value = self.numbers(numbers, &format!("`{name}`"))?;
+        let labels = match kind {
+            None => false,
+            Some(k) if k.v == "labels" => true,
+            Some(k) => {
+                self.err(
+                    format!("unknown kind `{}`; the only kind is \"labels\"", k.v),
+                    k.span.clone(),
+                );
+                false
+            }
+        };
         let mut data = literal_tensor(&value.v);
         if labels {
-            self.check_labels(name, value)?;
+            self.check_labels(name, &value)?;
             // Labels are held as a 1×n row, one per sample (column).
             data = data.transpose();
         }
@@ -112,12 +121,12 @@ impl Builder<'_> {
             (cols, data.ncols(), "columns"),
         ] {
             if let Some(n) = names
-                && n.v.len() != len
+                && n.len() != len
             {
                 self.err(
                     format!(
                         "{} names given for the {len} {what} of `{name}` ({}×{})",
-                        n.v.len(),
+                        n.len(),
                         data.nrows(),
                         data.ncols()
                     ),
@@ -125,10 +134,11 @@ impl Builder<'_> {
                 );
             }
         }
+        let strings = |n: &Names| n.iter().map(|s| s.v.clone()).collect();
         Some(Made::value(Value {
             data: data.into(),
-            rows: rows.as_ref().map(|r| r.v.clone()),
-            cols: cols.as_ref().map(|c| c.v.clone()),
+            rows: rows.map(strings),
+            cols: cols.map(strings),
             labels,
         }))
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::diagnostic::Diagnostic;
 use super::model::*;
-use super::raw::{Literal, RawCheck, RawGiven, RawGivenSpec, RawLesson, RawStep, Sp};
+use super::raw::{Checks, Literal, Numbers, PlotSpec, RawGiven, RawLesson, RawStep, Sp};
 use super::source::SourceFile;
 
 mod givens;
@@ -79,7 +79,7 @@ pub fn build(
         .steps
         .iter()
         .enumerate()
-        .filter_map(|(k, s)| b.step(k + 1, s))
+        .filter_map(|(k, s)| b.step(k + 1, s.as_ref()?))
         .collect();
     let ok = raw.id.is_some() && raw.title.is_some() && steps.len() == raw.steps.len();
     let lesson = ok.then(|| Lesson {
@@ -191,42 +191,65 @@ impl Builder<'_> {
         true
     }
 
-    fn checks(&mut self, raw: &[RawCheck], tol: Option<f64>) -> Vec<Check> {
-        raw.iter()
-            .map(|c| {
-                let lit = &c.value.v;
-                let expected = literal_tensor(lit);
-                let tolerance = Tensor::from_fn(expected.nrows(), expected.ncols(), |i, j| {
-                    tol.unwrap_or(lit.tolerances[i][j])
-                });
-                Check {
-                    name: c.name.v.clone(),
-                    name_span: c.name.span.clone(),
-                    span: c.value.span.clone(),
-                    expected,
-                    tolerance,
-                    element_spans: lit
-                        .rows
-                        .iter()
-                        .map(|r| r.iter().map(|n| n.span.clone()).collect())
-                        .collect(),
-                    vector: lit.flat,
-                }
+    /// `expect` or `slide`: each value made a literal, at its written
+    /// precision or within `tol`.
+    fn checks(&mut self, raw: Option<&Checks>, what: &str) -> Vec<Check> {
+        let Some(raw) = raw else {
+            return Vec::new();
+        };
+        let tol = raw.tol.as_ref().and_then(|t| {
+            if t.v.is_finite() && t.v >= 0.0 {
+                return Some(t.v);
+            }
+            self.err(
+                format!("`tol` is {}; a tolerance is a number 0 or more", t.v),
+                t.span.clone(),
+            );
+            None
+        });
+        raw.checks
+            .iter()
+            .filter_map(|(name, value)| {
+                let lit = self.numbers(value, &format!("`{}` in `{what}`", name.v))?;
+                Some(self.check(name, lit, tol))
             })
             .collect()
     }
 
-    fn step(&mut self, index: usize, s: &RawStep) -> Option<Step> {
-        let title = match &s.title {
-            Some(t) => t.v.clone(),
-            None => {
-                self.err(
-                    format!("step {index} has no `title`"),
-                    s.span.start..s.span.start,
-                );
-                return None;
+    /// Numbers as written made a literal, or why they are none reported.
+    pub(crate) fn numbers(&mut self, value: &Sp<Numbers>, what: &str) -> Option<Sp<Literal>> {
+        match value.literal(what, self.source) {
+            Ok(lit) => Some(lit),
+            Err(d) => {
+                self.diags.push(d);
+                None
             }
-        };
+        }
+    }
+
+    fn check(&mut self, name: &Sp<String>, value: Sp<Literal>, tol: Option<f64>) -> Check {
+        let lit = &value.v;
+        let expected = literal_tensor(lit);
+        let tolerance = Tensor::from_fn(expected.nrows(), expected.ncols(), |i, j| {
+            tol.unwrap_or(lit.tolerances[i][j])
+        });
+        Check {
+            name: name.v.clone(),
+            name_span: name.span.clone(),
+            span: value.span.clone(),
+            expected,
+            tolerance,
+            element_spans: lit
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|n| n.span.clone()).collect())
+                .collect(),
+            vector: lit.flat,
+        }
+    }
+
+    fn step(&mut self, index: usize, s: &RawStep) -> Option<Step> {
+        let title = s.title.v.clone();
         let label = format!("step {index} \"{title}\"");
         if s.actions.len() > 1 {
             let names: Vec<&str> = s.actions.iter().map(|a| a.v).collect();
@@ -248,34 +271,24 @@ impl Builder<'_> {
                 s.span.start..s.span.start,
             );
         }
-        if s.note.is_some() && s.slide.is_empty() {
-            // A note without slide numbers is still shown; nothing to check.
-        }
         let action = crate::lesson::kinds::build(self, s, &label)?;
         Some(Step {
             index,
             title,
-            text: s.text.clone().unwrap_or_default(),
-            show: s
-                .show
-                .iter()
-                .map(|n| (n.v.clone(), n.span.clone()))
-                .collect(),
+            text: s.text.as_ref().map(|t| t.v.clone()).unwrap_or_default(),
+            show: pairs(&s.show),
             action,
-            expect: self.checks(&s.expect, s.expect_tol),
-            slide: self.checks(&s.slide, s.slide_tol),
-            note: s.note.clone(),
-            plot: s.plot.as_ref().map(|p| Plot {
-                x: (p.x.v.clone(), p.x.span.clone()),
-                y: p.y.iter().map(|n| (n.v.clone(), n.span.clone())).collect(),
-            }),
+            expect: self.checks(s.expect.as_ref(), "expect"),
+            slide: self.checks(s.slide.as_ref(), "slide"),
+            note: s.note.as_ref().map(|n| n.v.clone()),
+            plot: s.plot.as_ref().and_then(|p| self.plot(p, &label)),
             regions: s.regions.as_ref().map(|r| Regions {
-                scores: (r.scores.v.clone(), r.scores.span.clone()),
-                x: (r.x.v.clone(), r.x.span.clone()),
-                labels: r.labels.as_ref().map(|l| (l.v.clone(), l.span.clone())),
+                scores: pair(&r.scores),
+                x: pair(&r.x),
+                labels: r.labels.as_ref().map(pair),
             }),
             images: s.images.as_ref().map(|i| Images {
-                value: (i.value.v.clone(), i.value.span.clone()),
+                value: pair(&i.value),
                 width: i.width.as_ref().map_or((28, i.value.span.clone()), |w| {
                     (w.v.clamp(0, 1 << 20) as usize, w.span.clone())
                 }),
@@ -284,17 +297,32 @@ impl Builder<'_> {
                     .as_ref()
                     .map(|c| (c.v.clamp(0, 1 << 20) as usize, c.span.clone())),
             }),
-            bars: s
-                .bars
-                .iter()
-                .map(|n| (n.v.clone(), n.span.clone()))
-                .collect(),
-            predict: s
-                .predict
-                .iter()
-                .map(|n| (n.v.clone(), n.span.clone()))
-                .collect(),
+            bars: pairs(&s.bars),
+            predict: pairs(&s.predict),
             span: s.span.clone(),
         })
     }
+
+    fn plot(&mut self, p: &PlotSpec, label: &str) -> Option<Plot> {
+        if p.y.is_empty() {
+            self.err(
+                format!("{label}: `plot.y` is empty; name the vectors to draw against `x`"),
+                p.y.span.clone(),
+            );
+            return None;
+        }
+        Some(Plot {
+            x: pair(&p.x),
+            y: pairs(&p.y),
+        })
+    }
+}
+
+/// A name and its span, as the checked lesson holds them.
+fn pair(s: &Sp<String>) -> (String, Span) {
+    (s.v.clone(), s.span.clone())
+}
+
+fn pairs(list: &[Sp<String>]) -> Vec<(String, Span)> {
+    list.iter().map(pair).collect()
 }

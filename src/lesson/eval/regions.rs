@@ -379,7 +379,9 @@ regions = {regions}
         let msg = &loaded.diagnostics[0].message;
         assert!(msg.contains("one class per point of `X` (3)"), "{msg}");
         let loaded = lesson(r#"{ scores = "S" }"#);
-        let msg = &loaded.diagnostics[0].message;
-        assert!(msg.contains("`regions` needs `scores`"), "{msg}");
+        let d = &loaded.diagnostics[0];
+        assert!(d.message.contains("`regions` has no `x`"), "{}", d.message);
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("the points (two rows"), "{help}");
     }
 }

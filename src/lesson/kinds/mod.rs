@@ -10,6 +10,10 @@ mod search;
 mod train;
 mod update;
 
+pub use quiz::QuizSpec;
+pub use search::SearchSpec;
+pub use train::{BatchSpec, TrainSpec};
+
 use super::build::Builder;
 use super::document::Block;
 use super::eval::Evaluator;
@@ -30,9 +34,11 @@ mod prelude {
     pub(crate) use crate::lesson::eval::{Evaluator, named_value};
     pub(crate) use crate::lesson::model::*;
     pub(crate) use crate::lesson::number;
-    pub(crate) use crate::lesson::raw::{RawQuiz, RawSearch, RawTrain, Sp};
+    pub(crate) use crate::lesson::raw::{Answer, Formulas, Names, Paragraphs, Sp};
     pub(crate) use crate::lesson::timeline::*;
     pub(crate) use crate::lesson::value::Value;
+    pub(crate) use schemars::JsonSchema;
+    pub(crate) use serde::Deserialize;
     pub(crate) use std::sync::Arc;
 }
 

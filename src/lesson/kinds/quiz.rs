@@ -4,56 +4,112 @@
 
 use super::prelude::*;
 
+/// `quiz = { … }` as written.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { question = \"…\", answer = \"…\" }"
+)]
+pub struct QuizSpec {
+    #[schemars(length(max = 20000))]
+    pub question: Sp<String>,
+    /// The number to type, or a formula the engine computes it from.
+    pub answer: Option<Sp<Answer>>,
+    /// The choices of a choice quiz (at least two).
+    #[schemars(length(min = 2))]
+    pub choices: Option<Paragraphs>,
+    /// The index of the right choice (0 = first).
+    #[schemars(range(min = 0))]
+    pub correct: Option<Sp<i64>>,
+    /// Shown once the learner has answered.
+    #[schemars(length(max = 20000))]
+    pub explain: Option<Sp<String>>,
+}
+
 /// Reads and checks a step's `quiz`.
-pub(crate) fn build(b: &mut Builder, q: &RawQuiz, label: &str) -> Option<Action> {
-    let kind = if let Some(a) = &q.answer {
-        let text = Sp {
-            v: format!("answer = {}", a.v),
-            span: a.span.clone(),
-        };
-        let mut f = b.formula(&text, label)?;
-        // Columns are counted within the answer text, not "answer = ".
-        f.base = b
-            .source
-            .string_contents_start(&a.span, &a.v)
-            .map(|b| b.saturating_sub(9))
-            .or_else(|| (b.source.slice(&a.span) == a.v).then(|| a.span.start.saturating_sub(9)));
-        QuizKind::Number { answer: f }
-    } else {
-        let choices = q.choices.clone()?;
-        let correct = q.correct.clone()?;
-        if choices.v.len() < 2 {
+pub(crate) fn build(b: &mut Builder, q: &QuizSpec, label: &str) -> Option<Action> {
+    let kind = match (&q.answer, &q.choices) {
+        (Some(a), None) => number(b, a, label)?,
+        (None, Some(choices)) => choice(b, choices, q.correct.as_ref(), label)?,
+        (None, None) => {
             b.err(
-                format!(
-                    "{label}: a choice quiz needs at least two `choices`, but it has {}",
-                    choices.v.len()
-                ),
-                choices.span.clone(),
+                format!("{label}: `quiz` needs an `answer` (a number or an expression) or `choices` with `correct`"),
+                q.question.span.clone(),
             );
             return None;
         }
-        if correct.v < 0 || correct.v as usize >= choices.v.len() {
+        (Some(a), Some(_)) => {
             b.err(
-                format!(
-                    "{label}: `correct` is {}, but there are {} choices (0 to {})",
-                    correct.v,
-                    choices.v.len(),
-                    choices.v.len().saturating_sub(1)
-                ),
-                correct.span.clone(),
+                format!("{label}: `quiz` has both `answer` and `choices`; keep one"),
+                a.span.clone(),
             );
             return None;
-        }
-        QuizKind::Choice {
-            choices: choices.v,
-            correct: correct.v as usize,
         }
     };
     Some(Action::Quiz(Quiz {
         question: q.question.v.clone(),
         kind,
-        explain: q.explain.clone(),
+        explain: q.explain.as_ref().map(|e| e.v.clone()),
     }))
+}
+
+/// `answer = 2.5` or `answer = "L"`: a formula whose columns count within
+/// the answer's text.
+fn number(b: &mut Builder, a: &Sp<Answer>, label: &str) -> Option<QuizKind> {
+    let written = match &a.v {
+        Answer::Number => b.source.slice(&a.span).replace('_', ""),
+        Answer::Formula(f) => f.clone(),
+    };
+    let text = Sp {
+        v: format!("answer = {written}"),
+        span: a.span.clone(),
+    };
+    let mut f = b.formula(&text, label)?;
+    f.base = b
+        .source
+        .string_contents_start(&a.span, &written)
+        .map(|b| b.saturating_sub(9))
+        .or_else(|| (b.source.slice(&a.span) == written).then(|| a.span.start.saturating_sub(9)));
+    Some(QuizKind::Number { answer: f })
+}
+
+/// `choices = […]` with `correct`, the index of the right one.
+fn choice(
+    b: &mut Builder,
+    choices: &Paragraphs,
+    correct: Option<&Sp<i64>>,
+    label: &str,
+) -> Option<QuizKind> {
+    let Some(correct) = correct else {
+        b.err(
+            format!("{label}: `choices` need `correct`, the index of the right choice (0 = first)"),
+            choices.span.clone(),
+        );
+        return None;
+    };
+    let n = choices.len();
+    if n < 2 {
+        b.err(
+            format!("{label}: a choice quiz needs at least two `choices`, but it has {n}"),
+            choices.span.clone(),
+        );
+        return None;
+    }
+    if correct.v < 0 || correct.v as usize >= n {
+        b.err(
+            format!(
+                "{label}: `correct` is {}, but there are {n} choices (0 to {})",
+                correct.v,
+                n - 1
+            ),
+            correct.span.clone(),
+        );
+        return None;
+    }
+    Some(QuizKind::Choice {
+        choices: choices.iter().map(|c| c.v.clone()).collect(),
+        correct: correct.v as usize,
+    })
 }
 
 impl Evaluator<'_> {

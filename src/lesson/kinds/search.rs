@@ -4,8 +4,28 @@
 
 use super::prelude::*;
 
+/// `search = { … }` as written.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { trials = 100, param = \"W\", loss = \"L\" }"
+)]
+pub struct SearchSpec {
+    /// How many times to draw `param` anew.
+    #[schemars(range(min = 1, max = 1000000))]
+    pub trials: Sp<i64>,
+    /// A given with `random = …`, drawn anew each trial.
+    #[schemars(length(max = 200))]
+    pub param: Sp<String>,
+    /// The single number to make smallest.
+    #[schemars(length(max = 200))]
+    pub loss: Sp<String>,
+    #[serde(default)]
+    pub seed: i64,
+}
+
 /// Reads and checks a step's `search`.
-pub(crate) fn build(b: &mut Builder, sr: &RawSearch, label: &str) -> Option<Action> {
+pub(crate) fn build(b: &mut Builder, sr: &SearchSpec, label: &str) -> Option<Action> {
     if sr.trials.v < 1 || sr.trials.v > 1_000_000 {
         b.err(
             format!("{label}: `trials` must be from 1 to 1000000"),

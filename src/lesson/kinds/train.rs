@@ -10,8 +10,52 @@ use crate::engine::graph::{GradientMemo, loss_with_gradients};
 use crate::engine::kernels::Selection;
 use crate::lesson::eval::checks::MAX_PLOT_POINTS;
 
+/// `train = { … }` as written.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { steps = 100, update = [\"W = W - lr * grad(L, W)\"] }"
+)]
+pub struct TrainSpec {
+    /// The number of iterations.
+    #[schemars(range(min = 1, max = 10000000))]
+    pub steps: Sp<i64>,
+    /// Formulas applied each iteration, e.g. "W = W - lr * grad(L, W)".
+    pub update: Formulas,
+    /// Values recorded as the training runs, drawn as curves.
+    #[serde(default)]
+    pub track: Names,
+    /// Record every so many iterations (1 if left out).
+    #[schemars(range(min = 1))]
+    pub every: Option<Sp<i64>>,
+    pub batch: Option<BatchSpec>,
+}
+
+/// Minibatches: `size` columns of `data` drawn each iteration.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { size = 32, data = [\"X\", \"y\"] }"
+)]
+pub struct BatchSpec {
+    /// Columns per minibatch.
+    #[schemars(range(min = 1))]
+    pub size: Sp<i64>,
+    /// The givens whose columns are sampled (the same columns of each).
+    pub data: Names,
+    #[serde(default)]
+    pub seed: i64,
+}
+
 /// Reads and checks a step's `train`.
-pub(crate) fn build(b: &mut Builder, t: &RawTrain, label: &str) -> Option<Action> {
+pub(crate) fn build(b: &mut Builder, t: &TrainSpec, label: &str) -> Option<Action> {
+    if t.update.is_empty() {
+        b.err(
+            format!("{label}: `train` needs `update`, e.g. update = [\"W = W - lr * grad(L, W)\"]"),
+            t.update.span.clone(),
+        );
+        return None;
+    }
     let updates: Vec<Formula> = t
         .update
         .iter()
@@ -71,7 +115,6 @@ pub(crate) fn build(b: &mut Builder, t: &RawTrain, label: &str) -> Option<Action
             size_span: batch.size.span.clone(),
             data: batch
                 .data
-                .v
                 .iter()
                 .map(|n| (n.v.clone(), n.span.clone()))
                 .collect(),

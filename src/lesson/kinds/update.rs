@@ -6,13 +6,13 @@
 use super::prelude::*;
 
 /// Reads and checks a step's `update`.
-pub(crate) fn build(b: &mut Builder, u: &Sp<Vec<Sp<String>>>, label: &str) -> Option<Action> {
-    if u.v.is_empty() {
+pub(crate) fn build(b: &mut Builder, u: &Formulas, label: &str) -> Option<Action> {
+    if u.is_empty() {
         b.err(format!("{label}: `update` is empty"), u.span.clone());
         return None;
     }
-    let fs: Vec<Formula> = u.v.iter().filter_map(|f| b.formula(f, label)).collect();
-    if fs.len() != u.v.len() || !b.distinct_targets(label, "update", &fs) {
+    let fs: Vec<Formula> = u.iter().filter_map(|f| b.formula(f, label)).collect();
+    if fs.len() != u.len() || !b.distinct_targets(label, "update", &fs) {
         return None;
     }
     Some(Action::Update(fs))

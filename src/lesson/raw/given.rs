@@ -1,240 +1,147 @@
-//! The `[given]` table: literals with names and labels, and generators.
+//! `[given]` as written: a literal (bare, or with names and a kind), a
+//! random value, a generated data set or a file. Which one a table is
+//! follows from the key it has (`value`, `random`, `dataset`, `file`).
 
-use super::*;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-impl Walker<'_> {
-    pub(super) fn given(
-        &mut self,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &Val<'_>,
-    ) -> Option<RawGiven> {
-        let name = Sp {
-            v: key.get_ref().to_string(),
-            span: key.span(),
-        };
-        let spec = match v.get_ref() {
-            DeValue::Table(t) => self.given_table(t, v.span(), &name.v)?,
-            _ => RawGivenSpec::Literal {
-                value: self.literal(v, &format!("`{}`", name.v))?,
-                rows: None,
-                cols: None,
-                labels: false,
-            },
-        };
-        Some(RawGiven { name, spec })
-    }
+use super::values::{Names, Numbers, Sp};
 
-    pub(super) fn given_table(
-        &mut self,
-        t: &Table<'_>,
-        span: Span,
-        name: &str,
-    ) -> Option<RawGivenSpec> {
-        let what = format!("given `{name}`");
-        let get = |k: &str| t.get(k);
-        if let Some(v) = get("value") {
-            self.known_keys(t, &["value", "rows", "cols", "kind"], &what);
-            let labels = match get("kind") {
-                None => false,
-                Some(k) => match self.string(k, "`kind`") {
-                    Some(s) if s.v == "labels" => true,
-                    Some(s) => {
-                        self.err(
-                            format!("unknown kind `{}`; the only kind is \"labels\"", s.v),
-                            s.span,
-                        );
-                        false
-                    }
-                    None => false,
-                },
-            };
-            let names = |w: &mut Self, k: &str| {
-                get(k)
-                    .and_then(|v| w.strings_of(v, &format!("`{k}`"), super::values::MAX_NAME))
-                    .map(|s| Sp {
-                        v: s.v.into_iter().map(|x| x.v).collect(),
-                        span: s.span,
-                    })
-            };
-            let rows = names(self, "rows");
-            let cols = names(self, "cols");
-            return Some(RawGivenSpec::Literal {
-                value: self.literal(v, &format!("`{name}`"))?,
-                rows,
-                cols,
-                labels,
-            });
-        }
-        if let Some(v) = get("random") {
-            self.known_keys(t, &["random", "shape", "scale", "seed"], &what);
-            let dist = self.string(v, "`random`")?;
-            let shape = match get("shape") {
-                Some(s) => match s.get_ref() {
-                    DeValue::Array(items) => {
-                        let dims: Vec<i64> = items
-                            .iter()
-                            .filter_map(|d| self.int(d, "each dimension of `shape`").map(|x| x.v))
-                            .collect();
-                        Sp {
-                            v: dims,
-                            span: s.span(),
-                        }
-                    }
-                    _ => {
-                        self.err("`shape` must be a list such as [3, 4]", s.span());
-                        return None;
-                    }
-                },
-                None => {
-                    self.err(
-                        format!("{what} needs a `shape`, such as shape = [3, 4]"),
-                        span,
-                    );
-                    return None;
-                }
-            };
-            let scale = match get("scale") {
-                Some(s) => self.number(s, "`scale`")?.v,
-                None => 1.0,
-            };
-            let seed = match get("seed") {
-                Some(s) => self.int(s, "`seed`")?.v,
-                None => 0,
-            };
-            return Some(RawGivenSpec::Random {
-                dist,
-                shape,
-                scale,
-                seed,
-            });
-        }
-        if let Some(v) = get("dataset") {
-            self.known_keys(t, &["dataset", "points", "classes", "count", "seed"], &what);
-            let name = self.string(v, "`dataset`")?;
-            let opt = |w: &mut Self, k: &str| get(k).and_then(|v| w.int(v, &format!("`{k}`")));
-            let (points, classes, count) = (
-                opt(self, "points"),
-                opt(self, "classes"),
-                opt(self, "count"),
-            );
-            let seed = opt(self, "seed").map_or(0, |s| s.v);
-            return Some(RawGivenSpec::Dataset {
-                name,
-                points,
-                classes,
-                count,
-                seed,
-            });
-        }
-        if let Some(v) = get("file") {
-            self.known_keys(t, &["file", "format"], &what);
-            let format = get("format").and_then(|f| self.string(f, "`format`"));
-            return Some(RawGivenSpec::File {
-                path: self.string(v, "`file`")?,
-                format,
-            });
-        }
-        self.err(
-            format!("{what} needs one of `value`, `random`, `dataset` or `file`"),
-            span,
-        );
-        None
-    }
+/// A named input; no spec where it could not be read.
+#[derive(Debug, Clone)]
+pub struct RawGiven {
+    pub name: Sp<String>,
+    pub spec: Option<GivenSpec>,
+}
 
-    /// A number, a flat list (a column) or a list of rows.
-    pub(super) fn literal(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<Literal>> {
-        let (rows, flat, scalar) = match v.get_ref() {
-            DeValue::Integer(_) | DeValue::Float(_) => {
-                (vec![vec![self.number(v, what)?]], true, true)
-            }
-            DeValue::Array(items) if items.is_empty() => {
-                self.err(format!("{what} is empty"), v.span());
-                return None;
-            }
-            DeValue::Array(items)
-                if items
-                    .iter()
-                    .all(|i| matches!(i.get_ref(), DeValue::Array(_))) =>
-            {
-                let mut rows = Vec::new();
-                for row in items.iter() {
-                    let DeValue::Array(cells) = row.get_ref() else {
-                        continue;
-                    };
-                    if cells
-                        .iter()
-                        .any(|c| matches!(c.get_ref(), DeValue::Array(_)))
-                    {
-                        self.err(
-                            format!(
-                                "{what} is nested too deeply: a matrix is a list of rows of numbers"
-                            ),
-                            row.span(),
-                        );
-                        return None;
-                    }
-                    let nums: Vec<Sp<f64>> = cells
-                        .iter()
-                        .filter_map(|c| self.number(c, &format!("each element of {what}")))
-                        .collect();
-                    if nums.len() != cells.len() {
-                        return None;
-                    }
-                    rows.push((nums, row.span()));
-                }
-                let width = rows[0].0.len();
-                if width == 0 {
-                    self.err(format!("{what} has an empty row"), rows[0].1.clone());
-                    return None;
-                }
-                for (k, (r, span)) in rows.iter().enumerate() {
-                    if r.len() != width {
-                        self.err(
-                            format!("row {k} of {what} has {} numbers, but row 0 has {width}; every row needs the same length", r.len()),
-                            span.clone(),
-                        );
-                        return None;
-                    }
-                }
-                (rows.into_iter().map(|(r, _)| r).collect(), false, false)
-            }
-            DeValue::Array(items) => {
-                let nums: Vec<Sp<f64>> = items
-                    .iter()
-                    .filter_map(|c| self.number(c, &format!("each element of {what}")))
-                    .collect();
-                if nums.len() != items.len() {
-                    return None;
-                }
-                (nums.into_iter().map(|n| vec![n]).collect(), true, false)
-            }
-            other => {
-                self.err(
-                    format!(
-                        "{what} must be a number or a list of numbers, not {}",
-                        other.type_str()
-                    ),
-                    v.span(),
-                );
-                return None;
-            }
-        };
-        let tolerances = rows
+// Read as the one kind `GivenKind::of` its keys name; described to the
+// schema as any one of them.
+/// A named input: numbers as they are, or a table with `value`, `random`,
+/// `dataset` or `file`.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "given")]
+pub enum GivenSpec {
+    Bare(Sp<Numbers>),
+    Literal(GivenLiteral),
+    Random(GivenRandom),
+    Dataset(GivenDataset),
+    File(GivenFile),
+}
+
+/// `W = { value = [[…]], rows = […], cols = […] }`, or class labels.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { value = [[1, 2]], rows = [\"a\"] }"
+)]
+pub struct GivenLiteral {
+    pub value: Sp<Numbers>,
+    /// A name for each row.
+    pub rows: Option<Names>,
+    /// A name for each column.
+    pub cols: Option<Names>,
+    /// "labels": integer class indices, for pick and 1[j = y].
+    #[schemars(extend("enum" = ["labels"]))]
+    pub kind: Option<Sp<String>>,
+}
+
+/// `W = { random = "normal", shape = [3, 4], scale = 0.01, seed = 1 }`,
+/// drawn the same way on every machine.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { random = \"normal\", shape = [3, 4] }"
+)]
+pub struct GivenRandom {
+    /// The distribution.
+    #[schemars(extend("enum" = ["normal", "uniform"]))]
+    pub random: Sp<String>,
+    /// Rows and columns, such as [3, 4].
+    #[schemars(length(min = 2, max = 2), inner(range(min = 1)))]
+    pub shape: Sp<Vec<i64>>,
+    /// Each number drawn is multiplied by it.
+    #[serde(default = "one")]
+    pub scale: f64,
+    #[serde(default)]
+    pub seed: i64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// `X = { dataset = "spiral", points = 100, classes = 3 }`: points (or
+/// images) with their labels, generated the same way on every machine.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { dataset = \"spiral\", points = 100 }"
+)]
+pub struct GivenDataset {
+    #[schemars(extend("enum" = ["spiral", "digits"]))]
+    pub dataset: Sp<String>,
+    /// Points per class (spiral).
+    #[schemars(range(min = 1))]
+    pub points: Option<Sp<i64>>,
+    /// Classes (spiral).
+    #[schemars(range(min = 1))]
+    pub classes: Option<Sp<i64>>,
+    /// Images (digits).
+    #[schemars(range(min = 1))]
+    pub count: Option<Sp<i64>>,
+    #[serde(default)]
+    pub seed: i64,
+}
+
+/// `X = { file = "images.idx", format = "idx" }`: read from a file beside
+/// the lesson.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { file = \"x.idx\" }"
+)]
+pub struct GivenFile {
+    /// A path in the lesson's folder.
+    #[schemars(length(max = 200))]
+    pub file: Sp<String>,
+    #[schemars(extend("enum" = ["idx"]))]
+    pub format: Option<Sp<String>>,
+}
+
+/// Which kind of given a table is, by the key that names it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GivenKind {
+    Literal,
+    Random,
+    Dataset,
+    File,
+}
+
+impl GivenKind {
+    pub const KEYS: [(&'static str, GivenKind); 4] = [
+        ("value", GivenKind::Literal),
+        ("random", GivenKind::Random),
+        ("dataset", GivenKind::Dataset),
+        ("file", GivenKind::File),
+    ];
+
+    /// The kind whose key a table has (the first, if it has several).
+    pub fn of<'a>(mut keys: impl Iterator<Item = &'a str>) -> Option<GivenKind> {
+        let keys: Vec<&str> = keys.by_ref().collect();
+        Self::KEYS
             .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|n| written_tolerance(self.file.slice(&n.span)))
-                    .collect()
-            })
-            .collect();
-        Some(Sp {
-            v: Literal {
-                rows,
-                tolerances,
-                flat,
-                scalar,
-            },
-            span: v.span(),
-        })
+            .find(|(k, _)| keys.contains(k))
+            .map(|&(_, kind)| kind)
+    }
+
+    /// Its definition's name in the schema.
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            GivenKind::Literal => "GivenLiteral",
+            GivenKind::Random => "GivenRandom",
+            GivenKind::Dataset => "GivenDataset",
+            GivenKind::File => "GivenFile",
+        }
     }
 }

@@ -1,169 +1,81 @@
-//! The lesson file as written: the TOML tree walked into plain structs, every
-//! field with its span. Unknown keys and wrong types are collected as
-//! diagnostics (all of them, not just the first) rather than stopping.
+//! The lesson file as written, read with serde into plain types, every
+//! value with its span. Each unit (the lesson's own keys, each given, each
+//! step) is read on its own, so every faulty unit gets its own error while
+//! the others are still read; the JSON Schema is generated from the same
+//! types (`nntutor schema`).
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 mod given;
-mod steps;
+mod lint;
+mod literal;
+mod step;
+mod syntax;
+mod tidy;
+mod unit;
 mod values;
+
+pub use given::*;
+pub use literal::{Literal, written_tolerance};
+pub use step::*;
+pub use values::*;
 
 use super::diagnostic::Diagnostic;
 use super::source::SourceFile;
+use lint::{Lint, Place};
 
 pub type Span = Range<usize>;
 
-/// A value with the span of its text in the file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sp<T> {
-    pub v: T,
-    pub span: Span,
-}
+/// Where the schema keeps its definitions (draft 7).
+const DEFS: &str = "definitions";
 
-/// A numeric literal: rows of numbers, each with the tolerance its written
-/// precision implies (5.27 → 0.005) and its span.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Literal {
-    pub rows: Vec<Vec<Sp<f64>>>,
-    pub tolerances: Vec<Vec<f64>>,
-    /// Written as a flat list (a column vector) or a single number.
-    pub flat: bool,
-    pub scalar: bool,
-}
-
-#[derive(Debug, Clone)]
-pub enum RawGivenSpec {
-    Literal {
-        value: Sp<Literal>,
-        rows: Option<Sp<Vec<String>>>,
-        cols: Option<Sp<Vec<String>>>,
-        labels: bool,
-    },
-    Random {
-        dist: Sp<String>,
-        shape: Sp<Vec<i64>>,
-        scale: f64,
-        seed: i64,
-    },
-    Dataset {
-        name: Sp<String>,
-        points: Option<Sp<i64>>,
-        classes: Option<Sp<i64>>,
-        count: Option<Sp<i64>>,
-        seed: i64,
-    },
-    File {
-        path: Sp<String>,
-        format: Option<Sp<String>>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct RawGiven {
-    pub name: Sp<String>,
-    pub spec: RawGivenSpec,
-}
-
-#[derive(Debug, Clone)]
-pub struct RawCheck {
-    pub name: Sp<String>,
-    pub value: Sp<Literal>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RawQuiz {
-    pub question: Sp<String>,
-    pub answer: Option<Sp<String>>,
-    pub choices: Option<Sp<Vec<String>>>,
-    pub correct: Option<Sp<i64>>,
-    pub explain: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RawBatch {
-    pub size: Sp<i64>,
-    pub data: Sp<Vec<Sp<String>>>,
-    pub seed: i64,
-}
-
-#[derive(Debug, Clone)]
-pub struct RawTrain {
-    pub span: Span,
-    pub steps: Sp<i64>,
-    pub update: Vec<Sp<String>>,
-    pub track: Vec<Sp<String>>,
-    pub every: Option<Sp<i64>>,
-    pub batch: Option<RawBatch>,
-}
-
-#[derive(Debug, Clone)]
-pub struct RawSearch {
-    pub span: Span,
-    pub trials: Sp<i64>,
-    pub param: Sp<String>,
-    pub loss: Sp<String>,
-    pub seed: i64,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RawStep {
-    pub span: Span,
+/// The lesson's own keys.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// kebab-case, unique: `nntutor lesson ID`.
+    #[schemars(required, regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub id: Option<Sp<String>>,
+    /// The lesson's name in the menu and above every step.
+    #[schemars(required, extend("maxLength" = 200))]
     pub title: Option<Sp<String>>,
-    pub text: Option<String>,
-    pub show: Vec<Sp<String>>,
-    pub let_: Option<Sp<String>>,
-    pub expand: bool,
-    pub backward: Option<Sp<String>>,
-    pub update: Option<Sp<Vec<Sp<String>>>>,
-    pub train: Option<RawTrain>,
-    pub search: Option<RawSearch>,
-    pub quiz: Option<RawQuiz>,
-    pub expect: Vec<RawCheck>,
-    pub expect_tol: Option<f64>,
-    pub slide: Vec<RawCheck>,
-    pub slide_tol: Option<f64>,
-    pub note: Option<String>,
-    pub plot: Option<RawPlot>,
-    pub regions: Option<RawRegions>,
-    /// Values the learner is asked to predict before they are shown.
-    pub predict: Vec<Sp<String>>,
-    pub images: Option<RawImages>,
-    /// Vectors to draw as bars.
-    pub bars: Vec<Sp<String>>,
-    /// The action keys present, to refuse more than one.
-    pub actions: Vec<Sp<&'static str>>,
+    /// One sentence for the lesson menu.
+    #[schemars(length(max = 20000))]
+    pub summary: Option<Sp<String>>,
+    /// Position in the lesson menu (ascending).
+    pub order: Option<Sp<i64>>,
+    /// Decimals shown (default 2).
+    #[schemars(range(min = 0, max = 12))]
+    pub digits: Option<Sp<i64>>,
 }
 
-/// `plot = { x = "z", y = ["sig", "dsig"] }`: curves of vectors against a
-/// vector of the same length.
-#[derive(Debug, Clone)]
-pub struct RawPlot {
-    pub x: Sp<String>,
-    pub y: Vec<Sp<String>>,
-    pub span: Span,
+/// A whole lesson file: its schema's root (each unit is read on its own).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "nntutor lesson",
+    description = "A lesson file for nntutor (TOML). The engine computes every number; see docs/lesson-format.md."
+)]
+pub struct LessonFile {
+    #[serde(flatten)]
+    pub header: Header,
+    /// Named inputs.
+    #[serde(default)]
+    pub given: BTreeMap<String, GivenSpec>,
+    /// What the learner steps through, in order.
+    #[schemars(length(min = 1))]
+    pub steps: Vec<RawStep>,
 }
 
-/// `regions = { scores = "S", x = "X", labels = "y" }`: the plane of the
-/// two rows of `x`, coloured by the class `scores` gives each point.
-#[derive(Debug, Clone)]
-pub struct RawRegions {
-    pub scores: Sp<String>,
-    pub x: Sp<String>,
-    pub labels: Option<Sp<String>>,
-}
-
-/// `images = { value = "W", width = 28, count = 10 }`: the columns of a
-/// value drawn as pictures `width` pixels wide.
-#[derive(Debug, Clone)]
-pub struct RawImages {
-    pub value: Sp<String>,
-    pub width: Option<Sp<i64>>,
-    pub count: Option<Sp<i64>>,
-}
-
+/// The lesson as read: every unit that could be read, and `None` where a
+/// step could not (so that steps keep their numbers).
 #[derive(Debug, Clone, Default)]
 pub struct RawLesson {
     pub id: Option<Sp<String>>,
@@ -172,174 +84,179 @@ pub struct RawLesson {
     pub order: Option<Sp<i64>>,
     pub digits: Option<Sp<i64>>,
     pub given: Vec<RawGiven>,
-    pub steps: Vec<RawStep>,
+    pub steps: Vec<Option<RawStep>>,
     pub steps_span: Option<Span>,
+}
+
+/// The lesson format's JSON Schema, generated from the types above.
+pub fn schema() -> &'static serde_json::Value {
+    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        // Draft 7: the one editors' TOML tools (taplo) read best.
+        let generator = schemars::generate::SchemaSettings::draft07()
+            .for_deserialize()
+            .into_generator();
+        let mut schema = generator.into_root_schema_for::<LessonFile>().to_value();
+        tidy::tidy(&mut schema);
+        schema
+    })
+}
+
+/// The schema as `nntutor schema` prints it and docs/lesson.schema.json
+/// holds it (for editors).
+pub fn schema_text() -> String {
+    serde_json::to_string_pretty(schema()).unwrap_or_default()
 }
 
 /// Reads the TOML text into a raw lesson, collecting every problem found.
 pub fn read(file: &SourceFile) -> (RawLesson, Vec<Diagnostic>) {
     let (doc, toml_errors) = DeTable::parse_recoverable(&file.text);
-    // After the first syntax error the parser's guesses cascade; the first
-    // one is the one to fix.
-    if let Some(first) = toml_errors.first() {
-        let span = first
-            .span()
-            .unwrap_or_else(|| unplaced_error_line(&file.text, first.message()));
-        let message = match first.message().trim() {
-            "recursion limit" => {
-                "keys, tables or arrays are nested too deeply here (the reader's recursion limit)"
-            }
-            m => m,
-        };
-        let mut d = Diagnostic::error(format!("TOML syntax: {message}"), span);
-        if toml_errors.len() > 1 {
-            d = d.with_help(format!(
-                "{} more syntax errors follow from this one; fix it and check again",
-                toml_errors.len() - 1
-            ));
-        }
+    if let Some(d) = syntax::first_error(&file.text, &toml_errors) {
         return (RawLesson::default(), vec![d]);
     }
-    let mut w = Walker {
-        file,
-        diags: Vec::new(),
+    let mut r = Reader {
+        lint: Lint {
+            root: schema(),
+            diags: Vec::new(),
+        },
     };
-    let lesson = w.lesson(doc.get_ref(), doc.span());
-    (lesson, w.diags)
+    let top = doc.get_ref();
+    let mut lesson = RawLesson::default();
+    if let Some(header) = r.header(top, &doc.span()) {
+        lesson.id = header.id;
+        lesson.title = header.title;
+        lesson.summary = header.summary.map(|s| s.v);
+        lesson.order = header.order;
+        lesson.digits = header.digits;
+    }
+    if let Some(given) = top.get("given") {
+        lesson.given = r.givens(given);
+    }
+    if let Some((key, steps)) = top.get_key_value("steps") {
+        lesson.steps_span = Some(key.span());
+        lesson.steps = r.steps(steps);
+    }
+    (lesson, r.lint.diags)
 }
 
-/// Where an error the parser gives no place for (its recursion limit, hit
-/// by a key of hundreds of dotted parts) first appears: the shortest run of
-/// whole lines that already gives it, found by halving. The start of that
-/// last line.
-fn unplaced_error_line(text: &str, message: &str) -> Span {
-    let ends: Vec<usize> = text
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let fails = |k: usize| {
-        let (_, errors) = DeTable::parse_recoverable(&text[..ends[k]]);
-        errors
-            .iter()
-            .any(|e| e.span().is_none() && e.message() == message)
-    };
-    let (mut lo, mut hi) = (0, ends.len() - 1);
-    if !fails(hi) {
-        return 0..0;
+struct Reader {
+    lint: Lint<'static>,
+}
+
+impl Reader {
+    /// The lesson's own keys; `given` and `steps` are units of their own.
+    fn header(&mut self, top: &DeTable<'_>, span: &Span) -> Option<Header> {
+        let place = Place {
+            within: "the lesson",
+            owner: "the lesson",
+        };
+        let table = self
+            .lint
+            .table(self.lint.root, top, span, place, &["given", "steps"])?;
+        unit::table(table, &(span.start..span.start), &mut self.lint.diags)
     }
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if fails(mid) {
-            hi = mid;
-        } else {
-            lo = mid + 1;
+
+    fn givens(&mut self, given: &Spanned<DeValue<'_>>) -> Vec<RawGiven> {
+        let Some(t) = given.get_ref().as_table() else {
+            self.not_a_table("`given`", given);
+            return Vec::new();
+        };
+        t.iter()
+            .map(|(k, v)| RawGiven {
+                name: Sp {
+                    v: k.get_ref().to_string(),
+                    span: k.span(),
+                },
+                spec: self.given(k.get_ref(), v),
+            })
+            .collect()
+    }
+
+    fn given(&mut self, name: &str, v: &Spanned<DeValue<'_>>) -> Option<GivenSpec> {
+        let Some(t) = v.get_ref().as_table() else {
+            return unit::value(v.clone(), name, &mut self.lint.diags).map(GivenSpec::Bare);
+        };
+        let what = format!("given `{name}`");
+        let Some(kind) = GivenKind::of(t.keys().map(|k| k.get_ref().as_ref())) else {
+            self.lint.diags.push(Diagnostic::error(
+                format!("{what} needs one of `value`, `random`, `dataset` or `file`"),
+                v.span(),
+            ));
+            return None;
+        };
+        let schema = &self.lint.root[DEFS][kind.schema_name()];
+        let place = Place {
+            within: &what,
+            owner: &what,
+        };
+        let table = self.lint.table(schema, t, &v.span(), place, &[])?;
+        let d = &mut self.lint.diags;
+        match kind {
+            GivenKind::Literal => unit::table(table, &v.span(), d).map(GivenSpec::Literal),
+            GivenKind::Random => unit::table(table, &v.span(), d).map(GivenSpec::Random),
+            GivenKind::Dataset => unit::table(table, &v.span(), d).map(GivenSpec::Dataset),
+            GivenKind::File => unit::table(table, &v.span(), d).map(GivenSpec::File),
         }
     }
-    let start = if lo == 0 { 0 } else { ends[lo - 1] };
-    start..start
-}
 
-struct Walker<'f> {
-    file: &'f SourceFile,
-    diags: Vec<Diagnostic>,
-}
-
-type Table<'i> = DeTable<'i>;
-type Val<'i> = Spanned<DeValue<'i>>;
-
-pub const TOP_KEYS: &[&str] = &[
-    "id", "title", "summary", "order", "digits", "given", "steps",
-];
-pub const STEP_KEYS: &[&str] = &[
-    "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-    "expect", "slide", "note", "plot", "regions", "predict", "images", "bars",
-];
-
-impl Walker<'_> {
-    fn lesson(&mut self, doc: &Table<'_>, span: Span) -> RawLesson {
-        self.known_keys(doc, TOP_KEYS, "the lesson");
-        let mut lesson = RawLesson::default();
-        for (key, v) in doc {
-            match key.get_ref().as_ref() {
-                "id" => lesson.id = self.string(v, "`id`"),
-                "title" => lesson.title = self.string_of(v, "`title`", values::MAX_NAME),
-                "summary" => {
-                    lesson.summary = self
-                        .string_of(v, "`summary`", values::MAX_PARAGRAPH)
-                        .map(|s| s.v)
-                }
-                "order" => lesson.order = self.int(v, "`order`"),
-                "digits" => lesson.digits = self.int(v, "`digits`"),
-                "given" => {
-                    if let Some(t) = self.table(v, "`given`") {
-                        lesson.given = t.iter().filter_map(|(k, v)| self.given(k, v)).collect();
-                    }
-                }
-                "steps" => {
-                    lesson.steps_span = Some(key.span());
-                    match v.get_ref() {
-                        DeValue::Array(items) => {
-                            lesson.steps =
-                                items.iter().filter_map(|item| self.step(item)).collect();
-                        }
-                        other => self.err(
-                            format!(
-                                "`steps` must be a list of tables (`[[steps]]`), not {}",
-                                other.type_str()
-                            ),
-                            v.span(),
-                        ),
-                    }
-                }
-                _ => {}
-            }
+    fn steps(&mut self, steps: &Spanned<DeValue<'_>>) -> Vec<Option<RawStep>> {
+        let Some(items) = steps.get_ref().as_array() else {
+            self.lint.diags.push(Diagnostic::error(
+                format!(
+                    "`steps` must be a list of tables (`[[steps]]`), not {}",
+                    steps.get_ref().type_str()
+                ),
+                steps.span(),
+            ));
+            return Vec::new();
+        };
+        let schema = &self.lint.root[DEFS]["step"];
+        let mut out = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            let Some(t) = item.get_ref().as_table() else {
+                self.not_a_table("each step", item);
+                out.push(None);
+                continue;
+            };
+            let owner = format!("step {}", k + 1);
+            let place = Place {
+                within: "a step",
+                owner: &owner,
+            };
+            let step = self
+                .lint
+                .table(schema, t, &item.span(), place, &[])
+                .and_then(|table| unit::table::<RawStep>(table, &item.span(), &mut self.lint.diags))
+                .map(|mut s| {
+                    s.span = item.span();
+                    s.actions = actions(t);
+                    s
+                });
+            out.push(step);
         }
-        for (name, field) in [
-            ("id", lesson.id.is_none()),
-            ("title", lesson.title.is_none()),
-        ] {
-            if field
-                && !self
-                    .diags
-                    .iter()
-                    .any(|d| d.message.contains(&format!("`{name}`")))
-            {
-                self.err(
-                    format!("the lesson has no `{name}`"),
-                    span.start..span.start,
-                );
-            }
-        }
-        lesson
+        out
+    }
+
+    fn not_a_table(&mut self, what: &str, v: &Spanned<DeValue<'_>>) {
+        self.lint.diags.push(Diagnostic::error(
+            format!("{what} must be a table, not {}", v.get_ref().type_str()),
+            v.span(),
+        ));
     }
 }
 
-/// Half a unit in the last written digit: `5.27` → 0.005, `0` → 0.5,
-/// `1.5e-3` → 0.00005.
-pub fn written_tolerance(text: &str) -> f64 {
-    let t = text.trim().trim_start_matches(['+', '-']);
-    if t.contains("inf") || t.contains("nan") {
-        return 0.0;
-    }
-    let (mantissa, exponent) = match t.find(['e', 'E']) {
-        Some(p) => (&t[..p], t[p + 1..].parse::<i32>().unwrap_or(0)),
-        None => (t, 0),
-    };
-    let decimals = mantissa.find('.').map_or(0, |p| mantissa.len() - p - 1) as i32;
-    0.5 * 10f64.powi(exponent - decimals)
+/// The action keys a step has, where they are written.
+fn actions(t: &DeTable<'_>) -> Vec<Sp<&'static str>> {
+    t.keys()
+        .filter_map(|k| {
+            let name = ACTIONS.iter().find(|a| **a == k.get_ref().as_ref())?;
+            Some(Sp {
+                v: *name,
+                span: k.span(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tolerance_from_the_written_precision() {
-        assert_eq!(written_tolerance("5.27"), 0.005);
-        assert_eq!(written_tolerance("0"), 0.5);
-        assert_eq!(written_tolerance("-12.9"), 0.05);
-        assert!((written_tolerance("1.5e-3") - 0.00005).abs() < 1e-18);
-        assert_eq!(written_tolerance("164.0"), 0.05);
-    }
-}
+mod tests;

@@ -1,8 +1,15 @@
-//! Reading single TOML values with their spans: strings, numbers, lists,
-//! tables, each wrong type reported where it is.
+//! The value types a lesson file is written in, each deserialized with its
+//! span: a spanned value, a name or a list of names, numbers (a number, a
+//! column or rows), a quiz answer, a table of checks.
 
-use super::*;
-use crate::lesson::suggest::similar;
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Deref;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::Span;
 
 /// The longest string of a lesson (a formula's limit too).
 pub const MAX_STRING: usize = 100_000;
@@ -11,186 +18,310 @@ pub const MAX_PARAGRAPH: usize = 20_000;
 /// The longest title or name.
 pub const MAX_NAME: usize = 200;
 
-impl Walker<'_> {
-    pub(super) fn err(&mut self, message: impl Into<String>, span: Span) {
-        self.diags.push(Diagnostic::error(message, span));
-    }
+/// A value with the span of its text in the file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sp<T> {
+    pub v: T,
+    pub span: Span,
+}
 
-    /// Reports keys outside `allowed`, with a suggestion when one is close.
-    pub(super) fn known_keys(&mut self, table: &Table<'_>, allowed: &[&str], what: &str) {
-        for key in table.keys() {
-            let k = key.get_ref().as_ref();
-            if !allowed.contains(&k) {
-                let mut d = Diagnostic::error(format!("unknown key `{k}` in {what}"), key.span());
-                d = match allowed.iter().find(|a| similar(a, k)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(format!("known keys: {}", allowed.join(", "))),
-                };
-                self.diags.push(d);
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = toml::Spanned::<T>::deserialize(d)?;
+        Ok(Sp {
+            span: s.span(),
+            v: s.into_inner(),
+        })
+    }
+}
+
+/// A span is no part of the format: the schema is the value's.
+impl<T: JsonSchema> JsonSchema for Sp<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// A list of strings, where a single string is a list of one
+/// (`show = "W"`); each string, and the whole, with its span. `MAX` is the
+/// longest string, which the schema states and the reader enforces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct List<const MAX: usize> {
+    pub items: Vec<Sp<String>>,
+    pub span: Span,
+}
+
+/// Names of values: `show`, `bars`, `track`, …
+pub type Names = List<MAX_NAME>;
+/// Formulas: `update`.
+pub type Formulas = List<MAX_STRING>;
+/// Sentences: a quiz's `choices`.
+pub type Paragraphs = List<MAX_PARAGRAPH>;
+
+impl<const MAX: usize> Deref for List<MAX> {
+    type Target = [Sp<String>];
+    fn deref(&self) -> &[Sp<String>] {
+        &self.items
+    }
+}
+
+enum OneOrMany {
+    One(String),
+    Many(Vec<Sp<String>>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(s.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany::Many(items))
             }
         }
+        d.deserialize_any(V)
     }
+}
 
-    pub(super) fn string(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<String>> {
-        self.string_of(v, what, MAX_STRING)
+impl<'de, const MAX: usize> Deserialize<'de> for List<MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Sp { v, span } = Sp::<OneOrMany>::deserialize(d)?;
+        let items = match v {
+            OneOrMany::One(s) => vec![Sp {
+                v: s,
+                span: span.clone(),
+            }],
+            OneOrMany::Many(items) => items,
+        };
+        Ok(List { items, span })
     }
+}
 
-    /// A string of at most `max` characters: a lesson's words are read on
-    /// a screen (and wrapped on every frame), so a title, a paragraph or a
-    /// name of megabytes is refused here rather than drawn.
-    pub(super) fn string_of(&mut self, v: &Val<'_>, what: &str, max: usize) -> Option<Sp<String>> {
-        match v.get_ref() {
-            DeValue::String(s) if s.chars().count() > max => {
-                self.err(
-                    format!(
-                        "{what} is {} characters long; the limit is {max}",
-                        s.chars().count()
-                    ),
-                    v.span(),
-                );
-                None
+impl<const MAX: usize> JsonSchema for List<MAX> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("List{MAX}").into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                { "type": "string", "maxLength": MAX },
+                { "type": "array", "items": { "type": "string", "maxLength": MAX } }
+            ]
+        })
+    }
+}
+
+/// Numbers as written: a number, a list (a column) or a list of rows. Each
+/// with its span, so that its written precision and place are known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Numbers {
+    Scalar(f64),
+    List(Vec<Sp<Cell>>),
+}
+
+/// An element of a list of numbers: a number, or a row of a matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Num(f64),
+    Row(Vec<Sp<Num>>),
+}
+
+/// A number inside a row: a matrix is nested no deeper.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+/// A visitor of numbers that hands anything else to `list`.
+macro_rules! number_visits {
+    ($out:expr) => {
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+            Ok($out(n as f64))
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+            Ok($out(n as f64))
+        }
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Self::Value, E> {
+            Ok($out(n))
+        }
+    };
+}
+
+fn elements<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T>, A::Error> {
+    let mut out = Vec::new();
+    while let Some(x) = seq.next_element()? {
+        out.push(x);
+    }
+    Ok(out)
+}
+
+impl<'de> Deserialize<'de> for Numbers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Numbers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, a list of numbers or a list of rows of numbers")
             }
-            DeValue::String(s) => Some(Sp {
-                v: s.to_string(),
-                span: v.span(),
-            }),
-            other => {
-                self.err(
-                    format!("{what} must be a string, not {}", other.type_str()),
-                    v.span(),
-                );
-                None
+            number_visits!(Numbers::Scalar);
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Numbers, A::Error> {
+                elements(seq).map(Numbers::List)
             }
         }
+        d.deserialize_any(V)
     }
+}
 
-    pub(super) fn int(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<i64>> {
-        match v.get_ref() {
-            DeValue::Integer(i) => {
-                match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                    Ok(n) => Some(Sp {
-                        v: n,
-                        span: v.span(),
-                    }),
-                    Err(_) => {
-                        self.err(format!("{what} is too large"), v.span());
-                        None
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Cell;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a row of numbers")
+            }
+            number_visits!(Cell::Num);
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Cell, A::Error> {
+                elements(seq).map(Cell::Row)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number (a matrix is a list of rows of numbers, nested no deeper)")
+            }
+            number_visits!(Num);
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Numbers {
+    fn schema_name() -> Cow<'static, str> {
+        "value".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A number, a list of numbers (a column) or a list of rows (a matrix).",
+            "anyOf": [
+                { "type": "number" },
+                { "type": "array", "items": { "type": "number" }, "minItems": 1 },
+                {
+                    "type": "array", "minItems": 1,
+                    "items": { "type": "array", "items": { "type": "number" }, "minItems": 1 }
+                }
+            ]
+        })
+    }
+}
+
+/// A quiz's numeric answer: a number as written, or a formula.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Its text is the file's (`1_000` and `2.50` as written).
+    Number,
+    Formula(String),
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Answer;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a formula (a string)")
+            }
+            number_visits!(|_| Answer::Number);
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Answer, E> {
+                Ok(Answer::Formula(s.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Answer {
+    fn schema_name() -> Cow<'static, str> {
+        "answer".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The number to type, or a formula the engine computes it from.",
+            "anyOf": [ { "type": "number" }, { "type": "string", "maxLength": MAX_STRING } ]
+        })
+    }
+}
+
+/// `expect = { y = [1, 2], tol = 0.01 }`: values by name, and one
+/// tolerance for all of them (else each number's written precision).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Checks {
+    pub checks: Vec<(Sp<String>, Sp<Numbers>)>,
+    pub tol: Option<Sp<f64>>,
+}
+
+impl<'de> Deserialize<'de> for Checks {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Checks;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of values by name")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checks, A::Error> {
+                let mut out = Checks::default();
+                while let Some(key) = map.next_key::<Sp<String>>()? {
+                    if key.v == "tol" {
+                        out.tol = Some(map.next_value()?);
+                    } else {
+                        out.checks.push((key, map.next_value()?));
                     }
                 }
-            }
-            other => {
-                self.err(
-                    format!("{what} must be a whole number, not {}", other.type_str()),
-                    v.span(),
-                );
-                None
+                Ok(out)
             }
         }
+        d.deserialize_map(V)
     }
+}
 
-    pub(super) fn number(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<f64>> {
-        let text = self.file.slice(&v.span()).replace('_', "");
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => f
-                .as_str()
-                .replace('_', "")
-                .parse::<f64>()
-                .ok()
-                .or_else(|| text.parse().ok()),
-            other => {
-                self.err(
-                    format!("{what} must be a number, not {}", other.type_str()),
-                    v.span(),
-                );
-                return None;
-            }
-        };
-        match parsed {
-            Some(n) => Some(Sp {
-                v: n,
-                span: v.span(),
-            }),
-            None => {
-                self.err(format!("{what}: `{text}` is not a number"), v.span());
-                None
-            }
-        }
+impl JsonSchema for Checks {
+    fn schema_name() -> Cow<'static, str> {
+        "checks".into()
     }
-
-    pub(super) fn bool(&mut self, v: &Val<'_>, what: &str) -> Option<bool> {
-        match v.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            other => {
-                self.err(
-                    format!("{what} must be true or false, not {}", other.type_str()),
-                    v.span(),
-                );
-                None
-            }
-        }
-    }
-
-    /// A list of strings of at most `max` characters each.
-    pub(super) fn strings_of(
-        &mut self,
-        v: &Val<'_>,
-        what: &str,
-        max: usize,
-    ) -> Option<Sp<Vec<Sp<String>>>> {
-        let list = self.strings(v, what)?;
-        for s in &list.v {
-            let n = s.v.chars().count();
-            if n > max {
-                self.err(
-                    format!("each entry of {what} is at most {max} characters; this one is {n}"),
-                    s.span.clone(),
-                );
-                return None;
-            }
-        }
-        Some(list)
-    }
-
-    pub(super) fn strings(&mut self, v: &Val<'_>, what: &str) -> Option<Sp<Vec<Sp<String>>>> {
-        match v.get_ref() {
-            DeValue::Array(items) => {
-                let list = items
-                    .iter()
-                    .filter_map(|item| self.string(item, &format!("each entry of {what}")))
-                    .collect();
-                Some(Sp {
-                    v: list,
-                    span: v.span(),
-                })
-            }
-            // A single name where a list is expected is taken as a list of one.
-            DeValue::String(_) => self.string(v, what).map(|s| Sp {
-                span: s.span.clone(),
-                v: vec![s],
-            }),
-            other => {
-                self.err(
-                    format!("{what} must be a list of strings, not {}", other.type_str()),
-                    v.span(),
-                );
-                None
-            }
-        }
-    }
-
-    pub(super) fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str) -> Option<&'a Table<'i>> {
-        match v.get_ref() {
-            DeValue::Table(t) => Some(t),
-            other => {
-                self.err(
-                    format!("{what} must be a table, not {}", other.type_str()),
-                    v.span(),
-                );
-                None
-            }
-        }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<Numbers>();
+        json_schema!({
+            "type": "object",
+            "description": "Values by name, each at the precision written; `tol`, if given, for all of them.",
+            "properties": { "tol": { "type": "number", "minimum": 0 } },
+            "additionalProperties": value
+        })
     }
 }

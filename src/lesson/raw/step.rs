@@ -1,0 +1,120 @@
+//! `[[steps]]` as written: the one action a step takes (its kind's spec
+//! lives with the kind, in `lesson::kinds`), its checks, and what it draws.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::Span;
+use super::values::{Checks, Formulas, Names, Sp};
+use crate::lesson::kinds::{QuizSpec, SearchSpec, TrainSpec};
+
+/// One step of the lesson: text, at most one action, checks, pictures.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, expecting = "a table: a step")]
+#[schemars(rename = "step")]
+pub struct RawStep {
+    /// Where the step is in the file.
+    #[serde(skip)]
+    pub span: Span,
+    /// The action keys present (`let`, `train`, …) where they are written,
+    /// to refuse more than one.
+    #[serde(skip)]
+    pub actions: Vec<Sp<&'static str>>,
+    /// The step's heading.
+    #[schemars(length(max = 200))]
+    pub title: Sp<String>,
+    /// What the learner reads first.
+    #[schemars(length(max = 20000))]
+    pub text: Option<Sp<String>>,
+    /// Values to show as they stand.
+    #[serde(default)]
+    pub show: Names,
+    /// One formula: `NAME = EXPR`.
+    #[serde(rename = "let")]
+    #[schemars(length(max = 100000))]
+    pub let_: Option<Sp<String>>,
+    /// Walk through the result of `let` element by element.
+    #[serde(default)]
+    pub expand: bool,
+    /// A scalar to backpropagate; defines d<L>_d<NAME>.
+    #[schemars(length(max = 100000))]
+    pub backward: Option<Sp<String>>,
+    /// Formulas that change givens: `W = W - lr * dL_dW`.
+    pub update: Option<Formulas>,
+    pub train: Option<TrainSpec>,
+    pub search: Option<SearchSpec>,
+    pub quiz: Option<QuizSpec>,
+    /// What the engine must compute, at the precision written.
+    pub expect: Option<Checks>,
+    /// What the slides print; a difference is a note for the learner.
+    pub slide: Option<Checks>,
+    /// Why the slides print another number.
+    #[schemars(length(max = 20000))]
+    pub note: Option<Sp<String>>,
+    pub plot: Option<PlotSpec>,
+    pub regions: Option<RegionsSpec>,
+    /// Single numbers the learner types a prediction of before the step
+    /// shows them.
+    #[serde(default)]
+    pub predict: Names,
+    pub images: Option<ImagesSpec>,
+    /// Vectors drawn as horizontal bars, one per element (softmax
+    /// probabilities beside their scores).
+    #[serde(default)]
+    pub bars: Names,
+}
+
+/// The keys of a step that each make it a kind of its own.
+pub const ACTIONS: &[&str] = &["let", "backward", "update", "train", "search", "quiz"];
+
+/// Curves of vectors drawn against a vector of the same length.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { x = \"z\", y = [\"sig\"] }"
+)]
+pub struct PlotSpec {
+    /// The name of a vector: the horizontal axis.
+    #[schemars(length(max = 200))]
+    pub x: Sp<String>,
+    /// A list of vectors to draw against it.
+    pub y: Names,
+}
+
+/// Decision regions: the plane of x's two rows, coloured by the largest
+/// row of the formula `scores` recomputed there.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { scores = \"S\", x = \"X\" }"
+)]
+pub struct RegionsSpec {
+    /// A formula's name giving one row per class.
+    #[schemars(length(max = 200))]
+    pub scores: Sp<String>,
+    /// The given with the points (two rows: the plane).
+    #[schemars(length(max = 200))]
+    pub x: Sp<String>,
+    /// The points' class labels, to colour them.
+    #[schemars(length(max = 200))]
+    pub labels: Option<Sp<String>>,
+}
+
+/// The first `count` columns of a value drawn as pictures `width` pixels
+/// wide.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table such as { value = \"W\", width = 28 }"
+)]
+pub struct ImagesSpec {
+    /// The name of a matrix whose columns are images.
+    #[schemars(length(max = 200))]
+    pub value: Sp<String>,
+    /// Pixels per row (28 if left out).
+    #[schemars(range(min = 1))]
+    pub width: Option<Sp<i64>>,
+    /// How many columns to draw.
+    #[schemars(range(min = 1))]
+    pub count: Option<Sp<i64>>,
+}
