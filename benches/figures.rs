@@ -12,10 +12,10 @@
 //! `RUNS=N` makes the digits and spiral-lesson groups skip numpy (digits
 //! then trains N times), for a profiler.
 
-#[path = "../tests/common/pty.rs"]
-mod pty;
 #[path = "figures/numpy.rs"]
 mod numpy;
+#[path = "../tests/common/pty.rs"]
+mod pty;
 
 use numpy::{against_numpy, digits_against_numpy, spiral_net};
 

@@ -112,7 +112,11 @@ impl<'s> Lint<'s> {
                 format!("{} has no `{r}`", place.owner),
                 span.start..span.start,
             );
-            if let Some(what) = props[r].get("description").and_then(Json::as_str) {
+            if let Some(what) = props
+                .get(r)
+                .and_then(|p| p.get("description"))
+                .and_then(Json::as_str)
+            {
                 d = d.with_help(format!("`{r}`: {}", what.replace('\n', " ")));
             }
             self.diags.push(d);
