@@ -105,9 +105,10 @@ fn backward_walk_draws_the_graph_and_the_chain_rule() {
     go(&mut a, 4, 3);
     let buf = draw(&a, 80, 24);
     let screen = text(&buf);
-    // At q = x + y: local gradient 1 times upstream ∂f/∂q = z = -4.
+    // At q = x + y: ∂f/∂x is the local gradient 1 times the upstream
+    // ∂f/∂q = z = -4, in the lecture's words.
     assert!(
-        screen.contains("to x:  ∂q/∂x = 1.00  ×  -4.00  =  -4.00"),
+        screen.contains("to x:  ∂f/∂x = ∂q/∂x · ∂f/∂q = 1 × -4 = -4"),
         "{screen}"
     );
     assert!(screen.contains("q = x + y"), "{screen}");

@@ -3,8 +3,8 @@
 
 use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
-use crate::lesson::document::{Block as Doc, Document};
-use crate::lesson::format::{check_line, element_name, inline, matrix_lines, node_label};
+use crate::lesson::document::{Block as Doc, Document, chain};
+use crate::lesson::format::{self, check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
 use crate::lesson::timeline::{Computation, TrainState};
@@ -177,14 +177,11 @@ impl<'a> Page<'a, '_> {
             let lines = expansion(c, self.value(&c.name), self.d);
             self.out.push(Block::List(lines));
             if let (Some(before), Some(v)) = (&c.before, self.value(&c.name)) {
-                let old = Value {
-                    data: before.clone(),
-                    ..v.clone()
-                };
+                let (old, new) = format::before_after(before, v, self.d);
                 self.out
                     .push(matrix(&format!("{} before", c.name), &old, self.d));
                 self.out
-                    .push(matrix(&format!("{} after", c.name), v, self.d));
+                    .push(matrix(&format!("{} after", c.name), &new, self.d));
                 self.shown.push(c.name.clone());
             }
         }
@@ -290,7 +287,7 @@ fn expansion(c: &Computation, v: Option<&Value>, digits: usize) -> Vec<String> {
 }
 
 /// Each node from the loss backwards: its value, its gradient, and for each
-/// input the chain rule (local gradient × upstream = contribution).
+/// input the chain rule (`document::chain`).
 pub fn backward_lines(
     g: &Graph,
     root: NodeId,
@@ -308,28 +305,17 @@ pub fn backward_lines(
         let Some(upstream) = &grads[k] else { continue };
         let label = node_label(g, id, 0);
         lines.push(format!(
-            "{label} = {}: d{target}/d{label} = {}",
+            "{label} = {}: ∂{target}/∂{label} = {}",
             inline(node.value(), d),
             inline(upstream, d)
         ));
-        let locals = g.local_gradients(id);
-        for ((input, contribution), (_, local)) in
-            g.contributions(id, upstream).into_iter().zip(locals)
-        {
-            if matches!(g.node(input).kind, NodeKind::Constant) {
-                continue;
-            }
-            let in_label = node_label(g, input, 0);
-            if upstream.len() == 1 && local.len() == 1 {
-                lines.push(format!(
-                    "  to {in_label}: local d{label}/d{in_label} = {} × upstream {} = {}",
-                    number::fixed(local[0], d),
-                    number::fixed(upstream[0], d),
-                    number::fixed(contribution[0], d)
-                ));
-            } else {
-                lines.push(format!("  to {in_label}: {}", inline(&contribution, d)));
-            }
+        for link in chain::links(g, id, upstream, d) {
+            let in_label = node_label(g, link.input, 0);
+            let rule = match &link.numbers {
+                Some(n) => chain::sentence_text(target, &label, &in_label, n),
+                None => inline(&link.contribution, d),
+            };
+            lines.push(format!("  to {in_label}: {rule}"));
         }
     }
     lines

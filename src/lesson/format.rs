@@ -8,21 +8,49 @@ use crate::lesson::Value;
 use crate::lesson::number;
 use crate::lesson::timeline::CheckOutcome;
 
-/// Written-out arithmetic from the engine, each operand's numbers with the
-/// decimals the most precise of them needs (at most `cap`).
+/// Written-out arithmetic from the engine: each operand's numbers with the
+/// decimals the most precise of them needs (at most `cap`), the result at
+/// the lesson's precision. Where the printed operands would not give the
+/// printed result, the operands get guard digits, one more at a time, until
+/// a learner redoing the line by hand gets its result.
 pub fn arithmetic(pieces: &[Piece], cap: usize) -> String {
+    arithmetic_pieces(pieces, cap).concat()
+}
+
+/// [`arithmetic`], each piece's text apart (to style operands apart).
+pub fn arithmetic_pieces(pieces: &[Piece], cap: usize) -> Vec<String> {
+    let adds_up = |texts: &[String]| crate::lesson::hand::adds_up(&texts.concat());
+    let first = written(pieces, cap, 0);
+    if adds_up(&first) != Some(false) {
+        return first;
+    }
+    (1..=MAX_GUARD)
+        .map(|guard| written(pieces, cap, guard))
+        .find(|texts| adds_up(texts) != Some(false))
+        .unwrap_or(first)
+}
+
+/// Guard digits an operand may get beyond the lesson's precision.
+const MAX_GUARD: usize = 8;
+
+/// The pieces written, operands at up to `cap + guard` decimals, the
+/// result (group `usize::MAX`) at up to `cap`.
+fn written(pieces: &[Piece], cap: usize, guard: usize) -> Vec<String> {
+    let guard_of = |group: usize| if group == usize::MAX { 0 } else { guard };
     let mut decimals: std::collections::HashMap<usize, usize> = Default::default();
     for p in pieces {
         if let Piece::Num { group, value } = p {
             let d = decimals.entry(*group).or_insert(0);
-            *d = (*d).max(number::decimals_needed(*value, cap));
+            *d = (*d).max(number::shared_decimals([*value], cap + guard_of(*group)));
         }
     }
     pieces
         .iter()
         .map(|p| match p {
             Piece::Text(s) => s.clone(),
-            Piece::Num { group, value } => number::at_least_visible(*value, decimals[group]),
+            Piece::Num { group, value } => {
+                number::guarded(*value, decimals[group], guard_of(*group))
+            }
         })
         .collect()
 }
@@ -77,17 +105,14 @@ pub fn is_bidi(c: char) -> bool {
 /// The matrix as aligned text lines, numbers with `digits` decimals (labels
 /// as integers), row names on the left and column names on top.
 pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
+    let digits = v.decimals(digits);
     let (r, c) = v.shape();
     // One number of decimals for the whole matrix: what its values need, up
     // to the lesson's precision (56 stays 56; 0.25 and 0.2 both get two).
     let decimals = if v.labels {
         0
     } else {
-        v.data
-            .iter()
-            .map(|&x| number::decimals_needed(x, digits))
-            .max()
-            .unwrap_or(0)
+        number::shared_decimals(v.data.iter().copied(), digits)
     };
     // A tiny non-zero value keeps two significant digits instead of reading 0.
     let cell = |i: usize, j: usize| number::at_least_visible(v.data[(i, j)], decimals);
@@ -133,6 +158,44 @@ pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
     lines
 }
 
+/// The decimals, from `digits` up, at which each element that changed
+/// (of the first 10,000) reads differently before and after: `b` from -5 to
+/// -4.9997 is not shown as -5 and -5. At most 12.
+pub fn telling_apart(before: &Tensor, after: &Tensor, digits: usize) -> usize {
+    let mut alike: Vec<(f64, f64)> = before
+        .iter()
+        .zip(after.iter())
+        .take(10_000)
+        .filter(|(a, b)| a != b)
+        .map(|(&a, &b)| (a, b))
+        .collect();
+    let mut d = digits;
+    while d < 12 {
+        alike.retain(|&(a, b)| number::fixed(a, d) == number::fixed(b, d));
+        if alike.is_empty() {
+            break;
+        }
+        d += 1;
+    }
+    d
+}
+
+/// A value before and after a change, shown with the decimals that tell
+/// them apart.
+pub fn before_after(before: &Tensor, after: &Value, digits: usize) -> (Value, Value) {
+    let d = telling_apart(before, &after.data, after.decimals(digits));
+    let old = Value {
+        data: before.clone().into(),
+        written: d,
+        ..after.clone()
+    };
+    let new = Value {
+        written: d,
+        ..after.clone()
+    };
+    (old, new)
+}
+
 /// `E[cat, car image]`, `s[dog]`, `L` or `W[0, 2]`.
 pub fn element_name(
     name: &str,
@@ -160,7 +223,7 @@ pub fn element_name(
 /// A short inline form for small values, `3×3` for large ones.
 pub fn inline(t: &Tensor, digits: usize) -> String {
     if t.len() == 1 {
-        return number::fixed(t[0], digits);
+        return number::at_least_visible(t[0], digits);
     }
     if t.len() > 12 {
         return format!("({}×{})", t.nrows(), t.ncols());
@@ -168,7 +231,7 @@ pub fn inline(t: &Tensor, digits: usize) -> String {
     let rows: Vec<String> = (0..t.nrows())
         .map(|i| {
             (0..t.ncols())
-                .map(|j| number::fixed(t[(i, j)], digits))
+                .map(|j| number::at_least_visible(t[(i, j)], digits))
                 .collect::<Vec<_>>()
                 .join(", ")
         })
@@ -249,5 +312,61 @@ fn decimals_of(tol: &Tensor) -> usize {
         0
     } else {
         (-(2.0 * t).log10()).round().max(0.0) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_value_reads_changed() {
+        // b from -5 to -4.9997: at two decimals both read -5.00.
+        let before = Tensor::from_element(1, 1, -5.0);
+        let after = Tensor::from_element(1, 1, -4.9997);
+        assert_eq!(telling_apart(&before, &after, 2), 4);
+        let v = Value::plain(after);
+        let (old, new) = before_after(&before, &v, 2);
+        assert_eq!(matrix_lines(&old, 2), ["-5"]);
+        assert_eq!(matrix_lines(&new, 2), ["-4.9997"]);
+        // Unchanged values keep the lesson's precision.
+        assert_eq!(telling_apart(&before, &before, 2), 2);
+    }
+
+    #[test]
+    fn a_given_shows_the_digits_its_file_wrote() {
+        let mut v = Value::plain(Tensor::from_element(1, 1, 1.25347));
+        assert_eq!(matrix_lines(&v, 4), ["1.2535"]);
+        v.written = 5;
+        assert_eq!(matrix_lines(&v, 4), ["1.25347"]);
+    }
+
+    #[test]
+    fn arithmetic_gets_guard_digits_only_where_it_needs_them() {
+        let num = |group, value| Piece::Num { group, value };
+        let text = |s: &str| Piece::Text(s.into());
+        // 24.533 + 164.022 + 0.183 = 188.738: at two decimals the operands
+        // add to 188.73, not 188.74.
+        let pieces = [
+            num(0, 24.5331),
+            text(" + "),
+            num(1, 164.0219),
+            text(" + "),
+            num(2, 0.1831),
+            text(" = "),
+            num(usize::MAX, 188.7381),
+        ];
+        assert_eq!(arithmetic(&pieces, 2), "24.533 + 164.022 + 0.183 = 188.74");
+        // 0.2 × 56 + 1.1 = 12.3 needs none.
+        let pieces = [
+            num(0, 0.2),
+            text(" × "),
+            num(1, 56.0),
+            text(" + "),
+            num(2, 1.1),
+            text(" = "),
+            num(usize::MAX, 12.3),
+        ];
+        assert_eq!(arithmetic(&pieces, 2), "0.2 × 56 + 1.1 = 12.3");
     }
 }

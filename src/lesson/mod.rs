@@ -13,6 +13,7 @@ pub mod eval;
 pub mod files;
 pub mod format;
 pub mod gradcheck;
+pub mod hand;
 pub mod idx;
 pub mod kinds;
 pub mod model;

@@ -9,6 +9,10 @@ pub struct Value {
     pub cols: Option<Vec<String>>,
     /// Class indices (`kind = "labels"`), shown as integers.
     pub labels: bool,
+    /// The decimals it is shown with at least: those its lesson file wrote
+    /// (a given shows 1.25347, not 1.2535), or those that tell a changed
+    /// value from its old one; 0 for a computed value.
+    pub written: usize,
 }
 
 impl Value {
@@ -18,7 +22,14 @@ impl Value {
             rows: None,
             cols: None,
             labels: false,
+            written: 0,
         }
+    }
+
+    /// The decimals to show it with, at the lesson's precision `digits`:
+    /// at least as many as its file wrote.
+    pub fn decimals(&self, digits: usize) -> usize {
+        digits.max(self.written)
     }
 
     pub fn shape(&self) -> (usize, usize) {

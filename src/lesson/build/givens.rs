@@ -140,6 +140,7 @@ impl Builder<'_> {
             rows: rows.map(strings),
             cols: cols.map(strings),
             labels,
+            written: written_decimals(&value.v),
         }))
     }
 
@@ -279,6 +280,7 @@ impl Builder<'_> {
                 rows: None,
                 cols: None,
                 labels: idx.labels,
+                written: 0,
             })),
             Err(message) => {
                 self.err(message, path.span.clone());
@@ -337,6 +339,18 @@ impl Builder<'_> {
     }
 }
 
+/// The most decimals the file wrote for a literal's numbers (`1.25347`: 5),
+/// from the tolerance its writing implies; at most 12.
+fn written_decimals(lit: &Literal) -> usize {
+    lit.tolerances
+        .iter()
+        .flatten()
+        .filter(|t| **t > 0.0)
+        .map(|t| (-(2.0 * t).log10()).round().clamp(0.0, 12.0) as usize)
+        .max()
+        .unwrap_or(0)
+}
+
 pub(super) fn literal_tensor(lit: &Literal) -> Tensor {
     let rows: Vec<Vec<f64>> = lit
         .rows
@@ -376,6 +390,7 @@ fn labels_given(name: &Sp<String>, y: Tensor) -> Given {
             rows: None,
             cols: None,
             labels: true,
+            written: 0,
         },
         random: None,
     }

@@ -8,6 +8,7 @@
 //!
 //! The step kinds are matched here, once; the outputs match on blocks.
 
+pub mod chain;
 pub mod walk;
 
 pub use walk::Walk;

@@ -322,6 +322,7 @@ pub(crate) fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
         rows: None,
         cols: None,
         labels: false,
+        written: 0,
     };
     for node in &graph.nodes {
         let NodeKind::Input(name) = &node.kind else {

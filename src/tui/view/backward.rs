@@ -8,8 +8,8 @@ use super::layout::side_by_side;
 use super::step::Ctx;
 use crate::engine::graph::{NodeId, NodeKind};
 use crate::lesson::document::Walk;
+use crate::lesson::document::chain::{self, Role};
 use crate::lesson::format::inline;
-use crate::lesson::number;
 use crate::lesson::timeline::BackwardState;
 use crate::tui::widgets::graph::GraphView;
 use crate::tui::widgets::text::sanitize;
@@ -128,24 +128,23 @@ fn chain_rule(
         "  chain rule: local gradient × upstream gradient",
         theme.dim,
     ));
-    let locals = g.local_gradients(id);
-    for ((input, contribution), (_, local)) in contributions.into_iter().zip(locals) {
-        if matches!(g.node(input).kind, NodeKind::Constant) {
-            continue;
-        }
-        let in_label = panel_label(view, input);
+    for link in chain::links(g, id, &upstream, d) {
+        let in_label = panel_label(view, link.input);
         let mut spans = vec![Span::styled(format!("  to {in_label}:  "), theme.base)];
-        if upstream.len() == 1 && local.len() == 1 {
-            spans.extend([
-                Span::styled(format!("∂{label}/∂{in_label} = "), theme.dim),
-                Span::styled(number::at_least_visible(local[0], d), theme.base),
-                Span::styled("  ×  ", theme.dim),
-                Span::styled(number::at_least_visible(upstream[0], d), theme.gradient),
-                Span::styled("  =  ", theme.dim),
-                Span::styled(number::at_least_visible(contribution[0], d), theme.gradient),
-            ]);
-        } else {
-            spans.push(Span::styled(inline(&contribution, d), theme.gradient));
+        match &link.numbers {
+            Some(n) => spans.extend(
+                chain::sentence(target, &label, &in_label, n)
+                    .into_iter()
+                    .map(|(text, role)| {
+                        let style = match role {
+                            Role::Words => theme.dim,
+                            Role::Local => theme.base,
+                            Role::Upstream | Role::Product => theme.gradient,
+                        };
+                        Span::styled(text, style)
+                    }),
+            ),
+            None => spans.push(Span::styled(inline(&link.contribution, d), theme.gradient)),
         }
         lines.push(Line::from(spans));
     }

@@ -8,7 +8,6 @@ use super::doc::Piece;
 use super::layout::{big_lines, side_by_side};
 use super::step::Ctx;
 use crate::engine::sources::element_sources;
-use crate::lesson::Value;
 use crate::lesson::document::Walk;
 use crate::lesson::format::element_name;
 use crate::lesson::timeline::Computation;
@@ -135,12 +134,9 @@ pub(super) fn update_lines(
             ));
         }
         if let (Some(before), Some(v)) = (&c.before, value) {
-            let old = Value {
-                data: before.clone(),
-                ..v.clone()
-            };
+            let (old, new) = crate::lesson::format::before_after(before, v, ctx.digits());
             blocks.push(ctx.matrix_of(&format!("{} before", c.name), &old, None));
-            blocks.push(ctx.matrix_of(&format!("{} after", c.name), v, Some(&old)));
+            blocks.push(ctx.matrix_of(&format!("{} after", c.name), &new, Some(&old)));
             shown.push(c.name.clone());
         }
     }

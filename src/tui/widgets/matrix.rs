@@ -139,12 +139,10 @@ impl MatrixView<'_> {
             return 0;
         }
         let step = (v.data.len() / 1024).max(1);
-        v.data
-            .iter()
-            .step_by(step)
-            .map(|&x| number::decimals_needed(x, self.digits))
-            .max()
-            .unwrap_or(0)
+        number::shared_decimals(
+            v.data.iter().step_by(step).copied(),
+            v.decimals(self.digits),
+        )
     }
 
     fn title(&self, theme: &Theme, max_width: usize) -> Line<'static> {
@@ -388,6 +386,7 @@ mod tests {
             rows: Some(vec!["cat".into(), "dog".into()]),
             cols: Some(vec!["a".into(), "b".into()]),
             labels: false,
+            written: 0,
         };
         let m = MatrixView {
             name: "W",
