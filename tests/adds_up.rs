@@ -9,10 +9,13 @@
 mod common;
 
 use common::nntutor;
+use nntutor::cli::export::{Format, write};
 use nntutor::engine::Graph;
 use nntutor::engine::graph::{Binding, Scope};
 use nntutor::engine::parse::parse_expr;
 use nntutor::lesson::builtin::BUILTIN;
+use nntutor::lesson::{SourceFile, load};
+use proptest::prelude::*;
 
 struct Nothing;
 
@@ -103,4 +106,102 @@ fn the_calculator_reads_printed_arithmetic() {
         faults("  z = 24.53 + 164.02 + 0.18 = 188.74\n  y = 1 + 2 = 3\n  x = 4.9 = 4.9\n");
     assert_eq!(checked, 2);
     assert_eq!(bad.len(), 1);
+}
+
+/// A number as a lesson writes it: four significant digits at a magnitude
+/// from 1e-8 to 1e8, some of them tiny or huge enough for scientific
+/// notation.
+fn number() -> impl Strategy<Value = f64> {
+    (-99_999i64..=99_999, -8i32..=8).prop_map(|(m, e)| m as f64 / 1e4 * 10f64.powi(e))
+}
+
+/// A score for softmax: -5 to 5. (Wider apart, a probability is 1 within
+/// a double's precision, and a calculator's `-log(p)` is all rounding:
+/// the check would judge the double, not the printed digits.)
+fn score() -> impl Strategy<Value = f64> {
+    (-5_000i64..=5_000).prop_map(|m| m as f64 / 1e3)
+}
+
+/// An exponent for exp: -20 to 20.
+fn exponent() -> impl Strategy<Value = f64> {
+    (-20_000i64..=20_000).prop_map(|m| m as f64 / 1e3)
+}
+
+/// The formulas a generated lesson walks through, element by element.
+const FORMULAS: &[&str] = &[
+    "a + b",
+    "a - b",
+    "a * b",
+    "a / b",
+    "a * b + c",
+    "(a - b) / c",
+    "a ^ 2",
+    "max(0, a - b + 1)",
+    "sum(v)",
+    "mean(v)",
+    "W @ v",
+    "W @ v + u",
+    "exp(s)",
+    "softmax(m)",
+    "-log(softmax(m))",
+    "sigmoid(m)",
+    "sqrt(abs(a))",
+    "log(abs(b))",
+];
+
+fn lesson_text(n: &[f64], m: &[f64], s: f64, digits: usize) -> String {
+    let f = |x: f64| format!("{x:?}");
+    let mut text = format!(
+        "id = \"gen\"\ntitle = \"Generated\"\ndigits = {digits}\n[given]\na = {}\nb = {}\nc = {}\nv = [{}, {}, {}]\nu = [{}, {}]\nW = [[{}, {}, {}], [{}, {}, {}]]\ns = {}\nm = [{}, {}, {}]\n",
+        f(n[0]),
+        f(n[1]),
+        f(n[2]),
+        f(n[3]),
+        f(n[4]),
+        f(n[5]),
+        f(n[6]),
+        f(n[7]),
+        f(n[8]),
+        f(n[9]),
+        f(n[10]),
+        f(n[11]),
+        f(n[12]),
+        f(n[13]),
+        f(s),
+        f(m[0]),
+        f(m[1]),
+        f(m[2])
+    );
+    for (k, formula) in FORMULAS.iter().enumerate() {
+        text.push_str(&format!(
+            "[[steps]]\ntitle = \"{k}\"\nlet = \"y{k} = {formula}\"\nexpand = true\n"
+        ));
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Lessons of numbers from tiny to huge: every calculation their text
+    /// export prints adds up.
+    #[test]
+    fn generated_lessons_add_up(
+        n in proptest::collection::vec(number(), 14),
+        m in proptest::collection::vec(score(), 3),
+        s in exponent(),
+        digits in 0usize..=6,
+    ) {
+        let text = lesson_text(&n, &m, s, digits);
+        let loaded = load(SourceFile::new("gen.toml", text.clone()));
+        let (Some(lesson), Some(timeline)) = (&loaded.lesson, &loaded.timeline) else {
+            panic!("the generated lesson does not load: {:?}\n{text}", loaded.diagnostics);
+        };
+        let mut out = Vec::new();
+        write(lesson, timeline, Format::Text, &mut out).unwrap();
+        let export = String::from_utf8(out).unwrap();
+        let (bad, checked) = faults(&export);
+        prop_assert!(bad.is_empty(), "{bad:?}\n{text}");
+        prop_assert!(checked >= FORMULAS.len(), "only {checked} lines checked");
+    }
 }
