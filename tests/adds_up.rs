@@ -14,6 +14,7 @@ use nntutor::engine::Graph;
 use nntutor::engine::graph::{Binding, Scope};
 use nntutor::engine::parse::parse_expr;
 use nntutor::lesson::builtin::BUILTIN;
+use nntutor::lesson::document::Audience;
 use nntutor::lesson::{SourceFile, load};
 use proptest::prelude::*;
 
@@ -198,7 +199,7 @@ proptest! {
             panic!("the generated lesson does not load: {:?}\n{text}", loaded.diagnostics);
         };
         let mut out = Vec::new();
-        write(lesson, timeline, Format::Text, &mut out).unwrap();
+        write(lesson, timeline, Format::Text, Audience::Learner, &mut out).unwrap();
         let export = String::from_utf8(out).unwrap();
         let (bad, checked) = faults(&export);
         prop_assert!(bad.is_empty(), "{bad:?}\n{text}");

@@ -164,7 +164,7 @@ proptest! {
         use nntutor::tui::{app_for, update::update, view};
         let b = &BUILTIN[which];
         let loaded = load(SourceFile::new(b.file, b.text));
-        let settings = Settings { theme: ThemeName::Dark, present, ascii, predict: present };
+        let settings = Settings { theme: ThemeName::Dark, present, ascii, predict: present, author: ascii };
         let mut app = app_for(loaded.lesson.unwrap(), loaded.timeline.unwrap(), settings);
         for _ in 0..forward {
             update(&mut app, Action::Next);

@@ -200,6 +200,7 @@ fn ascii_and_monochrome() {
         present: false,
         ascii: true,
         predict: false,
+        author: false,
     };
     let mut a = app_with("backprop", settings);
     go(&mut a, 4, 3);

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::walkthrough::{Block, blocks};
+use crate::lesson::document::Audience;
 use crate::lesson::format::sanitize;
 use crate::lesson::{Lesson, Timeline};
 
@@ -14,21 +15,22 @@ pub enum Format {
     Markdown,
 }
 
-/// Writes the walk-through in `format` to `out`.
+/// Writes the walk-through in `format` to `out`, for `audience` (a
+/// learner's has no author checks).
 pub fn write(
     lesson: &Lesson,
     timeline: &Timeline,
     format: Format,
+    audience: Audience,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let walk = || blocks(lesson, timeline, audience);
     match format {
-        Format::Json => super::json::write(lesson, timeline, out),
+        Format::Json => super::json::write(lesson, timeline, audience, out),
         // Lesson text may hold control characters; none reaches the reader's
         // terminal (the JSON writer escapes them itself).
-        Format::Text => out.write_all(sanitize(&text(&blocks(lesson, timeline))).as_bytes()),
-        Format::Markdown => {
-            out.write_all(sanitize(&markdown(&blocks(lesson, timeline))).as_bytes())
-        }
+        Format::Text => out.write_all(sanitize(&text(&walk())).as_bytes()),
+        Format::Markdown => out.write_all(sanitize(&markdown(&walk())).as_bytes()),
     }
 }
 

@@ -17,16 +17,21 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 
 use super::walkthrough::{MAX_EXPANDED, backward_lines};
 use crate::engine::{NodeId, Tensor};
-use crate::lesson::document::{Block, Document};
+use crate::lesson::document::{Audience, Block, Document};
 use crate::lesson::format::{is_bidi, node_label};
 use crate::lesson::model::QuizKind;
 use crate::lesson::number;
 use crate::lesson::{Lesson, Timeline};
 
 /// Writes the lesson's timeline as JSON, then a newline.
-pub fn write(lesson: &Lesson, timeline: &Timeline, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    lesson: &Lesson,
+    timeline: &Timeline,
+    audience: Audience,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, Safe(PrettyFormatter::new()));
-    LessonDoc::of(lesson, timeline).serialize(&mut ser)?;
+    LessonDoc::of(lesson, timeline, audience).serialize(&mut ser)?;
     out.write_all(b"\n")
 }
 
@@ -97,7 +102,7 @@ struct LessonDoc<'a> {
 }
 
 impl<'a> LessonDoc<'a> {
-    fn of(lesson: &'a Lesson, timeline: &'a Timeline) -> Self {
+    fn of(lesson: &'a Lesson, timeline: &'a Timeline, audience: Audience) -> Self {
         let given = lesson
             .givens
             .iter()
@@ -117,7 +122,11 @@ impl<'a> LessonDoc<'a> {
             digits: lesson.digits,
             given,
             id: &lesson.id,
-            steps: Steps { lesson, timeline },
+            steps: Steps {
+                lesson,
+                timeline,
+                audience,
+            },
             summary: &lesson.summary,
             title: &lesson.title,
         }
@@ -128,13 +137,14 @@ impl<'a> LessonDoc<'a> {
 struct Steps<'a> {
     lesson: &'a Lesson,
     timeline: &'a Timeline,
+    audience: Audience,
 }
 
 impl Serialize for Steps<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.lesson.steps.len()))?;
         for k in 0..self.lesson.steps.len() {
-            let document = Document::of(self.lesson, self.timeline, k);
+            let document = Document::of(self.lesson, self.timeline, k, self.audience);
             seq.serialize_element(&StepDoc::of(&document))?;
         }
         seq.end()
@@ -282,16 +292,6 @@ impl<'a> StepDoc<'a> {
             text: &step.text,
             values,
             show: step.show.iter().map(|(n, _)| n.as_str()).collect(),
-            checks: state
-                .checks
-                .iter()
-                .map(|c| CheckDoc {
-                    expected: TensorDoc::of(&c.expected),
-                    kind: if c.slide { "slide" } else { "expect" },
-                    name: &c.name,
-                    passed: c.passed,
-                })
-                .collect(),
             note: step.note.as_deref(),
             plot: step.plot.as_ref().map(|p| PlotDoc {
                 x: &p.x.0,
@@ -327,6 +327,19 @@ impl<'a> StepDoc<'a> {
                         .collect();
                     self.arithmetic = Some(rows);
                 }
+            }
+            // Only the checks this reader sees (a learner: the slides'
+            // numbers that differ, not the author's passing `expect`s).
+            Block::Checks(checks) => {
+                self.checks = checks
+                    .iter()
+                    .map(|c| CheckDoc {
+                        expected: TensorDoc::of(&c.expected),
+                        kind: if c.slide { "slide" } else { "expect" },
+                        name: &c.name,
+                        passed: c.passed,
+                    })
+                    .collect();
             }
             Block::Updated(comps) => {
                 self.formulas = Some(comps.iter().map(|c| c.formula.as_str()).collect());

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::lesson::catalog::Catalog;
+use crate::lesson::document::Audience;
 use crate::lesson::format::sanitize;
 use crate::lesson::{Loaded, Severity, load};
 use crate::tui::theme::ThemeName;
@@ -37,6 +38,10 @@ pub struct Cli {
     /// Plain ASCII: no box-drawing characters or Unicode arrows.
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Author mode: also the lesson's checks (`expect`, slides that agree)
+    /// and notes for its author (also `A` in the tutor; on with `--watch`).
+    #[arg(long, global = true)]
+    pub author: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -150,7 +155,13 @@ pub fn run(cli: Cli) -> i32 {
         theme: cli.theme,
         present: cli.present,
         ascii: cli.ascii,
+        author: cli.author,
         watch: None,
+    };
+    let audience = if cli.author {
+        Audience::Author
+    } else {
+        Audience::Learner
     };
     // A dumb terminal (an editor's shell, a serial console) cannot show
     // the full-screen tutor: it gets the text, as a pipe does.
@@ -195,7 +206,7 @@ pub fn run(cli: Cli) -> i32 {
             &mut err,
         ),
         Some(Command::Export { id_or_path, format }) => {
-            export(&catalog, &id_or_path, format, &mut out, &mut err)
+            export(&catalog, &id_or_path, format, audience, &mut out, &mut err)
         }
         Some(Command::Lesson {
             id_or_path,
@@ -214,13 +225,15 @@ pub fn run(cli: Cli) -> i32 {
                 );
                 return INVALID;
             }
+            // Watching a file is writing it: the author's checks show.
             let options = crate::tui::Options {
+                author: options.author || watch,
                 watch: watch.then_some(file),
                 ..options
             };
             let tutor = interactive.then_some((&catalog, &options, step));
             drop(err);
-            lesson(loaded, tutor, out)
+            lesson(loaded, tutor, audience, out)
         }
     }
 }
@@ -244,6 +257,7 @@ fn export(
     catalog: &Catalog,
     id_or_path: &OsStr,
     format: export::Format,
+    audience: Audience,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -255,7 +269,7 @@ fn export(
     match (&loaded.lesson, &loaded.timeline) {
         (Some(lesson), Some(timeline)) => {
             // A closed pipe (`| head`) is not an error of the lesson.
-            let _ = export::write(lesson, timeline, format, out);
+            let _ = export::write(lesson, timeline, format, audience, out);
             OK
         }
         _ => not_loaded(&loaded),
@@ -266,6 +280,7 @@ fn export(
 fn lesson(
     loaded: Loaded,
     tutor: Option<(&Catalog, &crate::tui::Options, Option<usize>)>,
+    audience: Audience,
     mut out: std::io::StdoutLock,
 ) -> i32 {
     // The tutor shows notes and failed checks on their steps; only a
@@ -285,7 +300,7 @@ fn lesson(
             crate::tui::run(catalog, options, Some((loaded, step)))
         }
         (_, Some(lesson), Some(timeline)) => {
-            let _ = export::write(lesson, timeline, export::Format::Text, &mut out);
+            let _ = export::write(lesson, timeline, export::Format::Text, audience, &mut out);
             OK
         }
         _ => not_loaded(&loaded),

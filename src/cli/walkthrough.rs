@@ -3,7 +3,7 @@
 
 use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
-use crate::lesson::document::{Block as Doc, Document, chain};
+use crate::lesson::document::{Audience, Block as Doc, Document, chain};
 use crate::lesson::format::{self, check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
@@ -28,7 +28,7 @@ pub enum Block {
     List(Vec<String>),
 }
 
-pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
+pub fn blocks(lesson: &Lesson, timeline: &Timeline, audience: Audience) -> Vec<Block> {
     let d = lesson.digits;
     let mut out = vec![Block::Title(lesson.title.clone())];
     if !lesson.summary.is_empty() {
@@ -44,7 +44,7 @@ pub fn blocks(lesson: &Lesson, timeline: &Timeline) -> Vec<Block> {
     }
     let n = lesson.steps.len();
     for k in 0..n {
-        let doc = Document::of(lesson, timeline, k);
+        let doc = Document::of(lesson, timeline, k, audience);
         let step = doc.step;
         out.push(Block::Heading(format!(
             "Step {} of {n}: {}",

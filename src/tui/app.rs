@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::pace::LiveState;
 use super::progress::Progress;
 use super::theme::ThemeName;
-use crate::lesson::document::{Document, Walk};
+use crate::lesson::document::{Audience, Document, Walk};
 use crate::lesson::edit::Edit;
 use crate::lesson::eval::regions::Plane;
 use crate::lesson::{Lesson, SourceFile, Timeline};
@@ -92,6 +92,8 @@ pub struct Settings {
     pub ascii: bool,
     /// Predict mode: every single-number result is asked for first.
     pub predict: bool,
+    /// Author mode: the lesson's checks and notes for its author (`A`).
+    pub author: bool,
 }
 
 impl Default for Settings {
@@ -101,6 +103,18 @@ impl Default for Settings {
             present: false,
             ascii: false,
             predict: false,
+            author: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Who the screen is for.
+    pub fn audience(&self) -> Audience {
+        if self.author {
+            Audience::Author
+        } else {
+            Audience::Learner
         }
     }
 }
@@ -176,7 +190,8 @@ pub struct OpenLesson {
 impl OpenLesson {
     pub fn new(lesson: Arc<Lesson>, timeline: Arc<Timeline>) -> OpenLesson {
         let walks = (0..lesson.steps.len())
-            .map(|k| Document::of(&lesson, &timeline, k).walk())
+            // The walk is the same whoever reads.
+            .map(|k| Document::of(&lesson, &timeline, k, Audience::Learner).walk())
             .collect();
         OpenLesson {
             lesson,

@@ -27,6 +27,8 @@ pub enum Action {
     Reset,
     /// `P`: predict mode on or off.
     TogglePredict,
+    /// `A`: author mode on or off (the lesson's checks and author notes).
+    ToggleAuthor,
     /// Left, `h`, PageUp (a clicker's "back").
     Prev,
     /// Backspace: deletes what is being typed, else like `Prev`.
@@ -78,6 +80,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('u') => Action::Undo,
         KeyCode::Char('R') => Action::Reset,
         KeyCode::Char('P') => Action::TogglePredict,
+        KeyCode::Char('A') => Action::ToggleAuthor,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,
         KeyCode::Char(']') => Action::NextStep,
@@ -120,6 +123,7 @@ pub const HELP: &[(&str, &str)] = &[
         "what if: change a given; undo; the lesson's numbers",
     ),
     ("P", "predict mode: type each result before it shows"),
+    ("A", "author mode: the lesson's checks and notes"),
     ("g  G", "first / last step"),
     ("4 Enter", "jump to step 4"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),

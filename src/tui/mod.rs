@@ -39,6 +39,8 @@ pub struct Options {
     pub theme: Option<ThemeName>,
     pub present: bool,
     pub ascii: bool,
+    /// Author mode: the lesson's checks and author notes on screen.
+    pub author: bool,
     /// Reload this lesson file when it changes.
     pub watch: Option<std::path::PathBuf>,
 }
@@ -54,6 +56,7 @@ impl Options {
         Settings {
             theme,
             present: self.present,
+            author: self.author,
             ascii: self.ascii,
             predict: false,
         }

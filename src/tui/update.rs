@@ -40,9 +40,18 @@ pub fn update(app: &mut App, action: Action) -> bool {
             app.settings.present = !app.settings.present;
             return true;
         }
+        Action::ToggleAuthor => {
+            let on = toggle(&mut app.settings.author);
+            app.info(if on {
+                "Author mode: the lesson's checks and notes for its author show. A hides them."
+            } else {
+                "Author mode off: the screen is the learner's."
+            });
+            return true;
+        }
         Action::TogglePredict => {
-            app.settings.predict = !app.settings.predict;
-            app.info(if app.settings.predict {
+            let on = toggle(&mut app.settings.predict);
+            app.info(if on {
                 "Predict mode: each single-number result asks for your prediction first. P turns it off."
             } else {
                 "Predict mode off."
@@ -347,6 +356,12 @@ pub fn close_enough(typed: f64, text: &str, answer: f64, digits: usize) -> bool 
     let typed_decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
     let tolerance = 0.5 * 10f64.powi(-(shown.max(typed_decimals.min(12)) as i32));
     (typed - answer).abs() <= tolerance * (1.0 + 1e-9)
+}
+
+/// Flips a setting; whether it is now on.
+fn toggle(setting: &mut bool) -> bool {
+    *setting = !*setting;
+    *setting
 }
 
 #[cfg(test)]

@@ -20,6 +20,24 @@ use super::timeline::{
     BackwardState, CheckOutcome, Computation, Detail, SearchState, StepState, Timeline, TrainState,
 };
 
+/// Who a document is for. A learner sees the lecture: a slide's number
+/// that differs from the engine's, with why, but not the author's checks
+/// (`✓ e = … (computed …)`) that the lesson's numbers are what it promises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Audience {
+    #[default]
+    Learner,
+    Author,
+}
+
+impl Audience {
+    /// Whether this reader sees a check: an author every one, a learner
+    /// only the slides' numbers that the formula does not give.
+    pub fn sees(self, check: &CheckOutcome) -> bool {
+        self == Audience::Author || (check.slide && !check.passed)
+    }
+}
+
 /// One step, ready to be shown.
 pub struct Document<'a> {
     pub lesson: &'a Lesson,
@@ -73,8 +91,9 @@ pub enum Block<'a> {
         asked: Vec<&'a str>,
         run: Vec<&'a str>,
     },
-    /// What the step promises about its numbers, and what the slides print.
-    Checks(&'a [CheckOutcome]),
+    /// What the step promises about its numbers, and what the slides
+    /// print: those its reader sees.
+    Checks(Vec<&'a CheckOutcome>),
     /// Where the slides print other numbers than the engine computes.
     SlideNote(&'a str),
     /// Things the learner should know (a training diverged).
@@ -97,8 +116,13 @@ impl Block<'_> {
 }
 
 impl<'a> Document<'a> {
-    /// The document of step `k` (0-based).
-    pub fn of(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) -> Document<'a> {
+    /// The document of step `k` (0-based) for `audience`.
+    pub fn of(
+        lesson: &'a Lesson,
+        timeline: &'a Timeline,
+        k: usize,
+        audience: Audience,
+    ) -> Document<'a> {
         let step = &lesson.steps[k];
         let state = &timeline.steps[k];
         let mut blocks = Vec::new();
@@ -121,8 +145,9 @@ impl<'a> Document<'a> {
             asked: step.show.iter().map(|(n, _)| n.as_str()).collect(),
             run: super::kinds::run_names(step),
         });
-        if !state.checks.is_empty() {
-            blocks.push(Block::Checks(&state.checks));
+        let checks: Vec<&CheckOutcome> = state.checks.iter().filter(|c| audience.sees(c)).collect();
+        if !checks.is_empty() {
+            blocks.push(Block::Checks(checks));
         }
         if let Some(note) = &step.note {
             blocks.push(Block::SlideNote(note));

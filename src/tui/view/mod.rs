@@ -186,7 +186,7 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
     let present = app.settings.present;
     let n = open.step_count();
     if !present {
-        header(open, area, buf, theme);
+        header(app, open, area, buf, theme);
     }
     let footer_y = area.bottom() - 1;
     let body_area = body_area(app, area);
@@ -238,9 +238,14 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
     );
 }
 
-fn header(open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
+fn header(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let n = open.step_count();
-    let right = format!(" step {} of {n} ", open.step + 1);
+    let mode = if app.settings.author {
+        "author · "
+    } else {
+        ""
+    };
+    let right = format!(" {mode}step {} of {n} ", open.step + 1);
     let w = area.width as usize;
     let title = fit(
         &format!(" nntutor · {}", sanitize(&open.lesson.title)),

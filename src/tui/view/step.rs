@@ -153,7 +153,12 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         lines.push(Line::raw(""));
     }
     super::whatif::banner(ctx, &mut lines);
-    let doc = Document::of(&open.lesson, &open.timeline, open.step);
+    let doc = Document::of(
+        &open.lesson,
+        &open.timeline,
+        open.step,
+        ctx.app.settings.audience(),
+    );
     // Presentation mode keeps a computing step to its numbers.
     let computes = doc.blocks.iter().any(Block::computes);
     if ctx.with_text && !step.text.trim().is_empty() && !(ctx.present() && computes) {
@@ -335,7 +340,8 @@ impl<'a> Page<'_, 'a> {
                     _ => names.push(n),
                 }
             }
-            if !large.is_empty() {
+            // A note for the lesson's author, not its learner.
+            if !large.is_empty() && ctx.app.settings.author {
                 self.lines.extend(ctx.para(
                     &format!(
                         "Changed by the run: {} (add them to `show` to print them).",
@@ -362,7 +368,7 @@ impl<'a> Page<'_, 'a> {
 
     /// Checks are shown once the walk has revealed the numbers they check;
     /// presentation mode keeps to the one idea on screen.
-    fn checks(&mut self, checks: &[CheckOutcome]) {
+    fn checks(&mut self, checks: &[&CheckOutcome]) {
         let ctx = self.ctx;
         let open = ctx.open;
         let theme = ctx.theme;
