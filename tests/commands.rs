@@ -164,7 +164,7 @@ fn schema_completions_and_man_page() {
     ];
     let step = [
         "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-        "expect", "slide", "note", "plot", "regions", "predict", "images", "bars",
+        "expect", "slide", "note", "reads", "plot", "regions", "predict", "images", "bars",
     ];
     assert_eq!(keys(&schema["properties"]), sorted(&top));
     assert_eq!(

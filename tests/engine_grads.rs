@@ -130,6 +130,19 @@ proptest! {
         let v = vars(&[("S", &s), ("y", &y)]);
         assert_close("mean(-log(pick(softmax(S), y)))", &v, "S");
         assert_close("mean(colsum(max(0, S - pick(S, y) + 1) * (1 - onehot(y, 3))) + 0.0)", &v, "S");
+        // The lecture's compounds give the same gradients as the masks
+        // they replace, and match finite differences.
+        assert_close("mean(hinge(S, y, 1))", &v, "S");
+        assert_close("sum(hinge(S, y, 0.5) * y)", &v, "S");
+        assert_close("mean(crossentropy(softmax(S), y))", &v, "S");
+        let masked = reverse("mean(colsum(max(0, S - pick(S, y) + 1) * (1 - onehot(y, 3))))", &v, "S");
+        let hinged = reverse("mean(hinge(S, y, 1))", &v, "S");
+        for k in 0..masked.len() {
+            prop_assert!((hinged[k] - masked[k]).abs() < 1e-12, "{k}: {} vs {}", hinged[k], masked[k]);
+        }
+        let picked = eval("-log(pick(softmax(S), y))", &v);
+        let xent = eval("crossentropy(softmax(S), y)", &v);
+        prop_assert_eq!(picked, xent);
         let st = s.transpose();
         let v = vars(&[("S", &st), ("y", &y)]);
         assert_close("mean(-log(rowpick(rowsoftmax(S), y)))", &v, "S");
@@ -179,6 +192,29 @@ fn explain_writes_the_slide_arithmetic() {
         nntutor::lesson::format::arithmetic(&nntutor::engine::explain::explain(&g, r, 0, 0), 2),
         "max(0, 2.2 - (-3.1) + 1) = 6.3"
     );
+    // Lecture 004's L_1 and L_3, the correct class left out (Σ_{j≠y_i}).
+    let s = Tensor::from_row_slice(3, 3, &[3.2, 1.3, 2.2, 5.1, 4.9, 2.5, -1.7, 2.0, -3.1]);
+    let y = Tensor::from_row_slice(1, 3, &[0.0, 1.0, 2.0]);
+    let v = vars(&[("S", &s), ("y", &y)]);
+    let (g, r) = Graph::build(&parse_expr("hinge(S, y, 1)").unwrap(), &v, false).unwrap();
+    let line =
+        |j| nntutor::lesson::format::arithmetic(&nntutor::engine::explain::explain(&g, r, 0, j), 1);
+    assert_eq!(
+        line(0),
+        "max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9"
+    );
+    assert_eq!(
+        line(2),
+        "max(0, 2.2 - (-3.1) + 1) + max(0, 2.5 - (-3.1) + 1) = 12.9"
+    );
+    // ReLU's derivative as the lecture writes it.
+    let x = Tensor::from_row_slice(1, 2, &[0.5, -2.0]);
+    let v = vars(&[("x", &x)]);
+    let (g, r) = Graph::build(&parse_expr("x > 0").unwrap(), &v, false).unwrap();
+    let line =
+        |j| nntutor::lesson::format::arithmetic(&nntutor::engine::explain::explain(&g, r, 0, j), 0);
+    assert_eq!(line(0), "1[0.50 > 0] = 1");
+    assert_eq!(line(1), "1[-2 > 0] = 0");
 }
 
 #[test]

@@ -179,6 +179,9 @@ struct StepDoc<'a> {
     predict: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     quiz: Option<QuizDoc<'a>>,
+    /// The formula in the lecture's notation, where the lesson gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reads: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     regions: Option<RegionsDoc<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -316,8 +319,11 @@ impl<'a> StepDoc<'a> {
     /// its curves, its quiz.
     fn block(&mut self, d: usize, block: &Block<'a>) {
         match block {
-            Block::Computed { c, expand, .. } => {
+            Block::Computed {
+                c, expand, reads, ..
+            } => {
                 self.formula = Some(&c.formula);
+                self.reads = *reads;
                 // As in the text export: a large result's arithmetic is
                 // left out rather than written a million times.
                 let t = c.result();
@@ -406,7 +412,12 @@ impl<'a> StepDoc<'a> {
                     trials: r.trials,
                 });
             }
-            Block::Asked { quiz: q, answer } => {
+            Block::Asked {
+                quiz: q,
+                answer,
+                reads,
+            } => {
+                self.reads = *reads;
                 let (answer, choices, correct) = match &q.kind {
                     QuizKind::Number { .. } => (Some(answer.map(Num)), None, None),
                     QuizKind::Choice { choices, correct } => {

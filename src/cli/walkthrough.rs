@@ -98,8 +98,11 @@ impl<'a> Page<'a, '_> {
     fn block(&mut self, block: &Doc<'a>) {
         let d = self.d;
         match block {
-            Doc::Computed { c, expand, .. } => {
-                self.out.push(Block::Code(vec![c.formula.clone()]));
+            Doc::Computed {
+                c, expand, reads, ..
+            } => {
+                let formula = self.doc.audience.formula(&c.formula, *reads);
+                self.out.push(Block::Code(formula));
                 for name in c.input_names() {
                     self.matrix(&name, &name);
                 }
@@ -132,7 +135,11 @@ impl<'a> Page<'a, '_> {
                     ),
                 ]));
             }
-            Doc::Asked { quiz, answer } => self.asked(quiz, *answer),
+            Doc::Asked {
+                quiz,
+                answer,
+                reads,
+            } => self.asked(quiz, *answer, *reads),
             Doc::Plot(plot) => {
                 let ys: Vec<&str> = plot.y.iter().map(|(n, _)| n.as_str()).collect();
                 self.out.push(Block::Para(format!(
@@ -214,7 +221,7 @@ impl<'a> Page<'a, '_> {
         self.out.push(Block::List(lines));
     }
 
-    fn asked(&mut self, q: &Quiz, answer: Option<f64>) {
+    fn asked(&mut self, q: &Quiz, answer: Option<f64>, reads: Option<&str>) {
         self.out
             .push(Block::Para(format!("Question: {}", q.question)));
         match &q.kind {
@@ -233,7 +240,8 @@ impl<'a> Page<'a, '_> {
                 )));
             }
             QuizKind::Number { answer: formula } => {
-                let expr = formula.text.trim_start_matches("answer = ");
+                let text = formula.text.trim_start_matches("answer = ");
+                let expr = self.doc.audience.answer(text, reads);
                 let value = answer.map_or("?".to_string(), |a| number::trimmed(a, self.d.max(2)));
                 if expr.trim() == value {
                     self.out.push(Block::Para(format!("Answer: {value}")));

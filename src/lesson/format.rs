@@ -21,13 +21,27 @@ pub fn arithmetic(pieces: &[Piece], cap: usize) -> String {
 pub fn arithmetic_pieces(pieces: &[Piece], cap: usize) -> Vec<String> {
     let adds_up = |texts: &[String]| crate::lesson::hand::adds_up(&texts.concat());
     let first = written(pieces, cap, 0);
-    if adds_up(&first) != Some(false) {
-        return first;
+    let texts = if adds_up(&first) != Some(false) {
+        first
+    } else {
+        (1..=MAX_GUARD)
+            .map(|guard| written(pieces, cap, guard))
+            .find(|texts| adds_up(texts) != Some(false))
+            .unwrap_or(first)
+    };
+    said_once(texts)
+}
+
+/// `4.9 = 4.9` says nothing: a value passed through (a picked score, an
+/// element of a named value) reads as itself, once.
+fn said_once(mut texts: Vec<String>) -> Vec<String> {
+    if let [value, equals, result] = texts.as_slice()
+        && equals == " = "
+        && value == result
+    {
+        texts.truncate(1);
     }
-    (1..=MAX_GUARD)
-        .map(|guard| written(pieces, cap, guard))
-        .find(|texts| adds_up(texts) != Some(false))
-        .unwrap_or(first)
+    texts
 }
 
 /// Guard digits an operand may get beyond the lesson's precision.

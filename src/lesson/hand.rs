@@ -90,7 +90,7 @@ fn tokens(text: &str) -> Option<Vec<Token>> {
                 "NaN" => Token::Num(f64::NAN),
                 _ => Token::Name(s),
             });
-        } else if "+-×*/^(),−".contains(c) {
+        } else if "+-×*/^(),−[]<>".contains(c) {
             out.push(Token::Sym(match c {
                 '×' => '*',
                 '−' => '-',
@@ -171,6 +171,9 @@ impl Parser {
         match self.peek()?.clone() {
             Token::Num(n) => {
                 self.at += 1;
+                if n == 1.0 && self.eat('[') {
+                    return self.indicator();
+                }
                 Some(n)
             }
             Token::Sym('(') => {
@@ -194,6 +197,23 @@ impl Parser {
             }
             Token::Sym(_) => None,
         }
+    }
+}
+
+impl Parser {
+    /// The rest of `1[a > b]` (or `<`): 1 where it holds, else 0.
+    fn indicator(&mut self) -> Option<f64> {
+        let a = self.sum()?;
+        let greater = if self.eat('>') {
+            true
+        } else if self.eat('<') {
+            false
+        } else {
+            return None;
+        };
+        let b = self.sum()?;
+        let holds = if greater { a > b } else { a < b };
+        self.eat(']').then_some(if holds { 1.0 } else { 0.0 })
     }
 }
 
@@ -241,6 +261,11 @@ mod tests {
         assert_eq!(value("a + 1"), None);
         assert_eq!(value("1 + 2 + … (784 terms)"), None);
         assert_eq!(value("(1 + 2"), None);
+        // The lecture's indicator, as ReLU's derivative is printed.
+        assert_eq!(value("2 × 1[0.5 > 0]"), Some(2.0));
+        assert_eq!(value("2 × 1[-0.5 > 0]"), Some(0.0));
+        assert_eq!(value("1[1 - 3 < 0]"), Some(1.0));
+        assert_eq!(value("1[0.5]"), None);
     }
 
     #[test]

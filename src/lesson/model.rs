@@ -161,6 +161,8 @@ pub struct Step {
     pub expect: Vec<Check>,
     pub slide: Vec<Check>,
     pub note: Option<String>,
+    /// The formula in the lecture's notation, for learners.
+    pub reads: Option<String>,
     /// Curves to draw: vectors against a vector (`plot = { x, y }`).
     pub plot: Option<Plot>,
     /// Decision regions to draw (`regions = { scores, x, labels }`).

@@ -20,6 +20,9 @@ pub enum BinOp {
     Div,
     Pow,
     MatMul,
+    /// `a > b` and `a < b`: 1 where true, else 0 (the lecture's 1[x > 0]).
+    Gt,
+    Lt,
 }
 
 impl BinOp {
@@ -31,6 +34,8 @@ impl BinOp {
             BinOp::Div => "/",
             BinOp::Pow => "^",
             BinOp::MatMul => "@",
+            BinOp::Gt => ">",
+            BinOp::Lt => "<",
         }
     }
 }

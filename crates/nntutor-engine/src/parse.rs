@@ -67,7 +67,7 @@ fn lex(src: &str) -> Result<Lexer, EngineError> {
                 i += 1;
             }
             toks.push((Tok::Ident(src[start..i].to_string()), start..i));
-        } else if b"+-*/^@'()[],:=".contains(&c) {
+        } else if b"+-*/^@'()[],:=<>".contains(&c) {
             i += 1;
             toks.push((Tok::Sym(c as char), start..i));
         } else {
@@ -149,7 +149,26 @@ impl Parser {
         Ok(())
     }
 
+    /// A comparison binds loosest and does not chain: `a + b > c`.
     fn expr(&mut self) -> Result<Expr, EngineError> {
+        let lhs = self.sum()?;
+        let op = match self.peek() {
+            Tok::Sym('>') => BinOp::Gt,
+            Tok::Sym('<') => BinOp::Lt,
+            _ => return Ok(lhs),
+        };
+        self.bump();
+        let rhs = self.sum()?;
+        if matches!(self.peek(), Tok::Sym('>') | Tok::Sym('<')) {
+            return Err(EngineError::new(
+                "comparisons do not chain; write `(a < b) * (b < c)`".to_string(),
+                self.span(),
+            ));
+        }
+        Ok(binary(op, lhs, rhs))
+    }
+
+    fn sum(&mut self) -> Result<Expr, EngineError> {
         self.enter()?;
         let mut lhs = self.term()?;
         loop {
@@ -407,6 +426,12 @@ mod tests {
         );
         assert_eq!(show("A[0, :]"), "A[0, :]");
         assert_eq!(show("1e-3 * .5"), "0.001 * 0.5");
+        // A comparison binds loosest: the lecture's 1[x > 0] times a gradient.
+        assert_eq!(show("g * (x + 1 > 0)"), "g * ((x + 1) > 0)");
+        assert_eq!(show("a - 1 < b * 2"), "(a - 1) < (b * 2)");
+        let e = parse_expr("a < b < c").unwrap_err();
+        assert_eq!(e.span, 6..7);
+        assert!(e.message().contains("do not chain"), "{}", e.message());
     }
 
     #[test]

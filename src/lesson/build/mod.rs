@@ -281,6 +281,7 @@ impl Builder<'_> {
             expect: self.checks(s.expect.as_ref(), "expect"),
             slide: self.checks(s.slide.as_ref(), "slide"),
             note: s.note.as_ref().map(|n| n.v.clone()),
+            reads: self.reads(s, &label),
             plot: s.plot.as_ref().and_then(|p| self.plot(p, &label)),
             regions: s.regions.as_ref().map(|r| Regions {
                 scores: pair(&r.scores),
@@ -301,6 +302,23 @@ impl Builder<'_> {
             predict: pairs(&s.predict),
             span: s.span.clone(),
         })
+    }
+
+    /// `reads`: only where there is a formula to read (a `let`, or a
+    /// number quiz's answer).
+    fn reads(&mut self, s: &RawStep, label: &str) -> Option<String> {
+        let reads = s.reads.as_ref()?;
+        let number_quiz = s.quiz.as_ref().is_some_and(|q| q.answer.is_some());
+        if s.let_.is_none() && !number_quiz {
+            self.err(
+                format!(
+                    "{label}: `reads` says how a formula reads, but the step has no `let` or number quiz"
+                ),
+                reads.span.clone(),
+            );
+            return None;
+        }
+        Some(reads.v.clone())
     }
 
     fn plot(&mut self, p: &PlotSpec, label: &str) -> Option<Plot> {

@@ -31,6 +31,25 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// A number quiz's answer formula as this reader sees it.
+    pub fn answer<'a>(self, formula: &'a str, reads: Option<&'a str>) -> &'a str {
+        match (reads, self) {
+            (Some(r), Audience::Learner) => r,
+            _ => formula,
+        }
+    }
+
+    /// The lines that show a formula: a learner reads it in the lecture's
+    /// notation where the lesson gives one; an author sees that and what
+    /// the engine computes.
+    pub fn formula(self, formula: &str, reads: Option<&str>) -> Vec<String> {
+        match (reads, self) {
+            (None, _) => vec![formula.to_string()],
+            (Some(r), Audience::Learner) => vec![r.to_string()],
+            (Some(r), Audience::Author) => vec![r.to_string(), format!("computed as {formula}")],
+        }
+    }
+
     /// Whether this reader sees a check: an author every one, a learner
     /// only the slides' numbers that the formula does not give.
     pub fn sees(self, check: &CheckOutcome) -> bool {
@@ -44,6 +63,8 @@ pub struct Document<'a> {
     pub step: &'a Step,
     pub state: &'a StepState,
     pub blocks: Vec<Block<'a>>,
+    /// Who it is for (what a formula shows, which checks).
+    pub audience: Audience,
 }
 
 /// A part of a step's document.
@@ -54,6 +75,9 @@ pub enum Block<'a> {
     /// one.
     Computed {
         c: &'a Computation,
+        /// The formula in the lecture's notation (`reads`), if the lesson
+        /// gives one.
+        reads: Option<&'a str>,
         expand: bool,
         check: Option<GradCheck>,
     },
@@ -72,7 +96,11 @@ pub enum Block<'a> {
     /// A random search: the losses of its trials, the best one.
     Searched(&'a SearchState),
     /// A question, with the engine's answer for a number.
-    Asked { quiz: &'a Quiz, answer: Option<f64> },
+    Asked {
+        quiz: &'a Quiz,
+        reads: Option<&'a str>,
+        answer: Option<f64>,
+    },
     /// Vectors drawn as curves against a vector.
     Plot(&'a Plot),
     /// The decision regions after the step (those of a training or a
@@ -160,6 +188,7 @@ impl<'a> Document<'a> {
             step,
             state,
             blocks,
+            audience,
         }
     }
 

@@ -1,5 +1,5 @@
 //! `backward = "L"`: the graph of a loss with every node's gradient, and
-//! `dL_dNAME` defined for every named value in it (as `grad(L, NAME)`
+//! `dL_dNAME` defined for every named value in it that receives a gradient (as `grad(L, NAME)`
 //! formulas, so that updates recompute them).
 
 use super::prelude::*;
@@ -101,6 +101,10 @@ impl Evaluator<'_> {
             .enumerate()
             .filter_map(|(k, n)| n.name.clone().map(|name| (NodeId(k), name)))
             .filter(|(id, name)| *id != root && name != target)
+            // Labels and values reached only through a comparison or an
+            // argmax receive no gradient: no `dL_dy = 0` for a label (a
+            // lesson that wants one asks with `grad(L, y)`).
+            .filter(|(id, _)| grads[id.0].is_some())
             .collect();
         names.sort();
         for (id, name) in names {
@@ -120,10 +124,9 @@ impl Evaluator<'_> {
                 );
                 continue;
             }
-            let shape = graph.value(id).shape();
-            let g = grads[id.0]
-                .clone()
-                .unwrap_or_else(|| Tensor::zeros(shape.0, shape.1));
+            let Some(g) = grads[id.0].clone() else {
+                continue;
+            };
             // Named like the value it is the gradient of.
             let mut value = Value::plain(g);
             if let Some(like) = self.env.values.get(&name) {

@@ -85,6 +85,7 @@ pub(crate) fn block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) ->
     Some(match (&step.action, &state.detail) {
         (Action::Let { expand, .. }, Detail::Let(c)) => Block::Computed {
             c,
+            reads: step.reads.as_deref(),
             expand: *expand,
             check: gradient_check(lesson, timeline, k),
         },
@@ -98,6 +99,7 @@ pub(crate) fn block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) ->
         (_, Detail::Search(s)) => Block::Searched(s),
         (Action::Quiz(quiz), Detail::Quiz(q)) => Block::Asked {
             quiz,
+            reads: step.reads.as_deref(),
             answer: q.answer,
         },
         _ => return None,

@@ -33,6 +33,11 @@ pub struct RawStep {
     #[serde(rename = "let")]
     #[schemars(length(max = 100000))]
     pub let_: Option<Sp<String>>,
+    /// How the step's formula (its `let`, or a number quiz's answer) reads
+    /// in the lecture's notation, shown to learners in its place:
+    /// `L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + Δ)`.
+    #[schemars(length(max = 200))]
+    pub reads: Option<Sp<String>>,
     /// Walk through the result of `let` element by element.
     #[serde(default)]
     pub expand: bool,

@@ -23,13 +23,18 @@ const MAX_UPDATE_LINES: usize = 8;
 pub(super) fn let_lines<'a>(
     ctx: &Ctx<'a>,
     c: &'a Computation,
+    formula: &[String],
     lines: &mut Vec<Line<'static>>,
     pieces: &mut Vec<Piece<'a>>,
     shown: &mut Vec<String>,
 ) {
     let theme = ctx.theme;
     let open = ctx.open;
-    lines.push(Line::styled(sanitize(&c.formula), theme.formula));
+    for (k, f) in formula.iter().enumerate() {
+        // An author's second line is what the engine computes.
+        let style = if k == 0 { theme.formula } else { theme.dim };
+        lines.push(Line::styled(sanitize(f), style));
+    }
     lines.push(Line::raw(""));
     let focus = open.walk().element(open.sub);
     // The element's arithmetic comes first: it is what the learner is

@@ -11,7 +11,13 @@ use crate::tui::progress::QuizRecord;
 use crate::tui::update::letter;
 use crate::tui::widgets::text::sanitize;
 
-pub fn quiz_lines(ctx: &Ctx, q: &Quiz, answer: Option<f64>, lines: &mut Vec<Line<'static>>) {
+pub fn quiz_lines(
+    ctx: &Ctx,
+    q: &Quiz,
+    answer: Option<f64>,
+    reads: Option<&str>,
+    lines: &mut Vec<Line<'static>>,
+) {
     let theme = ctx.theme;
     let open = ctx.open;
     let step_no = open.lesson.steps[open.step].index;
@@ -66,7 +72,8 @@ pub fn quiz_lines(ctx: &Ctx, q: &Quiz, answer: Option<f64>, lines: &mut Vec<Line
             }
         }
         QuizKind::Number { answer: formula } => {
-            number_answer(ctx, &formula.text, answer, record, lines)
+            let text = ctx.app.settings.audience().answer(&formula.text, reads);
+            number_answer(ctx, text, answer, record, lines)
         }
     }
     if record.is_some()

@@ -247,8 +247,18 @@ impl<'a> Page<'_, 'a> {
         let ctx = self.ctx;
         let theme = ctx.theme;
         match block {
-            Block::Computed { c, check, .. } => {
-                let_lines(ctx, c, &mut self.lines, &mut self.pieces, &mut self.shown);
+            Block::Computed {
+                c, check, reads, ..
+            } => {
+                let formula = ctx.app.settings.audience().formula(&c.formula, *reads);
+                let_lines(
+                    ctx,
+                    c,
+                    &formula,
+                    &mut self.lines,
+                    &mut self.pieces,
+                    &mut self.shown,
+                );
                 if let Some(check) = check {
                     super::gradcheck::lines(ctx, check, &mut self.lines);
                 }
@@ -275,7 +285,11 @@ impl<'a> Page<'_, 'a> {
                 self.flush();
                 search_pieces(ctx, s, &mut self.pieces);
             }
-            Block::Asked { quiz, answer } => quiz_lines(ctx, quiz, *answer, &mut self.lines),
+            Block::Asked {
+                quiz,
+                answer,
+                reads,
+            } => quiz_lines(ctx, quiz, *answer, *reads, &mut self.lines),
             Block::Plot(plot) => {
                 if let Some(spec) = plot_spec(ctx, plot) {
                     self.flush();

@@ -314,6 +314,8 @@ impl Builder<'_> {
                     BinOp::Div => Op::Div,
                     BinOp::Pow => Op::Pow,
                     BinOp::MatMul => Op::MatMul,
+                    BinOp::Gt => Op::Gt,
+                    BinOp::Lt => Op::Lt,
                 };
                 self.op(op, vec![a, b], span)
             }

@@ -276,6 +276,48 @@ pub const EQ: Def = Def {
     )
 };
 
+/// `1[a > b]`: the indicator the lecture writes for ReLU's derivative.
+fn indicator(op: Op, at: &At) -> Option<Written> {
+    Some(Written::text(
+        Prec::Atom,
+        vec![
+            t("1["),
+            at.operand(0).at_least(Prec::Sum),
+            t(&format!(" {} ", op.symbol())),
+            at.operand(1).at_least(Prec::Sum),
+            t("]"),
+        ],
+    ))
+}
+
+/// `a > b`: 1 where it holds, else 0; no gradient (a step, not a slope).
+pub const GT: Def = Def {
+    differentiable: false,
+    ..binary(
+        &[],
+        ">",
+        ">",
+        |op, x| zip(op, x, |a, b| if a > b { 1.0 } else { 0.0 }),
+        |_, _, _, _, _| vec![None, None],
+        indicator,
+        Cost::Simple,
+    )
+};
+
+/// `a < b`: 1 where it holds, else 0.
+pub const LT: Def = Def {
+    differentiable: false,
+    ..binary(
+        &[],
+        "<",
+        "<",
+        |op, x| zip(op, x, |a, b| if a < b { 1.0 } else { 0.0 }),
+        |_, _, _, _, _| vec![None, None],
+        indicator,
+        Cost::Simple,
+    )
+};
+
 pub const LEAKY_RELU: Def = binary(
     &["leaky_relu"],
     "leaky_relu",

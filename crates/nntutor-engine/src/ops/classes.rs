@@ -72,7 +72,7 @@ fn label_at(t: &Tensor, k: usize) -> Option<usize> {
 }
 
 /// Where label `k` lies in a label vector.
-fn label_cell(t: &Tensor, k: usize) -> (usize, usize) {
+pub(super) fn label_cell(t: &Tensor, k: usize) -> (usize, usize) {
     if t.nrows() == 1 { (0, k) } else { (k, 0) }
 }
 

@@ -11,6 +11,7 @@
 mod arith;
 mod classes;
 mod linalg;
+mod losses;
 mod reduce;
 mod unary;
 
@@ -122,6 +123,8 @@ registry! {
     Max => arith::MAX,
     Min => arith::MIN,
     Eq => arith::EQ,
+    Gt => arith::GT,
+    Lt => arith::LT,
     LeakyRelu => arith::LEAKY_RELU,
     Elu => arith::ELU,
     Exp => unary::EXP,
@@ -154,6 +157,8 @@ registry! {
     RowOnehot => classes::ROWONEHOT,
     ColArgmax => classes::COLARGMAX,
     RowArgmax => classes::ROWARGMAX,
+    Hinge => losses::HINGE,
+    CrossEntropy => losses::CROSSENTROPY,
 }
 
 /// Calls that are not operations: a gradient is a constant of the graph.

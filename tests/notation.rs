@@ -1,0 +1,114 @@
+//! The lecture's notation, not the engine's: no mask, one-hot, `eq` or
+//! `pick` in what a learner reads of the built-in lessons; the SVM loss
+//! written out as the lecture writes it; labels receive no gradient; a
+//! formula's `reads` shown to learners, and both to authors.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::nntutor;
+use nntutor::lesson::builtin::BUILTIN;
+
+fn text(args: &[&str]) -> String {
+    let (code, out, err) = nntutor(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    out
+}
+
+#[test]
+fn no_built_in_lesson_shows_the_engine_s_masks_to_a_learner() {
+    for b in BUILTIN {
+        let id = b.file.trim_end_matches(".toml");
+        let out = text(&["export", id, "--format", "text"]);
+        for engine in ["onehot(", "eq(", "pick(", "hinge(", "crossentropy("] {
+            let lines: Vec<&str> = out.lines().filter(|l| l.contains(engine)).collect();
+            assert!(lines.is_empty(), "{id} shows `{engine}`: {lines:#?}");
+        }
+    }
+}
+
+#[test]
+fn the_svm_loss_reads_as_the_lecture_writes_it() {
+    let out = text(&["export", "svm", "--format", "text"]);
+    // Lecture 004: L_1 = max(0, 5.1 − 3.2 + 1) + max(0, −1.7 − 3.2 + 1) = 2.9,
+    // L_3 = 6.3 + 6.6 = 12.9 (the slide's "2.2 + 3.1 − 1" is a slip of sign:
+    // 2.2 − (−3.1) + 1 = 6.3).
+    for line in [
+        "L_i = Σ_{j≠y_i} max(0, s_j - s_yi + Δ)",
+        "Li[cat image] = max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9",
+        "Li[car image] = max(0, 1.3 - 4.9 + 1) + max(0, 2.0 - 4.9 + 1) = 0",
+        "Li[frog image] = max(0, 2.2 - (-3.1) + 1) + max(0, 2.5 - (-3.1) + 1) = 12.9",
+    ] {
+        assert!(out.contains(line), "missing {line}\n{out}");
+    }
+    // A picked score reads as itself, not `4.9 = 4.9`.
+    assert!(out.contains("sy[car image] = 4.9\n"), "{out}");
+    assert!(!out.contains("= 4.9 = 4.9"), "{out}");
+}
+
+#[test]
+fn relu_s_derivative_is_the_indicator() {
+    let out = text(&["export", "activations", "--format", "text"]);
+    // z = [-3, -1, 0, 1, 3]: 1[z > 0] is 0 up to z = 0, then 1.
+    assert!(out.contains("ReLU'(z) = 1[z > 0]"), "{out}");
+    assert!(out.contains("dr[z = 0] = 1[0 > 0] = 0"), "{out}");
+    assert!(out.contains("dr[z = 1] = 1[1 > 0] = 1"), "{out}");
+}
+
+#[test]
+fn labels_receive_no_gradient_and_the_walk_has_no_mask() {
+    let out = text(&["export", "bird-car-step", "--format", "text"]);
+    let step5 = out
+        .split("Step 5 of 7")
+        .nth(1)
+        .unwrap()
+        .split("Step 6 of 7")
+        .next()
+        .unwrap();
+    assert!(!step5.contains("dL_dy"), "{step5}");
+    assert!(!step5.contains("onehot"), "{step5}");
+    // The car's hinge is active: ∂L/∂s = (-1, 1); through s = W x the rows
+    // get -x and +x (x = (3, 2)).
+    assert!(step5.contains("∂L/∂s = [-1.00, 1.00]ᵀ"), "{step5}");
+    assert!(
+        step5.contains("∂L/∂W = [-3.00, -2.00; 3.00, 2.00]"),
+        "{step5}"
+    );
+}
+
+#[test]
+fn authors_see_the_formula_behind_the_reading() {
+    let learner = text(&["export", "softmax", "--format", "text"]);
+    assert!(learner.contains("    L_i = -log p_yi\n"), "{learner}");
+    assert!(!learner.contains("computed as"), "{learner}");
+    let author = text(&["--author", "export", "softmax", "--format", "text"]);
+    assert!(
+        author.contains("computed as Li = crossentropy(P, y)"),
+        "{author}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&text(&["export", "softmax", "--format", "json"])).unwrap();
+    let step = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["reads"] == "L_i = -log p_yi")
+        .unwrap();
+    assert_eq!(step["formula"], "Li = crossentropy(P, y)");
+}
+
+#[test]
+fn reads_needs_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.toml");
+    std::fs::write(
+        &path,
+        "id = \"r\"\ntitle = \"R\"\n\n[given]\nx = 1\n\n[[steps]]\ntitle = \"A\"\nshow = [\"x\"]\nreads = \"x\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = nntutor(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("r.toml:10:9"), "{err}");
+    assert!(err.contains("`reads` says how a formula reads"), "{err}");
+}
