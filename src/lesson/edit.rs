@@ -60,9 +60,18 @@ pub fn evaluate_edited(
     cancel: &Cancel,
 ) -> Result<Arc<Timeline>, String> {
     let edited = with_edits(lesson, edits)?;
-    let (timeline, _) = evaluate_until(&edited, cancel);
+    let (timeline, diagnostics) = evaluate_until(&edited, cancel);
     if cancel.is_cancelled() {
         return Err("stopped".into());
+    }
+    // An edit that a later step cannot take (a label past the classes, a
+    // fraction of a label) is refused with that step's reason, rather than
+    // leaving the steps after it blank.
+    let broken = diagnostics
+        .iter()
+        .find(|d| d.severity == super::Severity::Error);
+    if let Some(d) = broken {
+        return Err(d.message.clone());
     }
     Ok(Arc::new(timeline))
 }

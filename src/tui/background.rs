@@ -187,7 +187,16 @@ pub(super) fn sync_recompute(app: &mut App, recompute: &mut Option<Recompute>) -
                 if n == 1 { "" } else { "s" }
             ));
         }
-        Err(why) => app.warn(format!("That edit cannot be evaluated: {why}")),
+        Err(why) => {
+            // The edit is taken back: the screen keeps the numbers it had.
+            open.edits.pop();
+            if open.edits.is_empty() {
+                open.restore_original();
+            }
+            app.warn(format!(
+                "That edit is refused: {why}. The numbers stay as they were."
+            ));
+        }
     }
     true
 }
