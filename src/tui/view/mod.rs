@@ -304,7 +304,7 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
                 theme.key,
             ));
             spans.push(Span::styled(
-                " ↑↓ given  ←→ element  Enter apply  Esc cancel",
+                " ↑↓ given  ←→ element  Enter  Esc",
                 theme.bar,
             ));
         }
