@@ -262,3 +262,38 @@ fn digits_softmax_regression_beats_85_percent_on_held_out_digits() {
     let l0 = timeline.steps[k].values["L"].data[0];
     assert!((l0 - 10f64.ln()).abs() < 2e-3, "{l0}");
 }
+
+#[test]
+fn single_steps_while_paused_track_the_values_of_the_counter() {
+    // `s` seven times from a paused start: the counter says 7, and the loss
+    // shown is the loss at iteration 7 (the lesson tracks every 20), equal
+    // to the reference loop's.
+    let (lesson, timeline) = lesson_spiral();
+    let k = step_of(&lesson, "train")[0];
+    let live = Live::new(None, true);
+    for _ in 0..7 {
+        live.single_step();
+    }
+    let cancel = Cancel::default();
+    let (worker, stop) = (live.clone(), cancel.clone());
+    let run = std::thread::spawn(move || rerun(&lesson, &timeline, k, &worker, &stop));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let at_seven = |s: &nntutor::tui::pace::LiveState| {
+        s.done == 7 && s.curves[0].1.last().is_some_and(|p| p.0 == 7)
+    };
+    while !at_seven(&live.state()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let state = live.state();
+    cancel.cancel();
+    live.wake();
+    let _ = run.join();
+    let (_, timeline) = lesson_spiral();
+    let want = reference_losses(&timeline, 7, 1);
+    let curve = &state.curves[0].1;
+    let iterations: Vec<usize> = curve.iter().map(|p| p.0).collect();
+    assert_eq!(iterations, (0..=7).collect::<Vec<_>>());
+    for (w, g) in want.iter().zip(curve) {
+        assert!((w.1 - g.1).abs() <= 1e-9 * w.1.abs(), "{w:?} vs {g:?}");
+    }
+}

@@ -327,7 +327,7 @@ fn live_training_and_decision_regions() {
         screen.contains("paused at iteration 200 of 3000"),
         "{screen}"
     );
-    // The loss at 0 is ln 3 (tiny weights); tracked every 20 iterations.
+    // The loss at 0 is ln 3 (tiny weights); tracked at every single step.
     assert!(screen.contains("L: 1.09876 at iteration 0 →"), "{screen}");
     assert!(screen.contains("at iteration 200"), "{screen}");
     insta::assert_snapshot!("live_paused_120x40", screen);

@@ -190,6 +190,10 @@ impl Watch for Live {
         self.changed(s);
     }
 
+    fn stepping(&self) -> bool {
+        self.lock().paused
+    }
+
     fn finish(&self) {
         let mut s = self.lock();
         s.finished = true;

@@ -26,4 +26,10 @@ pub trait Watch: Send + Sync {
     fn advance(&self, done: usize, values: &dyn Fn() -> Arc<Values>);
     /// The run ended (finished, or stopped).
     fn finish(&self);
+    /// Whether the watcher is going one iteration at a time (paused): then
+    /// the tracked values are wanted at every iteration, not only every
+    /// `every`, so that the numbers shown are those of the counter.
+    fn stepping(&self) -> bool {
+        false
+    }
 }

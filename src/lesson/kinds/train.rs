@@ -316,7 +316,8 @@ impl Evaluator<'_> {
             if let Some(memo) = &self.env.memo {
                 memo.clear();
             }
-            if it % spec.every == 0 || it == iterations {
+            let stepping = self.live.as_ref().is_some_and(|l| l.stepping());
+            if it % spec.every == 0 || it == iterations || stepping {
                 self.track(step, spec, it, &mut curves)?;
             }
             if it == iterations {

@@ -303,10 +303,7 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
                 ),
                 theme.key,
             ));
-            spans.push(Span::styled(
-                " ↑↓ given  ←→ element  Enter  Esc",
-                theme.bar,
-            ));
+            spans.push(Span::styled(" ↑↓ given  ←→ element  Enter  Esc", theme.bar));
         }
         Typing::Jump(digits) => {
             spans.push(Span::styled(format!(" go to step: {digits}▏ "), theme.key));
