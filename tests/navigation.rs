@@ -173,9 +173,12 @@ fn number_quiz_takes_digits_and_records_the_answer() {
     // ∂f/∂z = q = 3, times 0.1.
     assert_eq!((record.answer.as_str(), record.correct), ("0.3", true));
     assert!(a.progress_dirty);
+    // A second answer, after the reveal, does not replace the first.
     press(&mut a, "0.5\n");
     let record = &a.progress.lessons["backprop"].quizzes[&5];
-    assert_eq!((record.answer.as_str(), record.correct), ("0.5", false));
+    assert_eq!((record.answer.as_str(), record.correct), ("0.3", true));
+    let notice = &a.notice.as_ref().unwrap().text;
+    assert!(notice.contains("first answer counts"), "{notice}");
     // Navigation still works after answering.
     press(&mut a, ">");
     assert_eq!(at(&a), (6, 0));
@@ -187,8 +190,15 @@ fn choice_quiz_by_letter_or_arrows() {
     press(&mut a, "3\nb");
     let r = &a.progress.lessons["bird-car-step"].quizzes[&3];
     assert_eq!((r.answer.as_str(), r.correct), ("b) bird", false));
+    // The right answer, chosen after the reveal showed it, does not count.
     press(&mut a, "kkk\n");
     let r = &a.progress.lessons["bird-car-step"].quizzes[&3];
+    assert_eq!((r.answer.as_str(), r.correct), ("b) bird", false));
+    // In a fresh run, a right first answer is kept.
+    let mut b = app("bird-car-step");
+    press(&mut b, "3\na");
+    press(&mut b, "b");
+    let r = &b.progress.lessons["bird-car-step"].quizzes[&3];
     assert_eq!((r.answer.as_str(), r.correct), ("a) car", true));
 }
 
@@ -302,22 +312,48 @@ fn predict_then_reveal_hides_the_answer_until_a_number_is_typed() {
     let s = screen(&a);
     // The lesson prints two decimals.
     assert!(s.contains("You predicted gap = 0.2; it is 0.09."), "{s}");
-    let record = &a.progress.lessons["cross-entropy"].quizzes[&6];
+    let record = &a.progress.lessons["cross-entropy"].predictions[&6];
     assert!(!record.correct);
+    // Predictions are not quiz answers: the menu's score leaves them out.
+    assert!(a.progress.lessons["cross-entropy"].quizzes.is_empty());
     assert_eq!(record.answer, "gap ≈ 0.2");
     // Predict mode asks every single-number result; backprop's f = q z is
     // (1 + 2) · -4 = -12, answered right to the precision shown.
     let mut b = app("backprop");
-    update(&mut b, Action::TogglePredict);
     press(&mut b, "3\n");
+    update(&mut b, Action::TogglePredict);
     assert!(screen(&b).contains("Predict f:"));
     press(&mut b, "-12\n");
     assert!(screen(&b).contains("You predicted f = -12: right"));
-    assert!(b.progress.lessons["backprop"].quizzes[&3].correct);
-    // → shows an answer without a prediction, and records nothing.
+    assert!(b.progress.lessons["backprop"].predictions[&3].correct);
+    // → shows an answer without a prediction, and records nothing. (A
+    // step number is typed out of predict mode: in it, digits are answers.)
+    update(&mut b, Action::TogglePredict);
     press(&mut b, "6\n");
+    update(&mut b, Action::TogglePredict);
     assert!(screen(&b).contains("Predict g:"));
     press(&mut b, ">");
     assert!(!screen(&b).contains("Predict g:"));
-    assert!(!b.progress.lessons["backprop"].quizzes.contains_key(&6));
+    assert!(!b.progress.lessons["backprop"].predictions.contains_key(&6));
+}
+
+#[test]
+fn a_number_with_a_point_is_not_a_step_and_predict_mode_digits_never_jump() {
+    // softmax step 4 (p = e / z) is a vector: predict mode asks nothing.
+    let mut a = app("softmax");
+    press(&mut a, "4\n");
+    assert_eq!(at(&a).0, 4);
+    press(&mut a, "0.13\n");
+    assert_eq!(at(&a).0, 4, "0.13 is not step 13");
+    let notice = &a.notice.as_ref().unwrap().text;
+    assert!(notice.contains("`0.13` is not a step number"), "{notice}");
+    update(&mut a, Action::TogglePredict);
+    press(&mut a, "13\n");
+    assert_eq!(at(&a).0, 4, "digits in predict mode are not a jump");
+    let notice = &a.notice.as_ref().unwrap().text;
+    assert!(notice.contains("No prediction is asked here"), "{notice}");
+    // Out of predict mode a whole number still jumps.
+    update(&mut a, Action::TogglePredict);
+    press(&mut a, "13\n");
+    assert_eq!(at(&a).0, 13);
 }

@@ -42,7 +42,7 @@ pub fn pending(app: &App, open: &OpenLesson) -> Option<String> {
         .progress
         .lessons
         .get(&open.lesson.id)
-        .is_some_and(|p| p.quizzes.contains_key(&(k + 1)));
+        .is_some_and(|p| p.predictions.contains_key(&(k + 1)));
     if recorded && done == 0 && !app.settings.predict {
         return None;
     }
@@ -127,7 +127,10 @@ fn guessed(app: &mut App, k: usize, name: String, typed: String, v: f64) {
     };
     let right = guesses.iter().filter(|g| g.right).count();
     let total = guesses.len();
-    app.progress.lesson_mut(&id).quizzes.insert(k + 1, record);
+    app.progress
+        .lesson_mut(&id)
+        .predictions
+        .insert(k + 1, record);
     app.progress_dirty = true;
     app.info(if right == total {
         "Predicted right, to the precision shown.".to_string()

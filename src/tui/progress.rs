@@ -34,9 +34,14 @@ pub struct LessonProgress {
     /// The furthest step reached.
     #[serde(default)]
     pub furthest: usize,
-    /// Quiz answers by step number (1-based).
+    /// Quiz answers by step number (1-based): the first answer, which the
+    /// score counts.
     #[serde(default)]
     pub quizzes: BTreeMap<usize, QuizRecord>,
+    /// Predict mode's guesses by step number: apart from the quizzes, so
+    /// that the menu's quiz score counts only quizzes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub predictions: BTreeMap<usize, QuizRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

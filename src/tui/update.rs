@@ -148,6 +148,12 @@ fn lesson(app: &mut App, action: Action) {
     {
         return;
     }
+    // In predict mode digits are answers: with no prompt open they go
+    // nowhere, rather than to a step whose number they happen to spell.
+    if matches!(action, Action::Type(c) if c.is_ascii_digit()) && app.settings.predict {
+        app.info("No prediction is asked here: → shows the next result (P leaves predict mode; ] [ g G move).");
+        return;
+    }
     let action = if action == Action::Space {
         Action::Next
     } else {
@@ -215,8 +221,10 @@ fn typing(app: &mut App, action: Action) -> bool {
         return false;
     };
     match action {
-        Action::Type(c) if c.is_ascii_digit() => {
-            if buf.len() < 6 {
+        // A point or a sign makes it a number, not a step: it is kept, so
+        // that Enter refuses `0.13` instead of jumping to step 13.
+        Action::Type(c) if c.is_ascii_digit() || c == '.' || c == '-' => {
+            if buf.len() < 12 {
                 buf.push(c);
             }
         }
@@ -227,8 +235,14 @@ fn typing(app: &mut App, action: Action) -> bool {
             }
         }
         Action::Enter => {
-            let wanted: usize = buf.parse().unwrap_or(0);
+            let typed = buf.clone();
             app.typing = Typing::None;
+            let Ok(wanted) = typed.parse::<usize>() else {
+                app.warn(format!(
+                    "`{typed}` is not a step number; type a whole number like 4, then Enter."
+                ));
+                return true;
+            };
             let Some(open) = app.open.as_mut() else {
                 return true;
             };
@@ -337,9 +351,27 @@ fn quiz(app: &mut App, action: Action) -> bool {
     }
 }
 
+/// Keeps a quiz's answer. The first answer is the one that counts: once
+/// it is in, the right answer is on screen, so a later one is not taken
+/// (neither a right answer copied from the reveal, nor a wrong retry over a
+/// right first answer).
 fn record_quiz(app: &mut App, step_no: usize, record: QuizRecord) {
     let Some(open) = &app.open else { return };
     let id = open.lesson.id.clone();
+    let first = app
+        .progress
+        .lessons
+        .get(&id)
+        .and_then(|p| p.quizzes.get(&step_no))
+        .cloned();
+    if let Some(first) = first {
+        let verdict = if first.correct { "right" } else { "not right" };
+        app.info(format!(
+            "You answered {} ({verdict}); your first answer counts, and the answer is shown.",
+            first.answer
+        ));
+        return;
+    }
     app.progress.lesson_mut(&id).quizzes.insert(step_no, record);
     app.progress_dirty = true;
     app.notice = None;
