@@ -121,3 +121,23 @@ fn the_tutor_shows_checks_in_author_mode_only() {
     update(&mut app, Action::ToggleAuthor);
     assert!(!screen(&app).contains("(computed"));
 }
+
+#[test]
+fn a_long_formula_wraps_instead_of_being_cut() {
+    // spiral-mlp step 8's hinge loss is over 100 characters; an author sees
+    // it whole at 100 columns, wrapped at a space.
+    let mut app = opened("spiral-mlp", 8);
+    update(&mut app, Action::ToggleAuthor);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|f| view::draw(f, &app)).unwrap();
+    let buf = terminal.backend().buffer();
+    let rows: Vec<String> = buf
+        .content
+        .chunks(100)
+        .map(|r| r.iter().map(|c| c.symbol()).collect::<String>())
+        .collect();
+    let joined = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().join(" ");
+    let formula = "computed as Lh = mean(hinge(V2 @ relu(V1 @ X + c1) + c2, X_labels, 1)) + 0.5 * reg * (sum(V1 ^ 2) + sum(V2 ^ 2))";
+    assert!(formula.len() > 100);
+    assert!(joined.contains(formula), "{}", rows.join("\n"));
+}

@@ -23,18 +23,14 @@ const MAX_UPDATE_LINES: usize = 8;
 pub(super) fn let_lines<'a>(
     ctx: &Ctx<'a>,
     c: &'a Computation,
-    formula: &[String],
+    reads: Option<&str>,
     lines: &mut Vec<Line<'static>>,
     pieces: &mut Vec<Piece<'a>>,
     shown: &mut Vec<String>,
 ) {
     let theme = ctx.theme;
     let open = ctx.open;
-    for (k, f) in formula.iter().enumerate() {
-        // An author's second line is what the engine computes.
-        let style = if k == 0 { theme.formula } else { theme.dim };
-        lines.push(Line::styled(sanitize(f), style));
-    }
+    lines.extend(ctx.formula(&c.formula, reads));
     lines.push(Line::raw(""));
     let focus = open.walk().element(open.sub);
     // The element's arithmetic comes first: it is what the learner is
@@ -111,7 +107,7 @@ pub(super) fn update_lines(
 ) {
     let theme = ctx.theme;
     for c in comps {
-        lines.push(Line::styled(sanitize(&c.formula), theme.formula));
+        lines.extend(ctx.para(&c.formula, theme.formula, 0));
     }
     lines.push(Line::raw(""));
     let mut blocks = Vec::new();

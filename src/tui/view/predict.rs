@@ -20,7 +20,8 @@ pub fn hidden(ctx: &Ctx, lines: &mut Vec<Line<'static>>) -> bool {
         return false;
     };
     if let Detail::Let(c) = &open.timeline.steps[open.step].detail {
-        lines.push(Line::styled(sanitize(&c.formula), theme.formula));
+        let reads = open.lesson.steps[open.step].reads.as_deref();
+        lines.extend(ctx.formula(&c.formula, reads));
         lines.push(Line::raw(""));
         let blocks: Vec<Vec<Line<'static>>> = c
             .input_names()

@@ -122,6 +122,22 @@ impl Ctx<'_> {
         lines
     }
 
+    /// A formula as this reader sees it (the lecture's reading for a
+    /// learner, and for an author the engine's formula under it), wrapped
+    /// at the screen's edge rather than cut.
+    pub fn formula(&self, formula: &str, reads: Option<&str>) -> Vec<Line<'static>> {
+        let theme = self.theme;
+        let shown = self.app.settings.audience().formula(formula, reads);
+        shown
+            .iter()
+            .enumerate()
+            .flat_map(|(k, f)| {
+                let style = if k == 0 { theme.formula } else { theme.dim };
+                self.para(f, style, 0)
+            })
+            .collect()
+    }
+
     pub fn para(&self, text: &str, style: Style, indent: usize) -> Vec<Line<'static>> {
         wrap(&sanitize(text), self.width.saturating_sub(indent))
             .into_iter()
@@ -250,11 +266,10 @@ impl<'a> Page<'_, 'a> {
             Block::Computed {
                 c, check, reads, ..
             } => {
-                let formula = ctx.app.settings.audience().formula(&c.formula, *reads);
                 let_lines(
                     ctx,
                     c,
-                    &formula,
+                    *reads,
                     &mut self.lines,
                     &mut self.pieces,
                     &mut self.shown,

@@ -64,6 +64,16 @@ fn status(ctx: &Ctx, live: Option<&LiveView>, total: usize, unit: &str) -> Vec<L
     vec![Line::from(line)]
 }
 
+/// A line of update formulas (already sanitized), kept as spaced when it
+/// fits, wrapped when a single formula is wider than the screen.
+fn formula_line(ctx: &Ctx, line: String) -> Vec<Line<'static>> {
+    if width(&line) <= ctx.width {
+        vec![Line::styled(line, ctx.theme.formula)]
+    } else {
+        ctx.para(&line, ctx.theme.formula, 0)
+    }
+}
+
 pub fn train_pieces<'a>(
     ctx: &Ctx<'a>,
     updates: &[&str],
@@ -80,7 +90,7 @@ pub fn train_pieces<'a>(
         for u in updates {
             let u = sanitize(u);
             if !line.is_empty() && width(&line) + 4 + width(&u) > ctx.width {
-                lines.push(Line::styled(std::mem::take(&mut line), theme.formula));
+                lines.extend(formula_line(ctx, std::mem::take(&mut line)));
             }
             if !line.is_empty() {
                 line.push_str("    ");
@@ -88,7 +98,7 @@ pub fn train_pieces<'a>(
             line.push_str(&u);
         }
         if !line.is_empty() {
-            lines.push(Line::styled(line, theme.formula));
+            lines.extend(formula_line(ctx, line));
         }
         if let Some(size) = batch {
             lines.push(Line::styled(
