@@ -9,14 +9,10 @@
 mod common;
 
 use common::nntutor;
-use nntutor::lesson::catalog::Catalog;
-use nntutor::lesson::load;
-use nntutor::tui::app::{App, Settings};
+use common::tutor::{self, opened};
+use nntutor::tui::app::App;
 use nntutor::tui::keys::Action;
 use nntutor::tui::update::update;
-use nntutor::tui::{app_for, view};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 /// The softmax lesson's cat loss: −ln(0.13) = 2.04 on the slide's own
 /// probability (the slides print −log10(0.13) = 0.89).
@@ -89,23 +85,8 @@ fn the_run_note_is_for_authors() {
     assert!(author.contains(note), "{author}");
 }
 
-/// The tutor at `step` (1-based) of a built-in lesson, as a learner opens it.
-fn opened(id: &str, step: usize) -> App {
-    let loaded = load(Catalog::default().find(id).unwrap());
-    let settings = Settings::default();
-    let mut app = app_for(loaded.lesson.unwrap(), loaded.timeline.unwrap(), settings);
-    for c in step.to_string().chars() {
-        update(&mut app, Action::Type(c));
-    }
-    update(&mut app, Action::Enter);
-    app
-}
-
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(100, 40)).unwrap();
-    terminal.draw(|f| view::draw(f, app)).unwrap();
-    let buf = terminal.backend().buffer();
-    buf.content.iter().map(|c| c.symbol()).collect()
+    tutor::rows(app, 100, 40).concat()
 }
 
 #[test]
@@ -128,14 +109,7 @@ fn a_long_formula_wraps_instead_of_being_cut() {
     // it whole at 100 columns, wrapped at a space.
     let mut app = opened("spiral-mlp", 8);
     update(&mut app, Action::ToggleAuthor);
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|f| view::draw(f, &app)).unwrap();
-    let buf = terminal.backend().buffer();
-    let rows: Vec<String> = buf
-        .content
-        .chunks(100)
-        .map(|r| r.iter().map(|c| c.symbol()).collect::<String>())
-        .collect();
+    let rows = tutor::rows(&app, 100, 30);
     let joined = rows.iter().map(|r| r.trim()).collect::<Vec<_>>().join(" ");
     let formula = "computed as Lh = mean(hinge(V2 @ relu(V1 @ X + c1) + c2, X_labels, 1)) + 0.5 * reg * (sum(V1 ^ 2) + sum(V2 ^ 2))";
     assert!(formula.len() > 100);

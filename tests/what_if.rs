@@ -3,34 +3,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use nntutor::lesson::catalog::Catalog;
-use nntutor::lesson::load;
-use nntutor::tui::app::{App, NoticeKind, Settings, Typing};
+mod common;
+
+use common::tutor::{self, opened};
+use nntutor::tui::app::{App, NoticeKind, Typing};
+use nntutor::tui::evaluate_edits_now;
 use nntutor::tui::keys::Action;
 use nntutor::tui::update::update;
-use nntutor::tui::{app_for, evaluate_edits_now, view};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn opened(id: &str, step: usize) -> App {
-    let loaded = load(Catalog::default().find(id).unwrap());
-    let mut app = app_for(
-        loaded.lesson.unwrap(),
-        loaded.timeline.unwrap(),
-        Settings::default(),
-    );
-    for c in step.to_string().chars() {
-        update(&mut app, Action::Type(c));
-    }
-    update(&mut app, Action::Enter);
-    app
-}
 
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|f| view::draw(f, app)).unwrap();
-    let buf = terminal.backend().buffer();
-    buf.content.iter().map(|c| c.symbol()).collect()
+    tutor::rows(app, 100, 30).concat()
 }
 
 /// Opens the what-if line and chooses the given `name` with ↓.

@@ -3,7 +3,7 @@
 
 use crate::engine::Tensor;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
-use crate::lesson::document::{Audience, Block as Doc, Document, chain};
+use crate::lesson::document::{Audience, Block as Doc, Document, chain, tracked_name};
 use crate::lesson::format::{self, check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
@@ -123,7 +123,11 @@ impl<'a> Page<'a, '_> {
                 }
             }
             Doc::Updated(comps) => self.updated(comps),
-            Doc::Trained { updates, run, .. } => self.trained(updates, run),
+            Doc::Trained {
+                updates,
+                run,
+                batch,
+            } => self.trained(updates, *batch, run),
             Doc::Searched(s) => {
                 self.out.push(Block::List(vec![
                     format!("{} random draws of {}", s.trials, s.param),
@@ -194,7 +198,7 @@ impl<'a> Page<'a, '_> {
         }
     }
 
-    fn trained(&mut self, updates: &[&str], t: &TrainState) {
+    fn trained(&mut self, updates: &[&str], batch: Option<usize>, t: &TrainState) {
         let d = self.d;
         self.out
             .push(Block::Code(updates.iter().map(|u| u.to_string()).collect()));
@@ -203,6 +207,7 @@ impl<'a> Page<'a, '_> {
             let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
                 continue;
             };
+            let name = tracked_name(name, batch);
             lines.push(format!(
                 "{name}: {} at iteration {} → {} at iteration {}",
                 number::fixed(first.1, d + 2),

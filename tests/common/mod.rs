@@ -7,6 +7,7 @@ use std::process::Command;
 pub mod builtin;
 pub mod fuzzing;
 pub mod pty;
+pub mod tutor;
 
 /// Runs the real binary (no extra lesson folders): exit code, stdout, stderr.
 pub fn nntutor(args: &[&str]) -> (i32, String, String) {

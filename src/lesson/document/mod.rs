@@ -57,6 +57,16 @@ impl Audience {
     }
 }
 
+/// How a tracked value is named beside its curve. In a minibatch training
+/// it is the value on each iteration's minibatch, not on all the data,
+/// which the step shows after the run: saying so keeps the two apart.
+pub fn tracked_name(name: &str, batch: Option<usize>) -> String {
+    match batch {
+        Some(size) => format!("{name} (on each minibatch of {size})"),
+        None => name.to_string(),
+    }
+}
+
 /// One step, ready to be shown.
 pub struct Document<'a> {
     pub lesson: &'a Lesson,

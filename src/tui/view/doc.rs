@@ -145,6 +145,25 @@ impl Piece<'_> {
     }
 }
 
+/// The chart's key, on a row of its own above the plot so that no curve
+/// runs under it: each series' name in its colour, and what the x axis is.
+fn render_key(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let mark = if spec.ascii { "--" } else { "━━" };
+    let mut spans = Vec::new();
+    for (name, _, style) in &spec.series {
+        spans.push(ratatui::text::Span::styled(format!("{mark} "), *style));
+        spans.push(ratatui::text::Span::styled(
+            format!("{name}   "),
+            theme.base,
+        ));
+    }
+    spans.push(ratatui::text::Span::styled(
+        format!("against {}", spec.x_label),
+        theme.dim,
+    ));
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
 fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
     use ratatui::symbols::Marker;
     use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
@@ -165,15 +184,34 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
         buf.set_string(area.x, area.y, "(nothing finite to plot)", theme.dim);
         return;
     }
+    let area = if area.height > 3 {
+        render_key(spec, area, buf, theme);
+        Rect {
+            y: area.y + 1,
+            height: area.height - 1,
+            ..area
+        }
+    } else {
+        area
+    };
     if let Some(to) = spec.x_to.filter(|t| t.is_finite()) {
         x1 = x1.max(to);
     }
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
-    // A little room above and below, so curves do not run along the frame.
+    // A little room above and below, so curves do not run along the frame;
+    // none below 0 for values that are never negative (a loss, an
+    // accuracy): an axis down to -0.04 would say otherwise.
     let pad = ((y1 - y0) * 0.05).max(1e-9);
-    let (y0, y1) = (y0 - pad, y1 + pad);
+    let (y0, y1) = (
+        if y0 >= 0.0 {
+            (y0 - pad).max(0.0)
+        } else {
+            y0 - pad
+        },
+        y1 + pad,
+    );
     let label = |v: f64| crate::lesson::number::trimmed(v, 3);
     // Two braille dots a cell across: more points than that draw the same.
     let thinned: Vec<Vec<(f64, f64)>> = spec
@@ -205,13 +243,12 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
             label(hi),
         ])
     };
+    // The key is drawn above (render_key): the chart keeps no legend box
+    // and no axis title to draw its curves over.
     Chart::new(datasets)
         .style(theme.base)
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Ratio(1, 2),
-            ratatui::layout::Constraint::Ratio(1, 1),
-        ))
-        .x_axis(axis(x0, x1).title(spec.x_label.clone()))
+        .legend_position(None)
+        .x_axis(axis(x0, x1))
         .y_axis(axis(y0, y1))
         .render(area, buf);
 }

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::doc::{ChartSpec, Piece, height};
 use super::step::{Ctx, chart_height, palette};
+use crate::lesson::document::tracked_name;
 use crate::lesson::eval::regions::Plane;
 use crate::lesson::number;
 use crate::lesson::timeline::{SearchState, TrainState};
@@ -116,12 +117,13 @@ pub fn train_pieces<'a>(
     let mut series = Vec::new();
     for (k, (name, curve)) in curves.iter().enumerate() {
         let points = curve.iter().map(|&(i, v)| (i as f64, v)).collect();
-        series.push((sanitize(name), points, palette(theme, k)));
+        let name = tracked_name(name, batch);
+        series.push((sanitize(&name), points, palette(theme, k)));
         let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
             continue;
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", sanitize(name)), theme.heading),
+            Span::styled(format!("{}: ", sanitize(&name)), theme.heading),
             Span::styled(
                 format!(
                     "{} at iteration {} → {} at iteration {}",

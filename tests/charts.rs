@@ -1,0 +1,70 @@
+//! Charts keep their key off the curves and their axes honest: the key on
+//! a row of its own, no axis below 0 for values that never are, and a
+//! minibatch training's curve named for what it measures.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{nntutor, tutor};
+
+/// The rows of a built-in lesson's step (1-based) at `w`×`h`.
+fn rows(id: &str, step: usize, w: u16, h: u16) -> Vec<String> {
+    tutor::rows(&tutor::opened(id, step), w, h)
+}
+
+/// The rows from the chart's key down to its x axis.
+fn chart(rows: &[String]) -> &[String] {
+    let key = rows.iter().position(|r| r.contains("against")).unwrap();
+    let axis = key + rows[key..].iter().position(|r| r.contains('└')).unwrap();
+    &rows[key..=axis]
+}
+
+#[test]
+fn the_key_sits_above_the_curves_not_over_them() {
+    for (id, step) in [("activations", 9), ("activations", 11), ("spiral-mlp", 6)] {
+        let rows = rows(id, step, 100, 30);
+        let chart = chart(&rows);
+        // No legend box inside the plot, and the x axis named in the key.
+        assert!(
+            chart[1..].iter().all(|r| !r.contains('┌')),
+            "{id} {step}:\n{}",
+            rows.join("\n")
+        );
+        assert!(chart[0].contains("━━"), "{}", chart[0]);
+    }
+    let rows = rows("activations", 9, 100, 30);
+    assert!(
+        chart(&rows)[0].contains("━━ r   ━━ dr   against z"),
+        "{}",
+        rows.join("\n")
+    );
+}
+
+#[test]
+fn a_loss_axis_does_not_go_below_zero() {
+    // digits step 5: the minibatch loss falls from ln 10 = 2.30 towards 0.07.
+    let rows = rows("digits", 5, 100, 30);
+    let labels: Vec<f64> = chart(&rows)[1..]
+        .iter()
+        .filter_map(|r| r.split('│').next()?.trim().parse().ok())
+        .collect();
+    assert!(labels.len() >= 2, "{}", rows.join("\n"));
+    assert!(labels.iter().all(|&v| v >= 0.0), "{labels:?}");
+    assert!(labels.contains(&0.0), "{labels:?}");
+}
+
+#[test]
+fn a_minibatch_curve_says_it_is_the_minibatch_s() {
+    let (_, text, _) = nntutor(&["export", "digits", "--format", "text"]);
+    // Small random weights: every class about equally likely, ln 10 = 2.30.
+    assert!(
+        text.contains("L (on each minibatch of 100): 2.30"),
+        "{text}"
+    );
+    let rows = rows("digits", 5, 100, 30);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("L (on each minibatch of 100):"))
+    );
+}
