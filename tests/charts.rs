@@ -7,6 +7,8 @@
 mod common;
 
 use common::{nntutor, tutor};
+use nntutor::tui::keys::Action;
+use nntutor::tui::update::update;
 
 /// The rows of a built-in lesson's step (1-based) at `w`×`h`.
 fn rows(id: &str, step: usize, w: u16, h: u16) -> Vec<String> {
@@ -67,4 +69,32 @@ fn a_minibatch_curve_says_it_is_the_minibatch_s() {
         rows.iter()
             .any(|r| r.contains("L (on each minibatch of 100):"))
     );
+}
+
+/// The row where `needle` is on screen.
+fn row_of(rows: &[String], needle: &str) -> Option<usize> {
+    rows.iter().position(|r| r.contains(needle))
+}
+
+#[test]
+fn a_walk_on_a_small_screen_keeps_its_place() {
+    // Walks whose words and numbers do not fit 80×24 together: the numbers
+    // stay on the same rows from the first element to the last, and the
+    // words stay on screen (after them) instead of vanishing at element 2.
+    for (id, step) in [("linear-scores", 3), ("softmax", 6), ("svm", 3)] {
+        let mut app = tutor::opened(id, step);
+        let first = tutor::rows(&app, 80, 24);
+        let at = row_of(&first, "element 1 of").unwrap();
+        for k in 2..=3 {
+            update(&mut app, Action::Next);
+            let rows = tutor::rows(&app, 80, 24);
+            let here = row_of(&rows, &format!("element {k} of"));
+            assert_eq!(
+                here,
+                Some(at),
+                "{id} step {step}, element {k}:\n{}",
+                rows.join("\n")
+            );
+        }
+    }
 }

@@ -241,7 +241,8 @@ fn themes_differ_in_colour_not_in_text() {
         go(&mut a, 3, 0);
         let buf = draw(&a, 80, 24);
         screens.push(text(&buf));
-        backgrounds.push(buf[(40, 12)].bg);
+        // A blank cell at the body's right edge: the background alone.
+        backgrounds.push(buf[(77, 12)].bg);
     }
     assert_eq!(screens[0], screens[1]);
     assert_eq!(screens[1], screens[2]);

@@ -136,18 +136,39 @@ fn lesson_body<'a>(
         width: body_area.width as usize,
         matrix_rows: (body_area.height as usize / 2).max(6),
         body_rows: body_area.height,
-        with_text: true,
+        text_after: false,
         elided: std::cell::Cell::new(false),
     };
     let mut pieces = step::body(&ctx);
-    // Inside a walk the learner has read the text; on a small screen the
-    // graph, the arithmetic and the matrices matter more than the paragraph.
-    if doc::height(&pieces) > body_area.height && open.sub > 0 {
-        ctx.with_text = false;
+    // A walk on a screen too small for its words and its numbers shows the
+    // numbers first, at every position alike (decided at the walk's last,
+    // fullest position), so that nothing jumps as the learner steps through.
+    if open.walk().positions() > 1 && walk_overflows(&ctx, open, body_area.height, &pieces) {
+        ctx.text_after = true;
         ctx.elided.set(false);
         pieces = step::body(&ctx);
     }
     (pieces, ctx.elided.get())
+}
+
+/// Whether the step's body, words first, is taller than the screen at the
+/// last position of its walk (a backward walk grows as it goes; an element
+/// walk keeps its height).
+fn walk_overflows(ctx: &step::Ctx, open: &OpenLesson, rows: u16, here: &[doc::Piece]) -> bool {
+    let last = open.walk().positions() - 1;
+    if open.sub == last {
+        return doc::height(here) > rows;
+    }
+    let end = OpenLesson {
+        sub: last,
+        ..open.clone()
+    };
+    let probe = step::Ctx {
+        open: &end,
+        elided: std::cell::Cell::new(false),
+        ..*ctx
+    };
+    doc::height(&step::body(&probe)) > rows
 }
 
 /// Why the current position of the open lesson does not fit on a screen of

@@ -35,8 +35,10 @@ pub struct Ctx<'a> {
     pub matrix_rows: usize,
     /// Rows of the whole body.
     pub body_rows: u16,
-    /// The step's text; left out inside a walk when the screen is full.
-    pub with_text: bool,
+    /// The step's text after its numbers rather than before: a walk on a
+    /// screen too small for both keeps its numbers in one place, and the
+    /// words below them, at every position of the walk.
+    pub text_after: bool,
     /// Set when a matrix had to leave out rows or columns.
     pub elided: std::cell::Cell<bool>,
 }
@@ -175,9 +177,11 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
         open.step,
         ctx.app.settings.audience(),
     );
-    // Presentation mode keeps a computing step to its numbers.
     let computes = doc.blocks.iter().any(Block::computes);
-    if ctx.with_text && !step.text.trim().is_empty() && !(ctx.present() && computes) {
+    // Presentation mode keeps a computing step to its numbers.
+    let quiet = ctx.present() && computes;
+    let text = !step.text.trim().is_empty() && !quiet;
+    if text && !ctx.text_after {
         lines.extend(ctx.para(&step.text, theme.base, 0));
         lines.push(Line::raw(""));
     }
@@ -193,6 +197,9 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     };
     for block in &doc.blocks {
         page.block(block);
+    }
+    if text && ctx.text_after {
+        page.lines.extend(ctx.para(&step.text, theme.base, 0));
     }
     let (lines, mut pieces) = (page.lines, page.pieces);
     pieces.push(Piece::Lines(lines));
