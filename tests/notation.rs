@@ -112,3 +112,43 @@ fn reads_needs_a_formula() {
     assert!(err.contains("r.toml:10:9"), "{err}");
     assert!(err.contains("`reads` says how a formula reads"), "{err}");
 }
+
+#[test]
+fn graph_boxes_are_the_lecture_s_gates() {
+    // The lecture's sigmoid neuron: gates ×, +, ×-1, exp, +1, 1/x.
+    let app = common::tutor::opened("backprop", 9);
+    let screen = common::tutor::rows(&app, 160, 48).join("\n");
+    for gate in [" × ─", " + ─", " × -1 ", " exp ", " + 1 ", " n = 1/x "] {
+        assert!(screen.contains(gate), "no {gate}:\n{screen}");
+    }
+    let graph = screen.split("node 0 of").nth(1).unwrap();
+    assert!(!graph.contains('·'), "{screen}");
+    // g = 2 · (a b + max(c, d)): the constant 2 written in, no placeholder.
+    let app = common::tutor::opened("backprop", 7);
+    let screen = common::tutor::rows(&app, 160, 48).join("\n");
+    assert!(screen.contains(" g = × 2 "), "{screen}");
+    assert!(!screen.contains("2.00 ×"), "{screen}");
+}
+
+#[test]
+fn graph_boxes_keep_their_width_through_the_walk() {
+    use nntutor::tui::keys::Action;
+    use nntutor::tui::update::update;
+    let mut app = common::tutor::opened("backprop", 9);
+    // Where each box's label sits (the active box has a heavier border).
+    let top = |app: &nntutor::tui::app::App| {
+        let rows = common::tutor::rows(app, 160, 48);
+        let (y, row) = rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.contains(" exp "))
+            .unwrap();
+        let at = |label: &str| row.find(label).unwrap();
+        (y, at(" × -1 "), at(" exp "), at(" + 1 "), at(" n = 1/x "))
+    };
+    let first = top(&app);
+    for _ in 0..6 {
+        update(&mut app, Action::Next);
+        assert_eq!(top(&app), first);
+    }
+}

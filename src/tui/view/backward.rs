@@ -41,18 +41,31 @@ pub fn backward<'a>(
         format!("node {} of {}", open.sub, order.len()),
         theme.dim,
     ));
-    match current {
-        None => {
-            lines.extend(ctx.para(
+    // The panel above the graph is as tall at every node as at its tallest,
+    // so that the graph stays where it is as the walk goes on.
+    let panel = |at: Option<NodeId>| {
+        let mut panel = Vec::new();
+        match at {
+            None => panel.extend(ctx.para(
                 &format!(
                     "Forward pass: every node holds its value. Next sends the gradient back from {target}, one node at a time."
                 ),
                 theme.dim,
                 0,
-            ));
+            )),
+            Some(id) => chain_rule(ctx, &view, b, id, &target, &mut panel),
         }
-        Some(id) => chain_rule(ctx, &view, b, id, &target, lines),
-    }
+        panel
+    };
+    let tallest = order
+        .iter()
+        .map(|&id| panel(Some(id)).len())
+        .chain([panel(None).len()])
+        .max()
+        .unwrap_or(0);
+    let mut here = panel(current);
+    here.resize(tallest.max(here.len()), Line::raw(""));
+    lines.extend(here);
     lines.push(Line::raw(""));
     pieces.push(Piece::Lines(std::mem::take(lines)));
     let layout = view.layout();

@@ -55,47 +55,13 @@ pub struct Layout {
 }
 
 impl GraphView<'_> {
-    /// What a box is titled: its name, or its operation with any constant
-    /// operands written in (`× -1`, `+ 1`).
+    /// What a box is titled: its operation as the lecture labels a gate
+    /// (`+`, `×`, `exp`, `σ`, with a constant operand written in: `+ 1`,
+    /// `× -1`, `1/x`, `x²`), after the value's name if it has one
+    /// (`n = 1/x`, `q = x + y` when both operands are named).
     pub fn title(&self, id: NodeId) -> String {
         let g = self.graph;
         let node = g.node(id);
-        let op_text = |op: Op| {
-            let sym = op.def().mark;
-            let consts: Vec<String> = node
-                .inputs
-                .iter()
-                .filter(|&&i| matches!(g.node(i).kind, NodeKind::Constant))
-                .map(|&i| inline(g.value(i), self.digits))
-                .collect();
-            let operands: Vec<String> = node
-                .inputs
-                .iter()
-                .map(|&i| match &g.node(i).kind {
-                    NodeKind::Input(name) => name.clone(),
-                    NodeKind::Constant => inline(g.value(i), self.digits),
-                    _ => g.node(i).name.clone().unwrap_or_else(|| "·".into()),
-                })
-                .collect();
-            match (op, operands.as_slice()) {
-                (Op::Neg, _) => "× -1".to_string(),
-                (Op::Transpose, [a]) => format!("{a}ᵀ"),
-                (Op::Index { .. }, _) => "index".to_string(),
-                (_, [a, b]) if sym.chars().count() == 1 && node.name.is_some() => {
-                    format!("{a} {sym} {b}")
-                }
-                (_, [_, _]) if sym.chars().count() == 1 && consts.len() == 1 => {
-                    if matches!(g.node(node.inputs[0]).kind, NodeKind::Constant) {
-                        format!("{} {sym} ·", consts[0])
-                    } else {
-                        format!("{sym} {}", consts[0])
-                    }
-                }
-                (_, [a]) if node.name.is_some() => format!("{sym}({a})"),
-                (_, args) if node.name.is_some() => format!("{sym}({})", args.join(", ")),
-                _ => sym.to_string(),
-            }
-        };
         let title = match (&node.kind, &node.name) {
             (NodeKind::Input(name), _) => name.clone(),
             (NodeKind::Op(Op::Identity), Some(name)) => {
@@ -105,12 +71,42 @@ impl GraphView<'_> {
                     .map(|&i| g.node(i).name.clone().unwrap_or_default());
                 format!("{name} = {}", from.unwrap_or_default())
             }
-            (NodeKind::Op(op), Some(name)) => format!("{name} = {}", op_text(*op)),
-            (NodeKind::Op(op), None) => op_text(*op),
+            (NodeKind::Op(op), Some(name)) => format!("{name} = {}", self.gate(id, *op)),
+            (NodeKind::Op(op), None) => self.gate(id, *op),
             (NodeKind::Gradient { of, wrt, .. }, _) => format!("grad({of}, {wrt})"),
             (NodeKind::Constant, _) => number::short(node.value()[0]),
         };
         fit(&title, MAX_LABEL)
+    }
+
+    /// A gate's label. Operands that are named read by name (`x + y`); a
+    /// constant is written in, the other operand being the gate's input `x`.
+    fn gate(&self, id: NodeId, op: Op) -> String {
+        let g = self.graph;
+        let node = g.node(id);
+        let sym = op.def().mark;
+        let operand = |i: NodeId| match &g.node(i).kind {
+            NodeKind::Input(name) => Some(name.clone()),
+            NodeKind::Constant => Some(number::short(g.value(i)[0])),
+            _ => g.node(i).name.clone(),
+        };
+        let constant = |i: NodeId| matches!(g.node(i).kind, NodeKind::Constant);
+        match (op, node.inputs.as_slice()) {
+            (Op::Neg, _) => "× -1".into(),
+            (Op::Transpose, [a]) => format!("{}ᵀ", operand(*a).unwrap_or_else(|| "x".into())),
+            (Op::Index { .. }, _) => "index".into(),
+            (_, &[a, b]) if constant(a) != constant(b) => {
+                let (c, on_left) = if constant(a) { (a, true) } else { (b, false) };
+                with_constant(op, sym, &number::short(g.value(c)[0]), on_left)
+            }
+            (_, &[a, b]) if node.name.is_some() && sym.chars().count() == 1 => {
+                match (operand(a), operand(b)) {
+                    (Some(a), Some(b)) => format!("{a} {sym} {b}"),
+                    _ => sym.into(),
+                }
+            }
+            _ => sym.into(),
+        }
     }
 
     fn value_text(&self, t: &Tensor) -> String {
@@ -195,16 +191,17 @@ impl GraphView<'_> {
     fn placed(&self, id: NodeId) -> Placed {
         let title = self.title(id);
         let value = self.value_text(self.graph.value(id));
-        let grad = self
-            .revealed
-            .contains(&id)
-            .then(|| self.grads.get(id.0).cloned().flatten())
-            .flatten()
-            .map(|t| format!("∂ {}", self.value_text(&t)));
+        let gradient = self
+            .grads
+            .get(id.0)
+            .and_then(Option::as_ref)
+            .map(|t| format!("∂ {}", self.value_text(t)));
+        // The box is as wide as its gradient will be, before the walk
+        // reaches it too: boxes keep their width, and the graph its place.
         let w = [
             width(&title) + 2,
             width(&value),
-            grad.as_ref().map_or(4, |s| width(s)),
+            gradient.as_ref().map_or(4, |s| width(s)),
         ]
         .into_iter()
         .max()
@@ -217,7 +214,7 @@ impl GraphView<'_> {
             w,
             title,
             value,
-            grad,
+            grad: gradient.filter(|_| self.revealed.contains(&id)),
         }
     }
 
@@ -397,6 +394,28 @@ impl LineGrid {
             _ => "┼",
         };
         Some(c)
+    }
+}
+
+/// A binary gate with one constant operand `c`, the other its input `x`:
+/// `+ 1` and `× -1` (the lecture's gates), `1/x`, `1 - x`, `x²`,
+/// `max(0, x)`.
+fn with_constant(op: Op, sym: &str, c: &str, on_left: bool) -> String {
+    match (op, on_left) {
+        (Op::Add | Op::Mul, _) => format!("{sym} {c}"),
+        (Op::Sub, false) => format!("- {c}"),
+        (Op::Div, false) => format!("/ {c}"),
+        (Op::Div, true) => format!("{c}/x"),
+        (Op::Pow, false) => match c {
+            "2" => "x²".into(),
+            "3" => "x³".into(),
+            _ => format!("x^{c}"),
+        },
+        (Op::Pow, true) => format!("{c}^x"),
+        (Op::Max | Op::Min, true) => format!("{sym}({c}, x)"),
+        (Op::Max | Op::Min, false) => format!("{sym}(x, {c})"),
+        (_, true) => format!("{c} {sym} x"),
+        (_, false) => format!("x {sym} {c}"),
     }
 }
 

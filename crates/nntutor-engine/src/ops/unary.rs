@@ -121,13 +121,17 @@ pub const RELU: Def = Def {
     )
 };
 
-pub const SIGMOID: Def = unary(
-    &["sigmoid"],
-    |_, x| Ok(x[0].map(sigmoid)),
-    // d σ = σ(1 - σ)
-    |_, x, out, g, _| vec![Some(unary_grad(x[0], out, g, |_, y| y * (1.0 - y)))],
-    Cost::Written(7.0),
-);
+pub const SIGMOID: Def = Def {
+    // The lecture's gate: σ.
+    mark: "σ",
+    ..unary(
+        &["sigmoid"],
+        |_, x| Ok(x[0].map(sigmoid)),
+        // d σ = σ(1 - σ)
+        |_, x, out, g, _| vec![Some(unary_grad(x[0], out, g, |_, y| y * (1.0 - y)))],
+        Cost::Written(7.0),
+    )
+};
 
 pub const TANH: Def = unary(
     &["tanh"],
