@@ -138,11 +138,24 @@ fn the_backward_walk_visits_every_node_from_the_loss_back() {
     let names: Vec<String> = match &open.timeline.steps[3].detail {
         nntutor::lesson::Detail::Backward(b) => order
             .iter()
-            .map(|&id| nntutor::lesson::format::node_label(&b.graph, id, 0))
+            .map(|stop| nntutor::lesson::format::node_label(&b.graph, stop.node, 0))
             .collect(),
         _ => unreachable!(),
     };
     assert_eq!(names, ["f", "z", "q", "y", "x"]);
+}
+
+#[test]
+fn the_backward_walk_stops_at_each_element_of_a_small_vector() {
+    // bird-car-step: L (a number), then s = W x element by element (bird,
+    // car), then the inputs x and W whole.
+    let a = app("bird-car-step");
+    let open = a.open.as_ref().unwrap();
+    let Walk::Backward { order } = &open.walks[4] else {
+        panic!("step 5 is a backward step");
+    };
+    let stops: Vec<Option<(usize, usize)>> = order.iter().map(|s| s.element).collect();
+    assert_eq!(stops, [None, Some((0, 0)), Some((1, 0)), None, None]);
 }
 
 #[test]

@@ -121,7 +121,7 @@ fn graph_boxes_are_the_lecture_s_gates() {
     for gate in [" × ─", " + ─", " × -1 ", " exp ", " + 1 ", " n = 1/x "] {
         assert!(screen.contains(gate), "no {gate}:\n{screen}");
     }
-    let graph = screen.split("node 0 of").nth(1).unwrap();
+    let graph = screen.split("stop 0 of").nth(1).unwrap();
     assert!(!graph.contains('·'), "{screen}");
     // g = 2 · (a b + max(c, d)): the constant 2 written in, no placeholder.
     let app = common::tutor::opened("backprop", 7);
@@ -150,5 +150,32 @@ fn graph_boxes_keep_their_width_through_the_walk() {
     for _ in 0..6 {
         update(&mut app, Action::Next);
         assert_eq!(top(&app), first);
+    }
+}
+
+#[test]
+fn the_backward_walk_goes_element_by_element_with_local_times_upstream() {
+    use nntutor::tui::keys::Action;
+    use nntutor::tui::update::update;
+    // s = W x with x = (3, 2); the car's hinge is active, so ∂L/∂s = (-1, 1).
+    // At s[bird]: W's bird row gets its pixel times -1; x[pixel 1] gets
+    // W[bird, pixel 1] · -1 = (-2)(-1) = 2, one of its two terms.
+    let by_hand = [
+        "∂L/∂W[bird, pixel 1] = ∂s[bird]/∂W[bird, pixel 1] · ∂L/∂s[bird] = 3 × -1 = -3",
+        "∂L/∂W[bird, pixel 2] = ∂s[bird]/∂W[bird, pixel 2] · ∂L/∂s[bird] = 2 × -1 = -2",
+        "∂s[bird]/∂x[pixel 1] · ∂L/∂s[bird] = -2 × -1 = 2, 1 of 2 terms of ∂L/∂x[pixel 1]",
+    ];
+    let out = text(&["export", "bird-car-step", "--format", "text"]);
+    for line in by_hand {
+        assert!(out.contains(line), "missing {line}\n{out}");
+    }
+    // The tutor: stop 1 is L, stop 2 is s[bird].
+    let mut app = common::tutor::opened("bird-car-step", 5);
+    update(&mut app, Action::Next);
+    update(&mut app, Action::Next);
+    let screen = common::tutor::rows(&app, 160, 48).join("\n");
+    assert!(screen.contains("stop 2 of 5"), "{screen}");
+    for line in by_hand {
+        assert!(screen.contains(line), "missing {line}\n{screen}");
     }
 }

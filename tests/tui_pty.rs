@@ -136,7 +136,7 @@ fn signals_restore_the_terminal() {
         let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
         t.wait_for("step 4 of 10", WAIT);
         t.send(RIGHT);
-        t.wait_for("node 1 of 5", WAIT);
+        t.wait_for("stop 1 of 5", WAIT);
         t.signal(sig);
         let status = t.wait_exit(WAIT);
         assert_eq!(status.code(), Some(code), "signal {sig}");
@@ -410,7 +410,7 @@ fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
         });
         assert!(!t.cooked(), "resumed in cooked mode");
         t.send(RIGHT);
-        t.wait_for("node 1 of 5", WAIT);
+        t.wait_for("stop 1 of 5", WAIT);
         leave_through_the_menu(&mut t);
     }
 }

@@ -21,6 +21,7 @@ use crate::lesson::document::{Audience, Block, Document};
 use crate::lesson::format::{is_bidi, node_label};
 use crate::lesson::model::QuizKind;
 use crate::lesson::number;
+use crate::lesson::timeline::Values;
 use crate::lesson::{Lesson, Timeline};
 
 /// Writes the lesson's timeline as JSON, then a newline.
@@ -310,14 +311,14 @@ impl<'a> StepDoc<'a> {
             ..StepDoc::default()
         };
         for block in &document.blocks {
-            doc.block(document.lesson.digits, block);
+            doc.block(document.lesson.digits, &document.state.values, block);
         }
         doc
     }
 
     /// What the step's kind adds: its formula and arithmetic, its graph,
     /// its curves, its quiz.
-    fn block(&mut self, d: usize, block: &Block<'a>) {
+    fn block(&mut self, d: usize, values: &Values, block: &Block<'a>) {
         match block {
             Block::Computed {
                 c, expand, reads, ..
@@ -389,7 +390,7 @@ impl<'a> StepDoc<'a> {
                     root: b.root.0,
                     target: &b.target,
                 });
-                self.chain_rule = Some(backward_lines(&b.graph, b.root, &b.grads, &b.target, d));
+                self.chain_rule = Some(backward_lines(b, values, d));
             }
             Block::Trained { run: t, .. } => {
                 let curves = t

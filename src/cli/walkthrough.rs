@@ -2,12 +2,13 @@
 //! worked arithmetic), rendered by the text and markdown exports alike.
 
 use crate::engine::Tensor;
-use crate::engine::graph::{Graph, NodeId, NodeKind};
+use crate::engine::graph::{NodeId, NodeKind};
+use crate::lesson::document::walk::MAX_ELEMENT_STOPS;
 use crate::lesson::document::{Audience, Block as Doc, Document, chain, tracked_name};
 use crate::lesson::format::{self, check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
-use crate::lesson::timeline::{Computation, TrainState};
+use crate::lesson::timeline::{BackwardState, Computation, TrainState, Values};
 use crate::lesson::{Lesson, Timeline, Value};
 
 /// Per-element arithmetic is written out for at most this many elements.
@@ -116,7 +117,7 @@ impl<'a> Page<'a, '_> {
             Doc::Backward(b) => {
                 self.out
                     .push(Block::Code(vec![format!("backward: {}", b.target)]));
-                let lines = backward_lines(&b.graph, b.root, &b.grads, &b.target, d);
+                let lines = backward_lines(b, &self.doc.state.values, d);
                 self.out.push(Block::List(lines));
                 for (grad_name, _) in &b.defined {
                     self.matrix(grad_name, grad_name);
@@ -300,35 +301,85 @@ fn expansion(c: &Computation, v: Option<&Value>, digits: usize) -> Vec<String> {
 }
 
 /// Each node from the loss backwards: its value, its gradient, and for each
-/// input the chain rule (`document::chain`).
-pub fn backward_lines(
-    g: &Graph,
-    root: NodeId,
-    grads: &[Option<Tensor>],
-    target: &str,
-    d: usize,
-) -> Vec<String> {
+/// input the chain rule (`document::chain`); an operation's small vector or
+/// matrix also element by element, as the tutor walks it.
+pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<String> {
+    let (g, target) = (&*b.graph, b.target.as_str());
     let mut lines = Vec::new();
-    for k in (0..=root.0).rev() {
+    for k in (0..=b.root.0).rev() {
         let id = NodeId(k);
         let node = g.node(id);
         if matches!(node.kind, NodeKind::Constant) {
             continue;
         }
-        let Some(upstream) = &grads[k] else { continue };
+        let Some(upstream) = &b.grads[k] else {
+            continue;
+        };
         let label = node_label(g, id, 0);
         lines.push(format!(
             "{label} = {}: ∂{target}/∂{label} = {}",
             inline(node.value(), d),
             inline(upstream, d)
         ));
-        for link in chain::links(g, id, upstream, d) {
+        let links = chain::links(g, id, upstream, d);
+        let vector_inputs = links.iter().any(|l| l.contribution.len() > 1);
+        // A single number fed by vectors (a sum, a loss) sends one product
+        // to each input element; so does each element of a small result.
+        if upstream.len() == 1 && vector_inputs {
+            let sent = element_lines(b, values, id, upstream, d);
+            lines.extend(sent.into_iter().skip(1).map(|l| l[2..].to_string()));
+            continue;
+        }
+        for link in links {
             let in_label = node_label(g, link.input, 0);
             let rule = match &link.numbers {
                 Some(n) => chain::sentence_text(target, &label, &in_label, n),
                 None => inline(&link.contribution, d),
             };
             lines.push(format!("  to {in_label}: {rule}"));
+        }
+        let n = node.value().len();
+        if matches!(node.kind, NodeKind::Op(_)) && (2..=MAX_ELEMENT_STOPS).contains(&n) {
+            lines.extend(element_lines(b, values, id, upstream, d));
+        }
+    }
+    lines
+}
+
+/// The chain rule of each element of node `id`: what it sends back to
+/// each input element, local × upstream.
+fn element_lines(
+    b: &BackwardState,
+    values: &Values,
+    id: NodeId,
+    upstream: &Tensor,
+    d: usize,
+) -> Vec<String> {
+    let g = &*b.graph;
+    let name = |n: NodeId, (r, c): (usize, usize)| {
+        let base = node_label(g, n, 0);
+        let t = g.value(n);
+        let v = values
+            .get(&base)
+            .map(|v| v.as_ref())
+            .filter(|v| v.data.shape() == t.shape());
+        element_name(&base, v, t.shape(), r, c)
+    };
+    let (rows, cols) = g.value(id).shape();
+    let mut lines = Vec::new();
+    for cell in (0..rows).flat_map(|r| (0..cols).map(move |c| (r, c))) {
+        let label = name(id, cell);
+        lines.push(format!(
+            "  {label} = {}: ∂{}/∂{label} = {}",
+            number::at_least_visible(g.value(id)[cell], d),
+            b.target,
+            number::at_least_visible(upstream[cell], d)
+        ));
+        for link in chain::element_links(g, id, cell, upstream, d) {
+            let in_label = name(link.input, link.element);
+            let parts = chain::element_sentence(&b.target, &label, &in_label, &link);
+            let text: String = parts.into_iter().map(|(s, _)| s).collect();
+            lines.push(format!("    to {in_label}: {text}"));
         }
     }
     lines

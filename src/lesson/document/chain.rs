@@ -39,6 +39,89 @@ pub fn links(g: &Graph, id: NodeId, upstream: &Tensor, digits: usize) -> Vec<Lin
         .collect()
 }
 
+/// What one element of a node sends back to one element of an input.
+pub struct ElementLink {
+    pub input: NodeId,
+    /// The input's element (row, column).
+    pub element: (usize, usize),
+    /// ∂n[i]/∂x[j], ∂L/∂n[i] and their product, written to add up.
+    pub numbers: [String; 3],
+    /// How many elements of the node send to this input element: its
+    /// gradient is the sum of that many such products.
+    pub terms: usize,
+}
+
+/// The links from element `at` of node `id` (its gradient `upstream`) to
+/// every input element it reaches: the local gradient is that element's
+/// row of the node's Jacobian (the backward rule applied to a one-hot
+/// upstream), times the element's upstream gradient.
+pub fn element_links(
+    g: &Graph,
+    id: NodeId,
+    at: (usize, usize),
+    upstream: &Tensor,
+    digits: usize,
+) -> Vec<ElementLink> {
+    let (rows, cols) = g.value(id).shape();
+    let row_of = |cell: (usize, usize)| {
+        let mut one = Tensor::zeros(rows, cols);
+        one[cell] = 1.0;
+        g.contributions(id, &one)
+    };
+    let all: Vec<Vec<(NodeId, Tensor)>> = (0..rows)
+        .flat_map(|r| (0..cols).map(move |c| (r, c)))
+        .map(row_of)
+        .collect();
+    let terms = |k: usize, cell: (usize, usize)| {
+        all.iter()
+            .filter(|row| row.get(k).is_some_and(|(_, t)| t[cell] != 0.0))
+            .count()
+    };
+    let up = upstream[at];
+    let mut links = Vec::new();
+    for (k, (input, local)) in all[at.0 * cols + at.1].iter().enumerate() {
+        if matches!(g.node(*input).kind, NodeKind::Constant) {
+            continue;
+        }
+        for c in 0..local.ncols() {
+            for r in 0..local.nrows() {
+                let l = local[(r, c)];
+                if l != 0.0 {
+                    links.push(ElementLink {
+                        input: *input,
+                        element: (r, c),
+                        numbers: product(l, up, l * up, digits),
+                        terms: terms(k, (r, c)),
+                    });
+                }
+            }
+        }
+    }
+    links.sort_by_key(|l| (l.input.0, l.element.0, l.element.1));
+    links
+}
+
+/// One element's link in the lecture's words: `∂L/∂W[0, 1] = ∂s[0]/∂W[0, 1]
+/// · ∂L/∂s[0] = 3 × -1 = -3`, or, for an input element that gets several
+/// such terms, `∂s[0]/∂x[1] · ∂L/∂s[0] = -2 × -1 = 2, 1 of 2 terms of
+/// ∂L/∂x[1]`.
+pub fn element_sentence(
+    target: &str,
+    node: &str,
+    input: &str,
+    link: &ElementLink,
+) -> Vec<(String, Role)> {
+    let mut parts = sentence(target, node, input, &link.numbers);
+    if link.terms > 1 {
+        parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
+        parts.push((
+            format!(", 1 of {} terms of ∂{target}/∂{input}", link.terms),
+            Role::Words,
+        ));
+    }
+    parts
+}
+
 /// `local × upstream = product`, the factors with the digits the product
 /// needs to add up.
 fn product(local: f64, upstream: f64, product: f64, digits: usize) -> [String; 3] {

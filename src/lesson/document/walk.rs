@@ -9,15 +9,27 @@ use crate::lesson::timeline::BackwardState;
 /// Walking stops offering single elements past this many (`]` skips ahead).
 pub const MAX_WALK: usize = 1000;
 
+/// A backward walk stops at each element of an operation's result up to
+/// this many elements; a larger one is one stop, its gradient whole.
+pub const MAX_ELEMENT_STOPS: usize = 12;
+
+/// A stop of a backward walk: a node, or one element of it (row, column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop {
+    pub node: NodeId,
+    pub element: Option<(usize, usize)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Walk {
     /// Nothing to walk through.
     Single,
     /// The elements of an expanded result, row by row.
     Elements { rows: usize, cols: usize },
-    /// Position 0 shows the forward pass; position k the gradient of the
-    /// k-th node of `order`, from the loss back to the inputs.
-    Backward { order: Vec<NodeId> },
+    /// Position 0 shows the forward pass; position k the k-th stop of
+    /// `order`, from the loss back to the inputs: a node, or for a small
+    /// vector or matrix each element of it in turn.
+    Backward { order: Vec<Stop> },
 }
 
 impl Walk {
@@ -71,12 +83,45 @@ pub fn shown(graph: &Graph, id: NodeId) -> bool {
     !matches!(graph.node(id).kind, NodeKind::Constant)
 }
 
-/// Shown nodes with a gradient, from the loss back.
-fn backward_order(b: &BackwardState) -> Vec<NodeId> {
-    (0..=b.root.0)
+/// Shown nodes with a gradient, from the loss back: an operation's small
+/// vector or matrix element by element (row by row), anything else whole.
+fn backward_order(b: &BackwardState) -> Vec<Stop> {
+    let g = &b.graph;
+    let mut stops = Vec::new();
+    let nodes = (0..=b.root.0)
         .rev()
         .map(NodeId)
-        .filter(|&id| shown(&b.graph, id) && b.grads.get(id.0).is_some_and(Option::is_some))
-        .filter(|&id| !matches!(b.graph.node(id).kind, NodeKind::Gradient { .. }))
-        .collect()
+        .filter(|&id| shown(g, id) && b.grads.get(id.0).is_some_and(Option::is_some))
+        .filter(|&id| !matches!(g.node(id).kind, NodeKind::Gradient { .. }));
+    for node in nodes {
+        let (rows, cols) = g.value(node).shape();
+        let operation = matches!(g.node(node).kind, NodeKind::Op(_));
+        if operation && (2..=MAX_ELEMENT_STOPS).contains(&(rows * cols)) {
+            for r in 0..rows {
+                for c in 0..cols {
+                    stops.push(Stop {
+                        node,
+                        element: Some((r, c)),
+                    });
+                }
+            }
+        } else {
+            stops.push(Stop {
+                node,
+                element: None,
+            });
+        }
+    }
+    stops
+}
+
+/// The nodes whose gradient the first `n` stops have reached, in order.
+pub fn reached(order: &[Stop], n: usize) -> Vec<NodeId> {
+    let mut nodes: Vec<NodeId> = Vec::new();
+    for stop in &order[..n.min(order.len())] {
+        if nodes.last() != Some(&stop.node) {
+            nodes.push(stop.node);
+        }
+    }
+    nodes
 }

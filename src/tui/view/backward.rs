@@ -6,10 +6,12 @@ use ratatui::text::{Line, Span};
 use super::doc::Piece;
 use super::layout::side_by_side;
 use super::step::Ctx;
+use crate::engine::Tensor;
 use crate::engine::graph::{NodeId, NodeKind};
 use crate::lesson::document::Walk;
 use crate::lesson::document::chain::{self, Role};
-use crate::lesson::format::inline;
+use crate::lesson::document::walk::{Stop, reached};
+use crate::lesson::format::{element_name, inline};
 use crate::lesson::timeline::BackwardState;
 use crate::tui::widgets::graph::GraphView;
 use crate::tui::widgets::text::sanitize;
@@ -26,24 +28,23 @@ pub fn backward<'a>(
     let Walk::Backward { order } = open.walk() else {
         return;
     };
-    let revealed = &order[..open.sub.min(order.len())];
-    let current = revealed.last().copied();
+    let current = open.sub.checked_sub(1).and_then(|k| order.get(k)).copied();
     let view = GraphView {
         graph: &b.graph,
         root: b.root,
         grads: &b.grads,
-        revealed,
+        revealed: reached(order, open.sub),
         digits: ctx.digits(),
         ascii: ctx.ascii(),
     };
     let target = sanitize(&b.target);
     lines.push(Line::styled(
-        format!("node {} of {}", open.sub, order.len()),
+        format!("stop {} of {}", open.sub, order.len()),
         theme.dim,
     ));
-    // The panel above the graph is as tall at every node as at its tallest,
-    // so that the graph stays where it is as the walk goes on.
-    let panel = |at: Option<NodeId>| {
+    // The panel above the graph is as tall at every stop as at its
+    // tallest, so that the graph stays where it is as the walk goes on.
+    let panel = |at: Option<Stop>| {
         let mut panel = Vec::new();
         match at {
             None => panel.extend(ctx.para(
@@ -53,13 +54,13 @@ pub fn backward<'a>(
                 theme.dim,
                 0,
             )),
-            Some(id) => chain_rule(ctx, &view, b, id, &target, &mut panel),
+            Some(stop) => chain_rule(ctx, &view, b, stop, &target, &mut panel),
         }
         panel
     };
     let tallest = order
         .iter()
-        .map(|&id| panel(Some(id)).len())
+        .map(|&stop| panel(Some(stop)).len())
         .chain([panel(None).len()])
         .max()
         .unwrap_or(0);
@@ -68,6 +69,7 @@ pub fn backward<'a>(
     lines.extend(here);
     lines.push(Line::raw(""));
     pieces.push(Piece::Lines(std::mem::take(lines)));
+    let current = current.map(|stop| stop.node);
     let layout = view.layout();
     pieces.push(Piece::Graph {
         view,
@@ -99,26 +101,67 @@ fn panel_label(view: &GraphView, id: NodeId) -> String {
     }
 }
 
+/// A node's element as the panel names it: `s[bird]`, `W[car, pixel 2]`
+/// (row and column names where the value has them), `[+][1]`.
+fn element_label(ctx: &Ctx, view: &GraphView, id: NodeId, (r, c): (usize, usize)) -> String {
+    let base = panel_label(view, id);
+    let t = view.graph.value(id);
+    let named = ctx
+        .values()
+        .get(&base)
+        .map(|v| v.as_ref())
+        .filter(|v| v.data.shape() == t.shape());
+    element_name(&base, named, t.shape(), r, c)
+}
+
+/// Styles a chain-rule sentence's parts.
+fn styled(ctx: &Ctx, parts: Vec<(String, Role)>) -> Vec<Span<'static>> {
+    let theme = ctx.theme;
+    parts
+        .into_iter()
+        .map(|(text, role)| {
+            let style = match role {
+                Role::Words => theme.dim,
+                Role::Local => theme.base,
+                Role::Upstream | Role::Product => theme.gradient,
+            };
+            Span::styled(text, style)
+        })
+        .collect()
+}
+
 fn chain_rule(
     ctx: &Ctx,
     view: &GraphView,
     b: &BackwardState,
-    id: NodeId,
+    stop: Stop,
     target: &str,
     lines: &mut Vec<Line<'static>>,
 ) {
     let theme = ctx.theme;
     let d = ctx.digits();
     let g = &b.graph;
-    let label = panel_label(view, id);
+    let id = stop.node;
     let Some(upstream) = b.grads.get(id.0).cloned().flatten() else {
         return;
     };
+    let (label, value, gradient) = match stop.element {
+        Some(cell) => (
+            element_label(ctx, view, id, cell),
+            inline(&Tensor::from_element(1, 1, g.value(id)[cell]), d),
+            inline(&Tensor::from_element(1, 1, upstream[cell]), d),
+        ),
+        None => (
+            panel_label(view, id),
+            inline(g.value(id), d),
+            inline(&upstream, d),
+        ),
+    };
     let mut head = vec![
         Span::styled(format!("{label} = "), theme.heading),
-        Span::styled(inline(g.value(id), d), theme.forward),
+        Span::styled(value, theme.forward),
         Span::styled(format!("    ∂{target}/∂{label} = "), theme.heading),
-        Span::styled(inline(&upstream, d), theme.gradient),
+        Span::styled(gradient, theme.gradient),
     ];
     if id == b.root {
         head.push(Span::styled(
@@ -141,24 +184,64 @@ fn chain_rule(
         "  chain rule: local gradient × upstream gradient",
         theme.dim,
     ));
+    // An element, or a single number fed by vectors (a sum, a loss): what
+    // it sends to each input element, one product at a time.
+    let vector_inputs = contributions.iter().any(|(_, t)| t.len() > 1);
+    match stop.element {
+        Some(cell) => {
+            return element_rule(ctx, view, b, (id, cell), (&label, target), &upstream, lines);
+        }
+        None if upstream.len() == 1 && vector_inputs => {
+            return element_rule(
+                ctx,
+                view,
+                b,
+                (id, (0, 0)),
+                (&label, target),
+                &upstream,
+                lines,
+            );
+        }
+        None => {}
+    }
     for link in chain::links(g, id, &upstream, d) {
         let in_label = panel_label(view, link.input);
         let mut spans = vec![Span::styled(format!("  to {in_label}:  "), theme.base)];
         match &link.numbers {
-            Some(n) => spans.extend(
-                chain::sentence(target, &label, &in_label, n)
-                    .into_iter()
-                    .map(|(text, role)| {
-                        let style = match role {
-                            Role::Words => theme.dim,
-                            Role::Local => theme.base,
-                            Role::Upstream | Role::Product => theme.gradient,
-                        };
-                        Span::styled(text, style)
-                    }),
-            ),
+            Some(n) => spans.extend(styled(ctx, chain::sentence(target, &label, &in_label, n))),
             None => spans.push(Span::styled(inline(&link.contribution, d), theme.gradient)),
         }
         lines.push(Line::from(spans));
+    }
+}
+
+/// Lines of an element's links shown before `… and N more`.
+const MAX_ELEMENT_LINKS: usize = 6;
+
+/// The chain rule at one element: what it sends to each input element.
+fn element_rule(
+    ctx: &Ctx,
+    view: &GraphView,
+    b: &BackwardState,
+    (id, cell): (NodeId, (usize, usize)),
+    (label, target): (&str, &str),
+    upstream: &Tensor,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let links = chain::element_links(&b.graph, id, cell, upstream, ctx.digits());
+    for link in links.iter().take(MAX_ELEMENT_LINKS) {
+        let in_label = element_label(ctx, view, link.input, link.element);
+        let mut spans = vec![Span::styled(format!("  to {in_label}:  "), ctx.theme.base)];
+        spans.extend(styled(
+            ctx,
+            chain::element_sentence(target, label, &in_label, link),
+        ));
+        lines.push(Line::from(spans));
+    }
+    if links.len() > MAX_ELEMENT_LINKS {
+        lines.push(Line::styled(
+            format!("  … and {} more", links.len() - MAX_ELEMENT_LINKS),
+            ctx.theme.dim,
+        ));
     }
 }

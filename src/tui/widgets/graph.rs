@@ -28,7 +28,7 @@ pub struct GraphView<'a> {
     pub root: NodeId,
     pub grads: &'a [Option<Tensor>],
     /// Nodes whose gradient is shown, in the order the walk reached them.
-    pub revealed: &'a [NodeId],
+    pub revealed: Vec<NodeId>,
     pub digits: usize,
     pub ascii: bool,
 }
