@@ -21,7 +21,14 @@ fn no_built_in_lesson_shows_the_engine_s_masks_to_a_learner() {
     for b in BUILTIN {
         let id = b.file.trim_end_matches(".toml");
         let out = text(&["export", id, "--format", "text"]);
-        for engine in ["onehot(", "eq(", "pick(", "hinge(", "crossentropy("] {
+        for engine in [
+            "onehot(",
+            "eq(",
+            "pick(",
+            "hinge(",
+            "crossentropy(",
+            "colargmax(",
+        ] {
             let lines: Vec<&str> = out.lines().filter(|l| l.contains(engine)).collect();
             assert!(lines.is_empty(), "{id} shows `{engine}`: {lines:#?}");
         }
@@ -178,4 +185,15 @@ fn the_backward_walk_goes_element_by_element_with_local_times_upstream() {
     for line in by_hand {
         assert!(screen.contains(line), "missing {line}\n{screen}");
     }
+}
+
+#[test]
+fn a_class_index_reads_with_its_class() {
+    // W x + b scores cat -96.8, dog 437.9, ship 60.75: the guess is class 1,
+    // which the lesson's rows call dog.
+    let out = text(&["export", "linear-scores", "--format", "text"]);
+    assert!(out.contains("  guess = 1 (dog)\n"), "{out}");
+    let app = common::tutor::opened("linear-scores", 5);
+    let screen = common::tutor::rows(&app, 100, 30).join("\n");
+    assert!(screen.contains("1 (dog)"), "{screen}");
 }

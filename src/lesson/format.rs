@@ -129,7 +129,7 @@ pub fn matrix_lines(v: &Value, digits: usize) -> Vec<String> {
         number::shared_decimals(v.data.iter().copied(), digits)
     };
     // A tiny non-zero value keeps two significant digits instead of reading 0.
-    let cell = |i: usize, j: usize| number::at_least_visible(v.data[(i, j)], decimals);
+    let cell = |i: usize, j: usize| v.cell((i, j), decimals);
     let mut widths: Vec<usize> = (0..c)
         .map(|j| {
             let head = v.cols.as_ref().map_or(0, |n| n[j].chars().count());

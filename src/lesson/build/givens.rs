@@ -140,6 +140,7 @@ impl Builder<'_> {
             rows: rows.map(strings),
             cols: cols.map(strings),
             labels,
+            classes: None,
             written: written_decimals(&value.v),
         }))
     }
@@ -280,6 +281,7 @@ impl Builder<'_> {
                 rows: None,
                 cols: None,
                 labels: idx.labels,
+                classes: None,
                 written: 0,
             })),
             Err(message) => {
@@ -390,6 +392,7 @@ fn labels_given(name: &Sp<String>, y: Tensor) -> Given {
             rows: None,
             cols: None,
             labels: true,
+            classes: None,
             written: 0,
         },
         random: None,

@@ -322,6 +322,7 @@ pub(crate) fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
         rows: None,
         cols: None,
         labels: false,
+        classes: None,
         written: 0,
     };
     for node in &graph.nodes {
@@ -344,7 +345,31 @@ pub(crate) fn named_value(graph: &Graph, root: NodeId, env: &Env) -> Value {
             value.cols = source.cols.clone();
         }
     }
+    value.classes = classes_of(graph, root, env);
     value
+}
+
+/// The class names an argmax picks among: the row names (`colargmax`) or
+/// column names (`rowargmax`) of a value the size of its operand.
+fn classes_of(graph: &Graph, root: NodeId, env: &Env) -> Option<Vec<String>> {
+    let node = graph.node(root);
+    let by_rows = match node.kind {
+        NodeKind::Op(crate::engine::ops::Op::ColArgmax) => true,
+        NodeKind::Op(crate::engine::ops::Op::RowArgmax) => false,
+        _ => return None,
+    };
+    let operand = graph.value(*node.inputs.first()?);
+    graph.nodes.iter().find_map(|n| {
+        let NodeKind::Input(name) = &n.kind else {
+            return None;
+        };
+        let source = env.values.get(name)?;
+        if by_rows {
+            (source.data.nrows() == operand.nrows()).then(|| source.rows.clone())?
+        } else {
+            (source.data.ncols() == operand.ncols()).then(|| source.cols.clone())?
+        }
+    })
 }
 
 /// Long formulas are cut in messages; the snippet shows the place anyway.

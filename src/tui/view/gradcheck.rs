@@ -33,6 +33,7 @@ pub fn lines(ctx: &Ctx, check: &GradCheck, lines: &mut Vec<Line<'static>>) {
         rows: like.and_then(|v| v.rows.clone()),
         cols: like.and_then(|v| v.cols.clone()),
         labels: false,
+        classes: None,
         written: 0,
     };
     let blocks = vec![

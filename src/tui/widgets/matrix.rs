@@ -64,7 +64,7 @@ impl MatrixView<'_> {
         }
         let decimals = self.decimals();
         // A tiny non-zero value keeps two significant digits instead of reading 0.
-        let cell = |i: usize, j: usize| number::at_least_visible(v.data[(i, j)], decimals);
+        let cell = |i: usize, j: usize| v.cell((i, j), decimals);
         let col_names: Option<Vec<String>> = v
             .cols
             .as_ref()
@@ -386,6 +386,7 @@ mod tests {
             rows: Some(vec!["cat".into(), "dog".into()]),
             cols: Some(vec!["a".into(), "b".into()]),
             labels: false,
+            classes: None,
             written: 0,
         };
         let m = MatrixView {
