@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use nntutor::lesson::catalog::Catalog;
 use nntutor::lesson::document::Walk;
 use nntutor::lesson::load;
@@ -352,21 +354,49 @@ fn predict_then_reveal_hides_the_answer_until_a_number_is_typed() {
 
 #[test]
 fn a_number_with_a_point_is_not_a_step_and_predict_mode_digits_never_jump() {
-    // softmax step 4 (p = e / z) is a vector: predict mode asks nothing.
+    // softmax step 1 (s = S[:, 0]) is a vector it does not walk: predict
+    // mode asks nothing there.
     let mut a = app("softmax");
-    press(&mut a, "4\n");
-    assert_eq!(at(&a).0, 4);
     press(&mut a, "0.13\n");
-    assert_eq!(at(&a).0, 4, "0.13 is not step 13");
+    assert_eq!(at(&a).0, 1, "0.13 is not step 13");
     let notice = &a.notice.as_ref().unwrap().text;
     assert!(notice.contains("`0.13` is not a step number"), "{notice}");
     update(&mut a, Action::TogglePredict);
     press(&mut a, "13\n");
-    assert_eq!(at(&a).0, 4, "digits in predict mode are not a jump");
+    assert_eq!(at(&a).0, 1, "digits in predict mode are not a jump");
     let notice = &a.notice.as_ref().unwrap().text;
     assert!(notice.contains("No prediction is asked here"), "{notice}");
     // Out of predict mode a whole number still jumps.
     update(&mut a, Action::TogglePredict);
     press(&mut a, "13\n");
     assert_eq!(at(&a).0, 13);
+}
+
+#[test]
+fn predict_mode_asks_for_each_element_as_the_walk_reaches_it() {
+    let screen = |a: &App| common::tutor::rows(a, 100, 40).join("\n");
+    // softmax step 4, p = e / z: the cat score's share is
+    // e^3.2 / (e^3.2 + e^5.1 + e^-1.7) = 24.53 / 188.74 = 0.13.
+    let mut a = app("softmax");
+    press(&mut a, "4\n");
+    update(&mut a, Action::TogglePredict);
+    let s = screen(&a);
+    assert!(s.contains("Predict p[cat]:"), "{s}");
+    assert!(s.contains("= ?"), "the arithmetic without its answer: {s}");
+    assert!(!s.contains("= 0.13"), "{s}");
+    press(&mut a, "0.13\n");
+    let s = screen(&a);
+    assert!(s.contains("You predicted p[cat] = 0.13: right"), "{s}");
+    // → to the car element: asked again; → without a number shows it.
+    press(&mut a, ">");
+    assert_eq!(at(&a), (4, 1));
+    assert!(screen(&a).contains("Predict p[car]:"));
+    press(&mut a, ">");
+    assert_eq!(at(&a), (4, 1));
+    assert!(!screen(&a).contains("Predict p[car]:"));
+    press(&mut a, ">");
+    assert_eq!(at(&a), (4, 2));
+    assert!(screen(&a).contains("Predict p[frog]:"));
+    let record = &a.progress.lessons["softmax"].predictions[&4];
+    assert_eq!(record.answer, "p[cat] ≈ 0.13");
 }

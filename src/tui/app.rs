@@ -183,8 +183,9 @@ pub struct OpenLesson {
     pub reevaluate: bool,
     /// Predictions typed, per step.
     pub guesses: std::collections::HashMap<usize, Vec<super::predict::Guess>>,
-    /// Steps whose answer was shown without a prediction.
-    pub revealed: std::collections::HashSet<usize>,
+    /// Answers shown without a prediction: (step, position in its walk),
+    /// the position `usize::MAX` for a step's values as a whole.
+    pub revealed: std::collections::HashSet<(usize, usize)>,
 }
 
 impl OpenLesson {

@@ -8,6 +8,9 @@ use super::app::{App, MAX_TYPED, OpenLesson, Typing};
 use super::keys::Action;
 use super::progress::QuizRecord;
 use super::update::close_enough;
+use crate::lesson::document::Walk;
+use crate::lesson::document::walk::MAX_WALK;
+use crate::lesson::format::element_name;
 use crate::lesson::number;
 use crate::lesson::timeline::Detail;
 
@@ -19,43 +22,115 @@ pub struct Guess {
     pub right: bool,
 }
 
-/// The values the learner is asked for on step `k`.
-pub fn targets(app: &App, open: &OpenLesson, k: usize) -> Vec<String> {
-    let step = &open.lesson.steps[k];
-    if !step.predict.is_empty() {
-        return step.predict.iter().map(|(n, _)| n.clone()).collect();
-    }
-    match &open.timeline.steps[k].detail {
-        Detail::Let(c) if app.settings.predict && c.result().len() == 1 => vec![c.name.clone()],
-        _ => Vec::new(),
+/// One number the learner is asked for: a value, or one element of a
+/// result the walk has reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// How the prompt names it: `L`, `P[car, car image]`.
+    pub label: String,
+    /// The value it is part of, and the element.
+    pub value: String,
+    pub cell: (usize, usize),
+}
+
+impl Target {
+    fn whole(name: &str) -> Target {
+        Target {
+            label: name.to_string(),
+            value: name.to_string(),
+            cell: (0, 0),
+        }
     }
 }
 
-/// The value still to be predicted on the current step, if any.
-pub fn pending(app: &App, open: &OpenLesson) -> Option<String> {
-    let k = open.step;
-    if open.revealed.contains(&k) {
-        return None;
+/// The values the learner is asked for on step `k`: the lesson's
+/// `predict`, or in predict mode a single-number result, or each element
+/// of an expanded result, one per position of its walk.
+pub fn targets(app: &App, open: &OpenLesson, k: usize) -> Vec<Target> {
+    let step = &open.lesson.steps[k];
+    if !step.predict.is_empty() {
+        return step.predict.iter().map(|(n, _)| Target::whole(n)).collect();
     }
-    let done = open.guesses.get(&k).map_or(0, Vec::len);
+    let Detail::Let(c) = &open.timeline.steps[k].detail else {
+        return Vec::new();
+    };
+    if !app.settings.predict {
+        return Vec::new();
+    }
+    let t = c.result();
+    if t.len() == 1 {
+        return vec![Target::whole(&c.name)];
+    }
+    let Walk::Elements { rows, cols } = open.walks[k] else {
+        return Vec::new();
+    };
+    let value = open.timeline.steps[k]
+        .values
+        .get(&c.name)
+        .map(|v| v.as_ref());
+    (0..rows * cols)
+        .take(MAX_WALK)
+        .map(|sub| {
+            let cell = (sub / cols, sub % cols);
+            Target {
+                label: element_name(&c.name, value, (rows, cols), cell.0, cell.1),
+                value: c.name.clone(),
+                cell,
+            }
+        })
+        .collect()
+}
+
+/// Where on step `k` a target is revealed: its element's position in the
+/// walk, or the whole step.
+fn place(open: &OpenLesson, k: usize, target: &Target) -> (usize, usize) {
+    match open.walks[k] {
+        Walk::Elements { cols, .. } if target.value != target.label => {
+            (k, target.cell.0 * cols + target.cell.1)
+        }
+        _ => (k, usize::MAX),
+    }
+}
+
+/// The element an element walk's prediction is about at the current
+/// position (whether or not it has been predicted yet).
+pub fn current_element(app: &App, open: &OpenLesson) -> Option<Target> {
+    let target = targets(app, open, open.step).into_iter().nth(open.sub)?;
+    (target.label != target.value).then_some(target)
+}
+
+/// The value still to be predicted at the current position, if any: the
+/// next of the step's values, or the element the walk is on.
+pub fn pending(app: &App, open: &OpenLesson) -> Option<Target> {
+    let k = open.step;
+    let done = open.guesses.get(&k).map_or(&[][..], Vec::as_slice);
     let recorded = app
         .progress
         .lessons
         .get(&open.lesson.id)
         .is_some_and(|p| p.predictions.contains_key(&(k + 1)));
-    if recorded && done == 0 && !app.settings.predict {
+    if recorded && done.is_empty() && !app.settings.predict {
         return None;
     }
-    targets(app, open, k).into_iter().nth(done)
+    let all = targets(app, open, k);
+    let next = match open.walks[k] {
+        Walk::Elements { .. } if all.len() > 1 && all[0].label != all[0].value => {
+            all.into_iter().nth(open.sub)?
+        }
+        _ => all.into_iter().nth(done.len())?,
+    };
+    let guessed = done.iter().any(|g| g.name == next.label);
+    (!guessed && !open.revealed.contains(&place(open, k, &next))).then_some(next)
 }
 
 /// The predict keys; returns whether the action was used.
 pub fn keys(app: &mut App, action: Action) -> bool {
     let Some(open) = &app.open else { return false };
-    let Some(name) = pending(app, open) else {
+    let Some(target) = pending(app, open) else {
         return false;
     };
     let k = open.step;
+    let at = place(open, k, &target);
     let typed = match &mut app.typing {
         Typing::Predict(s) => Some(s),
         _ => None,
@@ -76,7 +151,7 @@ pub fn keys(app: &mut App, action: Action) -> bool {
             match text.parse::<f64>() {
                 Ok(v) if v.is_finite() => {
                     app.typing = Typing::None;
-                    guessed(app, k, name, text, v);
+                    guessed(app, k, target, text, v);
                 }
                 _ => app.warn(format!(
                     "`{text}` is not a number; type digits, `.` and `-`, then Enter."
@@ -87,7 +162,7 @@ pub fn keys(app: &mut App, action: Action) -> bool {
         (Action::Enter | Action::Next | Action::Space, _) => {
             app.typing = Typing::None;
             if let Some(open) = app.open.as_mut() {
-                open.revealed.insert(k);
+                open.revealed.insert(at);
             }
             app.notice = None;
         }
@@ -96,27 +171,30 @@ pub fn keys(app: &mut App, action: Action) -> bool {
     true
 }
 
-fn guessed(app: &mut App, k: usize, name: String, typed: String, v: f64) {
+fn guessed(app: &mut App, k: usize, target: Target, typed: String, v: f64) {
     let Some(open) = &app.open else { return };
     let all = targets(app, open, k).len();
-    let Some(answer) = open.timeline.steps[k].values.get(&name).map(|x| x.data[0]) else {
+    let answer = open.timeline.steps[k]
+        .values
+        .get(&target.value)
+        .and_then(|x| x.data.get(target.cell).copied());
+    let Some(answer) = answer else {
         return;
     };
     let right = close_enough(v, &typed, answer, open.lesson.digits);
     let id = open.lesson.id.clone();
+    // An element walk records as it goes; a step's values once all are in.
+    let whole = target.label == target.value;
     let Some(open) = app.open.as_mut() else {
         return;
     };
     let guesses = open.guesses.entry(k).or_default();
     guesses.push(Guess {
-        name,
+        name: target.label,
         typed,
         answer,
         right,
     });
-    if guesses.len() < all {
-        return;
-    }
     let record = QuizRecord {
         answer: guesses
             .iter()
@@ -127,6 +205,10 @@ fn guessed(app: &mut App, k: usize, name: String, typed: String, v: f64) {
     };
     let right = guesses.iter().filter(|g| g.right).count();
     let total = guesses.len();
+    // An element walk records as it goes; a step's values once all are in.
+    if whole && total < all {
+        return;
+    }
     app.progress
         .lesson_mut(&id)
         .predictions

@@ -7,7 +7,7 @@ use super::layout::side_by_side;
 use super::step::Ctx;
 use crate::lesson::timeline::Detail;
 use crate::tui::app::Typing;
-use crate::tui::predict::{pending, shown};
+use crate::tui::predict::{current_element, pending, shown};
 use crate::tui::widgets::text::sanitize;
 
 /// Writes the question, and returns true, while the step's answer is
@@ -15,7 +15,7 @@ use crate::tui::widgets::text::sanitize;
 pub fn hidden(ctx: &Ctx, lines: &mut Vec<Line<'static>>) -> bool {
     let open = ctx.open;
     let theme = ctx.theme;
-    let Some(name) = pending(ctx.app, open) else {
+    let Some(target) = pending(ctx.app, open) else {
         verdicts(ctx, lines);
         return false;
     };
@@ -23,10 +23,21 @@ pub fn hidden(ctx: &Ctx, lines: &mut Vec<Line<'static>>) -> bool {
         let reads = open.lesson.steps[open.step].reads.as_deref();
         lines.extend(ctx.formula(&c.formula, reads));
         lines.push(Line::raw(""));
+        // An element of the result: its arithmetic, all but the answer.
+        if target.label != target.value {
+            let (i, j) = target.cell;
+            let arithmetic = c.explain(i, j, ctx.digits());
+            let question = match arithmetic.rsplit_once(" = ") {
+                Some((lhs, _)) => format!("{} = {lhs} = ?", target.label),
+                None => format!("{} = ?", target.label),
+            };
+            lines.extend(ctx.para(&question, theme.heading, 0));
+            lines.push(Line::raw(""));
+        }
         let blocks: Vec<Vec<Line<'static>>> = c
             .input_names()
             .iter()
-            .filter(|n| **n != name)
+            .filter(|n| **n != target.value)
             .filter_map(|n| ctx.matrix(n, None, None))
             .collect();
         if !blocks.is_empty() {
@@ -41,7 +52,10 @@ pub fn hidden(ctx: &Ctx, lines: &mut Vec<Line<'static>>) -> bool {
     };
     let cursor = if ctx.ascii() { "_" } else { "▏" };
     lines.push(Line::from(vec![
-        Span::styled(format!("Predict {}: ", sanitize(&name)), theme.heading),
+        Span::styled(
+            format!("Predict {}: ", sanitize(&target.label)),
+            theme.heading,
+        ),
         Span::styled(format!("{typed}{cursor}"), theme.focus),
     ]));
     lines.push(Line::styled(
@@ -56,7 +70,14 @@ fn verdicts(ctx: &Ctx, lines: &mut Vec<Line<'static>>) {
     let Some(guesses) = ctx.open.guesses.get(&ctx.open.step) else {
         return;
     };
+    // In an element walk, the verdict on the element at hand only.
+    let here = current_element(ctx.app, ctx.open);
+    let guesses = guesses
+        .iter()
+        .filter(|g| here.as_ref().is_none_or(|t| t.label == g.name));
+    let mut any = false;
     for g in guesses {
+        any = true;
         let answer = shown(g.answer, ctx.digits());
         let (style, text) = if g.right {
             (
@@ -81,7 +102,7 @@ fn verdicts(ctx: &Ctx, lines: &mut Vec<Line<'static>>) {
         };
         lines.extend(ctx.para(&text, style, 0));
     }
-    if !guesses.is_empty() {
+    if any {
         lines.push(Line::raw(""));
     }
 }
