@@ -163,8 +163,8 @@ fn schema_completions_and_man_page() {
         "id", "title", "summary", "order", "digits", "given", "steps",
     ];
     let step = [
-        "title", "text", "show", "let", "expand", "backward", "update", "train", "search", "quiz",
-        "expect", "slide", "note", "reads", "plot", "regions", "predict", "images", "bars",
+        "title", "text", "show", "let", "expand", "backward", "walk", "update", "train", "search",
+        "quiz", "expect", "slide", "note", "reads", "plot", "regions", "predict", "images", "bars",
     ];
     assert_eq!(keys(&schema["properties"]), sorted(&top));
     assert_eq!(

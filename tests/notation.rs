@@ -197,3 +197,78 @@ fn a_class_index_reads_with_its_class() {
     let screen = common::tutor::rows(&app, 100, 30).join("\n");
     assert!(screen.contains("1 (dog)"), "{screen}");
 }
+
+/// A lesson file in a temporary folder: (its folder, its path).
+fn lesson_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.toml");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap().to_string();
+    (dir, path)
+}
+
+const THIRTEEN: &str = r#"id = "w"
+title = "W"
+
+[given]
+x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+
+[[steps]]
+title = "Double"
+let = "y = 2 * x"
+
+[[steps]]
+title = "Sum"
+let = "L = sum(y)"
+
+[[steps]]
+title = "Back"
+backward = "L"
+"#;
+
+#[test]
+fn a_step_chooses_which_elements_of_a_large_vector_to_walk() {
+    // y = 2x has 13 elements: too many to walk them all; `walk` picks y[3].
+    // ∂L/∂x[3] = ∂y[3]/∂x[3] · ∂L/∂y[3] = 2 × 1 = 2.
+    let (_dir, path) = lesson_file(&format!("{THIRTEEN}walk = [\"y[3]\"]\n"));
+    let out = text(&["export", &path, "--format", "text"]);
+    assert!(out.contains("  y[3] = 8.00: ∂L/∂y[3] = 1.00"), "{out}");
+    // The sum over 13 elements sends its gradient whole, in one line.
+    assert!(!out.contains("to y[0]"), "{out}");
+    assert!(
+        out.contains("to x[3]: ∂L/∂x[3] = ∂y[3]/∂x[3] · ∂L/∂y[3] = 2 × 1 = 2"),
+        "{out}"
+    );
+    assert!(!out.contains("y[4] ="), "only the chosen element: {out}");
+    let (_dir, plain) = lesson_file(THIRTEEN);
+    let out = text(&["export", &plain, "--format", "text"]);
+    assert!(
+        !out.contains("y[3] ="),
+        "13 elements are walked whole: {out}"
+    );
+}
+
+#[test]
+fn a_walk_that_names_no_element_is_an_error_at_its_place() {
+    let cases = [
+        (
+            "walk = [\"z[1]\"]\n",
+            "not a value the gradient flows through",
+            "18:9",
+        ),
+        ("walk = [\"y[20]\"]\n", "outside its shape 13×1", "18:9"),
+        ("walk = [\"y(3)\"]\n", "NAME[i] or NAME[i, j]", "18:9"),
+    ];
+    for (line, message, place) in cases {
+        let (_dir, path) = lesson_file(&format!("{THIRTEEN}{line}"));
+        let (code, _, err) = nntutor(&["check", &path]);
+        assert_eq!(code, 2, "{line}: {err}");
+        assert!(err.contains(message), "{line}: {err}");
+        assert!(err.contains(&format!("w.toml:{place}")), "{line}: {err}");
+    }
+    let no_backward = THIRTEEN.replace("backward = \"L\"", "show = [\"L\"]");
+    let (_dir, path) = lesson_file(&format!("{no_backward}walk = [\"y[3]\"]\n"));
+    let (code, _, err) = nntutor(&["check", &path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the step has no `backward`"), "{err}");
+}

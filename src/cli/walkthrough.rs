@@ -3,7 +3,7 @@
 
 use crate::engine::Tensor;
 use crate::engine::graph::{NodeId, NodeKind};
-use crate::lesson::document::walk::MAX_ELEMENT_STOPS;
+use crate::lesson::document::walk::{MAX_ELEMENT_STOPS, node_stops};
 use crate::lesson::document::{Audience, Block as Doc, Document, chain, tracked_name};
 use crate::lesson::format::{self, check_line, element_name, inline, matrix_lines, node_label};
 use crate::lesson::model::{Quiz, QuizKind};
@@ -322,11 +322,15 @@ pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<Strin
             inline(upstream, d)
         ));
         let links = chain::links(g, id, upstream, d);
-        let vector_inputs = links.iter().any(|l| l.contribution.len() > 1);
+        // (Only small ones: a loss over a data set stays one line.)
+        let vector_inputs = links.iter().any(|l| l.contribution.len() > 1)
+            && links
+                .iter()
+                .all(|l| l.contribution.len() <= MAX_ELEMENT_STOPS);
         // A single number fed by vectors (a sum, a loss) sends one product
         // to each input element; so does each element of a small result.
         if upstream.len() == 1 && vector_inputs {
-            let sent = element_lines(b, values, id, upstream, d);
+            let sent = element_lines(b, values, (id, &[(0, 0)]), upstream, d);
             lines.extend(sent.into_iter().skip(1).map(|l| l[2..].to_string()));
             continue;
         }
@@ -338,20 +342,23 @@ pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<Strin
             };
             lines.push(format!("  to {in_label}: {rule}"));
         }
-        let n = node.value().len();
-        if matches!(node.kind, NodeKind::Op(_)) && (2..=MAX_ELEMENT_STOPS).contains(&n) {
-            lines.extend(element_lines(b, values, id, upstream, d));
-        }
+        let cells = walked_cells(b, id);
+        lines.extend(element_lines(b, values, (id, &cells), upstream, d));
     }
     lines
 }
 
 /// The chain rule of each element of node `id`: what it sends back to
 /// each input element, local × upstream.
+/// The elements of node `id` the walk stops at (as the tutor walks it).
+fn walked_cells(b: &BackwardState, id: NodeId) -> Vec<(usize, usize)> {
+    node_stops(b, id).iter().filter_map(|s| s.element).collect()
+}
+
 fn element_lines(
     b: &BackwardState,
     values: &Values,
-    id: NodeId,
+    (id, cells): (NodeId, &[(usize, usize)]),
     upstream: &Tensor,
     d: usize,
 ) -> Vec<String> {
@@ -365,9 +372,8 @@ fn element_lines(
             .filter(|v| v.data.shape() == t.shape());
         element_name(&base, v, t.shape(), r, c)
     };
-    let (rows, cols) = g.value(id).shape();
     let mut lines = Vec::new();
-    for cell in (0..rows).flat_map(|r| (0..cols).map(move |c| (r, c))) {
+    for &cell in cells {
         let label = name(id, cell);
         lines.push(format!(
             "  {label} = {}: ∂{}/∂{label} = {}",

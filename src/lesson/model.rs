@@ -128,8 +128,16 @@ pub struct Search {
 #[derive(Debug, Clone)]
 pub enum Action {
     Show,
-    Let { formula: Formula, expand: bool },
-    Backward { target: String, span: Span },
+    Let {
+        formula: Formula,
+        expand: bool,
+    },
+    Backward {
+        target: String,
+        span: Span,
+        /// Elements chosen to walk: a value's name, its element, where written.
+        walk: Vec<(String, (usize, usize), Span)>,
+    },
     Update(Vec<Formula>),
     Train(Train),
     Search(Search),

@@ -173,6 +173,8 @@ pub struct BackwardState {
     pub grads: Vec<Option<Tensor>>,
     /// The gradient values the step defined: (`dL_dW`, `W`).
     pub defined: Vec<(String, String)>,
+    /// Elements the step's `walk` chose to stop at (in large values).
+    pub chosen: Vec<(NodeId, (usize, usize))>,
 }
 
 #[derive(Debug, Clone)]

@@ -271,6 +271,12 @@ impl Builder<'_> {
                 s.span.start..s.span.start,
             );
         }
+        if let (Some(first), None) = (s.walk.first(), &s.backward) {
+            self.err(
+                format!("{label}: `walk` chooses elements of a `backward` walk, but the step has no `backward`"),
+                first.span.clone(),
+            );
+        }
         let action = crate::lesson::kinds::build(self, s, &label)?;
         Some(Step {
             index,

@@ -49,6 +49,9 @@ pub struct ElementLink {
     /// How many elements of the node send to this input element: its
     /// gradient is the sum of that many such products.
     pub terms: usize,
+    /// Whether the input also feeds other nodes: its gradient has terms
+    /// from them too.
+    pub shared: bool,
 }
 
 /// The links from element `at` of node `id` (its gradient `upstream`) to
@@ -63,23 +66,11 @@ pub fn element_links(
     digits: usize,
 ) -> Vec<ElementLink> {
     let (rows, cols) = g.value(id).shape();
-    let row_of = |cell: (usize, usize)| {
-        let mut one = Tensor::zeros(rows, cols);
-        one[cell] = 1.0;
-        g.contributions(id, &one)
-    };
-    let all: Vec<Vec<(NodeId, Tensor)>> = (0..rows)
-        .flat_map(|r| (0..cols).map(move |c| (r, c)))
-        .map(row_of)
-        .collect();
-    let terms = |k: usize, cell: (usize, usize)| {
-        all.iter()
-            .filter(|row| row.get(k).is_some_and(|(_, t)| t[cell] != 0.0))
-            .count()
-    };
+    let mut one = Tensor::zeros(rows, cols);
+    one[at] = 1.0;
     let up = upstream[at];
     let mut links = Vec::new();
-    for (k, (input, local)) in all[at.0 * cols + at.1].iter().enumerate() {
+    for (k, (input, local)) in g.contributions(id, &one).iter().enumerate() {
         if matches!(g.node(*input).kind, NodeKind::Constant) {
             continue;
         }
@@ -91,7 +82,8 @@ pub fn element_links(
                         input: *input,
                         element: (r, c),
                         numbers: product(l, up, l * up, digits),
-                        terms: terms(k, (r, c)),
+                        terms: readers(g, id, k, (r, c)),
+                        shared: consumers(g, *input) > 1,
                     });
                 }
             }
@@ -99,6 +91,34 @@ pub fn element_links(
     }
     links.sort_by_key(|l| (l.input.0, l.element.0, l.element.1));
     links
+}
+
+/// How many times nodes of the graph use `input` as an operand.
+fn consumers(g: &Graph, input: NodeId) -> usize {
+    g.nodes
+        .iter()
+        .map(|n| n.inputs.iter().filter(|&&i| i == input).count())
+        .sum()
+}
+
+/// How many elements of node `id` read element `cell` of its operand `k`:
+/// the terms of that operand element's gradient through this node.
+fn readers(g: &Graph, id: NodeId, k: usize, cell: (usize, usize)) -> usize {
+    let node = g.node(id);
+    let NodeKind::Op(op) = node.kind else {
+        return 1;
+    };
+    let operands: Vec<&Tensor> = node.inputs.iter().map(|&i| g.value(i)).collect();
+    let (rows, cols) = g.value(id).shape();
+    (0..rows)
+        .flat_map(|r| (0..cols).map(move |c| (r, c)))
+        .filter(|&(r, c)| {
+            op.operand_cells(&operands, r, c)
+                .get(k)
+                .is_some_and(|cells| cells.contains(&cell))
+        })
+        .count()
+        .max(1)
 }
 
 /// One element's link in the lecture's words: `∂L/∂W[0, 1] = ∂s[0]/∂W[0, 1]
@@ -112,13 +132,13 @@ pub fn element_sentence(
     link: &ElementLink,
 ) -> Vec<(String, Role)> {
     let mut parts = sentence(target, node, input, &link.numbers);
-    if link.terms > 1 {
-        parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
-        parts.push((
-            format!(", 1 of {} terms of ∂{target}/∂{input}", link.terms),
-            Role::Words,
-        ));
-    }
+    let share = match (link.terms, link.shared) {
+        (1, false) => return parts,
+        (n, false) => format!(", 1 of {n} terms of ∂{target}/∂{input}"),
+        (_, true) => format!(", a term of ∂{target}/∂{input}"),
+    };
+    parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
+    parts.push((share, Role::Words));
     parts
 }
 

@@ -94,25 +94,41 @@ fn backward_order(b: &BackwardState) -> Vec<Stop> {
         .filter(|&id| shown(g, id) && b.grads.get(id.0).is_some_and(Option::is_some))
         .filter(|&id| !matches!(g.node(id).kind, NodeKind::Gradient { .. }));
     for node in nodes {
-        let (rows, cols) = g.value(node).shape();
-        let operation = matches!(g.node(node).kind, NodeKind::Op(_));
-        if operation && (2..=MAX_ELEMENT_STOPS).contains(&(rows * cols)) {
-            for r in 0..rows {
-                for c in 0..cols {
-                    stops.push(Stop {
-                        node,
-                        element: Some((r, c)),
-                    });
-                }
-            }
-        } else {
-            stops.push(Stop {
-                node,
-                element: None,
-            });
-        }
+        stops.extend(node_stops(b, node));
     }
     stops
+}
+
+/// The stops at one node: the elements the step's `walk` chose, or each
+/// element of an operation's small vector or matrix (row by row), or the
+/// node whole.
+pub fn node_stops(b: &BackwardState, node: NodeId) -> Vec<Stop> {
+    let g = &b.graph;
+    let at = |cell| Stop {
+        node,
+        element: Some(cell),
+    };
+    let chosen: Vec<Stop> = b
+        .chosen
+        .iter()
+        .filter(|(id, _)| *id == node)
+        .map(|&(_, cell)| at(cell))
+        .collect();
+    let (rows, cols) = g.value(node).shape();
+    let operation = matches!(g.node(node).kind, NodeKind::Op(_));
+    if !chosen.is_empty() {
+        chosen
+    } else if operation && (2..=MAX_ELEMENT_STOPS).contains(&(rows * cols)) {
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .map(at)
+            .collect()
+    } else {
+        vec![Stop {
+            node,
+            element: None,
+        }]
+    }
 }
 
 /// The nodes whose gradient the first `n` stops have reached, in order.

@@ -5,7 +5,12 @@
 use super::prelude::*;
 
 /// Reads and checks a step's `backward`.
-pub(crate) fn build(b: &mut Builder, target: &Sp<String>, label: &str) -> Option<Action> {
+pub(crate) fn build(
+    b: &mut Builder,
+    target: &Sp<String>,
+    walk: &Names,
+    label: &str,
+) -> Option<Action> {
     if !is_name(&target.v) {
         b.err(
             format!(
@@ -16,10 +21,42 @@ pub(crate) fn build(b: &mut Builder, target: &Sp<String>, label: &str) -> Option
         );
         return None;
     }
+    let mut chosen = Vec::new();
+    for w in walk.iter() {
+        match element_ref(&w.v) {
+            Some((name, at)) => chosen.push((name, at, w.span.clone())),
+            None => b.err(
+                format!(
+                    "{label}: `walk` names elements as NAME[i] or NAME[i, j] (0-based), not `{}`",
+                    w.v
+                ),
+                w.span.clone(),
+            ),
+        }
+    }
     Some(Action::Backward {
         target: target.v.clone(),
         span: target.span.clone(),
+        walk: chosen,
     })
+}
+
+/// `h[3]` → ("h", (3, usize::MAX)): one index, its axis found at
+/// evaluation; `W[0, 1]` → ("W", (0, 1)).
+fn element_ref(text: &str) -> Option<(String, (usize, usize))> {
+    let (name, rest) = text.trim().split_once('[')?;
+    let inside = rest.strip_suffix(']')?;
+    let name = name.trim();
+    if !is_name(name) {
+        return None;
+    }
+    let mut ix = inside.split(',').map(|p| p.trim().parse::<usize>());
+    let at = match (ix.next()?, ix.next(), ix.next()) {
+        (Ok(i), None, None) => (i, usize::MAX),
+        (Ok(i), Some(Ok(j)), None) => (i, j),
+        _ => return None,
+    };
+    Some((name.to_string(), at))
 }
 
 impl Evaluator<'_> {
@@ -28,6 +65,7 @@ impl Evaluator<'_> {
         step: &Step,
         target: &str,
         span: &Span,
+        walk: &[(String, (usize, usize), Span)],
     ) -> (Detail, Vec<String>) {
         if self.poisoned.contains(target) {
             return (Detail::None, Vec::new());
@@ -66,6 +104,7 @@ impl Evaluator<'_> {
             return (Detail::None, Vec::new());
         }
         let grads = graph.backward(root);
+        let chosen = self.chosen_elements(step, &graph, &grads, walk);
         let defined = self.define_gradients(step, target, span, &graph, root, &grads);
         let changed = defined.iter().map(|(g, _)| g.clone()).collect();
         (
@@ -75,6 +114,7 @@ impl Evaluator<'_> {
                 root,
                 grads,
                 defined,
+                chosen,
             }),
             changed,
         )
@@ -82,6 +122,48 @@ impl Evaluator<'_> {
 }
 
 impl Evaluator<'_> {
+    /// The `walk` elements found in the graph: each must name a value of
+    /// it that receives a gradient, and an element inside its shape.
+    fn chosen_elements(
+        &mut self,
+        step: &Step,
+        graph: &Graph,
+        grads: &[Option<Tensor>],
+        walk: &[(String, (usize, usize), Span)],
+    ) -> Vec<(NodeId, (usize, usize))> {
+        let mut chosen = Vec::new();
+        for (name, (i, j), span) in walk {
+            let label = step.label();
+            let Some(id) = graph.find(name).filter(|id| grads[id.0].is_some()) else {
+                self.error(
+                    format!("{label}: `walk` names `{name}`, which is not a value the gradient flows through here"),
+                    span.clone(),
+                );
+                continue;
+            };
+            let (rows, cols) = graph.value(id).shape();
+            // One index walks a vector along its length.
+            let cell = match (*j, rows, cols) {
+                (usize::MAX, 1, _) => (0, *i),
+                (usize::MAX, _, 1) => (*i, 0),
+                (usize::MAX, _, _) => (rows, cols),
+                _ => (*i, *j),
+            };
+            if cell.0 >= rows || cell.1 >= cols {
+                self.error(
+                    format!(
+                        "{label}: `walk` asks for an element of `{name}` outside its shape {}",
+                        shape_str((rows, cols))
+                    ),
+                    span.clone(),
+                );
+                continue;
+            }
+            chosen.push((id, cell));
+        }
+        chosen
+    }
+
     /// `dL_dNAME` for every named value of L's graph, as `grad(L, NAME)`
     /// formulas (so that updates recompute them): the names defined, with
     /// the value each is the gradient of.

@@ -48,7 +48,7 @@ pub(crate) fn build(b: &mut Builder, s: &RawStep, label: &str) -> Option<Action>
     if let Some(l) = &s.let_ {
         let_::build(b, l, s.expand, label)
     } else if let Some(target) = &s.backward {
-        backward::build(b, target, label)
+        backward::build(b, target, &s.walk, label)
     } else if let Some(u) = &s.update {
         update::build(b, u, label)
     } else if let Some(t) = &s.train {
@@ -69,7 +69,7 @@ impl Evaluator<'_> {
         match &step.action {
             Action::Show => (Detail::None, Vec::new()),
             Action::Let { formula, .. } => self.let_(step, formula),
-            Action::Backward { target, span } => self.backward(step, target, span),
+            Action::Backward { target, span, walk } => self.backward(step, target, span, walk),
             Action::Update(formulas) => self.update(step, formulas),
             Action::Train(train) => self.train(step, train, notices),
             Action::Search(search) => self.search(step, search),

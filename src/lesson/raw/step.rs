@@ -44,6 +44,11 @@ pub struct RawStep {
     /// A scalar to backpropagate; defines d<L>_d<NAME>.
     #[schemars(length(max = 100000))]
     pub backward: Option<Sp<String>>,
+    /// For `backward`: the elements of a large vector or matrix to walk
+    /// one at a time, `NAME[i]` or `NAME[i, j]` (0-based); small results
+    /// are walked element by element anyway.
+    #[serde(default)]
+    pub walk: Names,
     /// Formulas that change givens: `W = W - lr * dL_dW`.
     pub update: Option<Formulas>,
     pub train: Option<TrainSpec>,

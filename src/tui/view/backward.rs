@@ -10,7 +10,7 @@ use crate::engine::Tensor;
 use crate::engine::graph::{NodeId, NodeKind};
 use crate::lesson::document::Walk;
 use crate::lesson::document::chain::{self, Role};
-use crate::lesson::document::walk::{Stop, reached};
+use crate::lesson::document::walk::{MAX_ELEMENT_STOPS, Stop, reached};
 use crate::lesson::format::{element_name, inline};
 use crate::lesson::timeline::BackwardState;
 use crate::tui::widgets::graph::GraphView;
@@ -186,7 +186,10 @@ fn chain_rule(
     ));
     // An element, or a single number fed by vectors (a sum, a loss): what
     // it sends to each input element, one product at a time.
-    let vector_inputs = contributions.iter().any(|(_, t)| t.len() > 1);
+    let vector_inputs = contributions.iter().any(|(_, t)| t.len() > 1)
+        && contributions
+            .iter()
+            .all(|(_, t)| t.len() <= MAX_ELEMENT_STOPS);
     match stop.element {
         Some(cell) => {
             return element_rule(ctx, view, b, (id, cell), (&label, target), &upstream, lines);
