@@ -201,11 +201,11 @@ fn explain_writes_the_slide_arithmetic() {
         |j| nntutor::lesson::format::arithmetic(&nntutor::engine::explain::explain(&g, r, 0, j), 1);
     assert_eq!(
         line(0),
-        "max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9"
+        "max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9 + 0 = 2.9"
     );
     assert_eq!(
         line(2),
-        "max(0, 2.2 - (-3.1) + 1) + max(0, 2.5 - (-3.1) + 1) = 12.9"
+        "max(0, 2.2 - (-3.1) + 1) + max(0, 2.5 - (-3.1) + 1) = 6.3 + 6.6 = 12.9"
     );
     // ReLU's derivative as the lecture writes it.
     let x = Tensor::from_row_slice(1, 2, &[0.5, -2.0]);

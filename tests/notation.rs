@@ -43,9 +43,9 @@ fn the_svm_loss_reads_as_the_lecture_writes_it() {
     // 2.2 − (−3.1) + 1 = 6.3).
     for line in [
         "L_i = Σ_{j≠y_i} max(0, s_j - s_yi + Δ)",
-        "Li[cat image] = max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9",
-        "Li[car image] = max(0, 1.3 - 4.9 + 1) + max(0, 2.0 - 4.9 + 1) = 0",
-        "Li[frog image] = max(0, 2.2 - (-3.1) + 1) + max(0, 2.5 - (-3.1) + 1) = 12.9",
+        "Li[cat image] = max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9 + 0 = 2.9",
+        "Li[car image] = max(0, 1.3 - 4.9 + 1) + max(0, 2.0 - 4.9 + 1) = 0 + 0 = 0",
+        "Li[frog image] = max(0, 2.2 - (-3.1) + 1) + max(0, 2.5 - (-3.1) + 1) = 6.3 + 6.6 = 12.9",
     ] {
         assert!(out.contains(line), "missing {line}\n{out}");
     }

@@ -124,6 +124,12 @@ pub(crate) struct At<'a> {
 }
 
 impl At<'_> {
+    /// Whether this is the element being explained itself, not an operand
+    /// inside it (its line may then show a step before the result).
+    pub fn at_root(&self) -> bool {
+        self.depth == 0
+    }
+
     /// Operand `k`'s node.
     pub fn arg(&self, k: usize) -> NodeId {
         self.g.node(self.id).inputs[k]

@@ -7,7 +7,7 @@
 
 use super::classes::label_cell;
 use super::{Cost, Def, Family, Op, column_cells};
-use crate::explain::{At, Prec, Written, call, sum_of, t};
+use crate::explain::{At, Piece, Prec, Written, call, sum_of, t};
 use crate::numerics::labels;
 use crate::tensor::{Tensor, shape_str};
 
@@ -77,13 +77,16 @@ fn hinge_backward(
 }
 
 /// `max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1)`: one term per wrong
-/// class, the correct class left out as the lecture's Σ_{j≠y} does.
+/// class, the correct class left out as the lecture's Σ_{j≠y} does; as the
+/// whole line, followed by the terms' values, `= 2.9 + 0`, as the lecture
+/// adds them up.
 fn hinge_explained(_: Op, at: &At) -> Option<Written> {
     let y = at.value(1)[at.j] as usize;
     let correct = (y, at.j);
-    let terms = (0..at.value(0).nrows())
-        .filter(|&i| i != y)
-        .map(|i| {
+    let wrong: Vec<usize> = (0..at.value(0).nrows()).filter(|&i| i != y).collect();
+    let terms = wrong
+        .iter()
+        .map(|&i| {
             let inside = Written::text(
                 Prec::Sum,
                 vec![
@@ -98,7 +101,23 @@ fn hinge_explained(_: Op, at: &At) -> Option<Written> {
             call("max", vec![zero, inside])
         })
         .collect();
-    Some(sum_of(terms, Prec::Atom))
+    let written = sum_of(terms, Prec::Atom);
+    if !at.at_root() || wrong.len() < 2 {
+        return Some(written);
+    }
+    // Each value its own group: `2.9 + 0`, as the lecture writes it.
+    let values = wrong
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let m = at.value(0)[(i, at.j)] - at.value(0)[correct] + at.value(2)[0];
+            Written::number(usize::MAX - 3 - k, m.max(0.0))
+        })
+        .collect();
+    let mut pieces = written.pieces;
+    pieces.push(Piece::Text(" = ".into()));
+    pieces.extend(sum_of(values, Prec::Atom).pieces);
+    Some(Written::text(Prec::Sum, vec![pieces]))
 }
 
 /// `hinge(S, y, Δ)`: each column's multiclass SVM loss.
