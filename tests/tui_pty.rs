@@ -307,8 +307,15 @@ fn training_runs_live_pauses_steps_one_iteration_and_starts_again() {
     let state = state_dir("pty-live");
     let mut t = spawn(&["lesson", "spiral-mlp", "--step", "6"], &state, 120, 40);
     t.wait_for("step 6 of 12", WAIT);
-    // It starts on its own and counts up.
-    t.wait_for("iteration", WAIT);
+    // It waits at iteration 0 for the lecturer; Enter starts it counting.
+    t.wait_for("ready: 3000 iterations", WAIT);
+    t.wait_for("Space or Enter start", WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        t.screen().contains("ready: 3000 iterations"),
+        "it started on its own"
+    );
+    t.send(b"\r");
     t.wait_for("per second", WAIT);
     std::thread::sleep(Duration::from_millis(300));
     t.send(b" ");

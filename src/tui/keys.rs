@@ -115,8 +115,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("←  h  Backspace  PgUp", "back"),
     ("]  [", "next / previous step, skipping the walk inside"),
     (
-        "Space s + - r",
-        "training: pause, one step, pace, run again",
+        "Space Enter s + - r",
+        "training: start/pause, one step, pace, again",
     ),
     (
         "e  u  R",

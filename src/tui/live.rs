@@ -69,12 +69,16 @@ pub fn sync(app: &mut App, run: &mut Option<LiveRun>) -> bool {
         r.stop();
     }
     let Some(k) = here else { return redraw };
-    // Arriving at a step not yet watched starts it.
+    // Arriving at a step not yet watched readies its run, paused at
+    // iteration 0: the lecturer explains first, then starts it (Space or
+    // Enter).
     if app.live.is_none()
         && let Some(open) = &app.open
         && !open.watched.contains(&k)
     {
-        app.live = Some(LiveView::new(k, open.run_length(k)));
+        let mut view = LiveView::new(k, open.run_length(k));
+        view.paused = true;
+        app.live = Some(view);
     }
     let Some(view) = app.live.as_mut() else {
         return redraw;

@@ -88,7 +88,8 @@ fn live(app: &mut App, action: Action) -> bool {
     let total = open.run_length(k);
     let view = app.live.as_mut().filter(|l| l.step == k);
     match (action, view) {
-        (Action::Space, Some(l)) if l.running() => {
+        // Space or Enter starts a readied run, and pauses or resumes it.
+        (Action::Space | Action::Enter, Some(l)) if l.running() => {
             l.paused = !l.paused;
         }
         (Action::SingleStep, Some(l)) if l.running() => {

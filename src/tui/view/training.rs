@@ -44,9 +44,13 @@ fn status(ctx: &Ctx, live: Option<&LiveView>, total: usize, unit: &str) -> Vec<L
         None => "full speed".to_string(),
     };
     let (state, keys) = match live {
+        Some(l) if l.running() && l.paused && l.state.done == 0 => (
+            format!("ready: {total} {unit}s"),
+            "Space or Enter start · s one at a time · → next step",
+        ),
         Some(l) if l.running() && l.paused => (
             format!("paused at {unit} {} of {total}", l.state.done),
-            "Space resume · s one more · r start again",
+            "Space or Enter resume · s one more · r start again",
         ),
         Some(l) if l.running() => (
             format!("{unit} {} of {total} · {}", l.state.done, pace(l)),
