@@ -144,6 +144,32 @@ fn check_fit_names_the_steps_that_do_not_fit() {
 }
 
 #[test]
+fn check_fit_gives_every_reason_of_every_step() {
+    let fixture = |name: &str| format!("{}/tests/fixtures/fit/{name}", env!("CARGO_MANIFEST_DIR"));
+    // Eight gates in a row: boxes of about 12 columns and gaps of 5 pass
+    // the 76 columns of an 80-column body, and a 24-row screen has no room
+    // for the chain-rule panel above the graph as well.
+    let (code, out, _) = nntutor(&["check", "--fit", "80x24", &fixture("wide.toml")]);
+    assert_eq!(code, 1, "{out}");
+    let line = out.lines().find(|l| l.contains("step 2")).unwrap();
+    assert!(line.contains("more rows; the graph is"), "{line}");
+    assert!(line.contains("columns wide, the screen has 76"), "{line}");
+    // A word longer than a line is cut at the edge, and said so.
+    let (code, out, _) = nntutor(&["check", "--fit", "80x24", &fixture("cut.toml")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("a line is cut at the right edge"), "{out}");
+    assert!(
+        out.contains("the screen has 76: \"https://example.org"),
+        "{out}"
+    );
+    // At 200×60 both fit.
+    for name in ["wide.toml", "cut.toml"] {
+        let (code, out, _) = nntutor(&["check", "--fit", "200x60", &fixture(name)]);
+        assert_eq!(code, 0, "{name}: {out}");
+    }
+}
+
+#[test]
 fn schema_completions_and_man_page() {
     let (code, out, _) = nntutor(&["schema"]);
     assert_eq!(code, 0);

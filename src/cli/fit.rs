@@ -26,18 +26,27 @@ pub fn misfits(
         Some(1),
     );
     let area = Rect::new(0, 0, size.0, size.1);
-    let mut found: Vec<(usize, String)> = Vec::new();
+    // Per step: every reason it does not fit, at the first position each
+    // shows up.
+    let mut found: Vec<(usize, Vec<String>)> = Vec::new();
     while let Some(open) = app.open.as_ref() {
         let (step, sub) = (open.step, open.sub);
-        if let Some(why) = misfit(&app, area)
-            && found.last().is_none_or(|(s, _)| *s != step)
-        {
+        let reasons = misfit(&app, area);
+        if !reasons.is_empty() && found.last().is_none_or(|(s, _)| *s != step) {
+            found.push((step, Vec::new()));
+        }
+        if let Some((_, known)) = found.last_mut().filter(|(s, _)| *s == step) {
             let at = if sub > 0 {
                 format!(" (at position {})", sub + 1)
             } else {
                 String::new()
             };
-            found.push((step, format!("{}{at}: {why}", lesson.steps[step].label())));
+            for why in reasons {
+                let kind = reason_kind(&why);
+                if !known.iter().any(|k| reason_kind(k) == kind) {
+                    known.push(format!("{why}{at}"));
+                }
+            }
         }
         update(&mut app, Action::Next);
         let now = app.open.as_ref().map(|o| (o.step, o.sub));
@@ -45,5 +54,16 @@ pub fn misfits(
             break;
         }
     }
-    found.into_iter().map(|(_, m)| m).collect()
+    found
+        .into_iter()
+        .map(|(step, why)| format!("{}: {}", lesson.steps[step].label(), why.join("; ")))
+        .collect()
+}
+
+/// What kind of reason a message gives (its words before the numbers), so
+/// that a step reports each kind once.
+fn reason_kind(why: &str) -> &str {
+    why.split(|c: char| c.is_ascii_digit())
+        .next()
+        .unwrap_or(why)
 }

@@ -14,7 +14,7 @@ use crate::lesson::document::walk::{MAX_ELEMENT_STOPS, Stop, reached};
 use crate::lesson::format::{element_name, inline};
 use crate::lesson::timeline::BackwardState;
 use crate::tui::widgets::graph::GraphView;
-use crate::tui::widgets::text::sanitize;
+use crate::tui::widgets::text::{sanitize, wrap_line};
 
 pub fn backward<'a>(
     ctx: &Ctx<'a>,
@@ -169,7 +169,7 @@ fn chain_rule(
             theme.dim,
         ));
     }
-    lines.push(Line::from(head));
+    lines.extend(wrap_line(Line::from(head), ctx.width, 4));
     let contributions = g.contributions(id, &upstream);
     if contributions.is_empty() {
         let what = if matches!(g.node(id).kind, NodeKind::Input(_)) {
@@ -214,7 +214,7 @@ fn chain_rule(
             Some(n) => spans.extend(styled(ctx, chain::sentence(target, &label, &in_label, n))),
             None => spans.push(Span::styled(inline(&link.contribution, d), theme.gradient)),
         }
-        lines.push(Line::from(spans));
+        lines.extend(wrap_line(Line::from(spans), ctx.width, 6));
     }
 }
 
@@ -239,7 +239,7 @@ fn element_rule(
             ctx,
             chain::element_sentence(target, label, &in_label, link),
         ));
-        lines.push(Line::from(spans));
+        lines.extend(wrap_line(Line::from(spans), ctx.width, 6));
     }
     if links.len() > MAX_ELEMENT_LINKS {
         lines.push(Line::styled(

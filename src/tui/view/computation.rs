@@ -11,7 +11,7 @@ use crate::engine::sources::element_sources;
 use crate::lesson::document::Walk;
 use crate::lesson::format::element_name;
 use crate::lesson::timeline::Computation;
-use crate::tui::widgets::text::sanitize;
+use crate::tui::widgets::text::{sanitize, wrap_line};
 
 /// Operands with more elements are named with their shape, not printed,
 /// unless the learner is walking through the result.
@@ -122,10 +122,11 @@ pub(super) fn update_lines(
                 }
                 count += 1;
                 let element = element_name(&c.name, value, (rows, cols), i, j);
-                lines.push(Line::from(vec![
+                let line = Line::from(vec![
                     Span::styled(format!("{} = ", sanitize(&element)), theme.heading),
                     Span::styled(sanitize(&c.explain(i, j, ctx.digits())), theme.base),
-                ]));
+                ]);
+                lines.extend(wrap_line(line, ctx.width, 4));
             }
         }
         if rows * cols > MAX_UPDATE_LINES {

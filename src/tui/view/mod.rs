@@ -174,33 +174,48 @@ fn walk_overflows(ctx: &step::Ctx, open: &OpenLesson, rows: u16, here: &[doc::Pi
 /// Why the current position of the open lesson does not fit on a screen of
 /// `area` (for `nntutor check --fit`): rows to scroll, a matrix cut short,
 /// or a graph wider than the screen. `None`: it fits.
-pub fn misfit(app: &App, area: Rect) -> Option<String> {
-    let open = app.open.as_ref()?;
+pub fn misfit(app: &App, area: Rect) -> Vec<String> {
+    let Some(open) = app.open.as_ref() else {
+        return Vec::new();
+    };
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        return Some(format!(
+        return vec![format!(
             "the screen is below the minimum {MIN_WIDTH}×{MIN_HEIGHT}"
-        ));
+        )];
     }
     let theme = app.settings.theme.theme();
     let body = body_area(app, area);
     let (pieces, elided) = lesson_body(app, open, body, &theme);
+    let mut why = Vec::new();
     let total = doc::height(&pieces);
     if total > body.height {
-        return Some(format!("needs {} more rows", total - body.height));
+        why.push(format!("needs {} more rows", total - body.height));
     }
     if elided {
-        return Some("a matrix is cut short (rows or columns left out)".into());
+        why.push("a matrix is cut short (rows or columns left out)".into());
     }
-    let wide = pieces.iter().find_map(|p| match p {
-        doc::Piece::Graph { layout, .. } if layout.width > body.width => Some(layout.width),
-        _ => None,
-    });
-    wide.map(|w| {
-        format!(
-            "the graph is {w} columns wide, the screen has {}",
-            body.width
-        )
-    })
+    for p in &pieces {
+        match p {
+            doc::Piece::Graph { layout, .. } if layout.width > body.width => why.push(format!(
+                "the graph is {} columns wide, the screen has {}",
+                layout.width, body.width
+            )),
+            doc::Piece::Lines(lines) => why.extend(cut_lines(lines, body.width)),
+            _ => {}
+        }
+    }
+    why
+}
+
+/// Lines wider than the body: cut at its right edge when drawn.
+fn cut_lines(lines: &[ratatui::text::Line], room: u16) -> Option<String> {
+    let wide = lines.iter().find(|l| l.width() > room as usize)?;
+    let text: String = wide.spans.iter().map(|s| s.content.as_ref()).collect();
+    let start: String = text.trim().chars().take(24).collect();
+    Some(format!(
+        "a line is cut at the right edge ({} columns, the screen has {room}: \"{start}…\")",
+        wide.width()
+    ))
 }
 
 fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {

@@ -58,9 +58,10 @@ pub fn hidden(ctx: &Ctx, lines: &mut Vec<Line<'static>>) -> bool {
         ),
         Span::styled(format!("{typed}{cursor}"), theme.focus),
     ]));
-    lines.push(Line::styled(
+    lines.extend(ctx.para(
         "Type a number and Enter, to the precision the lesson prints; → shows the answer without one.",
         theme.dim,
+        0,
     ));
     true
 }

@@ -9,7 +9,7 @@ use crate::lesson::number;
 use crate::tui::app::Typing;
 use crate::tui::progress::QuizRecord;
 use crate::tui::update::letter;
-use crate::tui::widgets::text::sanitize;
+use crate::tui::widgets::text::{sanitize, wrap_line};
 
 pub fn quiz_lines(
     ctx: &Ctx,
@@ -58,13 +58,14 @@ pub fn quiz_lines(
                 } else {
                     theme.base
                 };
-                lines.push(Line::from(vec![
+                let line = Line::from(vec![
                     Span::styled(
                         format!(" {mark} "),
                         if k == *correct { theme.ok } else { theme.bad },
                     ),
                     Span::styled(format!("{}) {}", letter(k), sanitize(choice)), style),
-                ]));
+                ]);
+                lines.extend(wrap_line(line, ctx.width, 6));
             }
             if record.is_none() {
                 lines.push(Line::raw(""));

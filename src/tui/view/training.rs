@@ -12,7 +12,7 @@ use crate::lesson::eval::regions::Plane;
 use crate::lesson::number;
 use crate::lesson::timeline::{SearchState, TrainState};
 use crate::tui::app::{LiveView, SPEEDS};
-use crate::tui::widgets::text::{sanitize, width};
+use crate::tui::widgets::text::{sanitize, width, wrap_line};
 
 /// A chart's height; beside decision regions, half the body, since the
 /// regions are the point of the step and want to be large. Either shrinks,
@@ -126,7 +126,7 @@ pub fn train_pieces<'a>(
         let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
             continue;
         };
-        lines.push(Line::from(vec![
+        let line = Line::from(vec![
             Span::styled(format!("{}: ", sanitize(&name)), theme.heading),
             Span::styled(
                 format!(
@@ -138,7 +138,8 @@ pub fn train_pieces<'a>(
                 ),
                 theme.base,
             ),
-        ]));
+        ]);
+        lines.extend(wrap_line(line, ctx.width, 2));
     }
     lines.push(Line::raw(""));
     pieces.push(Piece::Lines(lines));

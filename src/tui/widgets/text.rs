@@ -2,6 +2,7 @@
 //! shared with the exports, so that a lesson's control characters never
 //! reach the terminal as commands).
 
+use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub use crate::lesson::format::sanitize;
@@ -42,6 +43,41 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// A styled line wrapped at spaces to `max` columns, its continuation
+/// lines indented by `indent`: each word keeps its span's style. A word
+/// wider than a line runs over (the caller's lines are sentences, not
+/// data).
+pub fn wrap_line(line: Line<'static>, max: usize, indent: usize) -> Vec<Line<'static>> {
+    if line.width() <= max {
+        return vec![line];
+    }
+    let mut out = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let (mut used, mut start) = (0, 0);
+    for span in line.spans {
+        for word in span.content.split_inclusive(' ') {
+            let fits = used + width(word.trim_end()) <= max;
+            if !fits && used > start {
+                out.push(trimmed(std::mem::take(&mut current)));
+                current.push(Span::raw(" ".repeat(indent)));
+                (used, start) = (indent, indent);
+            }
+            current.push(Span::styled(word.to_string(), span.style));
+            used += width(word);
+        }
+    }
+    out.push(trimmed(current));
+    out
+}
+
+/// The spans as a line without the space a wrap left at its end.
+fn trimmed(mut spans: Vec<Span<'static>>) -> Line<'static> {
+    if let Some(last) = spans.last_mut() {
+        last.content = last.content.trim_end().to_string().into();
+    }
+    Line::from(spans)
+}
+
 /// Cuts `s` after at most `cols` columns.
 pub fn split_at_width(s: &str, cols: usize) -> (String, String) {
     let mut w = 0;
@@ -70,6 +106,22 @@ pub fn fit(s: &str, cols: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_styled_line_wraps_at_spaces_keeping_its_styles() {
+        use ratatui::style::Style;
+        let bold = Style::new().bold();
+        let line = Line::from(vec![
+            Span::raw("to x: "),
+            Span::styled("one two three", bold),
+        ]);
+        let lines = wrap_line(line, 12, 2);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(text, ["to x: one", "  two three"]);
+        assert_eq!(lines[1].spans[1].style, bold);
+        let short = Line::from("fits");
+        assert_eq!(wrap_line(short.clone(), 12, 2), vec![short]);
+    }
 
     #[test]
     fn wraps_words_and_keeps_paragraphs() {
