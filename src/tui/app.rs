@@ -183,6 +183,8 @@ pub struct OpenLesson {
     pub reevaluate: bool,
     /// Predictions typed, per step.
     pub guesses: std::collections::HashMap<usize, Vec<super::predict::Guess>>,
+    /// → at the last step offered the next lesson; → again opens it.
+    pub offered_next: bool,
     /// Answers shown without a prediction: (step, position in its walk),
     /// the position `usize::MAX` for a step's values as a whole.
     pub revealed: std::collections::HashSet<(usize, usize)>,
@@ -208,6 +210,7 @@ impl OpenLesson {
             reevaluate: false,
             guesses: Default::default(),
             revealed: Default::default(),
+            offered_next: false,
         }
     }
 
@@ -267,6 +270,8 @@ pub struct App {
     pub open: Option<OpenLesson>,
     pub settings: Settings,
     pub help: bool,
+    /// The steps' overview (`o`) is open, on this row.
+    pub overview: Option<usize>,
     pub typing: Typing,
     pub notice: Option<Notice>,
     pub progress: Progress,
@@ -291,6 +296,7 @@ impl App {
             open: None,
             settings,
             help: false,
+            overview: None,
             typing: Typing::None,
             notice: None,
             progress,
@@ -325,6 +331,8 @@ impl App {
         start: Option<usize>,
     ) {
         let mut open = OpenLesson::new(lesson, timeline);
+        self.progress.opened(&open.lesson.id);
+        self.progress_dirty = true;
         let n = open.step_count();
         let saved = self.progress.lessons.get(&open.lesson.id).map(|p| p.step);
         let step = match (start, saved) {
@@ -374,6 +382,14 @@ impl App {
     }
 
     /// Notes the current step in the progress record.
+    /// The menu on the lesson used last (if it is still in the menu).
+    pub fn select_last_used(&mut self) {
+        let last = self.progress.last.as_ref();
+        if let Some(k) = last.and_then(|l| self.menu.entries.iter().position(|e| &e.id == l)) {
+            self.menu.selected = k;
+        }
+    }
+
     pub fn record_position(&mut self) {
         let Some(open) = &self.open else { return };
         let step = open.step + 1;

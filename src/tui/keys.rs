@@ -59,6 +59,8 @@ pub enum Action {
     Quit,
     /// Ctrl-Z: back to the shell until `fg` (the runtime's to carry out).
     Suspend,
+    /// `o`: the overview of the lesson's steps.
+    Overview,
 }
 
 pub fn keymap(key: KeyEvent) -> Option<Action> {
@@ -81,6 +83,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('R') => Action::Reset,
         KeyCode::Char('P') => Action::TogglePredict,
         KeyCode::Char('A') => Action::ToggleAuthor,
+        KeyCode::Char('o') => Action::Overview,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,
         KeyCode::Char(']') => Action::NextStep,
@@ -125,6 +128,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("P", "predict mode: type each result before it shows"),
     ("A", "author mode: the lesson's checks and notes"),
     ("g  G", "first / last step"),
+    ("o", "overview of the steps: ↑ ↓ and Enter to jump"),
     ("4 Enter", "jump to step 4"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),
     ("a b c d", "answer a choice quiz"),

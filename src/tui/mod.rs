@@ -8,6 +8,7 @@ pub mod app;
 mod background;
 pub mod keys;
 pub mod live;
+pub mod overview;
 pub mod pace;
 pub mod predict;
 pub mod progress;
@@ -105,6 +106,8 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
     let (progress, warning) = store.load();
     let menu = menu(catalog, start.as_ref().map(|(l, _)| l));
     let mut app = App::new(menu, options.settings(), progress);
+    // The menu opens on the lesson used last.
+    app.select_last_used();
     if let Some((loaded, step)) = start {
         match (loaded.lesson, loaded.timeline) {
             (Some(lesson), Some(timeline)) => {

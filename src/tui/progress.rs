@@ -23,8 +23,12 @@ const MAX_BYTES: u64 = 16_000_000;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
+    /// The lesson opened last: the menu opens on it.
+    pub last: Option<String>,
     /// The lessons changed in this run: what a save writes.
     touched: BTreeSet<String>,
+    /// Whether this run opened a lesson (and so sets `last`).
+    opened: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -55,6 +59,8 @@ pub struct QuizRecord {
 struct ProgressFile {
     version: u32,
     lessons: BTreeMap<String, LessonProgress>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last: Option<String>,
 }
 
 impl Progress {
@@ -64,10 +70,17 @@ impl Progress {
         self.lessons.entry(id.to_string()).or_default()
     }
 
+    /// `id` was opened: the next menu opens on it.
+    pub fn opened(&mut self, id: &str) {
+        self.last = Some(id.to_string());
+        self.opened = true;
+    }
+
     pub fn to_json(&self) -> String {
         let file = ProgressFile {
             version: 1,
             lessons: self.lessons.clone(),
+            last: self.last.clone(),
         };
         let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
         text.push('\n');
@@ -82,7 +95,9 @@ impl Progress {
         }
         Ok(Progress {
             lessons,
+            last: file.last,
             touched: BTreeSet::new(),
+            opened: false,
         })
     }
 
@@ -92,6 +107,9 @@ impl Progress {
             if let Some(p) = self.lessons.get(id) {
                 disk.lessons.insert(id.clone(), p.clone());
             }
+        }
+        if self.opened {
+            disk.last = self.last.clone();
         }
         disk
     }

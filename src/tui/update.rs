@@ -21,6 +21,9 @@ pub fn update(app: &mut App, action: Action) -> bool {
         app.help = false;
         return true;
     }
+    if super::overview::keys(app, action) {
+        return true;
+    }
     match action {
         Action::Help => {
             app.help = true;
@@ -209,10 +212,40 @@ fn lesson(app: &mut App, action: Action) {
     if after != before {
         open.scroll = 0;
         open.choice = 0;
+        open.offered_next = false;
         app.notice = None;
         app.record_position();
     } else if matches!(action, Action::Next | Action::NextStep) && open.step + 1 == n {
-        app.info("That was the last step. q: back to the lesson menu.");
+        at_the_end(app);
+    }
+}
+
+/// → past the last step offers the next lesson in course order; → again
+/// opens it.
+fn at_the_end(app: &mut App) {
+    let Some(open) = app.open.as_mut() else {
+        return;
+    };
+    let entries = &app.menu.entries;
+    let next = entries
+        .iter()
+        .position(|e| e.id == open.lesson.id)
+        .map(|k| k + 1)
+        .filter(|&k| k < entries.len());
+    match next {
+        Some(k) if open.offered_next => {
+            open.offered_next = false;
+            app.menu.selected = k;
+            app.pending_open = Some(k);
+        }
+        Some(k) => {
+            open.offered_next = true;
+            let title = &entries[k].title;
+            app.info(format!(
+                "That was the last step. → opens the next lesson, {title}; q goes to the menu."
+            ));
+        }
+        None => app.info("That was the last step of the last lesson. q: back to the lesson menu."),
     }
 }
 

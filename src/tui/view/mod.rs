@@ -7,6 +7,7 @@ pub mod doc;
 pub mod gradcheck;
 pub mod layout;
 pub mod menu;
+pub mod overview;
 pub mod predict;
 pub mod quiz;
 pub mod step;
@@ -46,6 +47,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     match (app.screen, &app.open) {
         (Screen::Lesson, Some(open)) => lesson(app, open, area, buf, &theme),
         _ => menu::render(app, area, buf, &theme),
+    }
+    if let (Some(row), Some(open), Screen::Lesson) = (app.overview, &app.open, app.screen) {
+        overview::render(open, row, area, buf, &theme);
     }
     if app.help {
         help(app, area, buf, &theme);
@@ -248,6 +252,10 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
             theme,
             app.settings.ascii,
         );
+        // Where the lecture is, for the lecturer and the back row: `4/17`.
+        let counter = format!(" {}/{} ", open.step + 1, n);
+        let x = area.right().saturating_sub(width(&counter) as u16 + 1);
+        buf.set_string(x, footer_y, counter, theme.dim);
         if let Some(notice) = &app.notice {
             let style = if notice.kind == NoticeKind::Warning {
                 theme.warn
