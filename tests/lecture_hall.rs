@@ -86,3 +86,17 @@ fn the_menu_opens_on_the_lesson_used_last() {
     let k = fresh.menu.selected;
     assert_eq!(fresh.menu.entries[k].id, "backprop");
 }
+
+#[test]
+fn the_spiral_data_set_is_drawn_as_points_with_a_glyph_per_class() {
+    // 300 points, 100 per class (● ▲ ■), before any network is trained.
+    let app = opened("spiral-mlp", 1);
+    let screen = rows(&app, 100, 30).join("\n");
+    for glyph in ['●', '▲', '■'] {
+        assert!(
+            screen.matches(glyph).count() >= 20,
+            "few {glyph}:\n{screen}"
+        );
+    }
+    assert!(!screen.contains("X_labels (1×300"), "{screen}");
+}

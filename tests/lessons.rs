@@ -251,7 +251,7 @@ fn optimization_numbers_and_curves() {
     close(&value(&t, "g2"), &[0.6], 1e-9);
     // The analytic gradient agrees with finite differences.
     // At the gradient-check step (it is recomputed later as W moves).
-    let rel = t.steps[7].values["relerr"].data[0];
+    let rel = t.steps[8].values["relerr"].data[0];
     assert!(rel < 1e-5, "relative error {rel}");
     let curve = |step: usize| match &t.steps[step].detail {
         nntutor::lesson::Detail::Train(tr) => {
@@ -260,15 +260,15 @@ fn optimization_numbers_and_curves() {
         other => panic!("step {} is not training: {other:?}", step + 1),
     };
     // Full-batch descent with a small enough step never goes uphill...
-    let full = curve(8);
+    let full = curve(9);
     assert!(full.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{full:?}");
     assert!(full.last().unwrap() < full.first().unwrap());
     // ...while minibatches of 16 make the loss wiggle.
-    let sgd = curve(9);
+    let sgd = curve(10);
     assert!(sgd.windows(2).any(|w| w[1] > w[0]), "{sgd:?}");
     // The smaller the minibatch, the more the tracked loss jumps around.
     let wiggle = |c: &[f64]| c.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>();
-    let (eight, many) = (curve(10), curve(11));
+    let (eight, many) = (curve(11), curve(12));
     assert!(
         wiggle(&eight) > wiggle(&many),
         "{} vs {}",
@@ -276,12 +276,12 @@ fn optimization_numbers_and_curves() {
         wiggle(&many)
     );
     // Random search keeps its best: no trial beats the recorded best.
-    match &t.steps[4].detail {
+    match &t.steps[5].detail {
         nntutor::lesson::Detail::Search(s) => {
             assert!(s.losses.iter().all(|&l| l >= s.best_loss));
             assert_eq!(s.losses[s.best_trial], s.best_loss);
         }
-        other => panic!("step 5 is not a search: {other:?}"),
+        other => panic!("step 6 is not a search: {other:?}"),
     }
 }
 
@@ -401,11 +401,11 @@ fn an_evaluation_can_be_stopped() {
         .iter()
         .map(|d| d.message.as_str())
         .collect();
-    // Step 5 is the first that repeats: the search stops before its first trial.
+    // Step 6 is the first that repeats: the search stops before its first trial.
     assert!(
         messages
             .iter()
-            .any(|m| m.contains("step 5") && m.contains("interrupted at trial 0 of 50")),
+            .any(|m| m.contains("step 6") && m.contains("interrupted at trial 0 of 50")),
         "{messages:?}"
     );
 }

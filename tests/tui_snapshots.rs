@@ -260,8 +260,8 @@ fn every_step_kind_at_both_sizes() {
         ("kind_number_quiz", "svm", 12, 0),
         ("kind_slide_note", "softmax", 7, 0),
         ("kind_plot", "activations", 16, 0),
-        ("kind_train", "optimization", 9, 0),
-        ("kind_search", "optimization", 5, 0),
+        ("kind_train", "optimization", 10, 0),
+        ("kind_search", "optimization", 6, 0),
     ];
     for &(name, id, step, next) in kinds {
         let mut a = app(id);
@@ -450,8 +450,8 @@ fn digits_and_the_templates_a_linear_classifier_learns() {
 #[test]
 fn gradient_check_shows_both_gradients_and_their_relative_error() {
     let mut a = app("optimization");
-    // Step 7 defines ga = grad(L, W) after step 6's gn = numgrad(L, W).
-    go(&mut a, 7, 0);
+    // Step 8 defines ga = grad(L, W) after step 7's gn = numgrad(L, W).
+    go(&mut a, 8, 0);
     let screen = text(&draw(&a, 120, 48));
     assert!(
         screen.contains("Gradient check: grad(L, W) against numgrad(L, W)"),
@@ -460,7 +460,7 @@ fn gradient_check_shows_both_gradients_and_their_relative_error() {
     assert!(screen.contains("ga (analytic)") && screen.contains("relative error"));
     // The largest |ga - gn| / (|ga| + |gn|), worked out here from the two
     // gradients, is under the 1e-4 of a forward difference's own error.
-    let values = &a.open.as_ref().unwrap().timeline.steps[6].values;
+    let values = &a.open.as_ref().unwrap().timeline.steps[7].values;
     let (ga, gn) = (&values["ga"].data, &values["gn"].data);
     let worst = ga
         .iter()

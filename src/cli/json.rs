@@ -214,7 +214,8 @@ struct PlotDoc<'a> {
 #[derive(Serialize)]
 struct RegionsDoc<'a> {
     labels: Option<&'a str>,
-    scores: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scores: Option<&'a str>,
     x: &'a str,
 }
 
@@ -304,7 +305,7 @@ impl<'a> StepDoc<'a> {
             predict: step.predict.iter().map(|(n, _)| n.as_str()).collect(),
             regions: step.regions.as_ref().map(|r| RegionsDoc {
                 labels: r.labels.as_ref().map(|l| l.0.as_str()),
-                scores: &r.scores.0,
+                scores: r.scores.as_ref().map(|s| s.0.as_str()),
                 x: &r.x.0,
             }),
             notices: state.notices.iter().map(String::as_str).collect(),

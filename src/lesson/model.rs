@@ -194,7 +194,8 @@ pub struct Plot {
 /// (recomputed there) that is largest; `labels` colours the data points.
 #[derive(Debug, Clone)]
 pub struct Regions {
-    pub scores: (String, Span),
+    /// `None`: the points alone (a scatter), no regions.
+    pub scores: Option<(String, Span)>,
     pub x: (String, Span),
     pub labels: Option<(String, Span)>,
 }

@@ -86,7 +86,7 @@ pub struct Theme {
     pub classes: Option<[(Color, Color); 6]>,
 }
 
-/// Deep tints for regions, bright points on them: dark and projector.
+/// Deep tints for regions, bright points on them: the dark theme.
 const CLASSES_ON_DARK: [(Color, Color); 6] = [
     (Color::Rgb(24, 48, 96), Color::Rgb(110, 170, 255)),
     (Color::Rgb(96, 36, 30), Color::Rgb(255, 130, 110)),
@@ -96,7 +96,7 @@ const CLASSES_ON_DARK: [(Color, Color); 6] = [
     (Color::Rgb(20, 80, 84), Color::Rgb(110, 230, 230)),
 ];
 
-/// Pastel regions, deep points: the light theme.
+/// Pastel regions, deep points: the light and projector themes.
 const CLASSES_ON_LIGHT: [(Color, Color); 6] = [
     (Color::Rgb(205, 220, 250), Color::Rgb(20, 60, 170)),
     (Color::Rgb(250, 210, 200), Color::Rgb(170, 30, 20)),
@@ -215,7 +215,9 @@ impl Theme {
             graph_line: base.fg(Color::White),
             box_border: base.fg(Color::White),
             box_current: base.fg(Color::LightYellow).add_modifier(bold),
-            classes: Some(CLASSES_ON_DARK),
+            // Light fills with dark glyphs: what survives a washed-out
+            // projector.
+            classes: Some(CLASSES_ON_LIGHT),
         }
     }
 

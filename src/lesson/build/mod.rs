@@ -290,7 +290,7 @@ impl Builder<'_> {
             reads: self.reads(s, &label),
             plot: s.plot.as_ref().and_then(|p| self.plot(p, &label)),
             regions: s.regions.as_ref().map(|r| Regions {
-                scores: pair(&r.scores),
+                scores: r.scores.as_ref().map(pair),
                 x: pair(&r.x),
                 labels: r.labels.as_ref().map(pair),
             }),

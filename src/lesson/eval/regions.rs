@@ -146,9 +146,20 @@ pub fn classify(
     }
     let bounds = bounds(data);
     let (nx, ny) = (nx.max(1), ny.max(1));
+    // No scores: the data points alone, a scatter of the data set.
+    let Some((scores_name, _)) = &regions.scores else {
+        return Ok(Plane {
+            bounds,
+            nx,
+            ny,
+            classes: Vec::new(),
+            points: points(data, regions, values),
+            class_count: 0,
+        });
+    };
     let grid = grid(bounds, nx, ny);
     let expr = Expr {
-        kind: ExprKind::Name(regions.scores.0.clone()),
+        kind: ExprKind::Name(scores_name.clone()),
         span: 0..0,
     };
     // A thousand points at a time: the hidden layer of a network over the
@@ -172,8 +183,7 @@ pub fn classify(
         let scores = g.value(r);
         if scores.ncols() != end - start || scores.nrows() < 2 {
             return Err(format!(
-                "`{}` must give one row per class and one column per point of `{x_name}`; on the plane it is {}",
-                regions.scores.0,
+                "`{scores_name}` must give one row per class and one column per point of `{x_name}`; on the plane it is {}",
                 shape_str(scores.shape())
             ));
         }
@@ -221,7 +231,7 @@ impl Evaluator<'_> {
             Err(why) => {
                 self.error(
                     format!("{}: cannot draw `regions`: {why}", step.label()),
-                    regions.scores.1.clone(),
+                    place(regions),
                 );
                 None
             }
@@ -231,7 +241,7 @@ impl Evaluator<'_> {
     fn check_regions(&mut self, step: &Step, regions: &Regions) -> Option<()> {
         for (name, span) in [
             Some(&regions.x),
-            Some(&regions.scores),
+            regions.scores.as_ref(),
             regions.labels.as_ref(),
         ]
         .into_iter()
@@ -261,15 +271,16 @@ impl Evaluator<'_> {
             );
             return None;
         }
-        if self.env.derived(&regions.scores.0).is_none() {
+        if let Some((scores, span)) = &regions.scores
+            && self.env.derived(scores).is_none()
+        {
             self.error(
                 format!(
-                    "{}: `regions.scores` must be a formula of `{}`, but `{}` is a given",
+                    "{}: `regions.scores` must be a formula of `{}`, but `{scores}` is a given",
                     step.label(),
                     regions.x.0,
-                    regions.scores.0
                 ),
-                regions.scores.1.clone(),
+                span.clone(),
             );
             return None;
         }
@@ -289,11 +300,14 @@ impl Evaluator<'_> {
                 return None;
             }
         }
+        let Some((scores, span)) = &regions.scores else {
+            return Some(());
+        };
         let sample = Budget::unlimited();
         if let Err(why) = classify(&self.env, &self.env.values, regions, 3, 2, &sample) {
             self.error(
                 format!("{}: cannot draw `regions`: {why}", step.label()),
-                regions.scores.1.clone(),
+                span.clone(),
             );
             return None;
         }
@@ -305,17 +319,26 @@ impl Evaluator<'_> {
                 format!(
                     "{}: drawing `regions` evaluates `{}` at {} points of the plane, about {} operations a picture; the limit is {} (a picture is drawn again as a training runs): make the network smaller",
                     step.label(),
-                    regions.scores.0,
+                    scores,
                     nx * ny,
                     crate::engine::budget::count(whole),
                     crate::engine::budget::count(REGIONS_WORK)
                 ),
-                regions.scores.1.clone(),
+                span.clone(),
             );
             return None;
         }
         Some(())
     }
+}
+
+/// Where a `regions` error points: its `scores`, or its `x`.
+fn place(regions: &Regions) -> Span {
+    regions
+        .scores
+        .as_ref()
+        .map_or(&regions.x.1, |s| &s.1)
+        .clone()
 }
 
 #[cfg(test)]

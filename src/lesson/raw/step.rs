@@ -99,9 +99,10 @@ pub struct PlotSpec {
     expecting = "a table such as { scores = \"S\", x = \"X\" }"
 )]
 pub struct RegionsSpec {
-    /// A formula's name giving one row per class.
+    /// A formula's name giving one row per class; left out, the data
+    /// points alone are drawn (a scatter of the data set).
     #[schemars(length(max = 200))]
-    pub scores: Sp<String>,
+    pub scores: Option<Sp<String>>,
     /// The given with the points (two rows: the plane).
     #[schemars(length(max = 200))]
     pub x: Sp<String>,

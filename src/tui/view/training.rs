@@ -269,11 +269,25 @@ pub fn search_pieces<'a>(ctx: &Ctx<'a>, s: &'a SearchState, pieces: &mut Vec<Pie
 
 /// Regions of a step that neither trains nor searches.
 pub fn still_plane<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
-    if let Some(p) = plane_piece(ctx, None, pieces) {
+    if let Some(mut p) = plane_piece(ctx, None, pieces) {
+        // When the picture is the step (a data set shown, nothing computed
+        // or listed after it), it grows to the room left below the text:
+        // a projector's 100×30 shows the spirals 44 columns wide.
+        let step = &ctx.open.lesson.steps[ctx.open.step];
+        let alone = matches!(step.action, crate::lesson::Action::Show) && step.show.is_empty();
+        if let Piece::Plane { height, .. } = &mut p
+            && alone
+        {
+            let room = ctx.body_rows.saturating_sub(super::doc::height(pieces) + 1);
+            *height = (*height).max(room.min(MAX_STILL_PLANE));
+        }
         pieces.push(p);
         pieces.push(Piece::Lines(vec![Line::raw("")]));
     }
 }
+
+/// The tallest a still picture of the plane grows (rows).
+const MAX_STILL_PLANE: u16 = 40;
 
 /// The step's `images`: the first columns of a value as pictures, shrunk
 /// by half when fewer than five fit across.

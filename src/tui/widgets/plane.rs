@@ -1,8 +1,8 @@
 //! Decision regions: the plane in half-block cells (two grid rows per
 //! terminal row), each coloured by the class the network gives it, with the
-//! data points on top in their own class's brighter colour. Without colour
-//! (monochrome or `--ascii`), classes are characters: regions as faint
-//! marks, points as the class number.
+//! data points on top in their own class's brighter colour and glyph
+//! (● ▲ ■ …). Without colour (monochrome or `--ascii`), classes are
+//! characters: regions as faint marks, points as the class number.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,8 +14,12 @@ use crate::tui::theme::Theme;
 /// Region marks for class 0, 1, … without colour.
 const MARKS: [char; 6] = [' ', '.', ':', '-', '+', '~'];
 
+/// Point glyphs for class 0, 1, …: the classes differ in shape as well as
+/// colour, for colour-blind viewers and washed-out projectors.
+pub const GLYPHS: [char; 6] = ['●', '▲', '■', '◆', '★', '✚'];
+
 pub fn render(plane: &Plane, area: Rect, buf: &mut Buffer, theme: &Theme, ascii: bool) {
-    if area.width == 0 || area.height == 0 || plane.classes.is_empty() {
+    if area.width == 0 || area.height == 0 {
         return;
     }
     let (w, h) = (area.width as usize, area.height as usize);
@@ -28,7 +32,9 @@ pub fn render(plane: &Plane, area: Rect, buf: &mut Buffer, theme: &Theme, ascii:
         plane.classes.get(gy * plane.nx + gx).copied().unwrap_or(0) as usize
     };
     let colours = theme.classes.filter(|_| !ascii);
-    for row in 0..h {
+    // Without classes (a scatter of the data set) the points stand alone.
+    let regions = if plane.classes.is_empty() { 0 } else { h };
+    for row in 0..regions {
         for col in 0..w {
             let Some(cell) = buf.cell_mut((area.x + col as u16, area.y + row as u16)) else {
                 continue;
@@ -61,7 +67,7 @@ pub fn render(plane: &Plane, area: Rect, buf: &mut Buffer, theme: &Theme, ascii:
         match (colours, label) {
             (Some(c), Some(k)) => {
                 let bg = cell.bg;
-                cell.set_char(if ascii { 'o' } else { '●' })
+                cell.set_char(GLYPHS[k as usize % GLYPHS.len()])
                     .set_style(Style::new().fg(c[k as usize % c.len()].1).bg(bg));
             }
             (_, Some(k)) => {
@@ -102,6 +108,21 @@ mod tests {
         assert_eq!(row(0), " 0  ....");
         // Point (3.5, 0.5): column 7, bottom row.
         assert_eq!(row(1), "    ...1");
+    }
+
+    #[test]
+    fn each_class_has_its_own_glyph_in_colour() {
+        let area = Rect::new(0, 0, 8, 2);
+        let mut buf = Buffer::empty(area);
+        render(
+            &plane(),
+            area,
+            &mut buf,
+            &ThemeName::Projector.theme(),
+            false,
+        );
+        assert_eq!(buf[(1, 0)].symbol(), "●");
+        assert_eq!(buf[(7, 1)].symbol(), "▲");
     }
 
     #[test]
