@@ -98,3 +98,24 @@ fn a_walk_on_a_small_screen_keeps_its_place() {
         }
     }
 }
+
+#[test]
+fn a_loss_and_an_accuracy_each_get_their_own_axis() {
+    // spiral-mlp step 6 tracks L (from ln 3 = 1.10 down) and acc (0 to 1).
+    let spiral = rows("spiral-mlp", 6, 120, 40);
+    let key = |name: &str| {
+        spiral
+            .iter()
+            .position(|r| r.contains(&format!("━━ {name}   against")))
+    };
+    let (l, acc) = (key("L"), key("acc"));
+    assert!(l.is_some() && acc.is_some(), "{}", spiral.join("\n"));
+    assert!(acc > l, "the accuracy's chart is below the loss's");
+    // The search's trials and their best share one axis (one key row).
+    let search = rows("optimization", 6, 120, 40);
+    let key = search.iter().find(|r| r.contains("against trial")).unwrap();
+    assert!(
+        key.contains("per trial") && key.contains("best so far"),
+        "{key}"
+    );
+}

@@ -49,6 +49,9 @@ pub struct ChartSpec {
     pub ascii: bool,
     /// Where the x axis ends at least (a run's last iteration).
     pub x_to: Option<f64>,
+    /// Each series on an axis of its own, stacked (a loss and an accuracy
+    /// do not share a scale); else all on one (functions of one input).
+    pub own_axes: bool,
 }
 
 /// Rows a big-text line takes at quadrant size (8 pixels, 2 per row).
@@ -165,6 +168,32 @@ fn render_key(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
 }
 
 fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let n = spec.series.len() as u16;
+    // Stacked, each series with its own key and y axis, while each keeps
+    // room for a readable curve.
+    if spec.own_axes && n > 1 && area.height / n >= 6 {
+        let each = area.height / n;
+        for (k, series) in spec.series.iter().enumerate() {
+            let one = ChartSpec {
+                series: vec![series.clone()],
+                x_label: spec.x_label.clone(),
+                own_axes: false,
+                ..*spec
+            };
+            let y = area.y + k as u16 * each;
+            let height = if k as u16 + 1 == n {
+                area.bottom() - y
+            } else {
+                each
+            };
+            render_chart(&one, Rect { y, height, ..area }, buf, theme);
+        }
+        return;
+    }
+    one_chart(spec, area, buf, theme);
+}
+
+fn one_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
     use ratatui::symbols::Marker;
     use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
     let finite = |v: f64| v.is_finite();

@@ -246,6 +246,7 @@ fn plot_spec(ctx: &Ctx, plot: &crate::lesson::model::Plot) -> Option<ChartSpec> 
         height: chart_height(ctx),
         ascii: ctx.ascii(),
         x_to: None,
+        own_axes: false,
     })
 }
 

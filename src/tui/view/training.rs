@@ -152,6 +152,8 @@ pub fn train_pieces<'a>(
             height: graph_height(ctx, pieces),
             ascii: ctx.ascii(),
             x_to: Some(t.iterations as f64),
+            // A loss and an accuracy each on an axis of their own.
+            own_axes: true,
         })
     });
     push_with_plane(ctx, live, chart, pieces);
@@ -263,6 +265,8 @@ pub fn search_pieces<'a>(ctx: &Ctx<'a>, s: &'a SearchState, pieces: &mut Vec<Pie
         height: graph_height(ctx, pieces),
         ascii: ctx.ascii(),
         x_to: Some(s.trials as f64),
+        // A trial's loss and the best so far share their scale.
+        own_axes: false,
     });
     push_with_plane(ctx, live, Some(chart), pieces);
 }
