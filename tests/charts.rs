@@ -119,3 +119,27 @@ fn a_loss_and_an_accuracy_each_get_their_own_axis() {
         "{key}"
     );
 }
+
+#[test]
+fn a_step_that_compares_two_trainings_draws_both_curves() {
+    // spiral-mlp step 12 compares the softmax and the hinge networks.
+    let rows = rows("spiral-mlp", 12, 120, 40);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("━━ acc   ━━ acch   against iteration")),
+        "{}",
+        rows.join("\n")
+    );
+    // A name no earlier training tracks is refused where it is written.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    let text = "id = \"c\"\ntitle = \"C\"\n\n[given]\nw = 1\n\n[[steps]]\ntitle = \"T\"\ncurves = [\"loss\"]\n";
+    std::fs::write(&path, text).unwrap();
+    let (code, _, err) = nntutor(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("c.toml:9:11"), "{err}");
+    assert!(
+        err.contains("`loss` is not tracked before this step"),
+        "{err}"
+    );
+}

@@ -191,6 +191,7 @@ fn schema_completions_and_man_page() {
     let step = [
         "title", "text", "show", "let", "expand", "backward", "walk", "update", "train", "search",
         "quiz", "expect", "slide", "note", "reads", "plot", "regions", "predict", "images", "bars",
+        "curves",
     ];
     assert_eq!(keys(&schema["properties"]), sorted(&top));
     assert_eq!(

@@ -162,6 +162,8 @@ struct StepDoc<'a> {
     chain_rule: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     checks: Vec<CheckDoc<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    curves: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     formula: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -336,6 +338,7 @@ impl<'a> StepDoc<'a> {
                     self.arithmetic = Some(rows);
                 }
             }
+            Block::Curves(curves) => self.curves = curves.iter().map(|(n, _)| *n).collect(),
             // Only the checks this reader sees (a learner: the slides'
             // numbers that differ, not the author's passing `expect`s).
             Block::Checks(checks) => {

@@ -155,6 +155,15 @@ impl<'a> Page<'a, '_> {
             }
             // Pictures are the tutor's.
             Doc::Regions { .. } | Doc::Bars(_) | Doc::Images(_) => {}
+            Doc::Curves(curves) => {
+                let names: Vec<&str> = curves.iter().map(|(n, _)| *n).collect();
+                let mut lines = vec![format!(
+                    "Curves (in the tutor): {} against iteration",
+                    names.join(", ")
+                )];
+                lines.extend(curves.iter().filter_map(|(name, c)| from_to(name, c, d)));
+                self.out.push(Block::List(lines));
+            }
             Doc::Shown { asked, .. } => {
                 for name in asked {
                     if !self.shown.iter().any(|s| s == name) {
@@ -205,17 +214,11 @@ impl<'a> Page<'a, '_> {
             .push(Block::Code(updates.iter().map(|u| u.to_string()).collect()));
         let mut lines = vec![format!("{} iterations", t.iterations)];
         for (name, curve) in &t.curves {
-            let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
+            let name = tracked_name(name, batch);
+            let Some(line) = from_to(&name, curve, d) else {
                 continue;
             };
-            let name = tracked_name(name, batch);
-            lines.push(format!(
-                "{name}: {} at iteration {} → {} at iteration {}",
-                number::fixed(first.1, d + 2),
-                first.0,
-                number::fixed(last.1, d + 2),
-                last.0
-            ));
+            lines.push(line);
             let stride = (curve.len() / 10).max(1);
             let samples: Vec<String> = curve
                 .iter()
@@ -261,6 +264,18 @@ impl<'a> Page<'a, '_> {
             self.out.push(Block::Para(e.clone()));
         }
     }
+}
+
+/// `L: 2.30 at iteration 0 → 0.09 at iteration 300`.
+fn from_to(name: &str, curve: &[(usize, f64)], d: usize) -> Option<String> {
+    let (first, last) = (curve.first()?, curve.last()?);
+    Some(format!(
+        "{name}: {} at iteration {} → {} at iteration {}",
+        number::fixed(first.1, d + 2),
+        first.0,
+        number::fixed(last.1, d + 2),
+        last.0
+    ))
 }
 
 fn matrix(name: &str, v: &Value, digits: usize) -> Block {

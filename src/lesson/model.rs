@@ -179,6 +179,8 @@ pub struct Step {
     pub predict: Vec<(String, Span)>,
     /// Columns of a value drawn as pictures.
     pub images: Option<Images>,
+    /// Tracked values of earlier trainings, their curves drawn together.
+    pub curves: Vec<(String, Span)>,
     /// Vectors drawn as bars, one per element (`bars = ["s", "p"]`).
     pub bars: Vec<(String, Span)>,
     pub span: Span,

@@ -81,6 +81,7 @@ pub fn build(
         .enumerate()
         .filter_map(|(k, s)| b.step(k + 1, s.as_ref()?))
         .collect();
+    check_curves(&mut b, &steps);
     let ok = raw.id.is_some() && raw.title.is_some() && steps.len() == raw.steps.len();
     let lesson = ok.then(|| Lesson {
         id: id.unwrap_or_default(),
@@ -94,6 +95,27 @@ pub fn build(
         broken_givens,
     });
     (lesson, b.diags)
+}
+
+/// A step's `curves` must each be tracked by an earlier training.
+fn check_curves(b: &mut Builder, steps: &[Step]) {
+    let mut tracked: Vec<&str> = Vec::new();
+    for step in steps {
+        for (name, span) in &step.curves {
+            if !tracked.contains(&name.as_str()) {
+                b.err(
+                    format!(
+                        "{}: `curves` draws values that an earlier `train` tracks; `{name}` is not tracked before this step",
+                        step.label()
+                    ),
+                    span.clone(),
+                );
+            }
+        }
+        if let Action::Train(t) = &step.action {
+            tracked.extend(t.track.iter().map(|(n, _)| n.as_str()));
+        }
+    }
 }
 
 pub fn is_kebab(s: &str) -> bool {
@@ -305,6 +327,7 @@ impl Builder<'_> {
                     .map(|c| (c.v.clamp(0, 1 << 20) as usize, c.span.clone())),
             }),
             bars: pairs(&s.bars),
+            curves: pairs(&s.curves),
             predict: pairs(&s.predict),
             span: s.span.clone(),
         })

@@ -67,6 +67,30 @@ pub fn tracked_name(name: &str, batch: Option<usize>) -> String {
     }
 }
 
+/// Each named curve as the latest training before step `k` tracked it.
+fn earlier_curves<'a>(
+    timeline: &'a Timeline,
+    k: usize,
+    names: &'a [(String, Span)],
+) -> Vec<(&'a str, &'a [(usize, f64)])> {
+    names
+        .iter()
+        .filter_map(|(name, _)| {
+            timeline.steps[..k]
+                .iter()
+                .rev()
+                .find_map(|s| match &s.detail {
+                    Detail::Train(t) => t
+                        .curves
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, c)| (name.as_str(), c.as_slice())),
+                    _ => None,
+                })
+        })
+        .collect()
+}
+
 /// One step, ready to be shown.
 pub struct Document<'a> {
     pub lesson: &'a Lesson,
@@ -121,6 +145,8 @@ pub enum Block<'a> {
     },
     /// Vectors drawn as bars.
     Bars(&'a [(String, Span)]),
+    /// Curves of earlier trainings, drawn together: (name, points).
+    Curves(Vec<(&'a str, &'a [(usize, f64)])>),
     /// Columns of a value drawn as pictures.
     Images(&'a Images),
     /// Values shown by name: those the step asks for and, after a run, what
@@ -175,6 +201,10 @@ impl<'a> Document<'a> {
         }
         if !step.bars.is_empty() {
             blocks.push(Block::Bars(&step.bars));
+        }
+        let curves = earlier_curves(timeline, k, &step.curves);
+        if !curves.is_empty() {
+            blocks.push(Block::Curves(curves));
         }
         if let Some(images) = &step.images {
             blocks.push(Block::Images(images));

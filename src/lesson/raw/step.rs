@@ -68,6 +68,10 @@ pub struct RawStep {
     #[serde(default)]
     pub predict: Names,
     pub images: Option<ImagesSpec>,
+    /// Values tracked by earlier trainings, their curves drawn together
+    /// (`curves = ["acc", "acch"]` compares two runs).
+    #[serde(default)]
+    pub curves: Names,
     /// Vectors drawn as horizontal bars, one per element (softmax
     /// probabilities beside their scores).
     #[serde(default)]

@@ -224,6 +224,27 @@ pub(super) fn chart_height(ctx: &Ctx) -> u16 {
     ((ctx.matrix_rows * 2) / 3).clamp(6, 16) as u16
 }
 
+/// Earlier trainings' curves together, on one axis: the same quantity
+/// from two runs.
+fn curves_spec(ctx: &Ctx, curves: &[(&str, &[(usize, f64)])]) -> ChartSpec {
+    let series = curves
+        .iter()
+        .enumerate()
+        .map(|(k, (name, c))| {
+            let points = c.iter().map(|&(i, v)| (i as f64, v)).collect();
+            (sanitize(name), points, palette(ctx.theme, k))
+        })
+        .collect();
+    ChartSpec {
+        series,
+        x_label: "iteration".into(),
+        height: chart_height(ctx),
+        ascii: ctx.ascii(),
+        x_to: None,
+        own_axes: false,
+    }
+}
+
 /// The step's `plot`: each `y` vector against `x`, point by point.
 fn plot_spec(ctx: &Ctx, plot: &crate::lesson::model::Plot) -> Option<ChartSpec> {
     let values = ctx.values();
@@ -325,6 +346,11 @@ impl<'a> Page<'_, 'a> {
                 still_plane(ctx, &mut self.pieces);
             }
             Block::Bars(_) => super::bars::lines(ctx, &mut self.lines),
+            Block::Curves(curves) => {
+                self.flush();
+                self.pieces.push(Piece::Chart(curves_spec(ctx, curves)));
+                self.lines.push(Line::raw(""));
+            }
             Block::Images(_) => {
                 self.flush();
                 images_piece(ctx, &mut self.pieces);
