@@ -272,3 +272,17 @@ fn a_walk_that_names_no_element_is_an_error_at_its_place() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("the step has no `backward`"), "{err}");
 }
+
+#[test]
+fn an_input_used_twice_gets_terms_not_a_whole_gradient() {
+    // f = x·x at x = 3: each factor sends 3 × 1 = 3; ∂f/∂x = 2x = 6 is
+    // their sum, so neither line may claim to be ∂f/∂x.
+    let (_dir, path) = lesson_file(
+        "id = \"sq\"\ntitle = \"Sq\"\n\n[given]\nx = 3\n\n[[steps]]\ntitle = \"Square\"\nlet = \"f = x * x\"\n\n[[steps]]\ntitle = \"Back\"\nbackward = \"f\"\n",
+    );
+    let out = text(&["export", &path, "--format", "text"]);
+    let term = "to x: ∂f/∂x · ∂f/∂f = 3 × 1 = 3, a term of ∂f/∂x";
+    assert_eq!(out.matches(term).count(), 2, "{out}");
+    assert!(out.contains("x = 3.00: ∂f/∂x = 6.00"), "{out}");
+    assert!(!out.contains("to x: ∂f/∂x = "), "{out}");
+}

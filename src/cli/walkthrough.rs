@@ -352,7 +352,10 @@ pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<Strin
         for link in links {
             let in_label = node_label(g, link.input, 0);
             let rule = match &link.numbers {
-                Some(n) => chain::sentence_text(target, &label, &in_label, n),
+                Some(n) => chain::link_sentence(target, &label, &in_label, n, link.shared)
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect(),
                 None => inline(&link.contribution, d),
             };
             lines.push(format!("  to {in_label}: {rule}"));

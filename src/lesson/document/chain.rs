@@ -17,6 +17,9 @@ pub struct Link {
     /// For single numbers: the local gradient, the upstream gradient and
     /// their product, written to add up.
     pub numbers: Option<[String; 3]>,
+    /// Whether the input feeds other operands too (`x * x`, or a value used
+    /// twice): this product is then one term of its gradient.
+    pub shared: bool,
 }
 
 /// The links from `id` (whose gradient is `upstream`) back to its inputs;
@@ -34,6 +37,7 @@ pub fn links(g: &Graph, id: NodeId, upstream: &Tensor, digits: usize) -> Vec<Lin
                 input,
                 contribution,
                 numbers,
+                shared: consumers(g, input) > 1,
             }
         })
         .collect()
@@ -193,6 +197,23 @@ pub fn sentence(
         (" = ".into(), Role::Words),
         (product.clone(), Role::Product),
     ]
+}
+
+/// A link's sentence: the chain rule, or for an input used more than once
+/// the one term this link adds, `∂q/∂x · ∂f/∂q = 3 × 1 = 3, a term of ∂f/∂x`.
+pub fn link_sentence(
+    target: &str,
+    node: &str,
+    input: &str,
+    numbers: &[String; 3],
+    shared: bool,
+) -> Vec<(String, Role)> {
+    let mut parts = sentence(target, node, input, numbers);
+    if shared {
+        parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
+        parts.push((format!(", a term of ∂{target}/∂{input}"), Role::Words));
+    }
+    parts
 }
 
 /// The sentence as plain text.

@@ -211,7 +211,10 @@ fn chain_rule(
         let in_label = panel_label(view, link.input);
         let mut spans = vec![Span::styled(format!("  to {in_label}:  "), theme.base)];
         match &link.numbers {
-            Some(n) => spans.extend(styled(ctx, chain::sentence(target, &label, &in_label, n))),
+            Some(n) => spans.extend(styled(
+                ctx,
+                chain::link_sentence(target, &label, &in_label, n, link.shared),
+            )),
             None => spans.push(Span::styled(inline(&link.contribution, d), theme.gradient)),
         }
         lines.extend(wrap_line(Line::from(spans), ctx.width, 6));
