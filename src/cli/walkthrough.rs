@@ -352,10 +352,13 @@ pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<Strin
         for link in links {
             let in_label = node_label(g, link.input, 0);
             let rule = match &link.numbers {
-                Some(n) => chain::link_sentence(target, &label, &in_label, n, link.shared)
-                    .into_iter()
-                    .map(|(s, _)| s)
-                    .collect(),
+                Some(n) => chain::text(chain::link_sentence(
+                    target,
+                    &label,
+                    &in_label,
+                    n,
+                    link.share(),
+                )),
                 None => inline(&link.contribution, d),
             };
             lines.push(format!("  to {in_label}: {rule}"));
@@ -401,8 +404,7 @@ fn element_lines(
         ));
         for link in chain::element_links(g, id, cell, upstream, d) {
             let in_label = name(link.input, link.element);
-            let parts = chain::element_sentence(&b.target, &label, &in_label, &link);
-            let text: String = parts.into_iter().map(|(s, _)| s).collect();
+            let text = chain::text(chain::element_sentence(&b.target, &label, &in_label, &link));
             lines.push(format!("    to {in_label}: {text}"));
         }
     }

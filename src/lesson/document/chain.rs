@@ -22,6 +22,16 @@ pub struct Link {
     pub shared: bool,
 }
 
+impl Link {
+    /// How much of the input's gradient this link's product is.
+    pub fn share(&self) -> Share {
+        Share {
+            terms: 1,
+            shared: self.shared,
+        }
+    }
+}
+
 /// The links from `id` (whose gradient is `upstream`) back to its inputs;
 /// constants receive nothing and are left out.
 pub fn links(g: &Graph, id: NodeId, upstream: &Tensor, digits: usize) -> Vec<Link> {
@@ -135,15 +145,20 @@ pub fn element_sentence(
     input: &str,
     link: &ElementLink,
 ) -> Vec<(String, Role)> {
-    let mut parts = sentence(target, node, input, &link.numbers);
-    let share = match (link.terms, link.shared) {
-        (1, false) => return parts,
-        (n, false) => format!(", 1 of {n} terms of ∂{target}/∂{input}"),
-        (_, true) => format!(", a term of ∂{target}/∂{input}"),
+    let share = Share {
+        terms: link.terms,
+        shared: link.shared,
     };
-    parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
-    parts.push((share, Role::Words));
-    parts
+    link_sentence(target, node, input, &link.numbers, share)
+}
+
+/// How much of an input's gradient one product is: all of it, one of
+/// `terms` products through this node, or (the input feeding other nodes
+/// too) one term among others.
+#[derive(Debug, Clone, Copy)]
+pub struct Share {
+    pub terms: usize,
+    pub shared: bool,
 }
 
 /// `local × upstream = product`, the factors with the digits the product
@@ -199,29 +214,30 @@ pub fn sentence(
     ]
 }
 
-/// A link's sentence: the chain rule, or for an input used more than once
-/// the one term this link adds, `∂q/∂x · ∂f/∂q = 3 × 1 = 3, a term of ∂f/∂x`.
+/// A link's sentence: the chain rule when the product is the input's
+/// whole gradient, else the term it adds: `∂q/∂x · ∂f/∂q = 3 × 1 = 3, a
+/// term of ∂f/∂x`.
 pub fn link_sentence(
     target: &str,
     node: &str,
     input: &str,
     numbers: &[String; 3],
-    shared: bool,
+    share: Share,
 ) -> Vec<(String, Role)> {
     let mut parts = sentence(target, node, input, numbers);
-    if shared {
-        parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
-        parts.push((format!(", a term of ∂{target}/∂{input}"), Role::Words));
-    }
+    let tail = match (share.terms, share.shared) {
+        (1, false) => return parts,
+        (n, false) => format!(", 1 of {n} terms of ∂{target}/∂{input}"),
+        (_, true) => format!(", a term of ∂{target}/∂{input}"),
+    };
+    parts[0].0 = format!("∂{node}/∂{input} · ∂{target}/∂{node} = ");
+    parts.push((tail, Role::Words));
     parts
 }
 
-/// The sentence as plain text.
-pub fn sentence_text(target: &str, node: &str, input: &str, numbers: &[String; 3]) -> String {
-    sentence(target, node, input, numbers)
-        .into_iter()
-        .map(|(s, _)| s)
-        .collect()
+/// Parts as plain text.
+pub fn text(parts: Vec<(String, Role)>) -> String {
+    parts.into_iter().map(|(s, _)| s).collect()
 }
 
 #[cfg(test)]
@@ -232,7 +248,7 @@ mod tests {
     fn the_chain_rule_reads_as_the_lecture_writes_it() {
         let n = ["1".to_string(), "-4".to_string(), "-4".to_string()];
         assert_eq!(
-            sentence_text("f", "q", "x", &n),
+            text(sentence("f", "q", "x", &n)),
             "∂f/∂x = ∂q/∂x · ∂f/∂q = 1 × -4 = -4"
         );
     }

@@ -213,7 +213,7 @@ fn chain_rule(
         match &link.numbers {
             Some(n) => spans.extend(styled(
                 ctx,
-                chain::link_sentence(target, &label, &in_label, n, link.shared),
+                chain::link_sentence(target, &label, &in_label, n, link.share()),
             )),
             None => spans.push(Span::styled(inline(&link.contribution, d), theme.gradient)),
         }
