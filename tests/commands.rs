@@ -127,15 +127,16 @@ fn new_writes_a_starter_that_checks_clean() {
 #[test]
 fn check_fit_names_the_steps_that_do_not_fit() {
     let tall = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fit/tall.toml");
-    // 80×24 leaves 19 body rows and matrices half of that (9): ten rows
-    // plus a title cannot show whole.
+    // 80×24 leaves 19 body rows; 18 sentences of words wrap to about 26
+    // lines of 76 columns. The ten numbers could be sampled; words cannot.
     let (code, out, _) = nntutor(&["check", "--fit", "80x24", tall]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("does not fit 80×24: step 1 \"Ten numbers\": a matrix is cut short"),
+        out.contains("does not fit 80×24: step 1 \"Ten numbers, and many words\": needs"),
         "{out}"
     );
-    // 100×40: 35 body rows, matrices up to 17: it fits.
+    // 100×40: 35 body rows, 96 columns: about 21 lines of words and the
+    // ten numbers fit.
     let (code, out, _) = nntutor(&["check", "--fit", "100x40", tall]);
     assert_eq!(code, 0, "{out}");
     let (code, _, err) = nntutor(&["check", "--fit", "100", tall]);
@@ -146,9 +147,9 @@ fn check_fit_names_the_steps_that_do_not_fit() {
 #[test]
 fn check_fit_gives_every_reason_of_every_step() {
     let fixture = |name: &str| format!("{}/tests/fixtures/fit/{name}", env!("CARGO_MANIFEST_DIR"));
-    // Eight gates in a row: boxes of about 12 columns and gaps of 5 pass
-    // the 76 columns of an 80-column body, and a 24-row screen has no room
-    // for the chain-rule panel above the graph as well.
+    // Sixteen gates in a row: even without borders, boxes of 5 to 9
+    // columns and gaps of 3 pass the 76 columns of an 80-column body; and
+    // a 24-row screen has no room for ten sentences below the graph.
     let (code, out, _) = nntutor(&["check", "--fit", "80x24", &fixture("wide.toml")]);
     assert_eq!(code, 1, "{out}");
     let line = out.lines().find(|l| l.contains("step 2")).unwrap();

@@ -13,7 +13,7 @@ use crate::lesson::document::chain::{self, Role};
 use crate::lesson::document::walk::{MAX_ELEMENT_STOPS, Stop, reached};
 use crate::lesson::format::{element_name, inline};
 use crate::lesson::timeline::BackwardState;
-use crate::tui::widgets::graph::GraphView;
+use crate::tui::widgets::graph::{GraphView, Layout};
 use crate::tui::widgets::text::{sanitize, wrap_line};
 
 pub fn backward<'a>(
@@ -29,19 +29,16 @@ pub fn backward<'a>(
         return;
     };
     let current = open.sub.checked_sub(1).and_then(|k| order.get(k)).copied();
-    let view = GraphView {
-        graph: &b.graph,
-        root: b.root,
-        grads: &b.grads,
-        revealed: reached(order, open.sub),
-        digits: ctx.digits(),
-        ascii: ctx.ascii(),
-    };
+    let (view, layout) = graph_view(ctx, b, reached(order, open.sub));
     let target = sanitize(&b.target);
-    lines.push(Line::styled(
-        format!("stop {} of {}", open.sub, order.len()),
-        theme.dim,
-    ));
+    // What is differentiated, and where the walk is, on one line.
+    lines.push(Line::from(vec![
+        Span::styled(format!("backward: {target}"), theme.formula),
+        Span::styled(
+            format!("    stop {} of {}", open.sub, order.len()),
+            theme.dim,
+        ),
+    ]));
     // The panel above the graph is as tall at every stop as at its
     // tallest, so that the graph stays where it is as the walk goes on.
     let panel = |at: Option<Stop>| {
@@ -70,14 +67,25 @@ pub fn backward<'a>(
     lines.push(Line::raw(""));
     pieces.push(Piece::Lines(std::mem::take(lines)));
     let current = current.map(|stop| stop.node);
-    let layout = view.layout();
     pieces.push(Piece::Graph {
         view,
         layout,
         current,
     });
     lines.push(Line::raw(""));
-    if open.sub + 1 == open.walk().positions() {
+    let done = open.sub + 1 == open.walk().positions();
+    if done && !ctx.squeeze.grad_matrices {
+        // The graph's boxes hold the numbers; say where they are kept.
+        let names: Vec<String> = b.defined.iter().map(|(n, _)| sanitize(n)).collect();
+        shown.extend(b.defined.iter().map(|(n, _)| n.clone()));
+        if !names.is_empty() {
+            lines.extend(ctx.para(
+                &format!("The gradients are kept as {}.", names.join(", ")),
+                theme.dim,
+                0,
+            ));
+        }
+    } else if done {
         lines.push(Line::raw(""));
         let blocks: Vec<Vec<Line<'static>>> = b
             .defined
@@ -89,6 +97,34 @@ pub fn backward<'a>(
             .collect();
         lines.extend(side_by_side(blocks, ctx.width, 4));
     }
+}
+
+/// The graph in the first of the squeeze's styles that is as wide as the
+/// screen (the last one if none is), and its layout.
+fn graph_view<'a>(
+    ctx: &Ctx,
+    b: &'a BackwardState,
+    revealed: Vec<NodeId>,
+) -> (GraphView<'a>, Layout) {
+    let styles = ctx.squeeze.graph;
+    let mut view = GraphView {
+        graph: &b.graph,
+        root: b.root,
+        grads: &b.grads,
+        revealed,
+        digits: ctx.digits(),
+        ascii: ctx.ascii(),
+        style: styles[0],
+    };
+    for &style in styles {
+        view.style = style;
+        let layout = view.layout();
+        if layout.width as usize <= ctx.width || Some(&style) == styles.last() {
+            return (view, layout);
+        }
+    }
+    let layout = view.layout();
+    (view, layout)
 }
 
 /// How the chain-rule panel names a node: its name, or its box's title in
@@ -221,9 +257,6 @@ fn chain_rule(
     }
 }
 
-/// Lines of an element's links shown before `… and N more`.
-const MAX_ELEMENT_LINKS: usize = 6;
-
 /// The chain rule at one element: what it sends to each input element.
 fn element_rule(
     ctx: &Ctx,
@@ -235,7 +268,8 @@ fn element_rule(
     lines: &mut Vec<Line<'static>>,
 ) {
     let links = chain::element_links(&b.graph, id, cell, upstream, ctx.digits());
-    for link in links.iter().take(MAX_ELEMENT_LINKS) {
+    let most = ctx.squeeze.element_links;
+    for link in links.iter().take(most) {
         let in_label = element_label(ctx, view, link.input, link.element);
         let mut spans = vec![Span::styled(format!("  to {in_label}:  "), ctx.theme.base)];
         spans.extend(styled(
@@ -244,9 +278,9 @@ fn element_rule(
         ));
         lines.extend(wrap_line(Line::from(spans), ctx.width, 6));
     }
-    if links.len() > MAX_ELEMENT_LINKS {
+    if links.len() > most {
         lines.push(Line::styled(
-            format!("  … and {} more", links.len() - MAX_ELEMENT_LINKS),
+            format!("  … and {} more", links.len() - most),
             ctx.theme.dim,
         ));
     }

@@ -13,13 +13,6 @@ use crate::lesson::format::element_name;
 use crate::lesson::timeline::Computation;
 use crate::tui::widgets::text::{sanitize, wrap_line};
 
-/// Operands with more elements are named with their shape, not printed,
-/// unless the learner is walking through the result.
-const MAX_SHOWN_OPERAND: usize = 400;
-
-/// Update arithmetic is written out for at most this many elements.
-const MAX_UPDATE_LINES: usize = 8;
-
 pub(super) fn let_lines<'a>(
     ctx: &Ctx<'a>,
     c: &'a Computation,
@@ -69,7 +62,7 @@ pub(super) fn let_lines<'a>(
         let big = ctx
             .values()
             .get(&name)
-            .filter(|v| v.data.len() > MAX_SHOWN_OPERAND);
+            .filter(|v| v.data.len() > ctx.squeeze.operand_limit);
         if let (Some(v), None) = (big, focus) {
             let (r, k) = v.shape();
             blocks.push(vec![
@@ -114,10 +107,15 @@ pub(super) fn update_lines(
     for c in comps {
         let value = ctx.values().get(&c.name).map(|v| v.as_ref());
         let (rows, cols) = c.result().shape();
+        // "… and 1 more" would take the line the element needs.
+        let most = match ctx.squeeze.update_lines {
+            m if rows * cols == m + 1 => m + 1,
+            m => m,
+        };
         let mut count = 0;
         for i in 0..rows {
             for j in 0..cols {
-                if count == MAX_UPDATE_LINES {
+                if count == most {
                     continue;
                 }
                 count += 1;
@@ -129,9 +127,9 @@ pub(super) fn update_lines(
                 lines.extend(wrap_line(line, ctx.width, 4));
             }
         }
-        if rows * cols > MAX_UPDATE_LINES {
+        if rows * cols > most {
             lines.push(Line::styled(
-                format!("… and {} more elements", rows * cols - MAX_UPDATE_LINES),
+                format!("… and {} more elements", rows * cols - most),
                 theme.dim,
             ));
         }

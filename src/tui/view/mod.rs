@@ -10,6 +10,7 @@ pub mod menu;
 pub mod overview;
 pub mod predict;
 pub mod quiz;
+pub mod squeeze;
 pub mod step;
 pub mod training;
 pub mod whatif;
@@ -25,6 +26,7 @@ use super::keys::HELP;
 use super::theme::Theme;
 use super::widgets::text::{fit, sanitize, width, wrap};
 use crate::lesson::number;
+use squeeze::Squeeze;
 
 /// Below this the screen says how large it must be.
 pub const MIN_WIDTH: u16 = 60;
@@ -126,58 +128,67 @@ fn body_area(app: &App, area: Rect) -> Rect {
     )
 }
 
-/// The body's pieces for `body_area`, and whether a matrix was elided.
+/// The body's pieces for `body_area`, at the loosest squeeze that fits.
 fn lesson_body<'a>(
     app: &'a App,
     open: &'a OpenLesson,
     body_area: Rect,
     theme: &'a Theme,
-) -> (Vec<doc::Piece<'a>>, bool) {
+) -> Vec<doc::Piece<'a>> {
+    let levels = Squeeze::levels(body_area.height);
     let mut ctx = step::Ctx {
         app,
         open,
         theme,
         width: body_area.width as usize,
-        matrix_rows: (body_area.height as usize / 2).max(6),
+        squeeze: levels[0],
         body_rows: body_area.height,
         text_after: false,
-        elided: std::cell::Cell::new(false),
     };
-    let mut pieces = step::body(&ctx);
-    // A walk on a screen too small for its words and its numbers shows the
-    // numbers first, at every position alike (decided at the walk's last,
-    // fullest position), so that nothing jumps as the learner steps through.
-    if open.walk().positions() > 1 && walk_overflows(&ctx, open, body_area.height, &pieces) {
-        ctx.text_after = true;
-        ctx.elided.set(false);
-        pieces = step::body(&ctx);
+    for squeeze in levels {
+        ctx.squeeze = squeeze;
+        let pieces = step::body(&ctx);
+        if !overflows(&ctx, &pieces) {
+            return pieces;
+        }
     }
-    (pieces, ctx.elided.get())
+    // Too much even at the tightest: a walk shows its numbers first, at
+    // every position alike (decided at the walk's last, fullest position),
+    // so that nothing jumps as the learner steps through; its words scroll.
+    ctx.text_after = open.walk().positions() > 1;
+    step::body(&ctx)
 }
 
-/// Whether the step's body, words first, is taller than the screen at the
-/// last position of its walk (a backward walk grows as it goes; an element
-/// walk keeps its height).
-fn walk_overflows(ctx: &step::Ctx, open: &OpenLesson, rows: u16, here: &[doc::Piece]) -> bool {
-    let last = open.walk().positions() - 1;
+/// Whether the step's body is taller or wider than the screen, here or at
+/// the last position of its walk (a backward walk grows as it goes; an
+/// element walk keeps its height): one squeeze serves the whole walk.
+fn overflows(ctx: &step::Ctx, here: &[doc::Piece]) -> bool {
+    let too_big = |pieces: &[doc::Piece]| {
+        doc::height(pieces) > ctx.body_rows
+            || pieces.iter().any(|p| {
+                matches!(p, doc::Piece::Graph { layout, .. } if layout.width as usize > ctx.width)
+            })
+    };
+    let open = ctx.open;
+    let last = open.walk().positions().saturating_sub(1);
+    if too_big(here) {
+        return true;
+    }
     if open.sub == last {
-        return doc::height(here) > rows;
+        return false;
     }
     let end = OpenLesson {
         sub: last,
         ..open.clone()
     };
-    let probe = step::Ctx {
-        open: &end,
-        elided: std::cell::Cell::new(false),
-        ..*ctx
-    };
-    doc::height(&step::body(&probe)) > rows
+    too_big(&step::body(&step::Ctx { open: &end, ..*ctx }))
 }
 
 /// Why the current position of the open lesson does not fit on a screen of
-/// `area` (for `nntutor check --fit`): rows to scroll, a matrix cut short,
-/// or a graph wider than the screen. `None`: it fits.
+/// `area` (for `nntutor check --fit`): rows to scroll, a graph wider than
+/// the screen, a line cut at its edge. Empty: it fits. (A big matrix sampled
+/// around its highlighted element, with its shape shown, fits: that is how
+/// a small screen shows it.)
 pub fn misfit(app: &App, area: Rect) -> Vec<String> {
     let Some(open) = app.open.as_ref() else {
         return Vec::new();
@@ -189,14 +200,11 @@ pub fn misfit(app: &App, area: Rect) -> Vec<String> {
     }
     let theme = app.settings.theme.theme();
     let body = body_area(app, area);
-    let (pieces, elided) = lesson_body(app, open, body, &theme);
+    let pieces = lesson_body(app, open, body, &theme);
     let mut why = Vec::new();
     let total = doc::height(&pieces);
     if total > body.height {
         why.push(format!("needs {} more rows", total - body.height));
-    }
-    if elided {
-        why.push("a matrix is cut short (rows or columns left out)".into());
     }
     for p in &pieces {
         match p {
@@ -230,7 +238,7 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
     }
     let footer_y = area.bottom() - 1;
     let body_area = body_area(app, area);
-    let (pieces, _) = lesson_body(app, open, body_area, theme);
+    let pieces = lesson_body(app, open, body_area, theme);
     let total = doc::height(&pieces);
     let max_scroll = total.saturating_sub(body_area.height);
     let scroll = open.scroll.min(max_scroll);

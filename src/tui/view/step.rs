@@ -31,16 +31,14 @@ pub struct Ctx<'a> {
     pub open: &'a OpenLesson,
     pub theme: &'a Theme,
     pub width: usize,
-    /// Rows a single matrix may take.
-    pub matrix_rows: usize,
+    /// How tightly the step is laid out to fit the screen.
+    pub squeeze: super::squeeze::Squeeze,
     /// Rows of the whole body.
     pub body_rows: u16,
     /// The step's text after its numbers rather than before: a walk on a
     /// screen too small for both keeps its numbers in one place, and the
     /// words below them, at every position of the walk.
     pub text_after: bool,
-    /// Set when a matrix had to leave out rows or columns.
-    pub elided: std::cell::Cell<bool>,
 }
 
 impl Ctx<'_> {
@@ -93,11 +91,7 @@ impl Ctx<'_> {
             ascii: self.ascii(),
             gap: usize::from(self.present()),
         };
-        let (lines, elided) = view.lines_and_elided(self.theme, self.width, self.matrix_rows);
-        if elided {
-            self.elided.set(true);
-        }
-        Some(lines)
+        Some(view.lines(self.theme, self.width, self.squeeze.matrix_rows))
     }
 
     pub fn matrix_of(
@@ -106,7 +100,7 @@ impl Ctx<'_> {
         value: &Value,
         before: Option<&Value>,
     ) -> Vec<Line<'static>> {
-        let (lines, elided) = MatrixView {
+        MatrixView {
             name: label,
             value,
             digits: self.digits(),
@@ -117,11 +111,7 @@ impl Ctx<'_> {
             ascii: self.ascii(),
             gap: usize::from(self.present()),
         }
-        .lines_and_elided(self.theme, self.width, self.matrix_rows);
-        if elided {
-            self.elided.set(true);
-        }
-        lines
+        .lines(self.theme, self.width, self.squeeze.matrix_rows)
     }
 
     /// A formula as this reader sees it (the lecture's reading for a
@@ -221,7 +211,7 @@ pub(super) fn palette(theme: &Theme, k: usize) -> Style {
 /// A third of the body, within reason: a chart should leave room for the
 /// text and numbers around it.
 pub(super) fn chart_height(ctx: &Ctx) -> u16 {
-    ((ctx.matrix_rows * 2) / 3).clamp(6, 16) as u16
+    (((ctx.squeeze.matrix_rows * 2) / 3).clamp(6, 16) as u16).min(ctx.squeeze.chart_rows)
 }
 
 /// Earlier trainings' curves together, on one axis: the same quantity
@@ -308,11 +298,6 @@ impl<'a> Page<'_, 'a> {
                 }
             }
             Block::Backward(b) => {
-                self.lines.push(Line::styled(
-                    format!("backward: {}", sanitize(&b.target)),
-                    theme.formula,
-                ));
-                self.lines.push(Line::raw(""));
                 self.flush();
                 backward(ctx, b, &mut self.lines, &mut self.pieces, &mut self.shown);
             }

@@ -20,7 +20,7 @@ use crate::tui::widgets::text::{sanitize, width, wrap_line};
 /// pieces, so that a live run fits a projector's 100×30 without scrolling.
 fn graph_height(ctx: &Ctx, above: &[Piece]) -> u16 {
     let wanted = if ctx.open.lesson.steps[ctx.open.step].regions.is_some() {
-        ctx.matrix_rows.clamp(10, 40) as u16
+        (ctx.squeeze.matrix_rows.clamp(10, 40) as u16).min(ctx.squeeze.chart_rows.max(MIN_GRAPH))
     } else {
         chart_height(ctx)
     };

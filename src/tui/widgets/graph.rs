@@ -17,11 +17,48 @@ use crate::lesson::format::inline;
 use crate::lesson::number;
 use crate::tui::theme::Theme;
 
-/// Box height: border, value, gradient, border.
-const BOX_H: u16 = 4;
-/// Columns between layers, for the arrows.
-const GAP: u16 = 5;
 const MAX_LABEL: usize = 22;
+
+/// How roomy the boxes are. A screen too small for the boxed graph gets a
+/// compact one, never a panned one: the lecture's picture stays whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GraphStyle {
+    /// Border, value, gradient, border; arrows five columns long.
+    #[default]
+    Boxed,
+    /// The gradient written into the bottom border, boxes stacked without
+    /// a gap, numbers without trailing zeros, shorter arrows.
+    Compact,
+    /// No borders: the title (bold, the current node's reversed), the
+    /// value and the gradient as three lines of text, stacked without a gap.
+    Bare,
+}
+
+impl GraphStyle {
+    /// Rows a box takes.
+    fn box_h(self) -> u16 {
+        match self {
+            GraphStyle::Boxed => 4,
+            GraphStyle::Compact | GraphStyle::Bare => 3,
+        }
+    }
+
+    /// Rows between boxes stacked in a column.
+    fn row_gap(self) -> u16 {
+        match self {
+            GraphStyle::Boxed => 1,
+            GraphStyle::Compact | GraphStyle::Bare => 0,
+        }
+    }
+
+    /// Columns between layers, for the arrows.
+    fn gap(self) -> u16 {
+        match self {
+            GraphStyle::Boxed => 5,
+            GraphStyle::Compact | GraphStyle::Bare => 3,
+        }
+    }
+}
 
 pub struct GraphView<'a> {
     pub graph: &'a Graph,
@@ -31,6 +68,7 @@ pub struct GraphView<'a> {
     pub revealed: Vec<NodeId>,
     pub digits: usize,
     pub ascii: bool,
+    pub style: GraphStyle,
 }
 
 /// A node's box: where it is and what it says.
@@ -111,11 +149,17 @@ impl GraphView<'_> {
 
     fn value_text(&self, t: &Tensor) -> String {
         // A tiny gradient shows its size (0.00049), not 0.000.
-        if t.len() == 1 {
+        let roomy = self.style == GraphStyle::Boxed;
+        if t.len() == 1 && roomy {
             return number::at_least_visible(t[0], self.digits);
         }
-        if t.len() <= 4 {
+        if t.len() == 1 {
+            return short_number(t[0], self.digits);
+        }
+        if t.len() <= 4 && roomy {
             fit(&inline(t, self.digits), MAX_LABEL)
+        } else if t.len() <= 4 {
+            fit(&short_inline(t, self.digits), MAX_LABEL)
         } else {
             format!("{}×{}", t.nrows(), t.ncols())
         }
@@ -168,16 +212,20 @@ impl GraphView<'_> {
                 .map(|k| boxes[k].w)
                 .max()
                 .unwrap_or(0);
-            x = x.saturating_add(w).saturating_add(GAP);
+            x = x.saturating_add(w).saturating_add(self.style.gap());
         }
-        place_rows(&preds, &layer, layers, &col_x, &mut boxes);
+        place_rows(&preds, &layer, layers, &col_x, self.style, &mut boxes);
         let edges: Vec<(usize, usize)> = preds
             .iter()
             .enumerate()
             .flat_map(|(to, ps)| ps.iter().map(move |&from| (from, to)))
             .collect();
         let width = boxes.iter().map(|b| b.x + b.w).max().unwrap_or(0);
-        let height = boxes.iter().map(|b| b.y + BOX_H).max().unwrap_or(0);
+        let height = boxes
+            .iter()
+            .map(|b| b.y + self.style.box_h())
+            .max()
+            .unwrap_or(0);
         Layout {
             boxes,
             edges,
@@ -198,15 +246,18 @@ impl GraphView<'_> {
             .map(|t| format!("∂ {}", self.value_text(t)));
         // The box is as wide as its gradient will be, before the walk
         // reaches it too: boxes keep their width, and the graph its place.
-        let w = [
-            width(&title) + 2,
+        let (t, v, g) = (
+            width(&title),
             width(&value),
             gradient.as_ref().map_or(4, |s| width(s)),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(4) as u16
-            + 4;
+        );
+        let w = match self.style {
+            // `╭─ title ─╮`, `│ value  │`, `│ ∂ grad │`.
+            GraphStyle::Boxed => (t + 2).max(v).max(g) + 4,
+            // `╭─ title ─╮`, `│ value │`, `╰ ∂ grad ╯`.
+            GraphStyle::Compact => (t + 5).max(v + 3).max(g + 4),
+            GraphStyle::Bare => t.max(v).max(g),
+        } as u16;
         Placed {
             id,
             x: 0,
@@ -237,10 +288,19 @@ impl GraphView<'_> {
                 .filter(|e| e.1 == to)
                 .map(|e| e.0)
                 .collect();
-            let slot = inputs.iter().position(|&f| f == from).unwrap_or(0) % 2;
+            // Boxed gates take two inputs on two rows; smaller boxes have
+            // one row for arrows to arrive at, where they join.
+            let slot = match self.style {
+                GraphStyle::Boxed => inputs.iter().position(|&f| f == from).unwrap_or(0) % 2,
+                GraphStyle::Compact | GraphStyle::Bare => 0,
+            };
             let (sx, sy) = ((a.x + a.w) as usize, (a.y + 1) as usize);
             let (tx, ty) = (b.x as usize, (b.y + 1) as usize + slot);
-            let mx = tx.saturating_sub(3).max(sx);
+            let turn = match self.style {
+                GraphStyle::Boxed => 3,
+                GraphStyle::Compact | GraphStyle::Bare => 2,
+            };
+            let mx = tx.saturating_sub(turn).max(sx);
             lines.horizontal(sy, sx, mx);
             lines.vertical(mx, sy, ty);
             lines.horizontal(ty, mx, tx.saturating_sub(1));
@@ -266,49 +326,98 @@ impl GraphView<'_> {
             }
         }
         for b in &layout.boxes {
-            let is_current = current == Some(b.id);
-            let border = if is_current {
-                theme.box_current
-            } else {
-                theme.box_border
-            };
-            let (tl, tr, bl, br, h, v) = if self.ascii {
-                ("+", "+", "+", "+", "-", "|")
-            } else if is_current {
-                ("┏", "┓", "┗", "┛", "━", "┃")
-            } else {
-                ("╭", "╮", "╰", "╯", "─", "│")
-            };
-            let inner = b.w.saturating_sub(2) as usize;
-            let title = format!(" {} ", b.title);
-            let top = format!(
-                "{tl}{h}{title}{}{tr}",
-                h.repeat(inner.saturating_sub(width(&title) + 1))
-            );
-            let (x, y) = (b.x as usize, b.y as usize);
-            if x + (b.w as usize) <= offset_x as usize {
+            if (b.x + b.w) <= offset_x {
                 continue;
             }
-            put(buf, x, y, &top, border);
-            let value = format!(" {:<w$}", b.value, w = inner.saturating_sub(1));
-            put(buf, x, y + 1, v, border);
-            put(buf, x + 1, y + 1, &value, theme.forward);
-            put(buf, x + 1 + inner, y + 1, v, border);
-            let grad = b.grad.clone().unwrap_or_default();
-            let grad = format!(" {:<w$}", grad, w = inner.saturating_sub(1));
-            put(buf, x, y + 2, v, border);
-            put(buf, x + 1, y + 2, &grad, theme.gradient);
-            put(buf, x + 1 + inner, y + 2, v, border);
+            let is_current = current == Some(b.id);
+            match self.style {
+                GraphStyle::Bare => self.bare(b, is_current, theme, &mut |x, y, s, st| {
+                    put(buf, x, y, s, st)
+                }),
+                _ => self.framed(b, is_current, theme, &mut |x, y, s, st| {
+                    put(buf, x, y, s, st)
+                }),
+            }
+        }
+    }
+
+    /// A box with a border; a compact one has its gradient in the bottom
+    /// border.
+    fn framed(&self, b: &Placed, is_current: bool, theme: &Theme, put: &mut Put) {
+        let border = if is_current {
+            theme.box_current
+        } else {
+            theme.box_border
+        };
+        let (tl, tr, bl, br, h, v) = if self.ascii {
+            ("+", "+", "+", "+", "-", "|")
+        } else if is_current {
+            ("┏", "┓", "┗", "┛", "━", "┃")
+        } else {
+            ("╭", "╮", "╰", "╯", "─", "│")
+        };
+        let inner = b.w.saturating_sub(2) as usize;
+        let title = format!(" {} ", b.title);
+        let top = format!(
+            "{tl}{h}{title}{}{tr}",
+            h.repeat(inner.saturating_sub(width(&title) + 1))
+        );
+        let (x, y) = (b.x as usize, b.y as usize);
+        put(x, y, &top, border);
+        let row = |put: &mut Put, y: usize, text: &str, style: Style| {
+            put(x, y, v, border);
             put(
-                buf,
-                x,
-                y + 3,
-                &format!("{bl}{}{br}", h.repeat(inner)),
-                border,
+                x + 1,
+                y,
+                &format!(" {:<w$}", text, w = inner.saturating_sub(1)),
+                style,
             );
+            put(x + 1 + inner, y, v, border);
+        };
+        row(put, y + 1, &b.value, theme.forward);
+        let grad = b.grad.clone().unwrap_or_default();
+        if self.style == GraphStyle::Compact {
+            let bottom = if grad.is_empty() {
+                format!("{bl}{}{br}", h.repeat(inner))
+            } else {
+                let text = format!(" {grad} ");
+                format!(
+                    "{bl}{text}{}{br}",
+                    h.repeat(inner.saturating_sub(width(&text)))
+                )
+            };
+            put(x, y + 2, &bottom, border);
+            if !grad.is_empty() {
+                put(x + 2, y + 2, &grad, theme.gradient);
+            }
+            return;
+        }
+        row(put, y + 2, &grad, theme.gradient);
+        put(x, y + 3, &format!("{bl}{}{br}", h.repeat(inner)), border);
+    }
+
+    /// A box without a border: title, value, gradient.
+    fn bare(&self, b: &Placed, is_current: bool, theme: &Theme, put: &mut Put) {
+        let (x, y) = (b.x as usize, b.y as usize);
+        let title = if is_current {
+            theme
+                .box_current
+                .add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            theme
+                .box_border
+                .add_modifier(ratatui::style::Modifier::BOLD)
+        };
+        put(x, y, &format!("{:<w$}", b.title, w = b.w as usize), title);
+        put(x, y + 1, &b.value, theme.forward);
+        if let Some(grad) = &b.grad {
+            put(x, y + 2, grad, theme.gradient);
         }
     }
 }
+
+/// Writes a string at a column and row of the layout, in a style.
+type Put<'p> = dyn FnMut(usize, usize, &str, Style) + 'p;
 
 /// Line segments as direction bits per cell, so that crossings and joins
 /// become the right box-drawing characters.
@@ -397,6 +506,35 @@ impl LineGrid {
     }
 }
 
+/// A number without trailing zeros (2.50 → `2.5`), a tiny one still with
+/// two significant digits (0.00049, not 0).
+fn short_number(v: f64, digits: usize) -> String {
+    let s = number::at_least_visible(v, digits);
+    if s.contains('.') && !s.contains('e') {
+        let t = s.trim_end_matches('0').trim_end_matches('.');
+        if t == "-0" { "0".into() } else { t.to_string() }
+    } else {
+        s
+    }
+}
+
+/// A small tensor in one line, each number without trailing zeros:
+/// `[1, 3, -1]ᵀ`, `[0.5, 2; -1, 1]`.
+fn short_inline(t: &Tensor, digits: usize) -> String {
+    let row = |i: usize| {
+        (0..t.ncols())
+            .map(|j| short_number(t[(i, j)], digits))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rows: Vec<String> = (0..t.nrows()).map(row).collect();
+    if t.ncols() == 1 {
+        format!("[{}]ᵀ", rows.join(", "))
+    } else {
+        format!("[{}]", rows.join("; "))
+    }
+}
+
 /// A binary gate with one constant operand `c`, the other its input `x`:
 /// `+ 1` and `× -1` (the lecture's gates), `1/x`, `1 - x`, `x²`,
 /// `max(0, x)`.
@@ -426,8 +564,10 @@ fn place_rows(
     layer: &[usize],
     layers: usize,
     col_x: &[u16],
+    style: GraphStyle,
     boxes: &mut [Placed],
 ) {
+    let (box_h, row_gap) = (style.box_h() as f64, style.row_gap() as f64);
     let n = preds.len();
     let mut center = vec![0f64; n];
     for l in 0..layers {
@@ -444,7 +584,7 @@ fn place_rows(
                             .map(|&p| center[p])
                             .reduce(f64::max)
                     })
-                    .map_or(k as f64 * 0.01, |m| m + (BOX_H + 1) as f64)
+                    .map_or(k as f64 * 0.01, |m| m + box_h + row_gap)
             } else {
                 preds[k].iter().map(|&p| center[p]).sum::<f64>() / preds[k].len() as f64
             }
@@ -458,9 +598,9 @@ fn place_rows(
         let mut next_free = 0f64;
         for k in members {
             let w = wanted.iter().find(|w| w.0 == k).map_or(0.0, |w| w.1);
-            let top = (w - (BOX_H as f64 - 1.0) / 2.0).max(next_free).max(0.0);
-            center[k] = top + (BOX_H as f64 - 1.0) / 2.0;
-            next_free = top + BOX_H as f64 + 1.0;
+            let top = (w - (box_h - 1.0) / 2.0).max(next_free).max(0.0);
+            center[k] = top + (box_h - 1.0) / 2.0;
+            next_free = top + box_h + row_gap;
             boxes[k].x = col_x[layer[k]];
             boxes[k].y = top.round() as u16;
         }

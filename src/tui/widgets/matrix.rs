@@ -33,28 +33,6 @@ pub struct MatrixView<'a> {
 impl MatrixView<'_> {
     /// At most `max_width` columns and `max_rows` lines (title included).
     pub fn lines(&self, theme: &Theme, max_width: usize, max_rows: usize) -> Vec<Line<'static>> {
-        self.lines_and_elided(theme, max_width, max_rows).0
-    }
-
-    /// The lines, and whether rows or columns had to be left out.
-    pub fn lines_and_elided(
-        &self,
-        theme: &Theme,
-        max_width: usize,
-        max_rows: usize,
-    ) -> (Vec<Line<'static>>, bool) {
-        let mut elided = false;
-        let lines = self.build(theme, max_width, max_rows, &mut elided);
-        (lines, elided)
-    }
-
-    fn build(
-        &self,
-        theme: &Theme,
-        max_width: usize,
-        max_rows: usize,
-        elided: &mut bool,
-    ) -> Vec<Line<'static>> {
         let v = self.value;
         let (r, c) = v.shape();
         let mut out = vec![self.title(theme, max_width)];
@@ -100,7 +78,6 @@ impl MatrixView<'_> {
             &col_w,
             gap,
         );
-        *elided = rows.skipped > 0 || cols.skipped_left > 0 || cols.skipped_right > 0;
         let widths: Vec<usize> = cols.shown.iter().map(|&j| col_w(j)).collect();
         let grid = Grid {
             row_w,
