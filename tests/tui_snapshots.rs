@@ -486,11 +486,14 @@ fn softmax_bars_beside_the_scores() {
     let screen = text(&draw(&a, 100, 40));
     // Car's probability 0.87 is the longest bar (the full 60 cells at 100
     // columns); cat's 0.13 is 0.13 / 0.87 of it, 9 cells. The scores are
-    // signed (frog -1.7), so they get a zero axis.
+    // signed (frog -1.7), so they get a zero axis. Frog's 0.00097 reads as
+    // in the matrix beside it, not as 0.00.
     assert!(
-        screen.contains(&format!("car {} 0.87", "█".repeat(60))),
+        screen.contains(&format!("car {}    0.87", "█".repeat(60))),
         "{screen}"
     );
+    assert!(screen.contains("frog ▏"), "{screen}");
+    assert!(screen.contains(" 0.00097\n"), "{screen}");
     assert!(
         screen.contains(&format!("cat {} ", "█".repeat(9))),
         "{screen}"

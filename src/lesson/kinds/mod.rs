@@ -106,16 +106,16 @@ pub(crate) fn block<'a>(lesson: &'a Lesson, timeline: &'a Timeline, k: usize) ->
     })
 }
 
-/// What a training or search set and tracked: shown after it runs.
+/// What a training or search set: shown after it runs. (What it tracked
+/// is not: its first and last values are on the run's own lines.)
 pub(crate) fn run_names(step: &Step) -> Vec<&str> {
     match &step.action {
         Action::Train(train) => train
             .updates
             .iter()
             .map(|f| f.statement.name.as_str())
-            .chain(train.track.iter().map(|(t, _)| t.as_str()))
             .collect(),
-        Action::Search(s) => vec![s.param.0.as_str(), s.loss.0.as_str()],
+        Action::Search(s) => vec![s.param.0.as_str()],
         _ => Vec::new(),
     }
 }

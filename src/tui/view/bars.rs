@@ -4,6 +4,7 @@
 
 use ratatui::text::{Line, Span};
 
+use super::layout::side_by_side;
 use super::step::Ctx;
 use crate::lesson::number;
 use crate::tui::widgets::text::{fit, sanitize, width};
@@ -20,13 +21,40 @@ fn bar(len: f64, ascii: bool) -> String {
     format!("{}{}", "█".repeat(eighths / 8), EIGHTHS[eighths % 8])
 }
 
+/// The step's bars, one block per vector; squeezed, side by side.
 pub fn lines(ctx: &Ctx, out: &mut Vec<Line<'static>>) {
     let step = &ctx.open.lesson.steps[ctx.open.step];
+    let beside = ctx.squeeze.two_columns && step.bars.len() > 1;
+    let room = if beside {
+        ctx.width.saturating_sub(GAP) / 2
+    } else {
+        ctx.width
+    };
+    let blocks: Vec<Vec<Line<'static>>> = step
+        .bars
+        .iter()
+        .filter_map(|(name, _)| block(ctx, name, room))
+        .collect();
+    if beside {
+        out.extend(side_by_side(blocks, ctx.width, GAP));
+        out.push(Line::raw(""));
+    } else {
+        for b in blocks {
+            out.extend(b);
+            out.push(Line::raw(""));
+        }
+    }
+}
+
+/// Columns between bar blocks side by side.
+const GAP: usize = 4;
+
+/// One vector's bars in `cols` columns: its name, then a line per element.
+fn block(ctx: &Ctx, name: &str, cols: usize) -> Option<Vec<Line<'static>>> {
     let theme = ctx.theme;
-    for (name, _) in &step.bars {
-        let Some(value) = ctx.values().get(name) else {
-            continue;
-        };
+    let mut out = Vec::new();
+    {
+        let value = ctx.values().get(name)?;
         let data: Vec<f64> = value.data.iter().copied().collect();
         let names = value.rows.as_ref().or(value.cols.as_ref());
         let labels: Vec<String> = (0..data.len())
@@ -35,10 +63,10 @@ pub fn lines(ctx: &Ctx, out: &mut Vec<Line<'static>>) {
         let label_w = labels.iter().map(|l| width(l)).max().unwrap_or(1).min(16);
         let texts: Vec<String> = data
             .iter()
-            .map(|v| number::fixed(*v, ctx.digits()))
+            .map(|v| number::at_least_visible(*v, ctx.digits()))
             .collect();
         let text_w = texts.iter().map(|t| width(t)).max().unwrap_or(1);
-        let room = ctx.width.saturating_sub(label_w + text_w + 6).clamp(4, 60);
+        let room = cols.saturating_sub(label_w + text_w + 6).clamp(4, 60);
         let finite = data.iter().filter(|v| v.is_finite());
         let top = finite
             .clone()
@@ -75,8 +103,8 @@ pub fn lines(ctx: &Ctx, out: &mut Vec<Line<'static>>) {
             spans.push(Span::styled(format!(" {text:>text_w$}"), theme.base));
             out.push(Line::from(spans));
         }
-        out.push(Line::raw(""));
     }
+    Some(out)
 }
 
 #[cfg(test)]

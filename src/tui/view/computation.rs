@@ -5,7 +5,7 @@
 use ratatui::text::{Line, Span};
 
 use super::doc::Piece;
-use super::layout::{big_lines, side_by_side};
+use super::layout::{big_lines, in_two_columns, side_by_side};
 use super::step::Ctx;
 use crate::engine::sources::element_sources;
 use crate::lesson::document::Walk;
@@ -38,7 +38,7 @@ pub(super) fn let_lines<'a>(
         }
         let text = sanitize(&format!("{element} = {arithmetic}"));
         lines.extend(ctx.para(&text, theme.heading, 0));
-        if ctx.present() {
+        if ctx.present() && ctx.squeeze.big_result {
             let result = arithmetic.rsplit(" = ").next().unwrap_or_default();
             let short = sanitize(&format!("{element} = {result}"));
             if let Some(big) = big_lines(&short, ctx.width).filter(|b| b.len() == 1) {
@@ -104,7 +104,9 @@ pub(super) fn update_lines(
     }
     lines.push(Line::raw(""));
     let mut blocks = Vec::new();
+    let mut arithmetic: Vec<Vec<Line<'static>>> = Vec::new();
     for c in comps {
+        let mut own = Vec::new();
         let value = ctx.values().get(&c.name).map(|v| v.as_ref());
         let (rows, cols) = c.result().shape();
         // "… and 1 more" would take the line the element needs.
@@ -124,21 +126,31 @@ pub(super) fn update_lines(
                     Span::styled(format!("{} = ", sanitize(&element)), theme.heading),
                     Span::styled(sanitize(&c.explain(i, j, ctx.digits())), theme.base),
                 ]);
-                lines.extend(wrap_line(line, ctx.width, 4));
+                own.extend(wrap_line(line, ctx.width, 4));
             }
         }
         if rows * cols > most {
-            lines.push(Line::styled(
+            own.push(Line::styled(
                 format!("… and {} more elements", rows * cols - most),
                 theme.dim,
             ));
         }
+        arithmetic.push(own);
         if let (Some(before), Some(v)) = (&c.before, value) {
             let (old, new) = crate::lesson::format::before_after(before, v, ctx.digits());
-            blocks.push(ctx.matrix_of(&format!("{} before", c.name), &old, None));
+            if ctx.squeeze.before_matrices {
+                blocks.push(ctx.matrix_of(&format!("{} before", c.name), &old, None));
+            }
             blocks.push(ctx.matrix_of(&format!("{} after", c.name), &new, Some(&old)));
             shown.push(c.name.clone());
         }
+    }
+    // Squeezed: a weight's arithmetic beside the next one's, or one
+    // weight's in two columns.
+    match (ctx.squeeze.two_columns, arithmetic.len()) {
+        (true, 1) => lines.extend(in_two_columns(arithmetic.concat(), ctx.width, 4)),
+        (true, _) => lines.extend(side_by_side(arithmetic, ctx.width, 4)),
+        (false, _) => lines.extend(arithmetic.concat()),
     }
     lines.push(Line::raw(""));
     lines.extend(side_by_side(blocks, ctx.width, 4));

@@ -316,6 +316,38 @@ pub fn fits_big(text: &str, cols: usize) -> bool {
 }
 
 /// Total height of the pieces.
+/// Gives `spare` rows to the first picture that can use them (decision
+/// regions, a chart, or both side by side), so that a squeezed step's
+/// pictures still take the room its numbers left. Regions stay square and
+/// leave half of `width` to what is beside them.
+pub fn grow(pieces: &mut [Piece], spare: u16, width: u16) {
+    fn grow_one(piece: &mut Piece, spare: u16, width: u16) -> bool {
+        match piece {
+            Piece::Plane { height, .. } => {
+                *height = (*height + spare).min(width / 2).max(*height);
+                true
+            }
+            Piece::Chart(spec) => {
+                spec.height += spare;
+                true
+            }
+            Piece::Beside(parts) => {
+                let mut grew = false;
+                for p in parts.iter_mut() {
+                    grew |= grow_one(p, spare, width / 2);
+                }
+                grew
+            }
+            _ => false,
+        }
+    }
+    for piece in pieces {
+        if grow_one(piece, spare, width) {
+            return;
+        }
+    }
+}
+
 pub fn height(pieces: &[Piece]) -> u16 {
     pieces
         .iter()

@@ -52,6 +52,22 @@ pub fn side_by_side(
     out
 }
 
+/// Lines in two columns, top to bottom then left to right, where both
+/// columns fit in `max_width`; else as they are.
+pub fn in_two_columns(
+    lines: Vec<Line<'static>>,
+    max_width: usize,
+    gap: usize,
+) -> Vec<Line<'static>> {
+    let w = lines.iter().map(Line::width).max().unwrap_or(0);
+    if lines.len() < 4 || 2 * w + gap > max_width {
+        return lines;
+    }
+    let mut left = lines;
+    let right = left.split_off(left.len().div_ceil(2));
+    side_by_side(vec![left, right], max_width, gap)
+}
+
 /// The title (or a short result) as big-text lines if it fits in at most
 /// two of them.
 pub fn big_lines(text: &str, cols: usize) -> Option<Vec<String>> {

@@ -23,6 +23,18 @@ pub struct Squeeze {
     pub element_links: usize,
     /// Elements whose update arithmetic is written out, per weight.
     pub update_lines: usize,
+    /// Update arithmetic in two columns where they fit.
+    pub two_columns: bool,
+    /// An update shows each weight before it as well as after (else after,
+    /// its changed cells marked: the arithmetic above has the old values).
+    pub before_matrices: bool,
+    /// After a run, the small parameters it changed are printed (else
+    /// only what the step asks to show: the curves and regions are the run).
+    pub run_values: bool,
+    /// Presentation mode's title in big text (else in capitals).
+    pub big_title: bool,
+    /// Presentation mode's walked element's result in big text.
+    pub big_result: bool,
     /// The tallest a chart or a picture may be.
     pub chart_rows: u16,
 }
@@ -45,6 +57,11 @@ impl Squeeze {
             grad_matrices: true,
             element_links: 6,
             update_lines: 8,
+            two_columns: false,
+            before_matrices: true,
+            run_values: true,
+            big_title: true,
+            big_result: true,
             chart_rows: u16::MAX,
         };
         [
@@ -54,6 +71,7 @@ impl Squeeze {
                 graph: SMALL,
                 element_links: 4,
                 update_lines: 6,
+                two_columns: true,
                 chart_rows: 12,
                 ..loose
             },
@@ -64,6 +82,11 @@ impl Squeeze {
                 grad_matrices: false,
                 element_links: 3,
                 update_lines: 4,
+                two_columns: true,
+                before_matrices: true,
+                run_values: false,
+                big_title: false,
+                big_result: true,
                 chart_rows: 10,
             },
             Squeeze {
@@ -73,6 +96,11 @@ impl Squeeze {
                 grad_matrices: false,
                 element_links: 2,
                 update_lines: 3,
+                two_columns: true,
+                before_matrices: false,
+                run_values: false,
+                big_title: false,
+                big_result: false,
                 chart_rows: 8,
             },
         ]

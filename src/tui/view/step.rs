@@ -149,7 +149,8 @@ pub fn body<'a>(ctx: &Ctx<'a>) -> Vec<Piece<'a>> {
     if ctx.present() {
         // One line of big text at most: two would take a third of a
         // projector's screen.
-        if let Some(big) = big_lines(&title, ctx.width).filter(|b| b.len() == 1) {
+        let big = big_lines(&title, ctx.width).filter(|b| b.len() == 1 && ctx.squeeze.big_title);
+        if let Some(big) = big {
             pieces.push(Piece::Big(big, theme.title));
             lines.push(Line::raw(""));
         } else {
@@ -376,7 +377,13 @@ impl<'a> Page<'_, 'a> {
             .live
             .as_ref()
             .is_some_and(|l| l.step == open.step && l.running());
-        if !run.is_empty() && !running {
+        // A search's result is the parameter it found; a training's, its
+        // curves and regions, and its parameters when there is room.
+        let search = matches!(
+            ctx.open.lesson.steps[open.step].action,
+            crate::lesson::Action::Search(_)
+        );
+        if !run.is_empty() && !running && (ctx.squeeze.run_values || search) {
             let mut large = Vec::new();
             for n in state.changed.iter().filter(|n| run.contains(&n.as_str())) {
                 match ctx.values().get(n) {

@@ -293,6 +293,9 @@ pub fn still_plane<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
 /// The tallest a still picture of the plane grows (rows).
 const MAX_STILL_PLANE: u16 = 40;
 
+/// Pictures are shrunk at most this many times (28 pixels to 7).
+const MAX_SHRINK: usize = 4;
+
 /// The step's `images`: the first columns of a value as pictures, shrunk
 /// by half when fewer than five fit across.
 pub fn images_piece<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
@@ -330,6 +333,12 @@ pub fn images_piece<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
     };
     if view.per_row(ctx.width) < count.min(5) {
         view.shrink = 2;
+    }
+    // Smaller still where the pictures would not fit below the text (a
+    // projector's 100×30 shows ten digits at a third of their size).
+    let room = ctx.body_rows.saturating_sub(height(pieces) + 2) as usize;
+    while view.height(ctx.width) > room && view.shrink < MAX_SHRINK {
+        view.shrink += 1;
     }
     let height = view.height(ctx.width).min(u16::MAX as usize) as u16;
     pieces.push(Piece::Lines(vec![Line::styled(

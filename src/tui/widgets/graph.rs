@@ -239,11 +239,17 @@ impl GraphView<'_> {
     fn placed(&self, id: NodeId) -> Placed {
         let title = self.title(id);
         let value = self.value_text(self.graph.value(id));
-        let gradient = self
-            .grads
-            .get(id.0)
-            .and_then(Option::as_ref)
-            .map(|t| format!("∂ {}", self.value_text(t)));
+        let gradient = self.grads.get(id.0).and_then(Option::as_ref).map(|t| {
+            // A small graph writes a vector's gradient `∂[1.5, 0]ᵀ`: a
+            // column saved in each layer of vectors.
+            let text = self.value_text(t);
+            match self.style {
+                GraphStyle::Compact | GraphStyle::Bare if text.starts_with('[') => {
+                    format!("∂{text}")
+                }
+                _ => format!("∂ {text}"),
+            }
+        });
         // The box is as wide as its gradient will be, before the walk
         // reaches it too: boxes keep their width, and the graph its place.
         let (t, v, g) = (

@@ -28,7 +28,7 @@ pub struct ImagesView<'a> {
     pub width: usize,
     pub count: usize,
     pub captions: Vec<String>,
-    /// 1: a pixel per column; 2: two by two pixels averaged (narrow screens).
+    /// 1: a pixel per column; n: n by n pixels averaged (small screens).
     pub shrink: usize,
     pub colour: bool,
 }
