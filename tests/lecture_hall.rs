@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::nntutor;
 use common::tutor::{opened, rows};
 use nntutor::lesson::catalog::Catalog;
 use nntutor::tui::app::App;
@@ -99,4 +100,169 @@ fn the_spiral_data_set_is_drawn_as_points_with_a_glyph_per_class() {
         );
     }
     assert!(!screen.contains("X_labels (1×300"), "{screen}");
+}
+
+#[test]
+fn every_built_in_lesson_fits_a_projector_in_both_modes() {
+    for mode in [None, Some("--present")] {
+        let mut args = vec!["check", "--fit", "100x30"];
+        args.extend(mode);
+        let (code, out, _) = nntutor(&args);
+        assert_eq!(code, 0, "{mode:?}:\n{out}");
+        assert!(!out.contains("does not fit"), "{out}");
+    }
+}
+
+/// The tutor at `step`, `sub` positions into its walk (`usize::MAX`: its
+/// last), in presentation mode or not.
+fn at(id: &str, step: usize, sub: usize, present: bool) -> App {
+    let mut app = opened(id, step);
+    app.settings.present = present;
+    let positions = app.open.as_ref().unwrap().walk().positions();
+    for _ in 0..sub.min(positions - 1) {
+        update(&mut app, Action::Next);
+    }
+    app
+}
+
+/// The screen at 100×30, after checking that nothing is left below it.
+fn projected(app: &App, w: u16, h: u16) -> String {
+    let screen = rows(app, w, h).join("\n");
+    assert!(!screen.contains("▼ more"), "it scrolls:\n{screen}");
+    screen
+}
+
+const MODES: [(bool, &str); 2] = [(false, "normal"), (true, "present")];
+
+/// In both modes: lesson `id` at `step` and `sub` on a `w`×`h` screen fits
+/// without scrolling, passes `check`, and matches snapshot `hall_NAME_MODE`.
+fn in_both_modes(
+    name: &str,
+    (id, step, sub): (&str, usize, usize),
+    (w, h): (u16, u16),
+    check: impl Fn(&str),
+) {
+    for (present, mode) in MODES {
+        let screen = projected(&at(id, step, sub, present), w, h);
+        check(&screen);
+        insta::assert_snapshot!(format!("hall_{name}_{mode}"), screen);
+    }
+}
+
+#[test]
+fn the_spiral_loss_before_training_is_on_screen() {
+    in_both_modes("spiral_loss", ("spiral-mlp", 4, 0), (100, 30), |screen| {
+        // Tiny weights: every class ⅓, the loss ln 3 = 1.0986 (plus an L2
+        // term of about 1e-4), printed to three decimals.
+        assert!(screen.contains("[ 1.099 ]"), "{screen}");
+        // The 100×2 weights are named with their shape, not 15 sampled rows.
+        assert!(screen.contains("W1 100×2"), "{screen}");
+    });
+}
+
+#[test]
+fn the_spiral_training_shows_regions_and_both_curves() {
+    in_both_modes(
+        "spiral_training",
+        ("spiral-mlp", 6, 0),
+        (100, 30),
+        |screen| {
+            for glyph in ['●', '▲', '■'] {
+                assert!(screen.contains(glyph), "no {glyph}:\n{screen}");
+            }
+            // Loss and accuracy, each on its own axis.
+            assert!(screen.contains("━━ L   against iteration"), "{screen}");
+            assert!(screen.contains("━━ acc   against iteration"), "{screen}");
+        },
+    );
+}
+
+#[test]
+fn the_digits_scores_and_their_training_are_on_screen() {
+    in_both_modes("digits_scores", ("digits", 2, 0), (100, 30), |screen| {
+        // W is 784×10 and X 784×1000: named by shape; S sampled with its shape.
+        assert!(screen.contains("W 784×10"), "{screen}");
+        assert!(screen.contains("S 10×1000"), "{screen}");
+    });
+    in_both_modes("digits_training", ("digits", 5, 0), (100, 30), |screen| {
+        // Ten classes, untrained: the first minibatch's loss is about ln 10.
+        let first: f64 = screen
+            .lines()
+            .find_map(|l| l.split("100): ").nth(1)?.split(" at iteration 0").next())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no first loss:\n{screen}"));
+        assert!((first - 10f64.ln()).abs() < 0.01, "{first}");
+    });
+}
+
+#[test]
+fn the_mlp_graph_fits_whole_with_its_gradients() {
+    in_both_modes("mlp_graph", ("mlp", 10, usize::MAX), (100, 30), |screen| {
+        // By hand: o1 = relu([1, 3, -1]) = [1, 3, 0], o = W2 o1 = 1 + 1.5 = 2.5,
+        // ∂E/∂o = o - t = 1.5, so ∂E/∂W2 = 1.5 · o1ᵀ = [1.5, 4.5, 0].
+        assert!(screen.contains("[1, 3, 0]ᵀ"), "{screen}");
+        assert!(screen.contains("∂[1.5, 4.5, 0]"), "{screen}");
+        // Every node, the last included: nothing panned away.
+        assert!(screen.contains("E = × 0.5"), "{screen}");
+    });
+}
+
+#[test]
+fn the_neuron_graph_fits_and_stays_in_place_through_its_walk() {
+    for (present, mode) in MODES {
+        let app = at("backprop", 9, 0, present);
+        let positions = app.open.as_ref().unwrap().walk().positions();
+        let place = |sub: usize| {
+            let screen = rows(&at("backprop", 9, sub, present), 100, 30);
+            // The graph's top row: the titles of w0 and w2 (the chain-rule
+            // panel names one node at a time).
+            let is_box = |r: &String| r.contains("w0 ") && r.contains("w2 ");
+            let row = screen.iter().position(is_box).unwrap();
+            let col = screen[row].find("w0").unwrap();
+            (row, col)
+        };
+        let first = place(0);
+        for sub in 1..positions {
+            assert_eq!(place(sub), first, "{mode}: the graph moved at stop {sub}");
+        }
+    }
+    in_both_modes(
+        "neuron_graph",
+        ("backprop", 9, usize::MAX),
+        (100, 30),
+        |screen| {
+            // The lecture's gradients: w0 -0.2, x0 0.39, w1 -0.39, x1 -0.59, w2 0.2.
+            for g in ["∂ -0.2", "∂ 0.39", "∂ -0.39", "∂ -0.59", "∂ 0.2"] {
+                assert!(screen.contains(g), "no {g}:\n{screen}");
+            }
+        },
+    );
+}
+
+#[test]
+fn softmax_probabilities_fit_80x24_with_every_bar() {
+    in_both_modes(
+        "softmax_bars_80x24",
+        ("softmax", 4, 0),
+        (80, 24),
+        |screen| {
+            // p = e^s / Σ e^s for s = (3.2, 5.1, -1.7).
+            let e: Vec<f64> = [3.2f64, 5.1, -1.7].iter().map(|s| s.exp()).collect();
+            let z: f64 = e.iter().sum();
+            for (class, p) in ["cat", "car", "frog"].iter().zip(&e) {
+                let p = p / z;
+                let shown = if p < 0.01 {
+                    format!("{p:.5}")
+                } else {
+                    format!("{p:.2}")
+                };
+                // The bar's line: the class, then (beside the scores' bars
+                // when squeezed) its probability at the end.
+                let bar = screen.lines().find(|l| {
+                    l.contains(&format!("{class} ")) && l.trim_end().ends_with(&format!(" {shown}"))
+                });
+                assert!(bar.is_some(), "no bar for {class} {shown}:\n{screen}");
+            }
+        },
+    );
 }

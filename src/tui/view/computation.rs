@@ -70,7 +70,10 @@ pub(super) fn let_lines<'a>(
                     Span::styled(sanitize(&name), ctx.theme.heading),
                     Span::styled(format!(" {r}×{k}"), ctx.theme.dim),
                 ]),
-                Line::styled(format!("{} numbers", r * k), ctx.theme.dim),
+                Line::styled(
+                    format!("{} {}", r * k, if v.labels { "labels" } else { "numbers" }),
+                    ctx.theme.dim,
+                ),
             ]);
             shown.push(name);
             continue;

@@ -47,8 +47,9 @@ pub const MAX_SHOWN_OPERAND: usize = 400;
 const SMALL: &[GraphStyle] = &[GraphStyle::Compact, GraphStyle::Bare];
 
 impl Squeeze {
-    /// The squeezes to try for a body of `rows` rows, loosest first.
-    pub fn levels(rows: u16) -> [Squeeze; 4] {
+    /// The squeezes to try for a body of `rows` rows, loosest first: each
+    /// gives up a little more than the one before.
+    pub fn levels(rows: u16) -> [Squeeze; 5] {
         let rows = rows as usize;
         let loose = Squeeze {
             matrix_rows: (rows / 2).max(6),
@@ -64,45 +65,43 @@ impl Squeeze {
             big_result: true,
             chart_rows: u16::MAX,
         };
-        [
-            loose,
-            Squeeze {
-                matrix_rows: (rows / 3).max(6),
-                graph: SMALL,
-                element_links: 4,
-                update_lines: 6,
-                two_columns: true,
-                chart_rows: 12,
-                ..loose
-            },
-            Squeeze {
-                matrix_rows: 6,
-                operand_limit: 64,
-                graph: SMALL,
-                grad_matrices: false,
-                element_links: 3,
-                update_lines: 4,
-                two_columns: true,
-                before_matrices: true,
-                run_values: false,
-                big_title: false,
-                big_result: true,
-                chart_rows: 10,
-            },
-            Squeeze {
-                matrix_rows: 5,
-                operand_limit: 24,
-                graph: SMALL,
-                grad_matrices: false,
-                element_links: 2,
-                update_lines: 3,
-                two_columns: true,
-                before_matrices: false,
-                run_values: false,
-                big_title: false,
-                big_result: false,
-                chart_rows: 8,
-            },
-        ]
+        // Fewer rows of each matrix, compact graphs, text in columns; what
+        // a run's curves and regions show is not printed again.
+        let shorter = Squeeze {
+            matrix_rows: (rows / 3).max(6),
+            run_values: false,
+            graph: SMALL,
+            element_links: 4,
+            update_lines: 6,
+            two_columns: true,
+            chart_rows: 12,
+            ..loose
+        };
+        // Matrices a few rows tall; presentation titles in capitals.
+        let few_rows = Squeeze {
+            matrix_rows: 6,
+            big_title: false,
+            chart_rows: 10,
+            ..shorter
+        };
+        // Big operands named by shape, gradients by name.
+        let named = Squeeze {
+            operand_limit: 64,
+            grad_matrices: false,
+            element_links: 3,
+            update_lines: 4,
+            ..few_rows
+        };
+        let tightest = Squeeze {
+            matrix_rows: 5,
+            operand_limit: 24,
+            element_links: 2,
+            update_lines: 3,
+            before_matrices: false,
+            big_result: false,
+            chart_rows: 8,
+            ..named
+        };
+        [loose, shorter, few_rows, named, tightest]
     }
 }

@@ -383,7 +383,8 @@ impl<'a> Page<'_, 'a> {
             ctx.open.lesson.steps[open.step].action,
             crate::lesson::Action::Search(_)
         );
-        if !run.is_empty() && !running && (ctx.squeeze.run_values || search) {
+        let listed = ctx.squeeze.run_values || search;
+        if !run.is_empty() && !running {
             let mut large = Vec::new();
             for n in state.changed.iter().filter(|n| run.contains(&n.as_str())) {
                 match ctx.values().get(n) {
@@ -392,7 +393,8 @@ impl<'a> Page<'_, 'a> {
                         sanitize(n),
                         crate::engine::tensor::shape_str(v.data.shape())
                     )),
-                    _ => names.push(n),
+                    _ if listed => names.push(n),
+                    _ => {}
                 }
             }
             // A note for the lesson's author, not its learner.

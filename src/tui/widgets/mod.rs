@@ -2,6 +2,7 @@
 
 pub mod graph;
 pub mod images;
+pub mod lines;
 pub mod matrix;
 pub mod plane;
 pub mod text;
