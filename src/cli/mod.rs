@@ -66,7 +66,7 @@ pub enum Command {
     Check {
         id_or_path: Vec<OsString>,
         /// Also check that every step fits a terminal of this size (e.g.
-        /// 100x30, a projector) without scrolling or eliding.
+        /// 100x30, a projector) without scrolling, as tightly as the tutor lays it out.
         #[arg(long, value_name = "COLSxROWS", value_parser = parse_size)]
         fit: Option<(u16, u16)>,
     },
