@@ -37,7 +37,7 @@ fn the_key_sits_above_the_curves_not_over_them() {
     }
     let rows = rows("activations", 9, 100, 30);
     assert!(
-        chart(&rows)[0].contains("━━ r   ━━ dr   against z"),
+        chart(&rows)[0].contains("━━ r   ▀▄ dr   against z"),
         "{}",
         rows.join("\n")
     );
@@ -126,10 +126,19 @@ fn a_step_that_compares_two_trainings_draws_both_curves() {
     let rows = rows("spiral-mlp", 12, 120, 40);
     assert!(
         rows.iter()
-            .any(|r| r.contains("━━ acc   ━━ acch   against iteration")),
+            .any(|r| r.contains("━━ acc   ▀▄ acch   against iteration")),
         "{}",
         rows.join("\n")
     );
+    // Told apart without colour: the first curve in braille dots, the
+    // second in half blocks, as their key marks say.
+    let plot = chart(&rows);
+    let has = |f: fn(char) -> bool| plot[1..].iter().any(|r| r.chars().any(f));
+    assert!(
+        has(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
+        "no braille"
+    );
+    assert!(has(|c| matches!(c, '▀' | '▄' | '█')), "no half blocks");
     // A name no earlier training tracks is refused where it is written.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.toml");

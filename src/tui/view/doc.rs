@@ -148,12 +148,34 @@ impl Piece<'_> {
     }
 }
 
+/// How the `k`th of `n` curves of a chart is drawn: two curves on one
+/// axis (two trainings compared, a trial and the best so far) tell apart
+/// without colour, fine dots and half blocks, as the key shows; more keep
+/// fine dots, which coarser marks would bury.
+fn marker(k: usize, n: usize, ascii: bool) -> ratatui::symbols::Marker {
+    use ratatui::symbols::Marker;
+    match (k, n, ascii) {
+        (_, _, true) => Marker::Dot,
+        (1, 2, _) => Marker::HalfBlock,
+        _ => Marker::Braille,
+    }
+}
+
+/// A curve's mark in the chart's key, as `marker` draws it.
+fn key_mark(k: usize, n: usize, ascii: bool) -> &'static str {
+    match (k, n, ascii) {
+        (_, _, true) => "--",
+        (1, 2, _) => "▀▄",
+        _ => "━━",
+    }
+}
+
 /// The chart's key, on a row of its own above the plot so that no curve
 /// runs under it: each series' name in its colour, and what the x axis is.
 fn render_key(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let mark = if spec.ascii { "--" } else { "━━" };
     let mut spans = Vec::new();
-    for (name, _, style) in &spec.series {
+    for (k, (name, _, style)) in spec.series.iter().enumerate() {
+        let mark = key_mark(k, spec.series.len(), spec.ascii);
         spans.push(ratatui::text::Span::styled(format!("{mark} "), *style));
         spans.push(ratatui::text::Span::styled(
             format!("{name}   "),
@@ -194,7 +216,6 @@ fn render_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
 }
 
 fn one_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    use ratatui::symbols::Marker;
     use ratatui::widgets::{Axis, Chart, Dataset, GraphType};
     let finite = |v: f64| v.is_finite();
     let points = spec.series.iter().flat_map(|(_, p, _)| p.iter());
@@ -252,14 +273,11 @@ fn one_chart(spec: &ChartSpec, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .series
         .iter()
         .zip(&thinned)
-        .map(|((name, _, style), points)| {
+        .enumerate()
+        .map(|(k, ((name, _, style), points))| {
             Dataset::default()
                 .name(name.clone())
-                .marker(if spec.ascii {
-                    Marker::Dot
-                } else {
-                    Marker::Braille
-                })
+                .marker(marker(k, spec.series.len(), spec.ascii))
                 .graph_type(GraphType::Line)
                 .style(*style)
                 .data(points)
@@ -316,19 +334,24 @@ pub fn fits_big(text: &str, cols: usize) -> bool {
 }
 
 /// Total height of the pieces.
+/// The tallest a picture grows into spare rows: regions, a chart.
+const MAX_GROWN_PLANE: u16 = 40;
+const MAX_GROWN_CHART: u16 = 24;
+
 /// Gives `spare` rows to the first picture that can use them (decision
-/// regions, a chart, or both side by side), so that a squeezed step's
-/// pictures still take the room its numbers left. Regions stay square and
-/// leave half of `width` to what is beside them.
+/// regions, a chart, or both side by side), so that a step's pictures take
+/// the room its numbers left, within reason. Regions stay square and leave
+/// half of `width` to what is beside them.
 pub fn grow(pieces: &mut [Piece], spare: u16, width: u16) {
     fn grow_one(piece: &mut Piece, spare: u16, width: u16) -> bool {
         match piece {
             Piece::Plane { height, .. } => {
-                *height = (*height + spare).min(width / 2).max(*height);
+                let most = (width / 2).min(MAX_GROWN_PLANE);
+                *height = (*height + spare).min(most).max(*height);
                 true
             }
             Piece::Chart(spec) => {
-                spec.height += spare;
+                spec.height = (spec.height + spare).min(MAX_GROWN_CHART).max(spec.height);
                 true
             }
             Piece::Beside(parts) => {

@@ -145,13 +145,13 @@ fn lesson_body<'a>(
         body_rows: body_area.height,
         text_after: false,
     };
-    for (k, squeeze) in levels.into_iter().enumerate() {
+    for squeeze in levels {
         ctx.squeeze = squeeze;
         let mut pieces = step::body(&ctx);
         if !overflows(&ctx, &pieces) {
-            // Squeezed pictures take back the rows left over. (Not in a
-            // walk: its positions differ in height, and nothing may jump.)
-            if k > 0 && open.walk().positions() <= 1 {
+            // Pictures take the rows left over. (Not in a walk: its
+            // positions differ in height, and nothing may jump.)
+            if open.walk().positions() <= 1 {
                 let spare = body_area.height.saturating_sub(doc::height(&pieces));
                 doc::grow(&mut pieces, spare, body_area.width);
             }
