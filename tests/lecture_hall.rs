@@ -104,7 +104,13 @@ fn the_spiral_data_set_is_drawn_as_points_with_a_glyph_per_class() {
 
 #[test]
 fn every_built_in_lesson_fits_a_projector_in_both_modes() {
-    for mode in [None, Some("--present")] {
+    // ASCII too: its `...` takes three columns where `…` takes one.
+    for mode in [
+        &[][..],
+        &["--present"],
+        &["--ascii"],
+        &["--ascii", "--present"],
+    ] {
         let mut args = vec!["check", "--fit", "100x30"];
         args.extend(mode);
         let (code, out, _) = nntutor(&args);

@@ -71,12 +71,14 @@ impl MatrixView<'_> {
         let room_rows = max_rows.saturating_sub(head_rows).max(1);
         let rows = window(r, self.focus.map_or(0, |f| f.0), room_rows);
         let fixed_w = row_w + usize::from(row_w > 0) * 2 + 4;
+        // Left-out columns are marked `…`, in ASCII `...`.
+        let dots = if self.ascii { 3 } else { 1 };
         let cols = columns_window(
             c,
             self.focus.map_or(0, |f| f.1),
             max_width.saturating_sub(fixed_w),
             &col_w,
-            gap,
+            (gap, dots),
         );
         let widths: Vec<usize> = cols.shown.iter().map(|&j| col_w(j)).collect();
         let grid = Grid {
@@ -295,13 +297,14 @@ struct ColWindow {
     skipped_right: usize,
 }
 
-/// A run of columns around `focus` that fits in `room` columns.
+/// A run of columns around `focus` that fits in `room` columns, with `gap`
+/// columns between them and a marker `dots` wide for each side left out.
 fn columns_window(
     n: usize,
     focus: usize,
     room: usize,
     col_w: &dyn Fn(usize) -> usize,
-    gap: usize,
+    (gap, dots): (usize, usize),
 ) -> ColWindow {
     // Summed only until it no longer fits: a 300-column hidden layer
     // measures a handful of columns, not all of them.
@@ -321,7 +324,7 @@ fn columns_window(
             skipped_right: 0,
         };
     }
-    let marker = 1 + gap;
+    let marker = dots + gap;
     let focus = focus.min(n - 1);
     let (mut lo, mut hi) = (focus, focus + 1);
     let mut used = col_w(focus);
@@ -428,5 +431,30 @@ mod tests {
         assert!(lines[1].contains("40000"), "{lines:?}");
         assert!(lines[1].chars().count() <= 40, "{lines:?}");
         assert!(lines[1].contains("..."), "{lines:?}");
+    }
+
+    #[test]
+    fn a_cut_row_never_passes_its_width_in_either_alphabet() {
+        // Both sides cut: `… 18000 19000 …`, and in ASCII `...`, three
+        // columns to each marker's one.
+        let v = Value::plain(Tensor::from_fn(1, 50, |_, j| j as f64 * 1000.0));
+        for ascii in [false, true] {
+            for width in 20..80 {
+                let m = MatrixView {
+                    name: "w",
+                    value: &v,
+                    digits: 2,
+                    focus: Some((0, 18)),
+                    sources: None,
+                    before: None,
+                    new: false,
+                    ascii,
+                    gap: 0,
+                };
+                let lines = text(&m.lines(&ThemeName::Mono.theme(), width, 8));
+                let wide = lines[1].chars().count();
+                assert!(wide <= width, "{ascii} {width}: {wide} {lines:?}");
+            }
+        }
     }
 }
