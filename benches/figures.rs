@@ -94,6 +94,10 @@ fn main() {
             digits_against_numpy();
             return;
         }
+        Ok("tutor") => {
+            tutor_figures();
+            return;
+        }
         _ => {}
     }
     tutor_figures();
@@ -319,8 +323,18 @@ fn tutor_figures() {
         );
     }
 
-    // Every position of every step of every built-in lesson, drawn at 250×70.
-    let area = Rect::new(0, 0, 250, 70);
+    // Every position of every step of every built-in lesson: on a large
+    // screen, and on a projector's 100×30, where steps are squeezed to fit
+    // (a layout tried at up to five squeezes, and at a walk's last position).
+    for (w, h, present) in [(250, 70, false), (100, 30, false), (100, 30, true)] {
+        let (ms, at) = heaviest_frame(Rect::new(0, 0, w, h), present);
+        let mode = if present { " --present" } else { "" };
+        println!("drawing at {w}×{h}{mode}: heaviest frame {ms:.3} ms ({at})");
+    }
+}
+
+/// The slowest median frame over every position of every built-in lesson.
+fn heaviest_frame(area: Rect, present: bool) -> (f64, String) {
     let mut buf = Buffer::empty(area);
     let mut heaviest = (Duration::ZERO, String::new());
     let catalog = Catalog::default();
@@ -330,7 +344,11 @@ fn tutor_figures() {
         let (Some(lesson), Some(timeline)) = (loaded.lesson, loaded.timeline) else {
             continue;
         };
-        let mut app = app_for(lesson, timeline, Settings::default());
+        let settings = Settings {
+            present,
+            ..Settings::default()
+        };
+        let mut app = app_for(lesson, timeline, settings);
         loop {
             let times: Vec<Duration> = (0..30)
                 .map(|_| {
@@ -355,9 +373,5 @@ fn tutor_figures() {
             }
         }
     }
-    println!(
-        "drawing at 250×70: heaviest frame {:.3} ms ({})",
-        heaviest.0.as_secs_f64() * 1e3,
-        heaviest.1
-    );
+    (heaviest.0.as_secs_f64() * 1e3, heaviest.1)
 }
