@@ -272,3 +272,59 @@ fn softmax_probabilities_fit_80x24_with_every_bar() {
         },
     );
 }
+
+#[test]
+fn a_step_waiting_for_a_training_says_how_far_it_is() {
+    use nntutor::lesson::Timeline;
+    use nntutor::tui::app::Evaluating;
+    use std::sync::Arc;
+    // spiral-mlp opened at step 8 with its first five steps evaluated and
+    // step 6's training at iteration 1200 of 3000, as the tutor shows it
+    // while the evaluation runs beside it.
+    let (lesson, full) = common::tutor::evaluated("spiral-mlp");
+    let mut app = opened("spiral-mlp", 8);
+    let open = app.open.as_mut().unwrap();
+    let partial = Timeline {
+        initial: full.initial.clone(),
+        ..Timeline::default()
+    };
+    *open = nntutor::tui::app::OpenLesson::new(lesson, Arc::new(partial));
+    for k in 0..5 {
+        let kept = nntutor::lesson::eval::Kept {
+            resume: full.resume[k].clone(),
+            formulas: full.formulas[k].clone(),
+        };
+        open.push_step(full.steps[k].clone(), kept);
+    }
+    open.step = 7;
+    open.evaluating = Some(Evaluating {
+        step: 5,
+        done: 1200,
+        total: 3000,
+    });
+    let screen = rows(&app, 100, 30).join("\n");
+    assert!(
+        screen.contains("Its numbers come after step 6 (Training, live)"),
+        "{screen}"
+    );
+    // 1200 / 3000 of a 40-column bar: 16 columns done.
+    let bar = format!(
+        "{}{}  1200 of 3000 iterations",
+        "━".repeat(16),
+        "─".repeat(24)
+    );
+    assert!(screen.contains(&bar), "{screen}");
+    // Its words are there to begin with; its numbers are not.
+    assert!(
+        screen.contains("The same network, the SVM loss"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Lh"), "{screen}");
+    // Keys move on and back meanwhile; a step already evaluated shows.
+    update(&mut app, Action::PrevStep);
+    update(&mut app, Action::PrevStep);
+    update(&mut app, Action::PrevStep);
+    let screen = rows(&app, 100, 30).join("\n");
+    assert!(screen.contains("step 5 of 12"), "{screen}");
+    assert!(!screen.contains("still being computed"), "{screen}");
+}

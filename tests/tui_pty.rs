@@ -29,6 +29,20 @@ fn spawn(args: &[&str], state: &std::path::Path, cols: u16, rows: u16) -> Pty {
 }
 
 fn assert_restored(t: &Pty) {
+    // What the program wrote before it stopped may still be on its way
+    // through the pseudo-terminal to the test's reader thread (a busy
+    // machine delays it): wait a little for it, then check.
+    let restored = |t: &Pty| {
+        let parser = t.parser.lock().unwrap();
+        let screen = parser.screen();
+        !screen.alternate_screen()
+            && !screen.hide_cursor()
+            && screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+    };
+    let start = std::time::Instant::now();
+    while !restored(t) && start.elapsed() < Duration::from_secs(2) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let parser = t.parser.lock().unwrap();
     let screen = parser.screen();
     assert!(!screen.alternate_screen(), "still on the alternate screen");
@@ -272,14 +286,19 @@ fn a_long_evaluation_can_be_stopped_and_signals_still_work() {
     let state = state_dir("pty-stop");
     let mut t = spawn(&["--lessons", benches], &state, 100, 30);
     t.wait_for("Enter open", WAIT);
+    // It opens at once, its training going on beside: step 3 waits for it.
     t.send(b"G\r");
-    t.wait_for("Opening spiral-mlp-bench", WAIT);
+    t.wait_for("step 1 of 3", WAIT);
+    t.send(b"3\r");
+    t.wait_for("still being computed", WAIT);
+    t.wait_for("iterations", WAIT);
+    // Leaving stops the evaluation, and says so.
     t.send(b"\x1b");
-    t.wait_for("Stopped opening spiral-mlp-bench", WAIT);
+    t.wait_for("Stopped evaluating spiral-mlp-bench", WAIT);
     // The menu answers at once, and opening again can be interrupted by a
     // signal mid-evaluation: the terminal is still restored.
     t.send(b"\r");
-    t.wait_for("Opening spiral-mlp-bench", WAIT);
+    t.wait_for("step 3 of 3", WAIT);
     t.signal(libc::SIGTERM);
     let status = t.wait_exit(WAIT);
     assert_eq!(status.code(), Some(143));
@@ -462,4 +481,48 @@ fn a_dumb_terminal_gets_the_text() {
     drop(p);
     // The walk-through's last lines are on the screen.
     assert!(t.screen().contains("Step "), "{}", t.screen());
+}
+
+#[test]
+fn a_lesson_that_trains_opens_before_its_training_is_done() {
+    let state = state_dir("pty-opens-at-once");
+    // Step 8 comes after step 6's 3000 iterations of training, which take
+    // far longer than checking the lesson and drawing a frame.
+    let mut t = spawn(&["lesson", "spiral-mlp", "--step", "8"], &state, 100, 30);
+    // (A frame arrives in pieces: wait for its body, not its header.)
+    t.wait_for("still being computed", WAIT);
+    let screen = t.screen();
+    assert!(
+        screen.contains("step 8 of 12") && screen.contains("Its numbers come after step"),
+        "{screen}"
+    );
+    // Keys work meanwhile: back to step 7, which waits too, and on again.
+    t.send(LEFT);
+    t.wait_for("step 7 of 12", WAIT);
+    t.send(RIGHT);
+    t.wait_for("step 8 of 12", WAIT);
+    // Then the step's own numbers arrive, without a key: the hinge loss of
+    // tiny weights, 2 (two wrong classes, each max(0, 0 - 0 + 1) = 1).
+    t.wait_for("[ 2 ]", WAIT);
+    assert!(!t.screen().contains("still being computed"));
+    leave_through_the_menu(&mut t);
+}
+
+#[test]
+fn quitting_while_a_lesson_is_evaluated_is_at_once() {
+    let state = state_dir("pty-quit-early");
+    let mut t = spawn(&["lesson", "spiral-mlp", "--step", "12"], &state, 100, 30);
+    t.wait_for("step 12 of 12", WAIT);
+    let asked = std::time::Instant::now();
+    t.send(b"q");
+    t.wait_for("Enter open", WAIT);
+    t.send(b"q");
+    let status = t.wait_exit(WAIT);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert_restored(&t);
 }

@@ -16,6 +16,8 @@ use crate::lesson::catalog::Catalog;
 use crate::lesson::document::Audience;
 use crate::lesson::format::sanitize;
 use crate::lesson::{Loaded, Severity, load};
+use crate::tui::Start;
+use crate::tui::opening::Opening;
 use crate::tui::theme::ThemeName;
 
 #[derive(Debug, Parser)]
@@ -212,6 +214,43 @@ pub fn run(cli: Cli) -> i32 {
             id_or_path,
             step,
             watch,
+        }) if interactive && !watch => {
+            // The tutor opens the lesson once it is checked; its trainings
+            // go on beside it. A lesson with errors is reported as before.
+            let source = match catalog.find_os(&id_or_path) {
+                Ok(source) => source,
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    return INVALID;
+                }
+            };
+            let Some(mut opening) = Opening::start(source) else {
+                let _ = writeln!(err, "error: cannot start a thread to evaluate the lesson");
+                return INTERNAL;
+            };
+            match opening.wait_checked() {
+                Ok((lesson, initial)) => {
+                    drop((out, err));
+                    let start = Start::Opening(opening, lesson, initial, step);
+                    crate::tui::run(&catalog, &options, Some(start))
+                }
+                Err(Some(loaded)) => {
+                    drop(err);
+                    lesson(*loaded, Some((&catalog, &options, step)), audience, out)
+                }
+                Err(None) => {
+                    let _ = writeln!(
+                        err,
+                        "error: the evaluation stopped without a result (a bug in nntutor; please report it)"
+                    );
+                    INTERNAL
+                }
+            }
+        }
+        Some(Command::Lesson {
+            id_or_path,
+            step,
+            watch,
         }) => {
             let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
                 return INVALID;
@@ -293,11 +332,11 @@ fn lesson(
         // Watching, a broken file opens too: the error shows until it is fixed.
         (Some((catalog, options, step)), Some(_), Some(_)) => {
             drop(out);
-            crate::tui::run(catalog, options, Some((loaded, step)))
+            crate::tui::run(catalog, options, Some(Start::Loaded(loaded, step)))
         }
         (Some((catalog, options, step)), _, _) if watching => {
             drop(out);
-            crate::tui::run(catalog, options, Some((loaded, step)))
+            crate::tui::run(catalog, options, Some(Start::Loaded(loaded, step)))
         }
         (_, Some(lesson), Some(timeline)) => {
             let _ = export::write(lesson, timeline, export::Format::Text, audience, &mut out);

@@ -128,6 +128,12 @@ pub fn load_until(source: SourceFile, cancel: &eval::Cancel) -> Loaded {
     load_with(source, &Options::default(), cancel)
 }
 
+/// `load`, telling `stages` of the checked lesson and of each step as it
+/// is evaluated (the tutor opens the lesson before its trainings finish).
+pub fn load_staged(source: SourceFile, cancel: &eval::Cancel, stages: &dyn eval::Stages) -> Loaded {
+    run_loader(source, &Options::default(), cancel, Some(stages))
+}
+
 /// `load` with options.
 ///
 /// Runs on a thread of its own with a roomy stack, so that the nesting
@@ -135,15 +141,25 @@ pub fn load_until(source: SourceFile, cancel: &eval::Cancel) -> Loaded {
 /// may go. A panic on that thread is a bug: it comes back as
 /// [`Loaded::internal`] and an error asking to report it.
 pub fn load_with(source: SourceFile, options: &Options, cancel: &eval::Cancel) -> Loaded {
+    run_loader(source, options, cancel, None)
+}
+
+fn run_loader(
+    source: SourceFile,
+    options: &Options,
+    cancel: &eval::Cancel,
+    stages: Option<&dyn eval::Stages>,
+) -> Loaded {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name(LOAD_THREAD.into())
             .stack_size(256 * 1024 * 1024);
-        match worker.spawn_scoped(scope, || load_here(source.clone(), options, cancel)) {
+        let here = || load_here(source.clone(), options, cancel, stages);
+        match worker.spawn_scoped(scope, here) {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|payload| internal_error(source.clone(), panic_message(&*payload))),
-            Err(_) => load_here(source.clone(), options, cancel),
+            Err(_) => load_here(source.clone(), options, cancel, stages),
         }
     })
 }
@@ -180,7 +196,12 @@ fn internal_error(source: SourceFile, message: String) -> Loaded {
     }
 }
 
-fn load_here(source: SourceFile, options: &Options, cancel: &eval::Cancel) -> Loaded {
+fn load_here(
+    source: SourceFile,
+    options: &Options,
+    cancel: &eval::Cancel,
+    stages: Option<&dyn eval::Stages>,
+) -> Loaded {
     let mut loaded = Loaded {
         source,
         lesson: None,
@@ -208,7 +229,10 @@ fn load_here(source: SourceFile, options: &Options, cancel: &eval::Cancel) -> Lo
     let (lesson, build_diags) = build::build(raw, &loaded.source, &budget);
     diags.extend(build_diags);
     if let (Some(lesson), false) = (lesson, had_raw_errors) {
-        let (timeline, eval_diags) = eval::evaluate_with(&lesson, cancel, budget.clone());
+        // A lesson with errors already is not opened early: it will not open.
+        let clean = !diags.iter().any(|d| d.severity == Severity::Error);
+        let stages = stages.filter(|_| clean);
+        let (timeline, eval_diags) = eval::evaluate_staged(&lesson, cancel, budget.clone(), stages);
         diags.extend(eval_diags);
         loaded.timeline = Some(timeline);
         loaded.lesson = Some(lesson);

@@ -7,7 +7,9 @@ use super::progress::Progress;
 use super::theme::ThemeName;
 use crate::lesson::document::{Audience, Document, Walk};
 use crate::lesson::edit::Edit;
+use crate::lesson::eval::Kept;
 use crate::lesson::eval::regions::Plane;
+use crate::lesson::timeline::StepState;
 use crate::lesson::{Lesson, SourceFile, Timeline};
 
 /// Iterations (or trials) per second the learner can choose with `+`/`-`;
@@ -188,11 +190,25 @@ pub struct OpenLesson {
     /// Answers shown without a prediction: (step, position in its walk),
     /// the position `usize::MAX` for a step's values as a whole.
     pub revealed: std::collections::HashSet<(usize, usize)>,
+    /// While the lesson is still being evaluated beside the tutor: how far.
+    pub evaluating: Option<Evaluating>,
+}
+
+/// How far the evaluation of a lesson opened early has gone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evaluating {
+    /// The step under way (0-based).
+    pub step: usize,
+    /// Its iterations (or trials) done, of `total` (0 for a step that
+    /// does not iterate).
+    pub done: usize,
+    pub total: usize,
 }
 
 impl OpenLesson {
     pub fn new(lesson: Arc<Lesson>, timeline: Arc<Timeline>) -> OpenLesson {
-        let walks = (0..lesson.steps.len())
+        // A lesson still being evaluated has walks for its steps so far.
+        let walks = (0..timeline.steps.len())
             // The walk is the same whoever reads.
             .map(|k| Document::of(&lesson, &timeline, k, Audience::Learner).walk())
             .collect();
@@ -211,7 +227,26 @@ impl OpenLesson {
             guesses: Default::default(),
             revealed: Default::default(),
             offered_next: false,
+            evaluating: None,
         }
+    }
+
+    /// Whether the current step is evaluated (a lesson opens before its
+    /// trainings finish; a step after one waits for it).
+    pub fn ready(&self) -> bool {
+        self.step < self.timeline.steps.len()
+    }
+
+    /// The next step's state, as the evaluation beside the tutor delivers
+    /// it, with what the timeline keeps beside it.
+    pub fn push_step(&mut self, state: StepState, kept: Kept) {
+        let timeline = Arc::make_mut(&mut self.timeline);
+        timeline.steps.push(state);
+        timeline.resume.push(kept.resume);
+        timeline.formulas.push(kept.formulas);
+        let k = timeline.steps.len() - 1;
+        let walk = Document::of(&self.lesson, &self.timeline, k, Audience::Learner).walk();
+        self.walks.push(walk);
     }
 
     /// Records a what-if edit; the runtime evaluates the lesson again.
@@ -258,8 +293,15 @@ impl OpenLesson {
         self.lesson.steps.len()
     }
 
+    /// The current step's walk (none while it waits to be evaluated).
     pub fn walk(&self) -> &Walk {
-        &self.walks[self.step]
+        self.walk_of(self.step)
+    }
+
+    /// Step `k`'s walk (none while it waits to be evaluated).
+    pub fn walk_of(&self, k: usize) -> &Walk {
+        static WAITING: Walk = Walk::Single;
+        self.walks.get(k).unwrap_or(&WAITING)
     }
 }
 

@@ -7,15 +7,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::app::App;
+use super::opening::Opening;
 use super::progress::Store;
 use super::{live, terminal, watch};
-use crate::lesson::{Loaded, Severity, Timeline, load_until};
+use crate::lesson::Timeline;
 
 /// What runs beside the event loop: keys never wait on it.
 #[derive(Default)]
 pub(super) struct Background<'w> {
-    /// A lesson being evaluated to open.
-    loading: Option<Loading>,
+    /// A lesson being evaluated: before it opens, and after, until its
+    /// last step is ready.
+    opening: Option<Opening>,
     /// The current step's training, running for the learner to watch.
     live_run: Option<live::LiveRun>,
     /// The lesson evaluated again with the learner's what-if edits.
@@ -27,10 +29,12 @@ pub(super) struct Background<'w> {
 }
 
 impl<'w> Background<'w> {
-    /// Nothing running yet; saves to `watcher`'s file are followed.
-    pub(super) fn new(watcher: Option<&'w mut watch::Watcher>) -> Self {
+    /// Nothing running yet but `opening` (a lesson opened before it is
+    /// evaluated); saves to `watcher`'s file are followed.
+    pub(super) fn new(watcher: Option<&'w mut watch::Watcher>, opening: Option<Opening>) -> Self {
         Background {
             watcher,
+            opening,
             ..Background::default()
         }
     }
@@ -55,28 +59,33 @@ impl<'w> Background<'w> {
     /// lesson was just opened (to draw it before anything else).
     pub(super) fn sync_jobs(&mut self, app: &mut App, store: &Store) -> (bool, bool) {
         let mut redraw = false;
-        if let Some(k) = app.pending_open.take()
-            && self.loading.is_none()
-        {
-            self.loading = start_loading(app, k);
+        if let Some(k) = app.pending_open.take() {
+            // A lesson still being evaluated gives way to the one picked.
+            if let Some(o) = self.opening.take() {
+                o.cancel.cancel();
+            }
+            self.opening = start_opening(app, k);
             redraw = true;
         }
         if app.cancel_loading {
-            if let Some(l) = self.loading.take() {
-                l.cancel.cancel();
+            if let Some(o) = self.opening.take() {
+                o.cancel.cancel();
             }
             app.cancel_loading = false;
             app.loading = None;
             redraw = true;
         }
-        if let Some(l) = &self.loading
-            && let Ok(loaded) = l.rx.try_recv()
-        {
-            let k = l.entry;
-            self.loading = None;
-            app.loading = None;
-            finish_loading(app, k, loaded);
-            return (true, true);
+        if let Some(o) = self.opening.as_mut() {
+            let had = app.open.is_some();
+            let (changed, over) = o.sync(app);
+            redraw |= changed;
+            if over {
+                self.opening = None;
+            }
+            // Just opened: draw it before anything else.
+            if !had && app.open.is_some() {
+                return (true, true);
+            }
         }
         if let Some(reload) = self.watcher.as_mut().and_then(|w| w.poll()) {
             apply_reload(app, reload);
@@ -99,7 +108,7 @@ impl<'w> Background<'w> {
 
     /// How long to wait for a key: briefly while work runs beside.
     pub(super) fn wait(&self) -> Duration {
-        Duration::from_millis(if self.loading.is_some() || self.recompute.is_some() {
+        Duration::from_millis(if self.opening.is_some() || self.recompute.is_some() {
             5
         } else if self.live_run.is_some() {
             // About 60 frames a second while a training runs.
@@ -201,54 +210,12 @@ pub(super) fn sync_recompute(app: &mut App, recompute: &mut Option<Recompute>) -
     true
 }
 
-/// A lesson being evaluated beside the event loop.
-struct Loading {
-    entry: usize,
-    rx: std::sync::mpsc::Receiver<Loaded>,
-    cancel: crate::lesson::eval::Cancel,
-}
-
-fn start_loading(app: &mut App, k: usize) -> Option<Loading> {
+/// Starts evaluating menu entry `k`; it opens as soon as it is checked.
+fn start_opening(app: &mut App, k: usize) -> Option<Opening> {
     let entry = app.menu.entries.get(k)?;
-    let source = entry.source.clone();
     let id = entry.id.clone();
-    let cancel = crate::lesson::eval::Cancel::default();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stop = cancel.clone();
-    std::thread::Builder::new()
-        .name("nntutor-open".into())
-        .spawn(move || {
-            let _ = tx.send(load_until(source, &stop));
-        })
-        .ok()?;
+    let opening = Opening::start(entry.source.clone())?;
     app.info(format!("Opening {id}… (Esc stops)"));
     app.loading = Some(id);
-    Some(Loading {
-        entry: k,
-        rx,
-        cancel,
-    })
-}
-
-fn finish_loading(app: &mut App, k: usize, loaded: Loaded) {
-    let id = app
-        .menu
-        .entries
-        .get(k)
-        .map_or(String::new(), |e| e.id.clone());
-    match (loaded.lesson, loaded.timeline) {
-        (Some(lesson), Some(timeline)) => {
-            app.notice = None;
-            app.open_lesson(Arc::new(lesson), Arc::new(timeline), None);
-        }
-        _ => {
-            let first = loaded
-                .diagnostics
-                .iter()
-                .find(|d| d.severity == Severity::Error)
-                .map(|d| d.headline(&loaded.source))
-                .unwrap_or_else(|| "it does not evaluate".into());
-            app.warn(format!("Cannot open {id}: {first}"));
-        }
-    }
+    Some(opening)
 }

@@ -8,6 +8,7 @@ pub mod app;
 mod background;
 pub mod keys;
 pub mod live;
+pub mod opening;
 pub mod overview;
 pub mod pace;
 pub mod predict;
@@ -32,7 +33,9 @@ use self::background::{Background, Recompute, sync_recompute};
 use self::progress::Store;
 use self::theme::ThemeName;
 use crate::lesson::catalog::Catalog;
-use crate::lesson::{Lesson, Loaded, Timeline};
+use crate::lesson::timeline::Values;
+use crate::lesson::{Lesson, Loaded, SourceFile, Timeline};
+use opening::Opening;
 
 /// How the interface looks, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +69,7 @@ impl Options {
 
 /// The menu of every lesson the catalog knows (plus `extra`, a lesson opened
 /// from a file outside it).
-pub fn menu(catalog: &Catalog, extra: Option<&Loaded>) -> Menu {
+pub fn menu(catalog: &Catalog, extra: Option<(&Lesson, &SourceFile)>) -> Menu {
     let (headers, problems) = catalog.headers();
     let mut entries: Vec<MenuEntry> = headers
         .into_iter()
@@ -78,11 +81,7 @@ pub fn menu(catalog: &Catalog, extra: Option<&Loaded>) -> Menu {
             source: h.source,
         })
         .collect();
-    if let Some(Loaded {
-        lesson: Some(lesson),
-        source,
-        ..
-    }) = extra
+    if let Some((lesson, source)) = extra
         && !entries.iter().any(|e| e.id == lesson.id)
     {
         entries.push(MenuEntry {
@@ -100,16 +99,32 @@ pub fn menu(catalog: &Catalog, extra: Option<&Loaded>) -> Menu {
     }
 }
 
+/// What the tutor starts on, besides the menu.
+pub enum Start {
+    /// A lesson loaded in full (a watched file: it opens even when broken,
+    /// and shows its error until fixed).
+    Loaded(Loaded, Option<usize>),
+    /// A checked lesson, opened at the step given (1-based) while its
+    /// evaluation goes on beside the tutor.
+    Opening(Opening, Lesson, Arc<Values>, Option<usize>),
+}
+
 /// Runs the tutor until the learner leaves; returns the exit code.
-pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<usize>)>) -> i32 {
+pub fn run(catalog: &Catalog, options: &Options, start: Option<Start>) -> i32 {
     let mut store = Store::default_location();
     let (progress, warning) = store.load();
-    let menu = menu(catalog, start.as_ref().map(|(l, _)| l));
+    let extra = match &start {
+        Some(Start::Loaded(l, _)) => l.lesson.as_ref().map(|lesson| (lesson, &l.source)),
+        Some(Start::Opening(_, lesson, _, _)) => Some((lesson, &lesson.source)),
+        None => None,
+    };
+    let menu = menu(catalog, extra);
     let mut app = App::new(menu, options.settings(), progress);
     // The menu opens on the lesson used last.
     app.select_last_used();
-    if let Some((loaded, step)) = start {
-        match (loaded.lesson, loaded.timeline) {
+    let mut opening = None;
+    match start {
+        Some(Start::Loaded(loaded, step)) => match (loaded.lesson, loaded.timeline) {
             (Some(lesson), Some(timeline)) => {
                 app.open_lesson(Arc::new(lesson), Arc::new(timeline), step)
             }
@@ -117,7 +132,12 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
                 "{}; save a fixed version and it opens",
                 watch::first_error(&loaded.source, &loaded.diagnostics)
             )),
+        },
+        Some(Start::Opening(mut o, lesson, initial, step)) => {
+            o.open(&mut app, lesson, initial, step);
+            opening = Some(o);
         }
+        None => {}
     }
     if let Some(w) = warning {
         app.warn(w);
@@ -133,14 +153,8 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<(Loaded, Option<u
     };
     let mut watcher = options.watch.clone().map(watch::Watcher::new);
     let mut bugs = Vec::new();
-    let result = event_loop(
-        &mut app,
-        &store,
-        &signals,
-        &guard,
-        watcher.as_mut(),
-        &mut bugs,
-    );
+    let work = Background::new(watcher.as_mut(), opening);
+    let result = event_loop(&mut app, &store, &signals, &guard, work, &mut bugs);
     drop(guard);
     // Shown on the screen as they happened; kept on the normal screen too.
     for bug in &bugs {
@@ -166,7 +180,7 @@ fn event_loop(
     store: &Store,
     signals: &terminal::Signals,
     guard: &terminal::TerminalGuard,
-    watcher: Option<&mut watch::Watcher>,
+    mut work: Background,
     bugs: &mut Vec<String>,
 ) -> std::io::Result<()> {
     let mut terminal: Screen = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -175,7 +189,6 @@ fn event_loop(
     event::poll(Duration::ZERO)?;
     let mut size = terminal.size()?;
     let mut redraw = true;
-    let mut work = Background::new(watcher);
     loop {
         redraw |= work.sync_runs(app, bugs);
         if redraw {

@@ -47,6 +47,10 @@ impl Target {
 /// `predict`, or in predict mode a single-number result, or each element
 /// of an expanded result, one per position of its walk.
 pub fn targets(app: &App, open: &OpenLesson, k: usize) -> Vec<Target> {
+    // Nothing is asked of a step still being evaluated.
+    if k >= open.timeline.steps.len() {
+        return Vec::new();
+    }
     let step = &open.lesson.steps[k];
     if !step.predict.is_empty() {
         return step.predict.iter().map(|(n, _)| Target::whole(n)).collect();
@@ -61,7 +65,7 @@ pub fn targets(app: &App, open: &OpenLesson, k: usize) -> Vec<Target> {
     if t.len() == 1 {
         return vec![Target::whole(&c.name)];
     }
-    let Walk::Elements { rows, cols } = open.walks[k] else {
+    let &Walk::Elements { rows, cols } = open.walk_of(k) else {
         return Vec::new();
     };
     let value = open.timeline.steps[k]
@@ -84,7 +88,7 @@ pub fn targets(app: &App, open: &OpenLesson, k: usize) -> Vec<Target> {
 /// Where on step `k` a target is revealed: its element's position in the
 /// walk, or the whole step.
 fn place(open: &OpenLesson, k: usize, target: &Target) -> (usize, usize) {
-    match open.walks[k] {
+    match open.walk_of(k) {
         Walk::Elements { cols, .. } if target.value != target.label => {
             (k, target.cell.0 * cols + target.cell.1)
         }
@@ -113,7 +117,7 @@ pub fn pending(app: &App, open: &OpenLesson) -> Option<Target> {
         return None;
     }
     let all = targets(app, open, k);
-    let next = match open.walks[k] {
+    let next = match open.walk_of(k) {
         Walk::Elements { .. } if all.len() > 1 && all[0].label != all[0].value => {
             all.into_iter().nth(open.sub)?
         }

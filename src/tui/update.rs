@@ -305,7 +305,8 @@ fn typing(app: &mut App, action: Action) -> bool {
 
 /// Answering the current step's quiz; returns whether the action was used.
 fn quiz(app: &mut App, action: Action) -> bool {
-    let Some(open) = app.open.as_mut() else {
+    // A quiz waiting for its step's numbers cannot be answered yet.
+    let Some(open) = app.open.as_mut().filter(|o| o.ready()) else {
         return false;
     };
     let step = &open.lesson.steps[open.step];

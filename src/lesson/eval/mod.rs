@@ -17,8 +17,10 @@ use crate::lesson::number;
 pub(crate) mod checks;
 mod cost;
 pub mod regions;
+pub mod stages;
 pub mod watch;
 
+pub use stages::{Kept, Stages};
 pub use watch::Watch;
 
 pub fn evaluate(lesson: &Lesson) -> (Timeline, Vec<Diagnostic>) {
@@ -53,6 +55,16 @@ pub fn evaluate_with(
     cancel: &Cancel,
     budget: Arc<Budget>,
 ) -> (Timeline, Vec<Diagnostic>) {
+    evaluate_staged(lesson, cancel, budget, None)
+}
+
+/// `evaluate_with`, telling `stages` (if any) of each step as it is done.
+pub fn evaluate_staged(
+    lesson: &Lesson,
+    cancel: &Cancel,
+    budget: Arc<Budget>,
+    stages: Option<&dyn Stages>,
+) -> (Timeline, Vec<Diagnostic>) {
     let poisoned = lesson.broken_givens.iter().cloned().collect();
     let mut ev = Evaluator {
         lesson,
@@ -61,19 +73,30 @@ pub fn evaluate_with(
         poisoned,
         cancel: cancel.clone(),
         live: None,
+        stages,
     };
     for g in &lesson.givens {
         ev.env.add_given(&g.name, g.value.clone());
     }
     let initial = ev.env.snapshot();
+    if let Some(s) = stages {
+        s.checked(lesson, &initial);
+    }
     let mut resume = Vec::with_capacity(lesson.steps.len());
     let mut formulas = Vec::with_capacity(lesson.steps.len());
     let mut steps = Vec::with_capacity(lesson.steps.len());
-    for s in &lesson.steps {
+    for (k, s) in lesson.steps.iter().enumerate() {
         let rerunnable = matches!(s.action, Action::Train(_) | Action::Search(_));
         resume.push(rerunnable.then(|| Arc::new(ev.env.clone())));
         steps.push(ev.step(s));
         formulas.push(s.regions.is_some().then(|| Arc::new(ev.env.clone())));
+        if let Some(stages) = stages {
+            let kept = Kept {
+                resume: resume[k].clone(),
+                formulas: formulas[k].clone(),
+            };
+            stages.step(k, &steps[k], kept);
+        }
     }
     (
         Timeline {
@@ -109,6 +132,7 @@ pub fn rerun(
         poisoned: HashSet::new(),
         cancel: cancel.clone(),
         live: Some(live),
+        stages: None,
     };
     let state = ev.step(step);
     live.finish();
@@ -126,6 +150,8 @@ pub(crate) struct Evaluator<'a> {
     pub(crate) cancel: Cancel,
     /// Set when the interface watches this evaluation run.
     pub(crate) live: Option<&'a dyn Watch>,
+    /// Set when the interface opens the lesson before it is evaluated.
+    pub(crate) stages: Option<&'a dyn Stages>,
 }
 
 impl Evaluator<'_> {

@@ -123,6 +123,9 @@ impl Evaluator<'_> {
                 live.loss(l);
                 live.advance(trial + 1, &|| self.env.snapshot());
             }
+            if let Some(stages) = self.stages {
+                stages.iterations(step.index - 1, trial + 1, s.trials);
+            }
         }
         let Some((best_trial, best_loss, best_value)) = best else {
             return (Detail::None, Vec::new());

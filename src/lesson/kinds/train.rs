@@ -333,6 +333,9 @@ impl Evaluator<'_> {
             if let Some(live) = &self.live {
                 live.advance(it + 1, &|| self.env.snapshot());
             }
+            if let Some(stages) = self.stages {
+                stages.iterations(step.index - 1, it + 1, iterations);
+            }
         }
         Some(curves)
     }

@@ -13,6 +13,7 @@ pub mod quiz;
 pub mod squeeze;
 pub mod step;
 pub mod training;
+pub mod waiting;
 pub mod whatif;
 
 use ratatui::Frame;
@@ -135,6 +136,9 @@ fn lesson_body<'a>(
     body_area: Rect,
     theme: &'a Theme,
 ) -> Vec<doc::Piece<'a>> {
+    if !open.ready() {
+        return waiting::pieces(app, open, body_area.width as usize, theme);
+    }
     let levels = Squeeze::levels(body_area.height);
     let mut ctx = step::Ctx {
         app,
