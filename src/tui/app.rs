@@ -239,14 +239,27 @@ impl OpenLesson {
 
     /// The next step's state, as the evaluation beside the tutor delivers
     /// it, with what the timeline keeps beside it.
+    /// With what-if edits in force it goes to the lesson's own numbers,
+    /// kept aside, not to the edited ones.
     pub fn push_step(&mut self, state: StepState, kept: Kept) {
-        let timeline = Arc::make_mut(&mut self.timeline);
+        let own = self.original.as_mut().unwrap_or(&mut self.timeline);
+        let timeline = Arc::make_mut(own);
         timeline.steps.push(state);
         timeline.resume.push(kept.resume);
         timeline.formulas.push(kept.formulas);
-        let k = timeline.steps.len() - 1;
-        let walk = Document::of(&self.lesson, &self.timeline, k, Audience::Learner).walk();
-        self.walks.push(walk);
+        let own = self
+            .original
+            .clone()
+            .unwrap_or_else(|| self.timeline.clone());
+        self.extend_walks(&own);
+    }
+
+    /// Walks for the steps `timeline` has that the walks do not yet cover.
+    fn extend_walks(&mut self, timeline: &Timeline) {
+        for k in self.walks.len()..timeline.steps.len() {
+            let walk = Document::of(&self.lesson, timeline, k, Audience::Learner).walk();
+            self.walks.push(walk);
+        }
     }
 
     /// Records a what-if edit; the runtime evaluates the lesson again.
@@ -261,6 +274,8 @@ impl OpenLesson {
     /// The lesson evaluated with the edits: shapes are unchanged, so the
     /// walks and the place in them stay.
     pub fn set_timeline(&mut self, timeline: Arc<Timeline>) {
+        // An edited lesson may be evaluated before its own numbers are.
+        self.extend_walks(&timeline);
         self.timeline = timeline;
         self.watched.clear();
     }

@@ -143,21 +143,22 @@ impl Opening {
         self.settle(app);
     }
 
-    /// Waits for the steps that take no time: all of them, or those before
-    /// the first training or search. A lesson that computes little opens
-    /// complete (what-if and all); one that trains opens before it trains.
+    /// Waits for the step shown, unless a training or search comes before
+    /// it: a step that computes little is drawn with its numbers, not as
+    /// waiting for a few milliseconds; one after a training is drawn at once.
     fn settle(&mut self, app: &mut App) {
         let Some(open) = self.ours(app) else { return };
         let runs =
             |s: &crate::lesson::Step| matches!(s.action, Action::Train(_) | Action::Search(_));
         let steps = &open.lesson.steps;
-        let want = steps.iter().position(runs).unwrap_or(steps.len());
+        let first_run = steps.iter().position(runs).unwrap_or(steps.len());
+        let want = first_run.min(open.step + 1);
         // A bound for a machine under load: the frame is not held longer.
         let deadline = Instant::now() + SETTLE;
-        // All steps evaluated, the `Done` that follows is taken in too.
-        while self.ours(app).is_some_and(|o| {
-            o.timeline.steps.len() < want || o.evaluating.is_some() && want == o.lesson.steps.len()
-        }) {
+        while self
+            .ours(app)
+            .is_some_and(|o| o.timeline.steps.len() < want)
+        {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.rx.recv_timeout(left) {
                 Ok(Arrival::Step(state, kept)) => {

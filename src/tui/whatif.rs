@@ -61,12 +61,6 @@ pub fn keys(app: &mut App, action: Action) -> bool {
         return false;
     };
     match action {
-        // An edit evaluates the lesson again: after it has been evaluated.
-        Action::Edit if open.evaluating.is_some() => {
-            app.info(
-                "What-if edits can start once the lesson is evaluated (see its progress below).",
-            );
-        }
         Action::Edit if open.lesson.givens.is_empty() => {
             app.info("This lesson has no given values to change.");
         }
