@@ -13,12 +13,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, Serializer};
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::PrettyFormatter;
+
+use super::safe_json::Safe;
 
 use super::walkthrough::{MAX_EXPANDED, backward_lines};
 use crate::engine::{NodeId, Tensor};
 use crate::lesson::document::{Audience, Block, Document};
-use crate::lesson::format::{is_bidi, node_label};
+use crate::lesson::format::node_label;
 use crate::lesson::model::QuizKind;
 use crate::lesson::number;
 use crate::lesson::timeline::Values;
@@ -361,39 +363,7 @@ impl<'a> StepDoc<'a> {
                 self.before = Some(before);
             }
             Block::Backward(b) => {
-                let nodes = b
-                    .graph
-                    .nodes
-                    .iter()
-                    .enumerate()
-                    .map(|(k, n)| {
-                        let id = NodeId(k);
-                        let grad = b.grads[k].as_ref();
-                        let local = match grad {
-                            Some(_) => b.graph.local_gradients(id),
-                            None => Vec::new(),
-                        };
-                        NodeDoc {
-                            grad: grad.map(TensorDoc::of),
-                            id: k,
-                            inputs: n.inputs.iter().map(|i| i.0).collect(),
-                            label: node_label(&b.graph, id, 0),
-                            local: local
-                                .into_iter()
-                                .map(|(i, l)| LocalDoc {
-                                    input: i.0,
-                                    local: OwnedTensor(l),
-                                })
-                                .collect(),
-                            value: TensorDoc::of(n.value()),
-                        }
-                    })
-                    .collect();
-                self.graph = Some(GraphDoc {
-                    nodes,
-                    root: b.root.0,
-                    target: &b.target,
-                });
+                self.graph = Some(graph_doc(b));
                 self.chain_rule = Some(backward_lines(b, values, d));
             }
             Block::Trained { run: t, .. } => {
@@ -442,60 +412,40 @@ impl<'a> StepDoc<'a> {
     }
 }
 
-/// serde_json's pretty layout, with the characters a terminal may act on
-/// (beyond the controls JSON escapes itself) escaped in strings.
-struct Safe(PrettyFormatter<'static>);
-
-impl Formatter for Safe {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if ('\u{80}'..='\u{9f}').contains(&c) || is_bidi(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
+/// A backward pass's graph: each node's value, gradient and local
+/// gradients towards its inputs.
+fn graph_doc(b: &crate::lesson::timeline::BackwardState) -> GraphDoc<'_> {
+    let nodes = b
+        .graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            let id = NodeId(k);
+            let grad = b.grads[k].as_ref();
+            let local = match grad {
+                Some(_) => b.graph.local_gradients(id),
+                None => Vec::new(),
+            };
+            NodeDoc {
+                grad: grad.map(TensorDoc::of),
+                id: k,
+                inputs: n.inputs.iter().map(|i| i.0).collect(),
+                label: node_label(&b.graph, id, 0),
+                local: local
+                    .into_iter()
+                    .map(|(i, l)| LocalDoc {
+                        input: i.0,
+                        local: OwnedTensor(l),
+                    })
+                    .collect(),
+                value: TensorDoc::of(n.value()),
             }
-        }
-        w.write_all(&fragment.as_bytes()[start..])
-    }
-
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
+        })
+        .collect();
+    GraphDoc {
+        nodes,
+        root: b.root.0,
+        target: &b.target,
     }
 }

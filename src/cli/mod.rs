@@ -4,6 +4,8 @@
 pub mod export;
 pub mod fit;
 pub mod json;
+mod lesson;
+mod safe_json;
 pub mod walkthrough;
 
 use std::ffi::{OsStr, OsString};
@@ -16,8 +18,6 @@ use crate::lesson::catalog::Catalog;
 use crate::lesson::document::Audience;
 use crate::lesson::format::sanitize;
 use crate::lesson::{Loaded, Severity, load};
-use crate::tui::Start;
-use crate::tui::opening::Opening;
 use crate::tui::theme::ThemeName;
 
 #[derive(Debug, Parser)]
@@ -214,65 +214,14 @@ pub fn run(cli: Cli) -> i32 {
             id_or_path,
             step,
             watch,
-        }) if interactive && !watch => {
-            // The tutor opens the lesson once it is checked; its trainings
-            // go on beside it. A lesson with errors is reported as before.
-            let source = match catalog.find_os(&id_or_path) {
-                Ok(source) => source,
-                Err(e) => {
-                    let _ = writeln!(err, "error: {e}");
-                    return INVALID;
-                }
-            };
-            let Some(mut opening) = Opening::start(source) else {
-                let _ = writeln!(err, "error: cannot start a thread to evaluate the lesson");
-                return INTERNAL;
-            };
-            match opening.wait_checked() {
-                Ok((lesson, initial)) => {
-                    drop((out, err));
-                    let start = Start::Opening(opening, lesson, initial, step);
-                    crate::tui::run(&catalog, &options, Some(start))
-                }
-                Err(Some(loaded)) => {
-                    drop(err);
-                    lesson(*loaded, Some((&catalog, &options, step)), audience, out)
-                }
-                Err(None) => {
-                    let _ = writeln!(
-                        err,
-                        "error: the evaluation stopped without a result (a bug in nntutor; please report it)"
-                    );
-                    INTERNAL
-                }
-            }
-        }
-        Some(Command::Lesson {
-            id_or_path,
-            step,
-            watch,
         }) => {
-            let Some(loaded) = open(&catalog, &id_or_path, &mut err) else {
-                return INVALID;
+            let how = lesson::How {
+                options,
+                audience,
+                interactive,
+                watch,
             };
-            let file = PathBuf::from(&loaded.source.name);
-            if watch && !file.is_file() {
-                let _ = writeln!(
-                    err,
-                    "error: --watch needs a lesson file; `{}` is built in (copy it, or use `nntutor new`)",
-                    sanitize(&id_or_path.to_string_lossy())
-                );
-                return INVALID;
-            }
-            // Watching a file is writing it: the author's checks show.
-            let options = crate::tui::Options {
-                author: options.author || watch,
-                watch: watch.then_some(file),
-                ..options
-            };
-            let tutor = interactive.then_some((&catalog, &options, step));
-            drop(err);
-            lesson(loaded, tutor, audience, out)
+            lesson::command(&catalog, how, &id_or_path, step, out, err)
         }
     }
 }
@@ -309,37 +258,6 @@ fn export(
         (Some(lesson), Some(timeline)) => {
             // A closed pipe (`| head`) is not an error of the lesson.
             let _ = export::write(lesson, timeline, format, audience, out);
-            OK
-        }
-        _ => not_loaded(&loaded),
-    }
-}
-
-/// `nntutor lesson`: the tutor on a terminal (`tutor`), else the text.
-fn lesson(
-    loaded: Loaded,
-    tutor: Option<(&Catalog, &crate::tui::Options, Option<usize>)>,
-    audience: Audience,
-    mut out: std::io::StdoutLock,
-) -> i32 {
-    // The tutor shows notes and failed checks on their steps; only a
-    // lesson that cannot open is reported here.
-    let watching = tutor.is_some_and(|(_, options, _)| options.watch.is_some());
-    if (loaded.timeline.is_none() || tutor.is_none()) && !watching {
-        report_from(&loaded, &mut std::io::stderr().lock(), Severity::Warning);
-    }
-    match (tutor, &loaded.lesson, &loaded.timeline) {
-        // Watching, a broken file opens too: the error shows until it is fixed.
-        (Some((catalog, options, step)), Some(_), Some(_)) => {
-            drop(out);
-            crate::tui::run(catalog, options, Some(Start::Loaded(loaded, step)))
-        }
-        (Some((catalog, options, step)), _, _) if watching => {
-            drop(out);
-            crate::tui::run(catalog, options, Some(Start::Loaded(loaded, step)))
-        }
-        (_, Some(lesson), Some(timeline)) => {
-            let _ = export::write(lesson, timeline, export::Format::Text, audience, &mut out);
             OK
         }
         _ => not_loaded(&loaded),

@@ -42,6 +42,33 @@ pub(crate) fn build(b: &mut Builder, sr: &SearchSpec, label: &str) -> Option<Act
 }
 
 impl Evaluator<'_> {
+    /// The search's loss with `candidate` for its parameter, or an error
+    /// at the loss's place (not a single number, or not evaluated).
+    fn trial_loss(
+        &mut self,
+        step: &Step,
+        s: &Search,
+        expr: &Expr,
+        candidate: &Tensor,
+    ) -> Option<f64> {
+        let ((param, _), (loss, lspan)) = (&s.param, &s.loss);
+        self.env
+            .overrides
+            .insert(param.clone(), std::sync::Arc::new(candidate.clone()));
+        let result = Graph::build(expr, &self.env, true);
+        self.env.clear_overrides();
+        let why = match result {
+            Ok((g, r)) if is_scalar(g.value(r)) => return Some(g.value(r)[0]),
+            Ok((g, r)) => format!(
+                "the search loss must be a single number; `{loss}` is {}",
+                shape_str(g.value(r).shape())
+            ),
+            Err(e) => format!("evaluating `{loss}`: {}", e.message()),
+        };
+        self.error(format!("{}: {why}", step.label()), lspan.clone());
+        None
+    }
+
     pub(crate) fn search(&mut self, step: &Step, s: &Search) -> (Detail, Vec<String>) {
         let (param, pspan) = &s.param;
         let Some(random) = self
@@ -89,31 +116,8 @@ impl Evaluator<'_> {
                 return (Detail::None, Vec::new());
             }
             let candidate = crate::lesson::build::draw(&random, seeds.next_u64());
-            self.env
-                .overrides
-                .insert(param.clone(), std::sync::Arc::new(candidate.clone()));
-            let result = Graph::build(&expr, &self.env, true);
-            self.env.clear_overrides();
-            let l = match result {
-                Ok((g, r)) if is_scalar(g.value(r)) => g.value(r)[0],
-                Ok((g, r)) => {
-                    self.error(
-                        format!(
-                            "{}: the search loss must be a single number; `{loss}` is {}",
-                            step.label(),
-                            shape_str(g.value(r).shape())
-                        ),
-                        lspan.clone(),
-                    );
-                    return (Detail::None, Vec::new());
-                }
-                Err(e) => {
-                    self.error(
-                        format!("{}: evaluating `{loss}`: {}", step.label(), e.message()),
-                        lspan.clone(),
-                    );
-                    return (Detail::None, Vec::new());
-                }
+            let Some(l) = self.trial_loss(step, s, &expr, &candidate) else {
+                return (Detail::None, Vec::new());
             };
             losses.push(l);
             if best.as_ref().is_none_or(|b| l < b.1) {

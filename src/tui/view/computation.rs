@@ -157,10 +157,15 @@ pub(super) fn update_lines(
     }
     lines.push(Line::raw(""));
     lines.extend(side_by_side(blocks, ctx.width, 4));
+    recomputed_lines(ctx, lines, shown);
+}
+
+/// What the new values changed: what the step checks or asks to show is
+/// drawn again in full; the rest is listed by name, so that an update of a
+/// network fits the screen.
+fn recomputed_lines(ctx: &Ctx, lines: &mut Vec<Line<'static>>, shown: &mut Vec<String>) {
+    let theme = ctx.theme;
     let state = &ctx.open.timeline.steps[ctx.open.step];
-    // What the step checks or asks to show is drawn again in full; the
-    // rest of what the new values changed is listed by name, so an update
-    // of a network fits the screen.
     let step = &ctx.open.lesson.steps[ctx.open.step];
     let featured = |n: &String| {
         step.show.iter().any(|(s, _)| s == n)

@@ -1,5 +1,6 @@
 //! Drawing pieces: matrices, the computational graph, text helpers.
 
+pub mod gates;
 pub mod graph;
 pub mod images;
 pub mod lines;
