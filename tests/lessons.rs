@@ -166,6 +166,21 @@ fn cross_entropy_matches_the_lecture() {
     close(&value(&t, "HPQ"), &[3f64.ln()], 1e-12);
     // One-hot cross-entropy: -ln 0.48.
     close(&value(&t, "CE"), &[-(0.48f64.ln())], 1e-12);
+    // P is Binomial(2, 0.4): C(2, x) 0.4^x 0.6^(2 - x) for x = 0, 1, 2.
+    let binomial: Vec<f64> = [(1.0, 0), (2.0, 1), (1.0, 2)]
+        .iter()
+        .map(|&(ways, k)| ways * 0.4f64.powi(k) * 0.6f64.powi(2 - k))
+        .collect();
+    close(&value(&t, "B"), &binomial, 1e-15);
+    close(&binomial, &[0.36, 0.48, 0.16], 1e-15);
+    // The slide's Q = 0.333: -H(P) - ln 0.333, not the 0.0852996 of 1/3.
+    let h: f64 = -binomial.iter().map(|p| p * p.ln()).sum::<f64>();
+    let slide = -h - 0.333f64.ln();
+    close(&value(&t, "KLslide"), &[slide], 1e-12);
+    close(&[slide], &[0.0863001], 5e-8);
+    // The lecture's one-hot 6: -ln 0.8 = 0.223.
+    close(&value(&t, "CE6"), &[-(0.8f64.ln())], 1e-15);
+    close(&value(&t, "CE6"), &[0.223], 5e-4);
     // Softmax gradient p - y on the cat image: p(cat) = e^3.2 / Σ = 0.1300.
     let z = 3.2f64.exp() + 5.1f64.exp() + (-1.7f64).exp();
     let p = [3.2f64.exp() / z, 5.1f64.exp() / z, (-1.7f64).exp() / z];

@@ -318,16 +318,16 @@ fn predict_then_reveal_hides_the_answer_until_a_number_is_typed() {
         b.content.iter().map(|c| c.symbol()).collect::<String>()
     };
     let mut a = app("cross-entropy");
-    // Step 6 asks for gap = H(P, Q) - H(P), which is the KL divergence of
-    // step 3: 0.0853 (the expect there, from the lecture).
-    press(&mut a, "6\n");
+    // Step 8 asks for gap = H(P, Q) - H(P), which is the KL divergence of
+    // step 4: 0.0853 (the expect there, from the lecture).
+    press(&mut a, "8\n");
     assert!(screen(&a).contains("Predict gap:"));
-    assert!(!screen(&a).contains("= 0.09"));
+    assert!(!screen(&a).contains("= 0.0853"));
     press(&mut a, "0.2\n");
     let s = screen(&a);
-    // The lesson prints two decimals.
-    assert!(s.contains("You predicted gap = 0.2; it is 0.09."), "{s}");
-    let record = &a.progress.lessons["cross-entropy"].predictions[&6];
+    // The lesson prints four decimals.
+    assert!(s.contains("You predicted gap = 0.2; it is 0.0853."), "{s}");
+    let record = &a.progress.lessons["cross-entropy"].predictions[&8];
     assert!(!record.correct);
     // Predictions are not quiz answers: the menu's score leaves them out.
     assert!(a.progress.lessons["cross-entropy"].quizzes.is_empty());
