@@ -279,11 +279,11 @@ fn optimization_numbers_and_curves() {
     assert!(full.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{full:?}");
     assert!(full.last().unwrap() < full.first().unwrap());
     // ...while minibatches of 16 make the loss wiggle.
-    let sgd = curve(10);
+    let sgd = curve(15);
     assert!(sgd.windows(2).any(|w| w[1] > w[0]), "{sgd:?}");
     // The smaller the minibatch, the more the tracked loss jumps around.
     let wiggle = |c: &[f64]| c.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>();
-    let (eight, many) = (curve(11), curve(12));
+    let (eight, many) = (curve(16), curve(17));
     assert!(
         wiggle(&eight) > wiggle(&many),
         "{} vs {}",
@@ -423,4 +423,40 @@ fn an_evaluation_can_be_stopped() {
             .any(|m| m.contains("step 6") && m.contains("interrupted at trial 0 of 50")),
         "{messages:?}"
     );
+}
+
+#[test]
+fn three_step_sizes_creep_descend_and_bounce() {
+    use nntutor::lesson::timeline::Detail;
+    let t = timeline("optimization");
+    let curves = t
+        .steps
+        .iter()
+        .find_map(|s| match &s.detail {
+            Detail::Train(run) if run.curves.iter().any(|(n, _)| n == "Lsmall") => {
+                Some(&run.curves)
+            }
+            _ => None,
+        })
+        .expect("the step-size training");
+    let curve = |name: &str| -> Vec<f64> {
+        let (_, c) = curves.iter().find(|(n, _)| n == name).unwrap();
+        c.iter().map(|&(_, v)| v).collect()
+    };
+    let (small, right, large) = (curve("Lsmall"), curve("Lright"), curve("Llarge"));
+    // One seed, one starting W: one starting loss, bit for bit.
+    assert_eq!(small[0].to_bits(), right[0].to_bits());
+    assert_eq!(small[0].to_bits(), large[0].to_bits());
+    // Step size 0.05 on a convex loss: every step goes down, a little.
+    assert!(small.windows(2).all(|w| w[1] < w[0]), "{small:?}");
+    // Step size 1 ends far below it.
+    let end = |c: &[f64]| *c.last().unwrap();
+    assert!(end(&right) < end(&small) - 0.2, "{right:?} {small:?}");
+    // Step size 25 overshoots: it goes up at times, over its second half
+    // it sits above where it started, and it never gets near the bottom.
+    assert!(large.windows(2).any(|w| w[1] > w[0]), "{large:?}");
+    let tail = &large[large.len() / 2..];
+    let mean = tail.iter().sum::<f64>() / tail.len() as f64;
+    assert!(mean > large[0], "{mean} {large:?}");
+    assert!(tail.iter().all(|&v| v > end(&right)), "{large:?}");
 }
