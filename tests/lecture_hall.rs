@@ -26,8 +26,8 @@ fn present_mode_counts_the_steps() {
     let mut app = opened("softmax", 4);
     update(&mut app, Action::TogglePresent);
     let screen = rows(&app, 100, 30);
-    // softmax has 17 steps; the bottom row is the progress bar.
-    assert!(screen[29].contains(" 4/17 "), "{}", screen[29]);
+    // softmax has 20 steps; the bottom row is the progress bar.
+    assert!(screen[29].contains(" 4/20 "), "{}", screen[29]);
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn the_overview_lists_the_steps_and_jumps() {
     let mut app = opened("softmax", 4);
     update(&mut app, Action::Overview);
     let screen = rows(&app, 100, 30).join("\n");
-    assert!(screen.contains("17 steps"), "{screen}");
+    assert!(screen.contains("20 steps"), "{screen}");
     assert!(
         screen.contains("▶  4  Normalize: probabilities"),
         "{screen}"

@@ -190,6 +190,27 @@ fn cross_entropy_matches_the_lecture() {
 }
 
 #[test]
+fn softmax_is_a_soft_max() {
+    let t = timeline("softmax");
+    let s = [3.2f64, 5.1, -1.7];
+    let softmax = |scale: f64| -> Vec<f64> {
+        let e: Vec<f64> = s.iter().map(|v| (scale * v).exp()).collect();
+        let z: f64 = e.iter().sum();
+        e.iter().map(|v| v / z).collect()
+    };
+    close(&value(&t, "Phalf"), &softmax(0.5), 1e-12);
+    close(&value(&t, "P5"), &softmax(5.0), 1e-12);
+    // Halved: less sure of car than at scale 1; times 5: car above 0.9999.
+    assert!(softmax(0.5)[1] < softmax(1.0)[1]);
+    assert!(value(&t, "P5")[1] > 0.9999);
+    // p_car over the scales: 1/3 at 0, then rising all the way.
+    let pcar = value(&t, "pcar");
+    close(&pcar[..1], &[1.0 / 3.0], 1e-15);
+    assert!(pcar.windows(2).all(|w| w[1] > w[0]), "{pcar:?}");
+    close(&pcar[4..5], &softmax(1.0)[1..2], 1e-12);
+}
+
+#[test]
 fn softmax_vs_svm_matches_the_lecture() {
     let t = timeline("softmax-vs-svm");
     close(&value(&t, "Lsvm"), &[0.0, 0.0, 0.0], 0.0);
