@@ -5,9 +5,9 @@
 //! waits for a training says so with its progress; keys stay live; leaving
 //! the lesson stops the evaluation.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::app::{App, Evaluating, Screen};
@@ -32,7 +32,7 @@ pub enum Arrival {
 /// The evaluation's side: arrivals on a channel, iterations in counters
 /// (a training's thousands of iterations are read, not queued).
 struct Reporter {
-    tx: Mutex<Sender<Arrival>>,
+    tx: Sender<Arrival>,
     counters: Arc<Counters>,
 }
 
@@ -45,10 +45,8 @@ struct Counters {
 
 impl Reporter {
     fn send(&self, arrival: Arrival) {
-        if let Ok(tx) = self.tx.lock() {
-            // The tutor may have gone; then nobody waits for it.
-            let _ = tx.send(arrival);
-        }
+        // The tutor may have gone; then nobody waits for it.
+        let _ = self.tx.send(arrival);
     }
 }
 
@@ -89,7 +87,7 @@ impl Opening {
         let cancel = Cancel::default();
         let counters = Arc::new(Counters::default());
         let reporter = Reporter {
-            tx: Mutex::new(tx),
+            tx,
             counters: counters.clone(),
         };
         let stop = cancel.clone();

@@ -23,7 +23,7 @@ pub struct Squeeze {
     pub element_links: usize,
     /// Elements whose update arithmetic is written out, per weight.
     pub update_lines: usize,
-    /// Update arithmetic in two columns where they fit.
+    /// Update arithmetic, and a step's bars, in two columns where they fit.
     pub two_columns: bool,
     /// An update shows each weight before it as well as after (else after,
     /// its changed cells marked: the arithmetic above has the old values).
