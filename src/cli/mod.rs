@@ -6,11 +6,12 @@ pub mod fit;
 pub mod json;
 mod lesson;
 mod safe_json;
+mod scratch;
 pub mod walkthrough;
 
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -59,6 +60,25 @@ pub enum Command {
         /// Reload the lesson file whenever it changes (for authors).
         #[arg(long)]
         watch: bool,
+    },
+    /// Step through formulas of your own: the forward pass element by
+    /// element, then the backward pass to every value.
+    ///
+    /// `nntutor try "f = (x + y) * z" x=-2 y=5 z=-4`. Formulas are
+    /// separated by `;` (`q = x + y; f = q * z`); the last is differentiated
+    /// with respect to every value. Values: numbers, vectors `v=[1, 2]`,
+    /// matrices `W=[[1, 2], [3, 4]]`, or random ones `W=normal(3, 4, seed=1)`
+    /// (also `uniform`, and `scale=0.1`). Exit status: 0, or 2 when what was
+    /// typed is invalid.
+    Try {
+        /// `name = expression`, several separated by `;`.
+        formulas: String,
+        /// `name=value`, one per given.
+        values: Vec<String>,
+        /// Write the scratch as a lesson file (which `check` passes) instead
+        /// of showing it.
+        #[arg(long, value_name = "FILE.toml")]
+        save: Option<PathBuf>,
     },
     /// List the lessons: id and title, in course order.
     List,
@@ -189,6 +209,21 @@ pub fn run(cli: Cli) -> i32 {
             code
         }
         Some(Command::List) => list(&catalog, &mut out, &mut err),
+        Some(Command::Try {
+            formulas,
+            values,
+            save,
+        }) => {
+            let t = scratch::Try {
+                formulas: &formulas,
+                values: &values,
+                save: save.as_deref(),
+                options,
+                audience,
+                interactive,
+            };
+            scratch::command(&catalog, t, out, err)
+        }
         Some(Command::New { name }) => new_lesson(&name, &mut out, &mut err),
         Some(Command::Schema) => {
             let _ = writeln!(out, "{}", crate::lesson::raw::schema_text());
@@ -296,34 +331,34 @@ fn new_lesson(name: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let text = STARTER
         .replace("id = \"ID\"", &format!("id = \"{id}\""))
         .replace("title = \"TITLE\"", &format!("title = \"{title}\""));
+    write_new(&path, &text, out, err)
+}
+
+/// Writes a new lesson file, never over an existing one, and says how to
+/// go on with it.
+fn write_new(path: &Path, text: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let shown = sanitize(&path.display().to_string());
+    // A header's commands name the file itself.
+    let text = text.replace(" FILE", &format!(" {shown}"));
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
+        .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()));
     match written {
         Ok(()) => {
-            let p = sanitize(&path.display().to_string());
             let _ = writeln!(
                 out,
-                "wrote {p}\n  nntutor check {p}           validate it\n  nntutor lesson {p} --watch  step through it; it reloads when you save"
+                "wrote {shown}\n  nntutor check {shown}           validate it\n  nntutor lesson {shown} --watch  step through it; it reloads when you save"
             );
             OK
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let _ = writeln!(
-                err,
-                "error: {} already exists; pick another name",
-                sanitize(&path.display().to_string())
-            );
+            let _ = writeln!(err, "error: {shown} already exists; pick another name");
             INVALID
         }
         Err(e) => {
-            let _ = writeln!(
-                err,
-                "error: cannot write {}: {e}",
-                sanitize(&path.display().to_string())
-            );
+            let _ = writeln!(err, "error: cannot write {shown}: {e}");
             INVALID
         }
     }

@@ -257,8 +257,14 @@ pub fn inline(t: &Tensor, digits: usize) -> String {
     }
 }
 
-/// A readable name for a graph node: its name, its number, or its operation.
+/// A readable name for a graph node: its name, its number, or its operation
+/// (`(x + y)`, `relu(W @ x)`: an operation between operands is bracketed,
+/// except where a call's own brackets hold it).
 pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
+    label(g, id, depth, true)
+}
+
+fn label(g: &Graph, id: NodeId, depth: usize, bracket: bool) -> String {
     let node = g.node(id);
     if let Some(name) = &node.name {
         return name.clone();
@@ -273,14 +279,18 @@ pub fn node_label(g: &Graph, id: NodeId, depth: usize) -> String {
             if depth > 2 {
                 return "…".into();
             }
+            let sym = op.symbol();
+            let operator = node.inputs.len() == 2 && sym.len() == 1;
+            // A call's arguments sit in its own brackets.
+            let inner = operator || sym == "'" || sym == "neg";
             let args: Vec<String> = node
                 .inputs
                 .iter()
-                .map(|&i| node_label(g, i, depth + 1))
+                .map(|&i| label(g, i, depth + 1, inner))
                 .collect();
-            let sym = op.symbol();
-            match (args.as_slice(), sym.len()) {
-                ([a, b], 1) => format!("({a} {sym} {b})"),
+            match (args.as_slice(), operator) {
+                ([a, b], true) if bracket => format!("({a} {sym} {b})"),
+                ([a, b], true) => format!("{a} {sym} {b}"),
                 ([a], _) if sym == "'" => format!("{a}'"),
                 ([a], _) if sym == "neg" => format!("-{a}"),
                 _ => format!("{sym}({})", args.join(", ")),

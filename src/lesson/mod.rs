@@ -19,6 +19,7 @@ pub mod kinds;
 pub mod model;
 pub mod number;
 pub mod raw;
+pub mod scratch;
 pub mod source;
 pub mod suggest;
 pub mod timeline;
