@@ -173,3 +173,91 @@ fn faults_in_values_and_in_the_last_formula_point_at_what_was_typed() {
     assert_eq!(code, 2);
     assert!(err.contains("this formula needs a name"), "{err}");
 }
+
+mod in_the_tutor {
+    use std::time::Duration;
+
+    use super::common::pty::{Pty, state_dir};
+
+    const WAIT: Duration = Duration::from_secs(20);
+    const UP: &[u8] = b"\x1b[A";
+    const ESC: &[u8] = b"\x1b";
+
+    fn spawn(args: &[&str], name: &str) -> Pty {
+        let state = state_dir(name);
+        Pty::spawn(
+            env!("CARGO_BIN_EXE_nntutor"),
+            args,
+            100,
+            30,
+            &[
+                ("XDG_STATE_HOME", state.to_str().unwrap()),
+                ("NO_COLOR", ""),
+            ],
+        )
+    }
+
+    fn quit(t: &mut Pty) {
+        t.send(b"q");
+        t.wait_for("Enter open", WAIT);
+        t.send(b"q");
+        let status = t.wait_exit(WAIT);
+        assert!(status.success(), "{status:?}");
+    }
+
+    #[test]
+    fn try_opens_the_tutor_on_the_scratch() {
+        let mut t = spawn(
+            &["try", "f = (x + y) * z", "x=-2", "y=5", "z=-4"],
+            "pty-try",
+        );
+        t.wait_for("step 1 of 3", WAIT);
+        t.send(b"]");
+        t.wait_for("(-2 + 5) × -4 = -12", WAIT);
+        quit(&mut t);
+    }
+
+    #[test]
+    fn colon_steps_a_formula_over_the_step_values_and_esc_comes_back() {
+        let mut t = spawn(&["lesson", "softmax", "--step", "4"], "pty-colon");
+        t.wait_for("step 4 of", WAIT);
+        let lesson_screen = t.screen();
+        // At step 4 the cat image's probabilities p are known: the cat's is
+        // e^3.2 / (e^3.2 + e^5.1 + e^-1.7), and -ln of it is 2.04 (the
+        // lecture's L_cat).
+        let p_cat = 3.2f64.exp() / (3.2f64.exp() + 5.1f64.exp() + (-1.7f64).exp());
+        assert_eq!(format!("{:.2}", -p_cat.ln()), "2.04");
+        t.send(b":");
+        t.wait_for("Enter  Esc", WAIT);
+        t.send(b"-log(q[0])\r");
+        // A mistake is shown on the line, with the line kept to fix it.
+        t.wait_for("unknown name `q`", WAIT);
+        for _ in 0.."[0])".len() {
+            t.send(b"\x1b[D");
+        }
+        t.send(b"\x7fp\r");
+        t.wait_for("scratchpad: f = -log(p[0])", WAIT);
+        t.wait_for("2.04", WAIT);
+        // Esc: back to the lesson, at the same step.
+        t.send(ESC);
+        t.wait_for("Back to the lesson", WAIT);
+        t.wait_for("step 4 of", WAIT);
+        let title = lesson_screen
+            .lines()
+            .find(|l| l.contains("step 4 of"))
+            .unwrap();
+        assert!(t.screen().contains(title.trim()), "{}", t.screen());
+        // ↑ brings the formula back.
+        t.send(b":");
+        t.wait_for("Enter  Esc", WAIT);
+        t.send(UP);
+        t.wait_for(": -log(p[0])", WAIT);
+        t.send(ESC);
+        let start = std::time::Instant::now();
+        while t.screen().contains("Enter  Esc") {
+            assert!(start.elapsed() < WAIT, "the line stays open");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        quit(&mut t);
+    }
+}

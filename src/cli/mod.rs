@@ -25,7 +25,8 @@ use crate::tui::theme::ThemeName;
 #[command(
     name = "nntutor",
     version,
-    about = "See the arithmetic of neural networks, one step at a time"
+    about = "See the arithmetic of neural networks, one step at a time",
+    after_help = "In the tutor: → next, ← back, `:` the scratchpad (a formula over the values at this step), `?` every key."
 )]
 pub struct Cli {
     /// Extra folders of lesson files (also NNTUTOR_LESSONS, separated by `:`).
@@ -71,9 +72,12 @@ pub enum Command {
     /// (also `uniform`, and `scale=0.1`). Exit status: 0, or 2 when what was
     /// typed is invalid.
     Try {
-        /// `name = expression`, several separated by `;`.
+        /// `name = expression`, several separated by `;` (or the last as an
+        /// expression alone: `f` it is called).
+        #[arg(allow_hyphen_values = true)]
         formulas: String,
         /// `name=value`, one per given.
+        #[arg(allow_hyphen_values = true)]
         values: Vec<String>,
         /// Write the scratch as a lesson file (which `check` passes) instead
         /// of showing it.

@@ -156,6 +156,15 @@ pub enum Typing {
     Edit(super::whatif::EditDraft),
     /// A prediction of the step's value.
     Predict(String),
+    /// The scratchpad's formula (`:`).
+    Formula(super::scratchpad::Draft),
+}
+
+impl Typing {
+    /// Whether every character typed is text (not a key's command).
+    pub fn takes_text(&self) -> bool {
+        matches!(self, Typing::Formula(_))
+    }
 }
 
 /// A lesson being stepped through.
@@ -342,6 +351,10 @@ pub struct App {
     pub cancel_loading: bool,
     /// The training or search of the current step, running live.
     pub live: Option<LiveView>,
+    /// While a scratch (`:`) is shown in its place: the lesson, as it was.
+    pub under_scratch: Option<Box<OpenLesson>>,
+    /// The scratchpad's formulas, oldest first (↑ brings them back).
+    pub formulas: Vec<String>,
     pub quit: bool,
 }
 
@@ -362,6 +375,8 @@ impl App {
             loading: None,
             cancel_loading: false,
             live: None,
+            under_scratch: None,
+            formulas: Vec::new(),
             quit: false,
         }
     }
@@ -448,6 +463,10 @@ impl App {
     }
 
     pub fn record_position(&mut self) {
+        // A scratch is nobody's progress.
+        if self.under_scratch.is_some() {
+            return;
+        }
         let Some(open) = &self.open else { return };
         let step = open.step + 1;
         let unchanged = self

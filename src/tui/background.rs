@@ -123,6 +123,8 @@ fn apply_reload(app: &mut App, reload: watch::Reload) {
     match reload {
         watch::Reload::Loaded(loaded) => match (loaded.lesson, loaded.timeline) {
             (Some(lesson), Some(timeline)) => {
+                // A scratch over the old version gives way to the new one.
+                super::scratchpad::close(app);
                 app.reload_lesson(Arc::new(lesson), Arc::new(timeline))
             }
             _ => app.warn(format!(

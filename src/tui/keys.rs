@@ -61,17 +61,35 @@ pub enum Action {
     Suspend,
     /// `o`: the overview of the lesson's steps.
     Overview,
+    /// `:`: the scratchpad's formula line.
+    Formula,
+    /// A character typed into a line of text (the scratchpad's formula).
+    Text(char),
+}
+
+/// What a key means whatever is being typed: a release nothing, Ctrl-C
+/// and Ctrl-D quit, Ctrl-Z suspends (`None`: the key is up to the mode).
+fn always(key: &KeyEvent) -> Option<Option<Action>> {
+    // Key releases and repeats arrive on terminals with the kitty protocol.
+    if key.kind == KeyEventKind::Release {
+        return Some(None);
+    }
+    if !key.modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    match key.code {
+        KeyCode::Char('c') | KeyCode::Char('d') => Some(Some(Action::Quit)),
+        KeyCode::Char('z') => Some(Some(Action::Suspend)),
+        _ => None,
+    }
 }
 
 pub fn keymap(key: KeyEvent) -> Option<Action> {
-    // Key releases and repeats arrive on terminals with the kitty protocol.
-    if key.kind == KeyEventKind::Release {
-        return None;
+    if let Some(action) = always(&key) {
+        return action;
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
-        KeyCode::Char('c') | KeyCode::Char('d') if ctrl => Action::Quit,
-        KeyCode::Char('z') if ctrl => Action::Suspend,
         _ if ctrl => return None,
         KeyCode::Right | KeyCode::PageDown | KeyCode::Char('l') => Action::Next,
         KeyCode::Char(' ') => Action::Space,
@@ -84,6 +102,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('P') => Action::TogglePredict,
         KeyCode::Char('A') => Action::ToggleAuthor,
         KeyCode::Char('o') => Action::Overview,
+        KeyCode::Char(':') => Action::Formula,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,
         KeyCode::Char(']') => Action::NextStep,
@@ -99,6 +118,31 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('t') => Action::CycleTheme,
         KeyCode::Char('p') => Action::TogglePresent,
         KeyCode::Char('q') => Action::Leave,
+        KeyCode::Esc => Action::Escape,
+        _ => return None,
+    })
+}
+
+/// Keys while a line of text is typed: every character is text; the
+/// editing keys move in it, ↑ ↓ go through what was typed before.
+pub fn text_keymap(key: KeyEvent) -> Option<Action> {
+    if let Some(action) = always(&key) {
+        return action;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('a') if ctrl => Action::First,
+        KeyCode::Char('e') if ctrl => Action::Last,
+        _ if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return None,
+        KeyCode::Char(c) => Action::Text(c),
+        KeyCode::Left => Action::Prev,
+        KeyCode::Right => Action::Next,
+        KeyCode::Home => Action::First,
+        KeyCode::End => Action::Last,
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::Backspace => Action::Backspace,
+        KeyCode::Enter => Action::Enter,
         KeyCode::Esc => Action::Escape,
         _ => return None,
     })
@@ -130,9 +174,9 @@ pub const HELP: &[(&str, &str)] = &[
     ("g  G", "first / last step"),
     ("o", "overview of the steps: ↑ ↓ and Enter to jump"),
     ("4 Enter", "jump to step 4"),
+    (":", "scratchpad: a formula over this step's values"),
     ("↑ ↓  j k  wheel", "scroll; choose in menus and quizzes"),
-    ("a b c d", "answer a choice quiz"),
-    ("digits Enter", "answer a number quiz"),
+    ("a-d, digits Enter", "answer a choice quiz, a number quiz"),
     ("t", "cycle themes: dark, light, projector"),
     ("p", "presentation mode: big text, no chrome"),
     ("?", "this help"),

@@ -13,6 +13,7 @@ pub mod overview;
 pub mod pace;
 pub mod predict;
 pub mod progress;
+pub mod scratchpad;
 pub mod terminal;
 pub mod theme;
 pub mod update;
@@ -222,6 +223,7 @@ fn event_loop(
             continue;
         }
         let action = match event::read()? {
+            Event::Key(key) if app.typing.takes_text() => keys::text_keymap(key),
             Event::Key(key) => {
                 crash_test(key);
                 keys::keymap(key)

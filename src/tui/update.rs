@@ -144,7 +144,8 @@ fn menu(app: &mut App, action: Action) {
 }
 
 fn lesson(app: &mut App, action: Action) {
-    if super::whatif::keys(app, action)
+    if super::scratchpad::keys(app, action)
+        || super::whatif::keys(app, action)
         || super::predict::keys(app, action)
         || typing(app, action)
         || quiz(app, action)

@@ -28,6 +28,7 @@ pub fn parse(formulas: &str, values: &[String]) -> Result<Scratch, Fault> {
         typed: typed(formulas, values),
         formulas: formulas_parsed,
         givens,
+        digits: None,
     })
 }
 

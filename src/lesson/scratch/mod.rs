@@ -7,11 +7,13 @@
 //! back at what was typed.
 
 mod args;
+mod at_step;
 mod text;
 
 use std::ops::Range;
 
 pub use args::{parse, parse_formulas};
+pub use at_step::{MAX_TAKEN, at_step};
 pub use text::lesson_text;
 
 use super::diagnostic::Diagnostic;
@@ -32,6 +34,8 @@ pub struct Scratch {
     pub typed: Vec<Typed>,
     pub formulas: Vec<Formula>,
     pub givens: Vec<Given>,
+    /// The decimals numbers are shown with (the lesson's default unless set).
+    pub digits: Option<usize>,
 }
 
 /// `name = expression`, as typed (`f` is supplied when only an

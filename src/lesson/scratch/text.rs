@@ -28,6 +28,9 @@ pub fn lesson_text(scratch: &Scratch, id: &str) -> Generated {
         .collect();
     g.raw(&format!("id = {}\n", quoted(id).0));
     g.raw(&format!("title = {}\n", quoted(&statements.join("; ")).0));
+    if let Some(d) = scratch.digits {
+        g.raw(&format!("digits = {d}\n"));
+    }
     if !scratch.givens.is_empty() {
         g.raw("\n[given]\n");
         for given in &scratch.givens {

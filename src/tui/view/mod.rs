@@ -10,6 +10,7 @@ pub mod menu;
 pub mod overview;
 pub mod predict;
 pub mod quiz;
+pub mod scratchpad;
 pub mod squeeze;
 pub mod step;
 pub mod training;
@@ -288,16 +289,12 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
                 style,
             );
         }
+        scratchpad::formula_line(app, Rect::new(area.x, footer_y, area.width, 1), buf, theme);
         return;
     }
-    footer(
-        app,
-        open,
-        n,
-        Rect::new(area.x, footer_y, area.width, 1),
-        buf,
-        theme,
-    );
+    let row = Rect::new(area.x, footer_y, area.width, 1);
+    footer(app, open, n, row, buf, theme);
+    scratchpad::formula_line(app, row, buf, theme);
 }
 
 fn header(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Theme) {
