@@ -260,4 +260,26 @@ mod in_the_tutor {
         }
         quit(&mut t);
     }
+
+    #[test]
+    fn colon_works_while_the_lesson_trains_beside_it() {
+        let mut t = spawn(&["lesson", "spiral-mlp", "--step", "2"], "pty-colon-train");
+        t.wait_for("step 2 of", WAIT);
+        t.send(b":");
+        t.wait_for("Enter  Esc", WAIT);
+        // 100 points of each of the classes 0, 1 and 2: their mean is 1.
+        t.send(b"mean(X_labels)\r");
+        t.wait_for("scratchpad: f = mean(X_labels)", WAIT);
+        t.wait_for("= 1", WAIT);
+        t.send(ESC);
+        t.wait_for("step 2 of", WAIT);
+        // The training went on under the scratch: step 8, after it, shows
+        // its numbers: the hinge loss of near-zero scores, 2 (each of the
+        // two wrong classes adds max(0, 0 - 0 + 1)).
+        t.send(b"8\r");
+        t.wait_for("step 8 of", WAIT);
+        t.wait_for("The same network, the SVM loss", WAIT);
+        t.wait_for("[ 2 ]", Duration::from_secs(60));
+        quit(&mut t);
+    }
 }

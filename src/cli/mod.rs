@@ -77,7 +77,6 @@ pub enum Command {
         #[arg(allow_hyphen_values = true)]
         formulas: String,
         /// `name=value`, one per given.
-        #[arg(allow_hyphen_values = true)]
         values: Vec<String>,
         /// Write the scratch as a lesson file (which `check` passes) instead
         /// of showing it.

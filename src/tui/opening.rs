@@ -234,10 +234,15 @@ impl Opening {
         }
     }
 
-    /// The open lesson, if it is the one this opening evaluates.
+    /// The open lesson, if it is the one this opening evaluates (shown,
+    /// or under a scratch the learner opened over it).
     fn ours<'a>(&self, app: &'a mut App) -> Option<&'a mut super::app::OpenLesson> {
         let lesson = self.lesson.as_ref()?;
-        app.open.as_mut().filter(|o| Arc::ptr_eq(&o.lesson, lesson))
+        let mine = |o: &super::app::OpenLesson| Arc::ptr_eq(&o.lesson, lesson);
+        if app.open.as_ref().is_some_and(mine) {
+            return app.open.as_mut();
+        }
+        app.under_scratch.as_deref_mut().filter(|o| mine(o))
     }
 
     /// The evaluation is over: the lesson is complete, or it does not open
@@ -265,6 +270,7 @@ impl Opening {
                 .unwrap_or_else(|| "it does not evaluate".into());
             if ours {
                 app.open = None;
+                app.under_scratch = None;
                 app.live = None;
                 app.screen = Screen::Menu;
             }

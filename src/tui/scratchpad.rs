@@ -45,8 +45,8 @@ pub fn keys(app: &mut App, action: Action) -> bool {
 /// `:`: the formula line, if this step's values are there to use.
 fn begin(app: &mut App) {
     let Some(open) = &app.open else { return };
-    if open.evaluating.is_some() || !open.ready() {
-        app.info("The scratchpad opens once the lesson's numbers are all computed.");
+    if !open.ready() {
+        app.info("The scratchpad opens once this step's numbers are computed.");
         return;
     }
     app.typing = Typing::Formula(Draft::default());
