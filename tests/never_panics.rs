@@ -81,6 +81,40 @@ y = { value = [1], kind = "labels" }
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// `nntutor try`: whatever is typed, a scratch lesson or a fault, and
+    /// every diagnostic of the lesson points into what was typed or into
+    /// the lesson, never out of range.
+    #[test]
+    fn scratches_never_panic(
+        e in expr(),
+        bare in any::<bool>(),
+        noise in "[ -~]{0,12}",
+        value in prop_oneof![
+            Just("[[1, 2], [3, 4]]".to_string()),
+            Just("normal(2, 2, seed=3)".to_string()),
+            Just("[1, 2".to_string()),
+            "[ -~]{0,10}",
+        ],
+    ) {
+        use nntutor::lesson::scratch;
+        let formula = if bare { format!("{e}{noise}") } else { format!("q = {e}; L = sum(q){noise}") };
+        let values = vec![format!("x={value}"), "W=[[0.5, -1], [2, 0]]".to_string(), "y=[0, 1]".to_string()];
+        let result = std::panic::catch_unwind(|| {
+            let Ok(s) = scratch::parse(&formula, &values) else { return };
+            let generated = scratch::lesson_text(&s, "scratch");
+            let loaded = load(SourceFile::new("scratch", generated.text.clone()));
+            for d in &loaded.diagnostics {
+                if let Some((file, moved)) = generated.locate(d, &s) {
+                    let span = moved.span.clone().unwrap();
+                    assert!(span.start <= span.end && span.end <= file.text.len(), "{span:?} in {:?}", file.text);
+                    let _ = moved.render(&file, false);
+                }
+            }
+            assert!(loaded.internal.is_none(), "{:?}", loaded.internal);
+        });
+        prop_assert!(result.is_ok(), "panicked on {formula:?} {values:?}");
+    }
+
     #[test]
     fn random_formulas_never_panic(e in expr(), f in expr(), expand in any::<bool>()) {
         let text = format!(

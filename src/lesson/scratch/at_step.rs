@@ -217,4 +217,52 @@ mod tests {
         let back: f64 = "0.3333333333333333".parse().expect("a number");
         assert_eq!(back.to_bits(), (1.0f64 / 3.0).to_bits());
     }
+
+    fn values(pairs: &[(&str, Value)]) -> Values {
+        let mut v = Values::new();
+        for (n, x) in pairs {
+            v.insert(n.to_string(), std::sync::Arc::new(x.clone()));
+        }
+        v
+    }
+
+    #[test]
+    fn a_formula_over_the_values_keeps_their_names_and_decimals() {
+        let mut p = Value::plain(crate::engine::Tensor::from_column_slice(
+            3,
+            1,
+            &[0.13, 0.87, 0.0009],
+        ));
+        p.rows = Some(vec!["cat".into(), "car".into(), "frog".into()]);
+        p.written = 4;
+        let (lesson, timeline) =
+            at_step("-log(p[0])", &values(&[("p", p.clone())]), 2).expect("opens");
+        let last = timeline.steps.last().expect("steps");
+        let f = last.values.get("f").expect("f");
+        assert_eq!(f.data[(0, 0)], -(0.13f64.ln()));
+        let given = last.values.get("p").expect("p");
+        assert_eq!(given.rows, p.rows);
+        assert_eq!(given.written, 4);
+        assert_eq!(lesson.digits, 2);
+        // Backward from f reaches p: ∂f/∂p[0] = -1/0.13.
+        assert_eq!(
+            last.values.get("df_dp").expect("grad").data[(0, 0)],
+            -1.0 / 0.13
+        );
+    }
+
+    #[test]
+    fn faults_are_placed_in_the_typed_formula() {
+        let x = Value::plain(crate::engine::Tensor::from_element(300, 200, 1.0));
+        let big = values(&[
+            ("X", x),
+            ("y", Value::plain(crate::engine::Tensor::zeros(1, 1))),
+        ]);
+        let (why, at) = at_step("y + sum(X)", &big, 2).expect_err("too big");
+        assert!(why.contains("60000") || why.contains("300×200"), "{why}");
+        assert_eq!(at, Some(8));
+        let (why, at) = at_step("y * q", &big, 2).expect_err("unknown");
+        assert!(why.contains("unknown name `q`"), "{why}");
+        assert_eq!(at, Some(4));
+    }
 }
