@@ -277,6 +277,30 @@ fn activations_by_hand() {
     close(&value(&t, "h5"), &[h], 1e-12);
     close(&value(&t, "dh5_da"), &[grad], 1e-12);
     assert!(grad < 0.0005 && grad > 0.00048, "{grad}");
+    // What the text says of it: the first and last local derivatives
+    // (0.197, 0.225), 0.2⁵ = 0.00032, and the last layer's gradient
+    // against the first's, about 460 times.
+    let (first, last) = (sigmoid(1.0) * (1.0 - sigmoid(1.0)), {
+        let h4 = (0..4).fold(1.0, |h, _| sigmoid(h));
+        sigmoid(h4) * (1.0 - sigmoid(h4))
+    });
+    let text = step_text("activations", "The gradient shrinks at every layer");
+    assert!(
+        text.contains(&format!("{first:.3} at the first")),
+        "{first}"
+    );
+    assert!(text.contains(&format!("{last:.3} at the last")), "{last}");
+    assert!(text.contains(&format!("0.2⁵ = {:.5}", 0.2f64.powi(5))));
+    let ratio = last / grad;
+    assert!((ratio - 460.0).abs() < 5.0, "{ratio}");
+    assert!(text.contains("about 460 times smaller"));
+}
+
+/// The text of the step titled `title` of a built-in lesson.
+fn step_text(id: &str, title: &str) -> String {
+    let (lesson, _) = common::builtin::lesson(id);
+    let step = lesson.steps.iter().find(|s| s.title == title).unwrap();
+    step.text.clone()
 }
 
 #[test]
