@@ -243,9 +243,18 @@ fn numgrad_matches_the_slide_definition() {
         }
     }
     let scope = WithLoss(env, parse_expr("sum(W ^ 2)").unwrap());
+    // The slide's one-sided difference: ((3 + h)² - 3²) / h = 6 + h.
+    let (g, r) = Graph::build(
+        &parse_expr("numgrad_forward(L, W, 0.0001)").unwrap(),
+        &scope,
+        false,
+    )
+    .unwrap();
+    assert!((g.value(r)[0] - 6.0001).abs() < 1e-6, "{}", g.value(r)[0]);
+    // Centered, ((3 + h)² - (3 - h)²) / 2h = 6 exactly, but for rounding.
     let (g, r) =
         Graph::build(&parse_expr("numgrad(L, W, 0.0001)").unwrap(), &scope, false).unwrap();
-    assert!((g.value(r)[0] - 6.0001).abs() < 1e-6, "{}", g.value(r)[0]);
+    assert!((g.value(r)[0] - 6.0).abs() < 1e-9, "{}", g.value(r)[0]);
     let (g, r) = Graph::build(&parse_expr("grad(L, W)").unwrap(), &scope, false).unwrap();
     assert_eq!(g.value(r)[0], 6.0);
 }

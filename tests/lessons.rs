@@ -303,16 +303,86 @@ fn step_text(id: &str, title: &str) -> String {
     step.text.clone()
 }
 
+/// The optimization lesson's gradient checks against an independent
+/// softmax loss written here: its centered and one-sided differences, and
+/// what the text says of them.
+fn gradient_checks(t: &Timeline) {
+    let at = |k: usize, name: &str| -> Vec<f64> {
+        let d = &t.steps[k].values[name].data;
+        (0..d.nrows())
+            .flat_map(|i| (0..d.ncols()).map(move |j| d[(i, j)]))
+            .collect()
+    };
+    // Steps 8 to 11: gn, ga, relerr, gf, relerr_f (0-based 6..=10).
+    let (x, labels, b) = (
+        &t.steps[6].values["X"].data,
+        &t.steps[6].values["X_labels"].data,
+        at(6, "b"),
+    );
+    let reg = t.steps[6].values["reg"].data[0];
+    let loss = |w: &[f64]| -> f64 {
+        let n = x.ncols();
+        let mut total = 0.0;
+        for s in 0..n {
+            let scores: Vec<f64> = (0..3)
+                .map(|c| w[2 * c] * x[(0, s)] + w[2 * c + 1] * x[(1, s)] + b[c])
+                .collect();
+            let sum: f64 = scores.iter().map(|v| v.exp()).sum();
+            total -= (scores[labels[(0, s)] as usize].exp() / sum).ln();
+        }
+        total / n as f64 + 0.5 * reg * w.iter().map(|v| v * v).sum::<f64>()
+    };
+    let w = at(6, "W");
+    let h = 1e-5;
+    let nudged = |k: usize, by: f64| {
+        let mut m = w.clone();
+        m[k] += by;
+        loss(&m)
+    };
+    let centered: Vec<f64> = (0..6)
+        .map(|k| (nudged(k, h) - nudged(k, -h)) / (2.0 * h))
+        .collect();
+    let forward: Vec<f64> = (0..6).map(|k| (nudged(k, h) - loss(&w)) / h).collect();
+    close(&at(7, "gn"), &centered, 1e-8);
+    close(&at(9, "gf"), &forward, 1e-8);
+    let ga = at(8, "ga");
+    let rel = |g: &[f64]| {
+        let num: f64 = ga.iter().zip(g).map(|(a, n)| (a - n).abs()).sum();
+        let den: f64 = ga.iter().zip(g).map(|(a, n)| a.abs() + n.abs()).sum();
+        num / den
+    };
+    // Centered, what is left is rounding: here or in the engine, below 10⁻⁹.
+    assert!(rel(&centered) < 1e-9, "{}", rel(&centered));
+    let (rc, rf) = (rel(&at(7, "gn")), rel(&at(9, "gf")));
+    close(&at(9, "relerr"), &[rc], 1e-20);
+    close(&at(10, "relerr_f"), &[rf], 1e-20);
+    close(&[rf], &[rel(&forward)], 1e-8);
+    // The text: 1.5·10⁻¹⁰ and 2.4·10⁻⁶, about 15,500 times apart, and the
+    // worst element one-sided 2.5·10⁻⁵, at the smallest gradient 0.0027.
+    assert!((rc - 1.5e-10).abs() < 0.05e-10, "{rc}");
+    assert!((rf - 2.4e-6).abs() < 0.05e-6, "{rf}");
+    assert_eq!((rf / rc / 500.0).round() * 500.0, 15500.0, "{}", rf / rc);
+    let worst = ga
+        .iter()
+        .zip(&forward)
+        .map(|(a, n)| (a - n).abs() / (a.abs() + n.abs()))
+        .enumerate()
+        .fold((0, 0.0f64), |m, (k, r)| if r > m.1 { (k, r) } else { m });
+    assert!((worst.1 - 2.5e-5).abs() < 0.05e-5, "{worst:?}");
+    let smallest = ga.iter().map(|g| g.abs()).fold(f64::INFINITY, f64::min);
+    assert_eq!(ga[worst.0].abs(), smallest);
+    assert_eq!(format!("{smallest:.4}"), "0.0027");
+    let text = step_text("optimization", "The one-sided check");
+    assert!(text.contains("2.4·10⁻⁶, about 15,500 times") && text.contains("2.5·10⁻⁵"));
+}
+
 #[test]
 fn optimization_numbers_and_curves() {
     let t = timeline("optimization");
     // The slides: (1.25322 - 1.25347) / 0.0001 = -2.5, (1.25353 - 1.25347) / 0.0001 = 0.6.
     close(&value(&t, "g1"), &[-2.5], 1e-9);
     close(&value(&t, "g2"), &[0.6], 1e-9);
-    // The analytic gradient agrees with finite differences.
-    // At the gradient-check step (it is recomputed later as W moves).
-    let rel = t.steps[8].values["relerr"].data[0];
-    assert!(rel < 1e-5, "relative error {rel}");
+    gradient_checks(&t);
     let curve = |step: usize| match &t.steps[step].detail {
         nntutor::lesson::Detail::Train(tr) => {
             tr.curves[0].1.iter().map(|p| p.1).collect::<Vec<f64>>()
@@ -320,15 +390,15 @@ fn optimization_numbers_and_curves() {
         other => panic!("step {} is not training: {other:?}", step + 1),
     };
     // Full-batch descent with a small enough step never goes uphill...
-    let full = curve(9);
+    let full = curve(11);
     assert!(full.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{full:?}");
     assert!(full.last().unwrap() < full.first().unwrap());
     // ...while minibatches of 16 make the loss wiggle.
-    let sgd = curve(15);
+    let sgd = curve(17);
     assert!(sgd.windows(2).any(|w| w[1] > w[0]), "{sgd:?}");
     // The smaller the minibatch, the more the tracked loss jumps around.
     let wiggle = |c: &[f64]| c.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>();
-    let (eight, many) = (curve(16), curve(17));
+    let (eight, many) = (curve(18), curve(19));
     assert!(
         wiggle(&eight) > wiggle(&many),
         "{} vs {}",

@@ -279,22 +279,22 @@ fn escape_stops_a_lesson_that_is_still_opening() {
 fn training_keys_control_a_live_run_and_space_moves_on_once_it_is_done() {
     use nntutor::tui::app::SPEEDS;
     let mut a = app("optimization");
-    // Step 10 is gradient descent (100 iterations). Without a run, Space is next.
-    press(&mut a, "10\n");
-    assert_eq!(at(&a), (10, 0));
+    // Step 12 is gradient descent (100 iterations). Without a run, Space is next.
+    press(&mut a, "12\n");
+    assert_eq!(at(&a), (12, 0));
     press(&mut a, " ");
-    assert_eq!(at(&a), (11, 0));
+    assert_eq!(at(&a), (13, 0));
     press(&mut a, "<");
     // r asks the runtime for a run of this step, at the pace that shows
     // 100 iterations in at most 8 seconds: 30 a second (10 would take 10 s).
     press(&mut a, "r");
     let live = a.live.clone().unwrap();
-    assert_eq!((live.step, live.restart, live.paused), (9, true, false));
+    assert_eq!((live.step, live.restart, live.paused), (11, true, false));
     assert_eq!(SPEEDS[live.speed], Some(30.0));
     // While it runs: Space pauses and resumes, s steps, + and - set the pace.
     press(&mut a, " ");
     assert!(a.live.as_ref().unwrap().paused);
-    assert_eq!(at(&a), (10, 0));
+    assert_eq!(at(&a), (12, 0));
     press(&mut a, " ");
     assert!(!a.live.as_ref().unwrap().paused);
     press(&mut a, "ss");
@@ -305,7 +305,7 @@ fn training_keys_control_a_live_run_and_space_moves_on_once_it_is_done() {
     // Once done, Space moves on like a clicker's next.
     a.live.as_mut().unwrap().state.finished = true;
     press(&mut a, " ");
-    assert_eq!(at(&a), (11, 0));
+    assert_eq!(at(&a), (13, 0));
 }
 
 #[test]

@@ -272,9 +272,7 @@ fn label(g: &Graph, id: NodeId, depth: usize, bracket: bool) -> String {
     match &node.kind {
         NodeKind::Input(name) => name.clone(),
         NodeKind::Constant => number::short(node.value()[0]),
-        NodeKind::Gradient { of, wrt, numeric } => {
-            format!("{}({of}, {wrt})", if *numeric { "numgrad" } else { "grad" })
-        }
+        NodeKind::Gradient { of, wrt, how } => format!("{}({of}, {wrt})", how.call()),
         NodeKind::Op(op) => {
             if depth > 2 {
                 return "…".into();

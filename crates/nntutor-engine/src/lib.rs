@@ -25,7 +25,7 @@ pub mod tensor;
 pub use budget::Budget;
 pub use error::{EngineError, ErrorKind};
 pub use expr::{Expr, ExprKind, Span, Statement};
-pub use graph::{Binding, Graph, NodeId, NodeKind, Scope};
+pub use graph::{Binding, Derivative, Graph, NodeId, NodeKind, Scope};
 pub use tensor::{Shape, Tensor};
 
 /// The largest tensor any operation may create (ten million elements, 80 MB).

@@ -155,7 +155,7 @@ impl Builder<'_> {
             self.err(format!("`{name}` is not a valid name: use letters, digits and `_`, starting with a letter"), span.clone());
             return false;
         }
-        if ops::function(name).is_some() || name == "grad" || name == "numgrad" {
+        if ops::function(name).is_some() || crate::engine::Derivative::of_call(name).is_some() {
             self.err(
                 format!("`{name}` is the name of a function; choose another name"),
                 span.clone(),

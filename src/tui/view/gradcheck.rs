@@ -18,7 +18,8 @@ pub fn lines(ctx: &Ctx, check: &GradCheck, lines: &mut Vec<Line<'static>>) {
     };
     lines.extend(ctx.para(
         &format!(
-            "Gradient check: grad({l}, {p}) against numgrad({l}, {p}), element by element: |{a} - {n}| / (|{a}| + |{n}|)",
+            "Gradient check: grad({l}, {p}) against {call}({l}, {p}), element by element: |{a} - {n}| / (|{a}| + |{n}|)",
+            call = check.how.call(),
             l = check.loss,
             p = check.param,
             a = check.analytic,

@@ -113,7 +113,7 @@ impl GraphView<'_> {
             }
             (NodeKind::Op(op), Some(name)) => format!("{name} = {}", self.gate(id, *op)),
             (NodeKind::Op(op), None) => self.gate(id, *op),
-            (NodeKind::Gradient { of, wrt, .. }, _) => format!("grad({of}, {wrt})"),
+            (NodeKind::Gradient { of, wrt, how }, _) => format!("{}({of}, {wrt})", how.call()),
             (NodeKind::Constant, _) => number::short(node.value()[0]),
         };
         fit(&title, MAX_LABEL)

@@ -1,7 +1,7 @@
-//! `grad(L, W)` and `numgrad(L, W, h)` inside an expression: each builds
-//! the loss's own graph, differentiates it (by the chain rule, or by
-//! re-evaluating the loss with W nudged one element at a time) and enters
-//! the result as a constant node.
+//! `grad(L, W)`, `numgrad(L, W, h)` and `numgrad_forward(L, W, h)` inside
+//! an expression: each builds the loss's own graph, differentiates it (by
+//! the chain rule, or by re-evaluating the loss with W nudged one element
+//! at a time, both ways or one) and enters the result as a constant node.
 
 use super::*;
 
@@ -37,15 +37,15 @@ impl Builder<'_> {
     /// `grad(L, W)` and `numgrad(L, W, h)`: evaluated here, kept as a constant.
     pub(super) fn gradient(
         &mut self,
-        func: &str,
+        how: Derivative,
         args: &[Expr],
         span: Span,
     ) -> Result<NodeId, EngineError> {
-        let numeric = func == "numgrad";
-        let usage = if numeric {
-            "`numgrad(L, W, h)`"
-        } else {
-            "`grad(L, W)`"
+        let numeric = how.is_numeric();
+        let usage = match how {
+            Derivative::Analytic => "`grad(L, W)`",
+            Derivative::Centered => "`numgrad(L, W, h)`",
+            Derivative::Forward => "`numgrad_forward(L, W, h)`",
         };
         let (loss, wrt) = self.gradient_names(usage, numeric, args, &span)?;
         // Within one training iteration the first `grad` of a loss computed
@@ -58,7 +58,7 @@ impl Builder<'_> {
                     .cloned()
             })
         {
-            return Ok(self.gradient_node(loss, wrt, numeric, value, span));
+            return Ok(self.gradient_node(loss, wrt, how, value, span));
         }
         let h = match args.get(2) {
             None => 1e-5,
@@ -97,12 +97,16 @@ impl Builder<'_> {
             }
         };
         let value = if numeric {
+            let nudge = Nudge {
+                h,
+                base: graph.value(root)[0],
+                centered: how == Derivative::Centered,
+            };
             Arc::new(self.numeric_gradient(
                 &loss_expr,
                 &wrt,
                 (*wrt_value).clone(),
-                h,
-                graph.value(root)[0],
+                nudge,
                 graph.forward_cost(),
                 &span,
             )?)
@@ -112,7 +116,7 @@ impl Builder<'_> {
             let shape = wrt_value.shape();
             self.analytic_gradient(&graph, root, &loss, &wrt, shape)
         };
-        Ok(self.gradient_node(loss, wrt, numeric, value, span))
+        Ok(self.gradient_node(loss, wrt, how, value, span))
     }
 
     /// The loss and the value a gradient call names (names, not
@@ -211,11 +215,11 @@ impl Builder<'_> {
         &mut self,
         of: String,
         wrt: String,
-        numeric: bool,
+        how: Derivative,
         value: Arc<Tensor>,
         span: Span,
     ) -> NodeId {
-        self.push_shared(NodeKind::Gradient { of, wrt, numeric }, vec![], value, span)
+        self.push_shared(NodeKind::Gradient { of, wrt, how }, vec![], value, span)
     }
 
     /// Errors inside a nested build point at the argument that caused them.
@@ -231,45 +235,63 @@ impl Builder<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn numeric_gradient(
         &self,
         loss: &Expr,
         wrt: &str,
         w: Tensor,
-        h: f64,
-        base: f64,
+        nudge: Nudge,
         loss_cost: u64,
         span: &Span,
     ) -> Result<Tensor, EngineError> {
-        // The loss is evaluated again once per element of W: refused before
-        // the first, not after minutes.
+        // The loss is evaluated again once per element of W (twice,
+        // centered): refused before the first, not after minutes.
+        let per_element = if nudge.centered { 2 } else { 1 };
         if let Some(budget) = self.scope.budget() {
+            let evaluations = (w.len() as u64).saturating_mul(per_element);
             budget
-                .afford(loss_cost.saturating_mul(w.len() as u64))
+                .afford(loss_cost.saturating_mul(evaluations))
                 .map_err(|e| {
                     let why = format!(
-                        "numgrad evaluates `{}` again for each of the {} elements of `{wrt}`: {e}",
+                        "numgrad evaluates `{}` again {} for each of the {} elements of `{wrt}`: {e}",
                         expr_name(loss),
+                        if nudge.centered { "twice" } else { "once" },
                         w.len()
                     );
                     self.err(why, span.clone())
                 })?;
         }
-        let mut out = Tensor::zeros(w.nrows(), w.ncols());
-        for k in 0..w.len() {
+        let loss_at = |k: usize, step: f64| -> Result<f64, EngineError> {
             let mut moved = w.clone();
-            moved[k] += h;
+            moved[k] += step;
             let scope = Override {
                 inner: self.scope,
                 name: wrt,
                 value: &moved,
             };
             let (g, r) = Graph::build(loss, &scope, true)?;
-            out[k] = (g.value(r)[0] - base) / h;
+            Ok(g.value(r)[0])
+        };
+        let h = nudge.h;
+        let mut out = Tensor::zeros(w.nrows(), w.ncols());
+        for k in 0..w.len() {
+            out[k] = if nudge.centered {
+                (loss_at(k, h)? - loss_at(k, -h)?) / (2.0 * h)
+            } else {
+                (loss_at(k, h)? - nudge.base) / h
+            };
         }
         Ok(out)
     }
+}
+
+/// A finite difference: the step, the loss where W is, and whether to
+/// step both ways.
+#[derive(Clone, Copy)]
+pub(super) struct Nudge {
+    h: f64,
+    base: f64,
+    centered: bool,
 }
 
 /// A scope in which one name holds a given value, for finite differences.

@@ -36,8 +36,47 @@ pub enum NodeKind {
     Gradient {
         of: String,
         wrt: String,
-        numeric: bool,
+        how: Derivative,
     },
+}
+
+/// How a gradient is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derivative {
+    /// `grad(L, W)`: by the chain rule.
+    Analytic,
+    /// `numgrad(L, W, h)`: by centered differences, (L(W + h) - L(W - h)) / 2h
+    /// per element, whose error shrinks with h².
+    Centered,
+    /// `numgrad_forward(L, W, h)`: by one-sided differences,
+    /// (L(W + h) - L(W)) / h, the lecture's first formula, whose error
+    /// shrinks only with h.
+    Forward,
+}
+
+impl Derivative {
+    /// The call that asks for it, by name.
+    pub fn of_call(name: &str) -> Option<Derivative> {
+        match name {
+            "grad" => Some(Derivative::Analytic),
+            "numgrad" => Some(Derivative::Centered),
+            "numgrad_forward" => Some(Derivative::Forward),
+            _ => None,
+        }
+    }
+
+    /// The name formulas call it by.
+    pub fn call(self) -> &'static str {
+        match self {
+            Derivative::Analytic => "grad",
+            Derivative::Centered => "numgrad",
+            Derivative::Forward => "numgrad_forward",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        self != Derivative::Analytic
+    }
 }
 
 /// What a name stands for: a current value, a formula, or both.
@@ -428,8 +467,8 @@ impl Builder<'_> {
         args: &[Expr],
         span: Span,
     ) -> Result<NodeId, EngineError> {
-        if func == "grad" || func == "numgrad" {
-            return self.gradient(func, args, span);
+        if let Some(how) = Derivative::of_call(func) {
+            return self.gradient(how, args, span);
         }
         let Some((op, arity)) = ops::function(func) else {
             return Err(self.fail(ErrorKind::UnknownFunction(func.to_string()), func_span));

@@ -162,7 +162,7 @@ registry! {
 }
 
 /// Calls that are not operations: a gradient is a constant of the graph.
-const GRADIENT_CALLS: &[&str] = &["grad", "numgrad"];
+const GRADIENT_CALLS: &[&str] = &["grad", "numgrad", "numgrad_forward"];
 
 /// The operation a formula calls by `name`, and its arity.
 pub fn function(name: &str) -> Option<(Op, usize)> {
