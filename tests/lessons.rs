@@ -575,3 +575,25 @@ fn three_step_sizes_creep_descend_and_bounce() {
     assert!(mean > large[0], "{mean} {large:?}");
     assert!(tail.iter().all(|&v| v > end(&right)), "{large:?}");
 }
+
+#[test]
+fn a_value_feeding_two_nodes_gathers_both_gradients() {
+    let t = timeline("backprop");
+    // k = a·b + a at a = 3, b = -4: by hand k = -9, ∂k/∂a = b + 1 = -3
+    // (b × 1 through the multiply, 1 × 1 through the add), ∂k/∂b = a = 3.
+    let (a, b) = (3.0, -4.0);
+    close(&value(&t, "k"), &[a * b + a], 0.0);
+    close(&value(&t, "dk_da"), &[b * 1.0 + 1.0], 0.0);
+    close(&value(&t, "dk_db"), &[a], 0.0);
+    // The walk-through writes the sum, and it adds up.
+    let (code, out, _) = common::nntutor(&["export", "backprop"]);
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.contains("a term from each of its 2 uses"))
+        .unwrap();
+    assert_eq!(
+        line.trim(),
+        "∂k/∂a = 1 + -4 = -3, a term from each of its 2 uses"
+    );
+}

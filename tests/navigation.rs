@@ -111,7 +111,7 @@ fn stepping_forward_and_back_through_steps_and_walks() {
         ("4\n>>]", (5, 0)),
         ("4\n>>[", (3, 0)),
         ("4\n>><<<", (3, 0)),
-        ("G", (10, 0)),
+        ("G", (12, 0)),
         ("Gg", (1, 0)),
         ("PP", (3, 0)),
         ("PPU", (2, 0)),
@@ -119,7 +119,7 @@ fn stepping_forward_and_back_through_steps_and_walks() {
         ("99\n", (1, 0)),
         ("4!", (1, 0)),
         ("12B\n", (1, 0)),
-        ("G>>", (10, 0)),
+        ("G]]", (12, 0)),
         ("<<<", (1, 0)),
     ];
     for (keys, expected) in cases {
@@ -169,11 +169,11 @@ fn notices_tell_what_happened() {
             .as_ref()
             .unwrap()
             .text
-            .contains("no step 99; this lesson has steps 1 to 10")
+            .contains("no step 99; this lesson has steps 1 to 12")
     );
     press(&mut a, ">");
     assert_eq!(a.notice, None);
-    press(&mut a, "G>");
+    press(&mut a, "G]");
     assert!(a.notice.as_ref().unwrap().text.contains("last step"));
 }
 

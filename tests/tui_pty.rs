@@ -148,7 +148,7 @@ fn signals_restore_the_terminal() {
     for (sig, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
         let state = state_dir(&format!("pty-signal-{sig}"));
         let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
-        t.wait_for("step 4 of 10", WAIT);
+        t.wait_for("step 4 of 12", WAIT);
         t.send(RIGHT);
         t.wait_for("stop 1 of 5", WAIT);
         t.signal(sig);
@@ -417,7 +417,7 @@ fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
     for how in ["ctrl-z", "sigtstp"] {
         let state = state_dir(&format!("pty-suspend-{how}"));
         let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
-        t.wait_for("step 4 of 10", WAIT);
+        t.wait_for("step 4 of 12", WAIT);
         match how {
             "ctrl-z" => t.send(b"\x1a"),
             _ => t.signal(libc::SIGTSTP),
@@ -432,7 +432,7 @@ fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
         t.signal(libc::SIGCONT);
         wait_until("the screen was not taken back", &t, |t| {
             let p = t.parser.lock().unwrap();
-            p.screen().alternate_screen() && p.screen().contents().contains("step 4 of 10")
+            p.screen().alternate_screen() && p.screen().contents().contains("step 4 of 12")
         });
         assert!(!t.cooked(), "resumed in cooked mode");
         t.send(RIGHT);
@@ -447,7 +447,7 @@ fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
 fn a_stop_without_warning_is_redrawn_on_continue() {
     let state = state_dir("pty-sigstop");
     let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
-    t.wait_for("step 4 of 10", WAIT);
+    t.wait_for("step 4 of 12", WAIT);
     t.signal(libc::SIGSTOP);
     wait_until("the process did not stop", &t, stopped);
     t.parser
@@ -455,7 +455,7 @@ fn a_stop_without_warning_is_redrawn_on_continue() {
         .unwrap()
         .process(b"\x1b[2J\x1b[Hsomething else drew here");
     t.signal(libc::SIGCONT);
-    t.wait_for("step 4 of 10", WAIT);
+    t.wait_for("step 4 of 12", WAIT);
     assert!(!t.screen().contains("something else"), "{}", t.screen());
     leave_through_the_menu(&mut t);
 }

@@ -336,6 +336,9 @@ pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<Strin
             inline(node.value(), d),
             inline(upstream, d)
         ));
+        if let Some(sum) = chain::gathered(g, &b.grads, id, (target, &label), d) {
+            lines.push(format!("  {sum}"));
+        }
         let links = chain::links(g, id, upstream, d);
         // (Only small ones: a loss over a data set stays one line.)
         let vector_inputs = links.iter().any(|l| l.contribution.len() > 1)

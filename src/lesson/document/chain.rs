@@ -107,6 +107,49 @@ pub fn element_links(
     links
 }
 
+/// The gradient of a single number that several operands use, as the sum
+/// of what each use sent back, written to add up: `∂k/∂a = 1 + -4 = -3, a
+/// term from each of its 2 uses`. `None` for a value used once. The terms
+/// are in the order the backward pass added them.
+pub fn gathered(
+    g: &Graph,
+    grads: &[Option<Tensor>],
+    id: NodeId,
+    (target, label): (&str, &str),
+    digits: usize,
+) -> Option<String> {
+    let total = grads.get(id.0)?.as_ref().filter(|t| t.len() == 1)?[0];
+    let mut terms = Vec::new();
+    for c in (id.0 + 1..grads.len()).rev() {
+        let Some(upstream) = &grads[c] else { continue };
+        for (input, contribution) in g.contributions(NodeId(c), upstream) {
+            if input == id && contribution.len() == 1 {
+                terms.push(contribution[0]);
+            }
+        }
+    }
+    if terms.len() < 2 {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    for (k, &t) in terms.iter().enumerate() {
+        if k > 0 {
+            pieces.push(Piece::Text(" + ".into()));
+        }
+        pieces.push(Piece::Num { group: k, value: t });
+    }
+    pieces.push(Piece::Text(" = ".into()));
+    pieces.push(Piece::Num {
+        group: usize::MAX,
+        value: total,
+    });
+    let sum: String = arithmetic_pieces(&pieces, digits).concat();
+    Some(format!(
+        "∂{target}/∂{label} = {sum}, a term from each of its {} uses",
+        terms.len()
+    ))
+}
+
 /// How many times nodes of the graph use `input` as an operand.
 fn consumers(g: &Graph, input: NodeId) -> usize {
     g.nodes
