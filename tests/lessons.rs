@@ -185,6 +185,15 @@ fn cross_entropy_matches_the_lecture() {
     let z = 3.2f64.exp() + 5.1f64.exp() + (-1.7f64).exp();
     let p = [3.2f64.exp() / z, 5.1f64.exp() / z, (-1.7f64).exp() / z];
     close(&value(&t, "dL_ds"), &[p[0] - 1.0, p[1], p[2]], 1e-12);
+    // The log-sum-exp form: ln(e^3.2 + e^5.1 + e^-1.7) - 3.2 = -ln p(cat),
+    // and its gradient the same p - y.
+    close(&value(&t, "l"), &[z.ln() - 3.2], 1e-12);
+    close(&value(&t, "l"), &[-(p[0].ln())], 1e-12);
+    close(&value(&t, "dl_ds"), &[p[0] - 1.0, p[1], p[2]], 1e-12);
+    let (code, out, _) = common::nntutor(&["export", "cross-entropy"]);
+    assert_eq!(code, 0);
+    // The cat's score collects both parts, written to add up.
+    assert!(out.contains("∂l/∂s[cat] = -1 + 0.13 = -0.87"), "{out}");
     // Two classes: softmax(2, 0.5)[0] = σ(1.5) = 0.8176.
     close(&value(&t, "sg"), &[1.0 / (1.0 + (-1.5f64).exp())], 1e-12);
 }

@@ -272,7 +272,7 @@ mod in_the_tutor {
         t.wait_for("scratchpad: f = mean(X_labels)", WAIT);
         t.wait_for("= 1", WAIT);
         t.send(ESC);
-        t.wait_for("step 2 of", WAIT);
+        t.wait_for("Back to the lesson", WAIT);
         // The training went on under the scratch: step 8, after it, shows
         // its numbers: the hinge loss of near-zero scores, 2 (each of the
         // two wrong classes adds max(0, 0 - 0 + 1)).

@@ -336,7 +336,10 @@ pub fn backward_lines(b: &BackwardState, values: &Values, d: usize) -> Vec<Strin
             inline(node.value(), d),
             inline(upstream, d)
         ));
-        if let Some(sum) = chain::gathered(g, &b.grads, id, (target, &label), d) {
+        let value = values.get(&label).map(|v| &**v);
+        let shape = node.value().shape();
+        let name_of = |(i, j): (usize, usize)| element_name(&label, value, shape, i, j);
+        for sum in chain::gathered(g, &b.grads, id, target, &name_of, d) {
             lines.push(format!("  {sum}"));
         }
         let links = chain::links(g, id, upstream, d);

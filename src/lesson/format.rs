@@ -4,6 +4,7 @@
 use crate::engine::Tensor;
 use crate::engine::explain::Piece;
 use crate::engine::graph::{Graph, NodeId, NodeKind};
+use crate::engine::ops::Op;
 use crate::lesson::Value;
 use crate::lesson::number;
 use crate::lesson::timeline::CheckOutcome;
@@ -287,6 +288,8 @@ fn label(g: &Graph, id: NodeId, depth: usize, bracket: bool) -> String {
                 .map(|&i| label(g, i, depth + 1, inner))
                 .collect();
             match (args.as_slice(), operator) {
+                // The lecture writes the picked score as s_y: `s[y]`.
+                ([a, b], _) if matches!(op, Op::Pick | Op::RowPick) => format!("{a}[{b}]"),
                 ([a, b], true) if bracket => format!("({a} {sym} {b})"),
                 ([a, b], true) => format!("{a} {sym} {b}"),
                 ([a], _) if sym == "'" => format!("{a}'"),

@@ -107,30 +107,62 @@ pub fn element_links(
     links
 }
 
-/// The gradient of a single number that several operands use, as the sum
-/// of what each use sent back, written to add up: `∂k/∂a = 1 + -4 = -3, a
-/// term from each of its 2 uses`. `None` for a value used once. The terms
-/// are in the order the backward pass added them.
+/// The gradient of a value that several operands use, as the sum of what
+/// each use sent back, written to add up: `∂k/∂a = 1 + -4 = -3, a term from
+/// each of its 2 uses`. For a vector or matrix of up to `MAX_ELEMENT_STOPS`
+/// elements, one line per element that received two terms or more (named
+/// by `name_of`). Nothing for a value used once. The terms are in the order
+/// the backward pass added them.
 pub fn gathered(
     g: &Graph,
     grads: &[Option<Tensor>],
     id: NodeId,
-    (target, label): (&str, &str),
+    target: &str,
+    name_of: &dyn Fn((usize, usize)) -> String,
     digits: usize,
-) -> Option<String> {
-    let total = grads.get(id.0)?.as_ref().filter(|t| t.len() == 1)?[0];
-    let mut terms = Vec::new();
+) -> Vec<String> {
+    let Some(total) = grads.get(id.0).and_then(Option::as_ref) else {
+        return Vec::new();
+    };
+    if total.len() > super::walk::MAX_ELEMENT_STOPS {
+        return Vec::new();
+    }
+    let mut uses: Vec<Tensor> = Vec::new();
     for c in (id.0 + 1..grads.len()).rev() {
         let Some(upstream) = &grads[c] else { continue };
         for (input, contribution) in g.contributions(NodeId(c), upstream) {
-            if input == id && contribution.len() == 1 {
-                terms.push(contribution[0]);
+            if input == id && contribution.shape() == total.shape() {
+                uses.push(contribution);
             }
         }
     }
-    if terms.len() < 2 {
-        return None;
+    if uses.len() < 2 {
+        return Vec::new();
     }
+    let (rows, cols) = total.shape();
+    let mut lines = Vec::new();
+    for j in 0..cols {
+        for i in 0..rows {
+            let terms: Vec<f64> = uses.iter().map(|u| u[(i, j)]).collect();
+            let scalar = total.len() == 1;
+            if !scalar && terms.iter().filter(|t| **t != 0.0).count() < 2 {
+                continue;
+            }
+            let sum = written_sum(&terms, total[(i, j)], digits);
+            let name = name_of((i, j));
+            let tail = if scalar {
+                format!(", a term from each of its {} uses", uses.len())
+            } else {
+                String::new()
+            };
+            lines.push(format!("∂{target}/∂{name} = {sum}{tail}"));
+        }
+    }
+    lines
+}
+
+/// `1 + -4 = -3`, its numbers written so that the sum adds up.
+fn written_sum(terms: &[f64], total: f64, digits: usize) -> String {
     let mut pieces = Vec::new();
     for (k, &t) in terms.iter().enumerate() {
         if k > 0 {
@@ -143,11 +175,7 @@ pub fn gathered(
         group: usize::MAX,
         value: total,
     });
-    let sum: String = arithmetic_pieces(&pieces, digits).concat();
-    Some(format!(
-        "∂{target}/∂{label} = {sum}, a term from each of its {} uses",
-        terms.len()
-    ))
+    arithmetic_pieces(&pieces, digits).concat()
 }
 
 /// How many times nodes of the graph use `input` as an operand.

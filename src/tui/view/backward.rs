@@ -206,10 +206,11 @@ fn chain_rule(
         ));
     }
     lines.extend(wrap_line(Line::from(head), ctx.width, 4));
-    if stop.element.is_none()
-        && let Some(sum) = chain::gathered(g, &b.grads, id, (target, &label), d)
-    {
-        lines.push(Line::styled(format!("  {sum}"), theme.gradient));
+    if stop.element.is_none() {
+        let name_of = |cell: (usize, usize)| element_label(ctx, view, id, cell);
+        for sum in chain::gathered(g, &b.grads, id, target, &name_of, d) {
+            lines.push(Line::styled(format!("  {sum}"), theme.gradient));
+        }
     }
     let contributions = g.contributions(id, &upstream);
     if contributions.is_empty() {

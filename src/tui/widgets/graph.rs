@@ -135,6 +135,12 @@ impl GraphView<'_> {
             (Op::Neg, _) => "× -1".into(),
             (Op::Transpose, [a]) => format!("{}ᵀ", operand(*a).unwrap_or_else(|| "x".into())),
             (Op::Index { .. }, _) => "index".into(),
+            // The lecture's s_y: the score of the labelled class.
+            (Op::Pick | Op::RowPick, &[a, b]) => format!(
+                "{}[{}]",
+                operand(a).unwrap_or_else(|| "x".into()),
+                operand(b).unwrap_or_else(|| "y".into())
+            ),
             (_, &[a, b]) if constant(a) != constant(b) => {
                 let (c, on_left) = if constant(a) { (a, true) } else { (b, false) };
                 with_constant(op, sym, &number::short(g.value(c)[0]), on_left)
