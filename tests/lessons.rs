@@ -606,3 +606,61 @@ fn a_value_feeding_two_nodes_gathers_both_gradients() {
         "∂k/∂a = 1 + -4 = -3, a term from each of its 2 uses"
     );
 }
+
+#[test]
+fn the_ten_class_table_under_both_losses() {
+    let t = timeline("softmax-vs-svm");
+    // Lecture 001's table, column by column (cat, car, frog image), and the
+    // correct classes cat (3), automobile (1), frog (6).
+    let s = [
+        [
+            -3.45, -8.87, 0.09, 2.9, 4.48, 8.02, 3.78, 1.06, -0.36, -0.72,
+        ],
+        [
+            -0.51, 6.04, 5.31, -4.22, -4.19, 3.58, 4.49, -4.37, -2.09, -2.93,
+        ],
+        [3.42, 4.64, 2.65, 5.1, 2.64, 5.55, -4.34, -1.5, -4.79, 6.14],
+    ];
+    let y = [3, 1, 6];
+    let svm: Vec<f64> = (0..3)
+        .map(|i| {
+            (0..10)
+                .filter(|&j| j != y[i])
+                .map(|j| (s[i][j] - s[i][y[i]] + 1.0f64).max(0.0))
+                .sum()
+        })
+        .collect();
+    let softmax: Vec<f64> = (0..3)
+        .map(|i| {
+            let z: f64 = s[i].iter().map(|v: &f64| v.exp()).sum();
+            -(s[i][y[i]].exp() / z).ln()
+        })
+        .collect();
+    close(&value(&t, "Lsvm10"), &svm, 1e-12);
+    close(&value(&t, "Lsm10"), &softmax, 1e-12);
+    close(
+        &value(&t, "Lsvm10m"),
+        &[svm.iter().sum::<f64>() / 3.0],
+        1e-12,
+    );
+    close(
+        &value(&t, "Lsm10m"),
+        &[softmax.iter().sum::<f64>() / 3.0],
+        1e-12,
+    );
+    // What the text says: the cat image pays for deer, dog and frog only;
+    // the frog image for all nine, ship's 0.55 included; each softmax loss
+    // against its gap to the best score (5.12, 10.48).
+    let shortfall = |i: usize, j: usize| (s[i][j] - s[i][y[i]] + 1.0f64).max(0.0);
+    let paid: Vec<usize> = (0..10)
+        .filter(|&j| j != y[0] && shortfall(0, j) > 0.0)
+        .collect();
+    assert_eq!(paid, [4, 5, 6]);
+    assert!((0..10).filter(|&j| j != 6).all(|j| shortfall(2, j) > 0.0));
+    assert!((shortfall(2, 8) - 0.55).abs() < 1e-12);
+    let gap = |i: usize| s[i].iter().cloned().fold(f64::MIN, f64::max) - s[i][y[i]];
+    assert!((gap(0) - 5.12).abs() < 1e-9 && (gap(2) - 10.48).abs() < 1e-9);
+    let mut frog = s[2];
+    frog.sort_by(f64::total_cmp);
+    assert_eq!(frog[1], -4.34, "second lowest");
+}
