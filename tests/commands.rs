@@ -26,6 +26,7 @@ fn list_shows_the_lessons_in_course_order() {
             "cross-entropy",
             "logistic-regression",
             "linear-models",
+            "tea-temperature",
             "optimization",
             "backprop",
             "bird-car-step",

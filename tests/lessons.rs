@@ -664,3 +664,43 @@ fn the_ten_class_table_under_both_losses() {
     frog.sort_by(f64::total_cmp);
     assert_eq!(frog[1], -4.34, "second lowest");
 }
+
+#[test]
+fn the_tea_temperature_by_hand() {
+    let t = timeline("tea-temperature");
+    // The lesson's own bowl: bad(T) = (T - 62)² / 50.
+    let bad = |x: f64| (x - 62.0).powi(2) / 50.0;
+    let grid: Vec<f64> = (0..17).map(|k| 20.0 + 5.0 * k as f64).collect();
+    let at = |k: usize, name: &str| -> Vec<f64> {
+        t.steps[k].values[name].data.iter().copied().collect()
+    };
+    close(
+        &at(1, "bad"),
+        &grid.iter().map(|&x| bad(x)).collect::<Vec<_>>(),
+        1e-12,
+    );
+    // The best cup tasted: 60 °C, 0.08.
+    close(&at(2, "best"), &[bad(60.0)], 1e-12);
+    close(&[bad(60.0)], &[0.08], 1e-12);
+    // The lecture's slope, (f(45) - f(40)) / 5, and smaller steps heading
+    // for the derivative 2 (40 - 62) / 50 = -0.88.
+    close(&at(3, "slope"), &[(bad(45.0) - bad(40.0)) / 5.0], 1e-12);
+    let hs = [5.0, 1.0, 0.1, 0.01, 0.001];
+    let slopes: Vec<f64> = hs.iter().map(|h| (bad(40.0 + h) - bad(40.0)) / h).collect();
+    close(&at(4, "slopes"), &slopes, 1e-9);
+    close(&at(5, "dbad"), &[-0.88], 1e-12);
+    close(&at(7, "dtea_dt"), &[-0.88], 1e-12);
+    // Descent: t ← t - 20 · 2 (t - 62) / 50, from 40: 57.6, 61.12, ...
+    let tracked = match &t.steps[8].detail {
+        nntutor::lesson::Detail::Train(tr) => tr.curves[1].1.clone(),
+        other => panic!("step 9 is not training: {other:?}"),
+    };
+    let mut x = 40.0;
+    for (k, &(it, v)) in tracked.iter().enumerate() {
+        assert_eq!(it, k);
+        assert!((v - x).abs() < 1e-9, "iteration {k}: {v} against {x}");
+        x -= 20.0 * 2.0 * (x - 62.0) / 50.0;
+    }
+    assert!((tracked[1].1 - 57.6).abs() < 1e-12);
+    assert!((value(&t, "t")[0] - 62.0).abs() < 1e-6);
+}

@@ -25,6 +25,7 @@ pub const BUILTIN: &[Builtin] = builtin![
     "cross-entropy.toml",
     "logistic-regression.toml",
     "linear-models.toml",
+    "tea-temperature.toml",
     "optimization.toml",
     "spiral-mlp.toml",
     "digits.toml",
