@@ -33,6 +33,7 @@ fn list_shows_the_lessons_in_course_order() {
             "mlp",
             "activations",
             "spiral-mlp",
+            "optimizers",
             "digits"
         ]
     );
@@ -193,7 +194,7 @@ fn schema_completions_and_man_page() {
     let step = [
         "title", "text", "show", "let", "expand", "backward", "walk", "update", "train", "search",
         "quiz", "expect", "slide", "note", "reads", "plot", "regions", "predict", "images", "bars",
-        "curves",
+        "curves", "in_order",
     ];
     assert_eq!(keys(&schema["properties"]), sorted(&top));
     assert_eq!(

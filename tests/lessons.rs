@@ -704,3 +704,100 @@ fn the_tea_temperature_by_hand() {
     assert!((tracked[1].1 - 57.6).abs() < 1e-12);
     assert!((value(&t, "t")[0] - 62.0).abs() < 1e-6);
 }
+
+#[test]
+fn in_order_updates_see_the_ones_before_them() {
+    // Momentum on L = w², by hand: ∂L/∂w = 2w.
+    let text = r#"
+id = "io"
+title = "io"
+[given]
+w = 2.0
+m = 0.0
+lr = 0.1
+[[steps]]
+title = "L"
+let = "L = w ^ 2"
+[[steps]]
+title = "in order"
+update = ["m = 0.5 * m + grad(L, w)", "w = w - lr * m"]
+in_order = true
+[[steps]]
+title = "together"
+update = ["m = 0.5 * m + grad(L, w)", "w = w - lr * m"]
+[[steps]]
+title = "trained in order"
+train = { steps = 2, update = ["m = 0.5 * m + grad(L, w)", "w = w - lr * m"] }
+in_order = true
+"#;
+    let loaded = nntutor::lesson::load(SourceFile::new("io.toml", text));
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let t = loaded.timeline.unwrap();
+    let at = |k: usize, n: &str| t.steps[k].values[n].data[0];
+    // In order: m = 0.5·0 + 2·2 = 4, then w = 2 - 0.1·4 = 1.6 (the new m).
+    assert_eq!((at(1, "m"), at(1, "w")), (4.0, 2.0 - 0.1 * 4.0));
+    // Together: m = 0.5·4 + 2·1.6 = 5.2, w = 1.6 - 0.1·4 (the old m).
+    let (m, w) = (0.5 * 4.0 + 2.0 * 1.6, 1.6 - 0.1 * 4.0);
+    assert_eq!((at(2, "m"), at(2, "w")), (m, w));
+    // Two iterations in order, each gradient at the iteration's start.
+    let (mut m, mut w) = (m, w);
+    for _ in 0..2 {
+        m = 0.5 * m + 2.0 * w;
+        w -= 0.1 * m;
+    }
+    assert_eq!((at(3, "m"), at(3, "w")), (m, w));
+}
+
+#[test]
+fn optimizers_by_hand() {
+    let t = timeline("optimizers");
+    let at =
+        |k: usize, n: &str| -> Vec<f64> { t.steps[k].values[n].data.iter().copied().collect() };
+    // The bowl L = 10 w₁² + 0.1 w₂² at w = (1, 1): gradients (20, 0.2).
+    close(&at(0, "Lts"), &[10.1], 1e-12);
+    // SGD with η = 0.04: (1 - 0.8, 1 - 0.008); momentum's first step from
+    // v = 0 is the same.
+    close(&at(1, "ws"), &[0.2, 0.992], 1e-12);
+    close(&at(3, "wm"), &[0.2, 0.992], 1e-12);
+    // Adam: m = 0.1 g, s = 0.001 g², and m / (1 - 0.9) over √(s / (1 - 0.999))
+    // is g / |g| = 1 for both: each weight moves by η, to 0.96 (short of
+    // it by η·ε/√ŝ, 2e-9 at most, for the ε = 1e-8 in the denominator).
+    close(&at(5, "mt"), &[2.0, 0.02], 1e-12);
+    close(&at(5, "st"), &[0.4, 0.00004], 1e-15);
+    close(&at(6, "wa"), &[0.96, 0.96], 2.1e-9);
+    // The network's untrained loss, computed here from its weights:
+    // (1/N) Σ -log softmax(W2 relu(W1 x + b1))_y.
+    let v = &t.steps[8].values;
+    let (x, y) = (&v["X"].data, &v["X_labels"].data);
+    let (w1, b1, w2) = (&v["W1s"].data, &v["b1s"].data, &v["W2s"].data);
+    let n = x.ncols();
+    let mut total = 0.0;
+    for s in 0..n {
+        let h: Vec<f64> = (0..64)
+            .map(|i| (w1[(i, 0)] * x[(0, s)] + w1[(i, 1)] * x[(1, s)] + b1[(i, 0)]).max(0.0))
+            .collect();
+        let scores: Vec<f64> = (0..3)
+            .map(|c| (0..64).map(|i| w2[(c, i)] * h[i]).sum())
+            .collect();
+        let z: f64 = scores.iter().map(|v| v.exp()).sum();
+        total -= (scores[y[(0, s)] as usize].exp() / z).ln();
+    }
+    close(&at(8, "Ls"), &[total / n as f64], 1e-12);
+    // What the last step says: where each run ends, and when each first
+    // goes below 0.2.
+    let curve = |k: usize| match &t.steps[k].detail {
+        nntutor::lesson::Detail::Train(tr) => tr.curves[0].1.clone(),
+        other => panic!("step {} is not training: {other:?}", k + 1),
+    };
+    let below = |c: &[(usize, f64)]| c.iter().find(|p| p.1 < 0.2).map(|p| p.0);
+    let (sgd, momentum, adam) = (curve(9), curve(11), curve(13));
+    assert_eq!(
+        (below(&sgd), below(&momentum), below(&adam)),
+        (Some(255), Some(40), Some(50))
+    );
+    let last = |c: &[(usize, f64)]| format!("{:.3}", c.last().unwrap().1);
+    assert_eq!(
+        (last(&sgd), last(&momentum), last(&adam)),
+        ("0.123".into(), "0.030".into(), "0.021".into())
+    );
+}

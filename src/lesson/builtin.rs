@@ -28,5 +28,6 @@ pub const BUILTIN: &[Builtin] = builtin![
     "tea-temperature.toml",
     "optimization.toml",
     "spiral-mlp.toml",
+    "optimizers.toml",
     "digits.toml",
 ];

@@ -100,6 +100,8 @@ pub struct Train {
     /// Where `steps` is written (errors about the run's length point there).
     pub steps_span: Span,
     pub updates: Vec<Formula>,
+    /// Each update sees the givens the ones before it assigned.
+    pub in_order: bool,
     /// Tracked values, every `every` iterations (`every_span`: where it
     /// is written, if it is).
     pub track: Vec<(String, Span)>,
@@ -138,7 +140,8 @@ pub enum Action {
         /// Elements chosen to walk: a value's name, its element, where written.
         walk: Vec<(String, (usize, usize), Span)>,
     },
-    Update(Vec<Formula>),
+    /// The formulas, and whether each sees the ones before it (`in_order`).
+    Update(Vec<Formula>, bool),
     Train(Train),
     Search(Search),
     Quiz(Quiz),
@@ -150,7 +153,7 @@ impl Action {
             Action::Show => "show",
             Action::Let { .. } => "let",
             Action::Backward { .. } => "backward",
-            Action::Update(_) => "update",
+            Action::Update(..) => "update",
             Action::Train(_) => "train",
             Action::Search(_) => "search",
             Action::Quiz(_) => "quiz",

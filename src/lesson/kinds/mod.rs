@@ -42,17 +42,33 @@ mod prelude {
     pub(crate) use std::sync::Arc;
 }
 
+/// `in_order = true`, which goes with `update` and `train`.
+fn in_order(s: &RawStep) -> bool {
+    s.in_order.as_ref().is_some_and(|o| o.v)
+}
+
 /// The kind of a step, from the one action key it has (a step without one
 /// shows values and text).
 pub(crate) fn build(b: &mut Builder, s: &RawStep, label: &str) -> Option<Action> {
+    if let Some(o) = s
+        .in_order
+        .as_ref()
+        .filter(|_| s.update.is_none() && s.train.is_none())
+    {
+        b.err(
+            format!("{label}: `in_order` goes with `update` or `train`: it orders their formulas"),
+            o.span.clone(),
+        );
+        return None;
+    }
     if let Some(l) = &s.let_ {
         let_::build(b, l, s.expand, label)
     } else if let Some(target) = &s.backward {
         backward::build(b, target, &s.walk, label)
     } else if let Some(u) = &s.update {
-        update::build(b, u, label)
+        update::build(b, u, in_order(s), label)
     } else if let Some(t) = &s.train {
-        train::build(b, t, label)
+        train::build(b, t, in_order(s), label)
     } else if let Some(sr) = &s.search {
         search::build(b, sr, label)
     } else if let Some(q) = &s.quiz {
@@ -70,7 +86,7 @@ impl Evaluator<'_> {
             Action::Show => (Detail::None, Vec::new()),
             Action::Let { formula, .. } => self.let_(step, formula),
             Action::Backward { target, span, walk } => self.backward(step, target, span, walk),
-            Action::Update(formulas) => self.update(step, formulas),
+            Action::Update(formulas, in_order) => self.update(step, formulas, *in_order),
             Action::Train(train) => self.train(step, train, notices),
             Action::Search(search) => self.search(step, search),
             Action::Quiz(quiz) => (self.quiz(step, quiz), Vec::new()),

@@ -48,7 +48,7 @@ pub struct BatchSpec {
 }
 
 /// Reads and checks a step's `train`.
-pub(crate) fn build(b: &mut Builder, t: &TrainSpec, label: &str) -> Option<Action> {
+pub(crate) fn build(b: &mut Builder, t: &TrainSpec, in_order: bool, label: &str) -> Option<Action> {
     if t.update.is_empty() {
         b.err(
             format!("{label}: `train` needs `update`, e.g. update = [\"W = W - lr * grad(L, W)\"]"),
@@ -103,6 +103,7 @@ pub(crate) fn build(b: &mut Builder, t: &TrainSpec, label: &str) -> Option<Actio
         iterations: t.steps.v as usize,
         steps_span: t.steps.span.clone(),
         updates,
+        in_order,
         track: t
             .track
             .iter()
@@ -133,14 +134,7 @@ impl Evaluator<'_> {
         spec: &Train,
         notices: &mut Vec<String>,
     ) -> (Detail, Vec<String>) {
-        let mut wanted: HashMap<String, Vec<String>> = HashMap::new();
-        for f in &spec.updates {
-            gradient_calls(&f.statement.expr, &mut wanted);
-        }
-        self.env.memo = Some(GradientMemo {
-            wanted,
-            ..GradientMemo::default()
-        });
+        self.env.memo = Some(memo_for(&spec.updates));
         let result = self.train_iterations(step, spec, notices);
         self.env.memo = None;
         result
@@ -329,7 +323,7 @@ impl Evaluator<'_> {
                     continue;
                 }
             }
-            self.apply_updates(step, &spec.updates)?;
+            self.apply_updates(step, &spec.updates, spec.in_order)?;
             if let Some(live) = &self.live {
                 live.advance(it + 1, &|| self.env.snapshot());
             }
@@ -400,8 +394,9 @@ impl Evaluator<'_> {
     }
 
     /// One iteration's updates: every right-hand side first, then the
-    /// assignments.
-    fn apply_updates(&mut self, step: &Step, updates: &[Formula]) -> Option<()> {
+    /// assignments (`in_order`: each assigned before the next is computed;
+    /// the memo keeps the gradients of the iteration's start).
+    fn apply_updates(&mut self, step: &Step, updates: &[Formula], in_order: bool) -> Option<()> {
         let mut new_values = Vec::new();
         for f in updates {
             match Graph::build(&f.statement.expr, &self.env, true) {
@@ -421,7 +416,12 @@ impl Evaluator<'_> {
                         );
                         return None;
                     }
-                    new_values.push((f.statement.name.clone(), g.into_value(r)));
+                    let value = g.into_value(r);
+                    if in_order {
+                        self.env.set_value(&f.statement.name, value);
+                    } else {
+                        new_values.push((f.statement.name.clone(), value));
+                    }
                 }
                 Err(e) => {
                     self.engine_error(step, f, e);
@@ -448,6 +448,19 @@ fn sample_columns(rng: &mut Rng, n: usize, size: usize) -> Vec<usize> {
     }
     idx.truncate(size);
     idx
+}
+
+/// A memo for the `grad` calls of `formulas`: each loss's gradients
+/// computed once, for all the parameters they ask about.
+pub(crate) fn memo_for(formulas: &[Formula]) -> GradientMemo {
+    let mut wanted: HashMap<String, Vec<String>> = HashMap::new();
+    for f in formulas {
+        gradient_calls(&f.statement.expr, &mut wanted);
+    }
+    GradientMemo {
+        wanted,
+        ..GradientMemo::default()
+    }
 }
 
 /// Every `grad(L, W)` in a formula, collected as loss → parameters.

@@ -51,6 +51,13 @@ pub struct RawStep {
     pub walk: Names,
     /// Formulas that change givens: `W = W - lr * dL_dW`.
     pub update: Option<Formulas>,
+    /// With `update` or `train`: the formulas run one after another, each
+    /// seeing the givens the ones before it assigned (gradients stay those
+    /// of the values the step, or the iteration, started from), as Adam is
+    /// written: m, then s, then W from them. Without it, every right-hand
+    /// side is computed before any is assigned.
+    #[serde(default)]
+    pub in_order: Option<Sp<bool>>,
     pub train: Option<TrainSpec>,
     pub search: Option<SearchSpec>,
     pub quiz: Option<QuizSpec>,
