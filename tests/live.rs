@@ -77,6 +77,11 @@ fn runs_watched_live_give_the_timelines_numbers_and_again_on_restart() {
     let (lesson, timeline) = lesson_spiral();
     let k = step_of(&lesson, "train")[0];
     rerun_matches(&lesson, &timeline, k);
+    // Updates in order (momentum, Adam) run live as they were evaluated.
+    let (optimizers, timeline) = common::builtin::lesson("optimizers");
+    for k in step_of(&optimizers, "train") {
+        rerun_matches(&optimizers, &timeline, k);
+    }
 }
 
 fn lesson_spiral() -> (Lesson, Timeline) {
