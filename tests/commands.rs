@@ -34,6 +34,7 @@ fn list_shows_the_lessons_in_course_order() {
             "activations",
             "spiral-mlp",
             "optimizers",
+            "deep-networks",
             "digits"
         ]
     );

@@ -801,3 +801,90 @@ fn optimizers_by_hand() {
         ("0.123".into(), "0.030".into(), "0.021".into())
     );
 }
+
+/// (1/N) Σ -log softmax(W5 a(W4 a(W3 a(W2 a(W1 x + b1)))))_y for one of
+/// the deep-networks lesson's two networks, written out here.
+fn deep_loss(v: &nntutor::lesson::timeline::Values, suffix: &str, act: fn(f64) -> f64) -> f64 {
+    let w = |l: usize| v[format!("W{l}{suffix}").as_str()].data.clone();
+    let b1 = v[format!("b1{suffix}").as_str()].data.clone();
+    let (x, y) = (&v["X"].data, &v["X_labels"].data);
+    let mut total = 0.0;
+    for s in 0..x.ncols() {
+        let mut h: Vec<f64> = vec![x[(0, s)], x[(1, s)]];
+        for l in 1..=5 {
+            let m = w(l);
+            let mut out: Vec<f64> = (0..m.nrows())
+                .map(|i| (0..m.ncols()).map(|j| m[(i, j)] * h[j]).sum::<f64>())
+                .collect();
+            if l == 1 {
+                out.iter_mut()
+                    .enumerate()
+                    .for_each(|(i, o)| *o += b1[(i, 0)]);
+            }
+            h = if l < 5 {
+                out.into_iter().map(act).collect()
+            } else {
+                out
+            };
+        }
+        let z: f64 = h.iter().map(|v| v.exp()).sum();
+        total -= (h[y[(0, s)] as usize].exp() / z).ln();
+    }
+    total / x.ncols() as f64
+}
+
+#[test]
+fn deep_networks_by_hand() {
+    let t = timeline("deep-networks");
+    let sigmoid = |v: f64| 1.0 / (1.0 + (-v).exp());
+    let v = &t.steps[1].values;
+    close(
+        &v["Ls"].data.iter().copied().collect::<Vec<_>>(),
+        &[deep_loss(v, "s", sigmoid)],
+        1e-12,
+    );
+    let v = &t.steps[3].values;
+    close(
+        &v["Lr"].data.iter().copied().collect::<Vec<_>>(),
+        &[deep_loss(v, "r", |x: f64| x.max(0.0))],
+        1e-12,
+    );
+    // The gradients layer by layer: the sigmoid network's first is about a
+    // hundredth of its last; the ReLU network's first more than a quarter
+    // of every other.
+    let ns: Vec<f64> = t.steps[2].values["ns"].data.iter().copied().collect();
+    let nr: Vec<f64> = t.steps[4].values["nr"].data.iter().copied().collect();
+    assert!(ns.windows(2).all(|w| w[0] < w[1]), "{ns:?}");
+    assert!(
+        (95.0..110.0).contains(&(ns[4] / ns[0])),
+        "{}",
+        ns[4] / ns[0]
+    );
+    assert!(nr.iter().all(|&n| nr[0] > n / 4.0), "{nr:?}");
+    assert_eq!(format!("{:.2}", nr[0]), "0.26");
+    assert_eq!(
+        format!("{:.2}", nr.iter().cloned().fold(0.0, f64::max)),
+        "0.94"
+    );
+    let curve = |k: usize, i: usize| match &t.steps[k].detail {
+        nntutor::lesson::Detail::Train(tr) => tr.curves[i].1.clone(),
+        other => panic!("step {} is not training: {other:?}", k + 1),
+    };
+    let (ls, g1s, lr) = (curve(9, 0), curve(9, 1), curve(10, 0));
+    let at = |c: &[(usize, f64)], it: usize| c.iter().find(|p| p.0 == it).unwrap().1;
+    // What the last step says.
+    assert_eq!(format!("{:.2}", at(&lr, 20)), "0.53");
+    assert_eq!(format!("{:.3}", at(&lr, 500)), "0.048");
+    assert_eq!(format!("{:.3}", at(&ls, 500)), "0.795");
+    assert!(
+        ls.iter()
+            .filter(|p| p.0 >= 20 && p.0 <= 100)
+            .all(|p| (p.1 - 1.08).abs() < 0.015),
+        "{ls:?}"
+    );
+    // "Between 0.004 and 0.021", to three decimals.
+    assert!(
+        g1s.iter().all(|p| (0.0035..0.0215).contains(&p.1)),
+        "{g1s:?}"
+    );
+}

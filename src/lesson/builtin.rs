@@ -29,5 +29,6 @@ pub const BUILTIN: &[Builtin] = builtin![
     "optimization.toml",
     "spiral-mlp.toml",
     "optimizers.toml",
+    "deep-networks.toml",
     "digits.toml",
 ];
