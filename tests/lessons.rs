@@ -888,3 +888,25 @@ fn deep_networks_by_hand() {
         "{g1s:?}"
     );
 }
+
+#[test]
+fn two_linear_layers_are_one() {
+    let t = timeline("mlp");
+    // After the update: W1 = [[0.7, -1.15], [0.35, 1.925], [-1, 1]],
+    // W2 = [0.85, 0.05, -1], x = [2, 1], worked by hand.
+    let w1 = [[0.7, -1.15], [0.35, 1.925], [-1.0, 1.0]];
+    let w2 = [0.85, 0.05, -1.0];
+    let x = [2.0, 1.0];
+    let h: Vec<f64> = w1.iter().map(|r| r[0] * x[0] + r[1] * x[1]).collect();
+    let lin: f64 = (0..3).map(|i| w2[i] * h[i]).sum();
+    let wc: Vec<f64> = (0..2)
+        .map(|j| (0..3).map(|i| w2[i] * w1[i][j]).sum())
+        .collect();
+    close(&value(&t, "lin"), &[lin], 1e-12);
+    close(&value(&t, "Wc"), &wc, 1e-12);
+    close(&value(&t, "lin1"), &[wc[0] * x[0] + wc[1] * x[1]], 1e-12);
+    // With the ReLU the third unit's -1 is cut: 1.34375 becomes 0.34375.
+    let relu: f64 = (0..3).map(|i| w2[i] * h[i].max(0.0)).sum();
+    assert!((h[2] + 1.0).abs() < 1e-12 && (lin - relu - 1.0).abs() < 1e-12);
+    close(&value(&t, "o"), &[relu], 1e-12);
+}
