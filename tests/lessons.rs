@@ -910,3 +910,21 @@ fn two_linear_layers_are_one() {
     assert!((h[2] + 1.0).abs() < 1e-12 && (lin - relu - 1.0).abs() < 1e-12);
     close(&value(&t, "o"), &[relu], 1e-12);
 }
+
+#[test]
+fn the_log_loss_cases_and_its_gradient_by_hand() {
+    let t = timeline("logistic-regression");
+    // After the stochastic step: w = (0.475, 0.475), b = -5.005.
+    let sigmoid = |v: f64| 1.0 / (1.0 + (-v).exp());
+    let h = |test: f64, grades: f64| sigmoid(0.475 * test + 0.475 * grades - 5.005);
+    let (a, e, d) = (h(8.0, 9.0), h(2.0, 3.0), h(5.0, 5.0));
+    close(&value(&t, "lA"), &[-a.ln()], 1e-12);
+    close(&value(&t, "lE"), &[-(1.0 - e).ln()], 1e-12);
+    // D, not admitted (y = 0), test score 5: ∂ℓ/∂g = -1/(1 - g),
+    // ∂g/∂w = g(1 - g)·5, their product (0 - g)·5.
+    close(&value(&t, "dl_dg"), &[-1.0 / (1.0 - d)], 1e-12);
+    close(&value(&t, "dg_dw"), &[d * (1.0 - d) * 5.0], 1e-12);
+    close(&value(&t, "chain"), &[-d * 5.0], 1e-12);
+    close(&value(&t, "direct"), &[-d * 5.0], 1e-12);
+    assert_eq!(format!("{a:.2} {e:.2}"), "0.96 0.07");
+}
