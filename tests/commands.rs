@@ -56,7 +56,7 @@ fn exports_are_deterministic_and_complete() {
     );
     let (_, md, _) = nntutor(&["export", "linear-scores", "--format", "markdown"]);
     assert!(md.starts_with("# A linear classifier"), "{md}");
-    assert!(md.contains("## Step 4 of 9: Add the bias"), "{md}");
+    assert!(md.contains("## Step 4 of 11: Add the bias"), "{md}");
 }
 
 #[test]

@@ -26,8 +26,8 @@ fn present_mode_counts_the_steps() {
     let mut app = opened("softmax", 4);
     update(&mut app, Action::TogglePresent);
     let screen = rows(&app, 100, 30);
-    // softmax has 20 steps; the bottom row is the progress bar.
-    assert!(screen[29].contains(" 4/20 "), "{}", screen[29]);
+    // softmax has 23 steps; the bottom row is the progress bar.
+    assert!(screen[29].contains(" 4/23 "), "{}", screen[29]);
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn the_overview_lists_the_steps_and_jumps() {
     let mut app = opened("softmax", 4);
     update(&mut app, Action::Overview);
     let screen = rows(&app, 100, 30).join("\n");
-    assert!(screen.contains("20 steps"), "{screen}");
+    assert!(screen.contains("23 steps"), "{screen}");
     assert!(
         screen.contains("▶  4  Normalize: probabilities"),
         "{screen}"
@@ -52,8 +52,8 @@ fn the_overview_lists_the_steps_and_jumps() {
 
 #[test]
 fn after_the_last_step_the_next_lesson_is_offered_then_opened() {
-    // linear-scores (9 steps) comes before svm in course order.
-    let mut app = with_menu("linear-scores", 9);
+    // linear-scores (11 steps) comes before svm in course order.
+    let mut app = with_menu("linear-scores", 11);
     update(&mut app, Action::NextStep);
     let notice = &app.notice.as_ref().unwrap().text;
     assert!(

@@ -928,3 +928,26 @@ fn the_log_loss_cases_and_its_gradient_by_hand() {
     close(&value(&t, "direct"), &[-d * 5.0], 1e-12);
     assert_eq!(format!("{a:.2} {e:.2}"), "0.96 0.07");
 }
+
+#[test]
+fn the_softmax_loss_is_the_mean_negative_log_likelihood() {
+    let t = timeline("softmax");
+    // The three images' correct-class probabilities, from the table.
+    let s = [[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]];
+    let p = |img: usize, k: usize| {
+        let z: f64 = s[img].iter().map(|v: &f64| v.exp()).sum();
+        s[img][k].exp() / z
+    };
+    let lik = p(0, 0) * p(1, 1) * p(2, 2);
+    close(&value(&t, "lik"), &[lik], 1e-15);
+    close(&value(&t, "loglik"), &[lik.ln()], 1e-12);
+    close(&value(&t, "nll"), &[-lik.ln() / 3.0], 1e-12);
+    close(&value(&t, "nll"), &value(&t, "L"), 1e-12);
+    assert_eq!(
+        format!("{:.3} {:.3} {:.5}", p(0, 0), p(1, 1), p(2, 2)),
+        "0.130 0.924 0.00212"
+    );
+    // A negated negative number is bracketed: -(-8.28), never --8.28.
+    let (_, out, _) = common::nntutor(&["export", "softmax"]);
+    assert!(out.contains("nll = -(-8.28) / 3 = 2.76"), "{out}");
+}

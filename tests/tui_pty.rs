@@ -70,7 +70,7 @@ fn leave_through_the_menu(t: &mut Pty) {
 fn step_forward_and_back_then_quit_cleanly() {
     let state = state_dir("pty-walk");
     let mut t = spawn(&["lesson", "linear-scores"], &state, 100, 30);
-    t.wait_for("step 1 of 9", WAIT);
+    t.wait_for("step 1 of 11", WAIT);
     assert!(t.parser.lock().unwrap().screen().alternate_screen());
     // Step 3 walks W x element by element; the numbers are worked by hand:
     // cat 0.2·56 - 0.5·231 + 0.1·24 + 2·2 = -97.9, dog 84 + 300.3 + 50.4 = 434.7.
@@ -88,10 +88,10 @@ fn step_forward_and_back_then_quit_cleanly() {
     t.send(LEFT);
     t.wait_for("Wx[cat] = (0.2 × 56)", WAIT);
     t.send(LEFT);
-    t.wait_for("step 2 of 9", WAIT);
+    t.wait_for("step 2 of 11", WAIT);
     // A step number and Enter jump.
     t.send(b"4\r");
-    t.wait_for("step 4 of 9", WAIT);
+    t.wait_for("step 4 of 11", WAIT);
     leave_through_the_menu(&mut t);
     let progress = std::fs::read_to_string(state.join("nntutor/progress.json")).unwrap();
     assert!(progress.contains("\"linear-scores\""), "{progress}");
@@ -124,9 +124,9 @@ fn a_corrupt_progress_file_is_set_aside() {
     std::fs::write(state.join("nntutor/progress.json"), "{not json").unwrap();
     let mut t = spawn(&["lesson", "softmax"], &state, 100, 30);
     t.wait_for("set aside", WAIT);
-    t.wait_for("step 1 of 20", WAIT);
+    t.wait_for("step 1 of 23", WAIT);
     t.send(RIGHT);
-    t.wait_for("step 2 of 20", WAIT);
+    t.wait_for("step 2 of 23", WAIT);
     t.send(b"\x03");
     assert!(t.wait_exit(WAIT).success());
     let names: Vec<String> = std::fs::read_dir(state.join("nntutor"))
@@ -167,14 +167,14 @@ fn a_small_terminal_says_how_large_it_must_be_and_recovers() {
     let mut t = spawn(&["lesson", "softmax"], &state, 40, 10);
     t.wait_for("at least", WAIT);
     t.resize(100, 30);
-    t.wait_for("step 1 of 20", WAIT);
+    t.wait_for("step 1 of 23", WAIT);
     // A storm of resizes, then keys still work.
     for k in 0..20u16 {
         t.resize(30 + k * 7, 5 + k * 2);
     }
     t.resize(90, 28);
     t.send(RIGHT);
-    t.wait_for("step 2 of 20", WAIT);
+    t.wait_for("step 2 of 23", WAIT);
     t.send(b"\x03");
     assert!(t.wait_exit(WAIT).success());
     assert_restored(&t);
@@ -229,7 +229,7 @@ fn a_panic_restores_the_terminal_then_prints_the_message() {
             ("NNTUTOR_PANIC_ON_KEY", "x"),
         ],
     );
-    t.wait_for("step 1 of 20", WAIT);
+    t.wait_for("step 1 of 23", WAIT);
     t.send(b"x");
     let status = t.wait_exit(WAIT);
     assert_eq!(status.code(), Some(101));
@@ -480,8 +480,8 @@ fn a_dumb_terminal_gets_the_text() {
     assert!(!p.screen().alternate_screen());
     drop(p);
     // The walk-through's last lines are on the screen: the last step's
-    // probability of car.
-    assert!(t.screen().contains("pcar"), "{}", t.screen());
+    // mean negative log-likelihood.
+    assert!(t.screen().contains("nll = 2.76"), "{}", t.screen());
 }
 
 #[test]

@@ -213,7 +213,8 @@ pub const NEG: Def = Def {
     explain: |_, at| {
         Some(Written::text(
             Prec::Product,
-            vec![t("-"), at.operand(0).at_least(Prec::Atom)],
+            // -(-8.28), not --8.28.
+            vec![t("-"), at.operand(0).after_sign(Prec::Atom)],
         ))
     },
     operands: broadcast_cells,
