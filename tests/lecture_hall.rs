@@ -65,7 +65,7 @@ fn after_the_last_step_the_next_lesson_is_offered_then_opened() {
     let svm = app.menu.entries.iter().position(|e| e.id == "svm").unwrap();
     assert_eq!(app.pending_open, Some(svm));
     // The last lesson of the course has no next one.
-    let mut app = with_menu("digits", 8);
+    let mut app = with_menu("digits", 10);
     update(&mut app, Action::NextStep);
     let notice = &app.notice.as_ref().unwrap().text;
     assert!(notice.contains("last step of the last lesson"), "{notice}");

@@ -951,3 +951,13 @@ fn the_softmax_loss_is_the_mean_negative_log_likelihood() {
     let (_, out, _) = common::nntutor(&["export", "softmax"]);
     assert!(out.contains("nll = -(-8.28) / 3 = 2.76"), "{out}");
 }
+
+#[test]
+fn tensor_shapes_flattened() {
+    let t = timeline("digits");
+    // [28, 28, 1] and [128, 28, 28, 3], as numbers in a row.
+    close(&value(&t, "gray"), &[(28 * 28) as f64], 0.0);
+    close(&value(&t, "batch"), &[(128 * 28 * 28 * 3) as f64], 0.0);
+    // One image is one column of X: 784 rows.
+    assert_eq!(t.steps[0].values["X"].data.nrows(), 784);
+}
