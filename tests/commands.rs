@@ -21,6 +21,7 @@ fn list_shows_the_lessons_in_course_order() {
             "linear-scores",
             "svm",
             "regularization",
+            "hard-cases",
             "softmax",
             "softmax-vs-svm",
             "cross-entropy",

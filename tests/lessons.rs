@@ -961,3 +961,63 @@ fn tensor_shapes_flattened() {
     // One image is one column of X: 784 rows.
     assert_eq!(t.steps[0].values["X"].data.nrows(), 784);
 }
+
+#[test]
+fn hard_cases_by_hand() {
+    let t = timeline("hard-cases");
+    let last = t.steps.last().unwrap();
+    let data = |s: &str| {
+        let v = &last.values;
+        let (x, y) = (
+            &v[format!("X{s}").as_str()].data,
+            &v[format!("X{s}_labels").as_str()].data,
+        );
+        (0..x.ncols())
+            .map(|j| (x[(0, j)], x[(1, j)], y[(0, j)] as usize))
+            .collect::<Vec<_>>()
+    };
+    // Quadrants: class 0 where the two coordinates have the same sign
+    // (an even number positive), class 1 where they differ.
+    let q = data("q");
+    assert_eq!(q.len(), 200);
+    assert!(q.iter().all(|&(a, b, c)| (a * b > 0.0) == (c == 0)));
+    // Rings: class 0 within 0.45 of the centre, class 1 between 0.7 and 1.
+    for (a, b, c) in data("r") {
+        let r = (a * a + b * b).sqrt();
+        assert!(
+            if c == 0 {
+                r <= 0.45
+            } else {
+                (0.7..=1.0).contains(&r)
+            },
+            "{r} {c}"
+        );
+    }
+    // Modes: class 1 around three centres, class 0 around the middle.
+    let centres = [(-0.65, 0.55), (0.65, 0.55), (0.0, -0.7)];
+    for (a, b, c) in data("m") {
+        let near = |(x, y): (f64, f64)| ((a - x).powi(2) + (b - y).powi(2)).sqrt() < 0.6;
+        assert!(if c == 0 {
+            near((0.0, 0.05))
+        } else {
+            centres.iter().any(|&m| near(m))
+        });
+    }
+    // The linear classifiers' accuracy, from their trained V and c.
+    for (s, want) in [("q", 0.53), ("r", 0.585), ("m", 0.66)] {
+        let (v, c) = (
+            &last.values[format!("V{s}").as_str()].data,
+            &last.values[format!("c{s}").as_str()].data,
+        );
+        let right = data(s)
+            .iter()
+            .filter(|&&(a, b, y)| {
+                let score = |k: usize| v[(k, 0)] * a + v[(k, 1)] * b + c[(k, 0)];
+                usize::from(score(1) > score(0)) == y
+            })
+            .count();
+        assert_eq!(right as f64 / 200.0, want, "{s}");
+        close(&value(&t, &format!("acc{s}")), &[want], 1e-12);
+        close(&value(&t, &format!("nacc{s}")), &[1.0], 0.0);
+    }
+}

@@ -6,7 +6,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{INVALID, OK, color, export, not_loaded, write_new};
+use super::new::write_new;
+use super::{INVALID, OK, color, export, not_loaded};
 use crate::lesson::catalog::Catalog;
 use crate::lesson::document::Audience;
 use crate::lesson::format::sanitize;

@@ -21,6 +21,7 @@ pub const BUILTIN: &[Builtin] = builtin![
     "mlp.toml",
     "activations.toml",
     "regularization.toml",
+    "hard-cases.toml",
     "softmax-vs-svm.toml",
     "cross-entropy.toml",
     "logistic-regression.toml",

@@ -30,6 +30,89 @@ pub fn spiral(points: usize, classes: usize, seed: u64) -> (Tensor, Tensor) {
     (x, y)
 }
 
+/// The lecture's hard cases for a linear classifier, two classes each,
+/// `points` points per class in [-1, 1]², samples as columns (with their
+/// labels, as `spiral`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HardCase {
+    /// Class 0 in the first and third quadrants, class 1 in the second and
+    /// fourth: no line separates them (XOR).
+    Quadrants,
+    /// Class 0 a disc of radius 0.45 at the centre, class 1 a ring from
+    /// 0.7 to 1 around it.
+    Rings,
+    /// Class 1 in three separate clusters (modes), class 0 one cluster in
+    /// the middle of them.
+    Modes,
+}
+
+impl HardCase {
+    pub fn of(name: &str) -> Option<HardCase> {
+        match name {
+            "quadrants" => Some(HardCase::Quadrants),
+            "rings" => Some(HardCase::Rings),
+            "modes" => Some(HardCase::Modes),
+            _ => None,
+        }
+    }
+}
+
+/// One of the hard cases: 2×(2·points) coordinates and their labels.
+pub fn hard_case(case: HardCase, points: usize, seed: u64) -> (Tensor, Tensor) {
+    let mut rng = Rng::new(seed);
+    let n = 2 * points;
+    let mut x = Tensor::zeros(2, n);
+    let mut y = Tensor::zeros(1, n);
+    for class in 0..2 {
+        for i in 0..points {
+            let col = class * points + i;
+            let (a, b) = match case {
+                HardCase::Quadrants => quadrant_point(&mut rng, class, i),
+                HardCase::Rings => ring_point(&mut rng, class),
+                HardCase::Modes => mode_point(&mut rng, class, i),
+            };
+            x[(0, col)] = a;
+            x[(1, col)] = b;
+            y[(0, col)] = class as f64;
+        }
+    }
+    (x, y)
+}
+
+/// A point in one of the class's two quadrants (alternating), kept a
+/// little away from the axes so that the classes do not touch.
+fn quadrant_point(rng: &mut Rng, class: usize, i: usize) -> (f64, f64) {
+    let mag = |rng: &mut Rng| 0.1 + 0.9 * rng.uniform();
+    let (a, b) = (mag(rng), mag(rng));
+    match (class, i % 2) {
+        (0, 0) => (a, b),
+        (0, _) => (-a, -b),
+        (_, 0) => (-a, b),
+        _ => (a, -b),
+    }
+}
+
+fn ring_point(rng: &mut Rng, class: usize) -> (f64, f64) {
+    let t = 2.0 * std::f64::consts::PI * rng.uniform();
+    let r = if class == 0 {
+        0.45 * libm::sqrt(rng.uniform())
+    } else {
+        0.7 + 0.3 * rng.uniform()
+    };
+    (r * libm::cos(t), r * libm::sin(t))
+}
+
+/// Class 1's three modes around class 0's single cluster.
+fn mode_point(rng: &mut Rng, class: usize, i: usize) -> (f64, f64) {
+    const MODES: [(f64, f64); 3] = [(-0.65, 0.55), (0.65, 0.55), (0.0, -0.7)];
+    let (cx, cy) = if class == 0 {
+        (0.0, 0.05)
+    } else {
+        MODES[i % 3]
+    };
+    (cx + 0.13 * rng.normal(), cy + 0.13 * rng.normal())
+}
+
 /// Side of a generated digit image, as in MNIST.
 pub const DIGIT_SIDE: usize = 28;
 

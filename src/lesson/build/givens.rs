@@ -209,7 +209,8 @@ impl Builder<'_> {
         })
     }
 
-    /// `{ dataset = "spiral" | "digits", … }`: the points (or images) and
+    /// `{ dataset = "spiral" | "digits" | "quadrants" | "rings" | "modes", … }`:
+    /// the points (or images) and
     /// their labels, `NAME_labels`.
     fn dataset(
         &mut self,
@@ -245,9 +246,32 @@ impl Builder<'_> {
                 }
                 datasets::digits(n, seed as u64)
             }
+            other if let Some(case) = datasets::HardCase::of(other) => {
+                let p = self.positive(points, "points", 100, &ds.span)?;
+                if let Some(c) = classes {
+                    self.err(
+                        format!("the `{other}` data set has 2 classes; leave out `classes`"),
+                        c.span.clone(),
+                    );
+                    return None;
+                }
+                if p.saturating_mul(4) > MAX_ELEMENTS {
+                    self.err(
+                        format!(
+                            "{p} points a class is larger than the limit of {MAX_ELEMENTS} numbers"
+                        ),
+                        ds.span.clone(),
+                    );
+                    return None;
+                }
+                if !self.afford(POINT_WORK * (2 * p) as u64, &ds.span) {
+                    return None;
+                }
+                datasets::hard_case(case, p, seed as u64)
+            }
             other => {
                 self.err(
-                    format!("unknown dataset `{other}`; available: \"spiral\", \"digits\""),
+                    format!("unknown dataset `{other}`; available: \"spiral\", \"digits\", \"quadrants\", \"rings\", \"modes\""),
                     ds.span.clone(),
                 );
                 return None;

@@ -79,9 +79,9 @@ fn one() -> f64 {
     expecting = "a table such as { dataset = \"spiral\", points = 100 }"
 )]
 pub struct GivenDataset {
-    #[schemars(extend("enum" = ["spiral", "digits"]))]
+    #[schemars(extend("enum" = ["spiral", "digits", "quadrants", "rings", "modes"]))]
     pub dataset: Sp<String>,
-    /// Points per class (spiral).
+    /// Points per class (spiral, quadrants, rings, modes).
     #[schemars(range(min = 1))]
     pub points: Option<Sp<i64>>,
     /// Classes (spiral).
