@@ -1021,3 +1021,112 @@ fn hard_cases_by_hand() {
         close(&value(&t, &format!("nacc{s}")), &[1.0], 0.0);
     }
 }
+
+/// The network's parameters, row-major: W1 (64×2), b1 (64), W2 (3×64).
+type Params = [Vec<f64>; 3];
+
+/// The optimizers lesson's network (2 → 64 ReLU → 3, softmax loss over the
+/// data), trained here in plain loops by `rule`, from its starting weights:
+/// the loss after `steps` full-batch steps.
+fn train_network(
+    v: &nntutor::lesson::timeline::Values,
+    suffix: &str,
+    steps: usize,
+    rule: &mut dyn FnMut(usize, &mut Params, &Params),
+) -> f64 {
+    let (x, y) = (&v["X"].data, &v["X_labels"].data);
+    let flat = |n: &str| -> Vec<f64> {
+        let d = &v[format!("{n}{suffix}").as_str()].data;
+        (0..d.nrows())
+            .flat_map(|i| (0..d.ncols()).map(move |j| d[(i, j)]))
+            .collect()
+    };
+    let mut p: Params = [flat("W1"), flat("b1"), flat("W2")];
+    let n = x.ncols();
+    let loss_and_grads = |p: &Params| {
+        let mut g: Params = [vec![0.0; 128], vec![0.0; 64], vec![0.0; 192]];
+        let mut loss = 0.0;
+        for s in 0..n {
+            let xs = [x[(0, s)], x[(1, s)]];
+            let h: Vec<f64> = (0..64)
+                .map(|i| (p[0][2 * i] * xs[0] + p[0][2 * i + 1] * xs[1] + p[1][i]).max(0.0))
+                .collect();
+            let sc: Vec<f64> = (0..3)
+                .map(|k| (0..64).map(|i| p[2][64 * k + i] * h[i]).sum())
+                .collect();
+            let m = sc.iter().cloned().fold(f64::MIN, f64::max);
+            let z: f64 = sc.iter().map(|v| (v - m).exp()).sum();
+            let label = y[(0, s)] as usize;
+            loss -= (sc[label] - m) - z.ln();
+            for k in 0..3 {
+                let ds = ((sc[k] - m).exp() / z - f64::from(k == label)) / n as f64;
+                for i in 0..64 {
+                    g[2][64 * k + i] += ds * h[i];
+                    if h[i] > 0.0 {
+                        let dh = ds * p[2][64 * k + i];
+                        g[0][2 * i] += dh * xs[0];
+                        g[0][2 * i + 1] += dh * xs[1];
+                        g[1][i] += dh;
+                    }
+                }
+            }
+        }
+        (loss / n as f64, g)
+    };
+    for step in 0..steps {
+        let (_, g) = loss_and_grads(&p);
+        rule(step, &mut p, &g);
+    }
+    loss_and_grads(&p).0
+}
+
+#[test]
+fn optimizers_trained_independently() {
+    let t = timeline("optimizers");
+    let v = &t.steps[8].values;
+    let sgd = train_network(v, "s", 500, &mut |_, p, g| {
+        for (w, d) in p.iter_mut().zip(g) {
+            w.iter_mut().zip(d).for_each(|(w, d)| *w -= 0.5 * d);
+        }
+    });
+    let mut vel: Params = [vec![0.0; 128], vec![0.0; 64], vec![0.0; 192]];
+    let momentum = train_network(v, "m", 500, &mut |_, p, g| {
+        for ((w, d), u) in p.iter_mut().zip(g).zip(vel.iter_mut()) {
+            for ((w, d), u) in w.iter_mut().zip(d).zip(u.iter_mut()) {
+                *u = 0.9 * *u - 0.5 * d;
+                *w += *u;
+            }
+        }
+    });
+    let (mut m, mut s): (Params, Params) = (
+        [vec![0.0; 128], vec![0.0; 64], vec![0.0; 192]],
+        [vec![0.0; 128], vec![0.0; 64], vec![0.0; 192]],
+    );
+    let adam = train_network(v, "a", 500, &mut |step, p, g| {
+        let k = (step + 1) as i32;
+        for l in 0..3 {
+            for i in 0..p[l].len() {
+                m[l][i] = 0.9 * m[l][i] + 0.1 * g[l][i];
+                s[l][i] = 0.999 * s[l][i] + 0.001 * g[l][i] * g[l][i];
+                let mhat = m[l][i] / (1.0 - 0.9f64.powi(k));
+                let shat = s[l][i] / (1.0 - 0.999f64.powi(k));
+                p[l][i] -= 0.02 * mhat / (shat.sqrt() + 1e-8);
+            }
+        }
+    });
+    let engine = |k: usize, n: &str| t.steps[k].values[n].data[0];
+    for (mine, theirs) in [
+        (sgd, engine(9, "Ls")),
+        (momentum, engine(11, "Lm")),
+        (adam, engine(13, "La")),
+    ] {
+        assert!(
+            (mine - theirs).abs() < 1e-6,
+            "{mine} against the lesson's {theirs}"
+        );
+    }
+    assert_eq!(
+        format!("{sgd:.3} {momentum:.3} {adam:.3}"),
+        "0.123 0.030 0.021"
+    );
+}
