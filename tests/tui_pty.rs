@@ -397,18 +397,6 @@ fn stopped(t: &Pty) -> bool {
         .unwrap_or(false)
 }
 
-fn wait_until(what: &str, t: &Pty, mut done: impl FnMut(&Pty) -> bool) {
-    let start = std::time::Instant::now();
-    while !done(t) {
-        assert!(
-            start.elapsed() < WAIT,
-            "{what}; the screen:\n{}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// Ctrl-Z (a key in raw mode) and SIGTSTP (from `kill`) give the shell its
 /// terminal back before the process stops; `fg` (SIGCONT) takes it again
 /// and draws the step anew, in raw mode, so keys work as before.
@@ -422,7 +410,7 @@ fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
             "ctrl-z" => t.send(b"\x1a"),
             _ => t.signal(libc::SIGTSTP),
         }
-        wait_until("the process did not stop", &t, stopped);
+        t.wait_until("the process did not stop", WAIT, stopped);
         assert_restored(&t);
         // What the shell prints meanwhile; the tutor must draw over it.
         t.parser
@@ -430,7 +418,7 @@ fn suspending_hands_the_terminal_back_and_resuming_takes_it_again() {
             .unwrap()
             .process(b"\x1b[2J\x1b[Hshell prompt$ fg");
         t.signal(libc::SIGCONT);
-        wait_until("the screen was not taken back", &t, |t| {
+        t.wait_until("the screen was not taken back", WAIT, |t| {
             let p = t.parser.lock().unwrap();
             p.screen().alternate_screen() && p.screen().contents().contains("step 4 of 12")
         });
@@ -449,7 +437,7 @@ fn a_stop_without_warning_is_redrawn_on_continue() {
     let mut t = spawn(&["lesson", "backprop", "--step", "4"], &state, 100, 30);
     t.wait_for("step 4 of 12", WAIT);
     t.signal(libc::SIGSTOP);
-    wait_until("the process did not stop", &t, stopped);
+    t.wait_until("the process did not stop", WAIT, stopped);
     t.parser
         .lock()
         .unwrap()

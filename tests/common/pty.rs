@@ -115,6 +115,19 @@ impl Pty {
     }
 
     /// Waits for the program to end; its exit status.
+    /// Waits until `done` holds of the screen, or fails saying `what`.
+    pub fn wait_until(&self, what: &str, timeout: Duration, mut done: impl FnMut(&Pty) -> bool) {
+        let start = std::time::Instant::now();
+        while !done(self) {
+            assert!(
+                start.elapsed() < timeout,
+                "{what}; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> std::process::ExitStatus {
         let start = Instant::now();
         loop {

@@ -13,7 +13,7 @@ mod text;
 use std::ops::Range;
 
 pub use args::{parse, parse_formulas};
-pub use at_step::{MAX_TAKEN, at_step};
+pub use at_step::at_step;
 pub use text::lesson_text;
 
 use super::diagnostic::Diagnostic;
@@ -147,13 +147,6 @@ impl Generated {
                 ..d.clone()
             },
         ))
-    }
-}
-
-impl Scratch {
-    /// The name the last formula defines (the one differentiated).
-    pub fn result(&self) -> Option<&str> {
-        self.formulas.last().map(|f| f.name.as_str())
     }
 }
 
