@@ -19,6 +19,7 @@ fn list_shows_the_lessons_in_course_order() {
         ids,
         [
             "linear-scores",
+            "linear-geometry",
             "svm",
             "regularization",
             "hard-cases",

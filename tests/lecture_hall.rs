@@ -52,18 +52,24 @@ fn the_overview_lists_the_steps_and_jumps() {
 
 #[test]
 fn after_the_last_step_the_next_lesson_is_offered_then_opened() {
-    // linear-scores (11 steps) comes before svm in course order.
+    // linear-scores (11 steps) comes before linear-geometry in course order.
     let mut app = with_menu("linear-scores", 11);
     update(&mut app, Action::NextStep);
     let notice = &app.notice.as_ref().unwrap().text;
     assert!(
-        notice.contains("→ opens the next lesson, Multiclass SVM loss"),
+        notice.contains(
+            "→ opens the next lesson, Interpreting a linear classifier: the rows of W as lines"
+        ),
         "{notice}"
     );
     assert_eq!(app.pending_open, None);
     update(&mut app, Action::NextStep);
-    let svm = app.menu.entries.iter().position(|e| e.id == "svm").unwrap();
-    assert_eq!(app.pending_open, Some(svm));
+    let next = app
+        .menu
+        .entries
+        .iter()
+        .position(|e| e.id == "linear-geometry");
+    assert_eq!(app.pending_open, next);
     // The last lesson of the course has no next one.
     let mut app = with_menu("digits", 10);
     update(&mut app, Action::NextStep);

@@ -501,3 +501,18 @@ fn softmax_bars_beside_the_scores() {
     assert!(screen.contains("██████████│"), "{screen}");
     insta::assert_snapshot!("softmax_bars_100x40", screen);
 }
+
+#[test]
+fn the_rows_of_w_as_lines_in_monochrome() {
+    // Each line in its class's number, its arrow towards higher scores, and
+    // the equations under the picture.
+    let mut a = app_with(
+        "linear-geometry",
+        Settings {
+            theme: ThemeName::Mono,
+            ..Settings::default()
+        },
+    );
+    go(&mut a, 9, 0);
+    insta::assert_snapshot!("lines_of_the_edges_mono_100x30", text(&draw(&a, 100, 30)));
+}

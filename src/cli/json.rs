@@ -217,7 +217,11 @@ struct PlotDoc<'a> {
 
 #[derive(Serialize)]
 struct RegionsDoc<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bias: Option<&'a str>,
     labels: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scores: Option<&'a str>,
     x: &'a str,
@@ -308,7 +312,9 @@ impl<'a> StepDoc<'a> {
             }),
             predict: step.predict.iter().map(|(n, _)| n.as_str()).collect(),
             regions: step.regions.as_ref().map(|r| RegionsDoc {
+                bias: r.bias.as_ref().map(|b| b.0.as_str()),
                 labels: r.labels.as_ref().map(|l| l.0.as_str()),
+                lines: r.lines.as_ref().map(|l| l.0.as_str()),
                 scores: r.scores.as_ref().map(|s| s.0.as_str()),
                 x: &r.x.0,
             }),

@@ -14,6 +14,7 @@ macro_rules! builtin {
 
 pub const BUILTIN: &[Builtin] = builtin![
     "linear-scores.toml",
+    "linear-geometry.toml",
     "svm.toml",
     "softmax.toml",
     "backprop.toml",

@@ -203,6 +203,11 @@ pub struct Regions {
     pub scores: Option<(String, Span)>,
     pub x: (String, Span),
     pub labels: Option<(String, Span)>,
+    /// W of a linear classifier: each row's line, where that class's score
+    /// is zero, drawn over the regions.
+    pub lines: Option<(String, Span)>,
+    /// b beside `lines`.
+    pub bias: Option<(String, Span)>,
 }
 
 /// The first `count` columns of `value`, each drawn as a picture `width`

@@ -315,6 +315,8 @@ impl Builder<'_> {
                 scores: r.scores.as_ref().map(pair),
                 x: pair(&r.x),
                 labels: r.labels.as_ref().map(pair),
+                lines: r.lines.as_ref().map(pair),
+                bias: r.bias.as_ref().map(pair),
             }),
             images: s.images.as_ref().map(|i| Images {
                 value: pair(&i.value),

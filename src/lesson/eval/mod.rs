@@ -19,6 +19,7 @@ mod cost;
 pub mod regions;
 pub mod stages;
 pub mod watch;
+pub mod zero_lines;
 
 pub use stages::{Kept, Stages};
 pub use watch::Watch;

@@ -2,6 +2,7 @@
 //! plane instead of the data, each grid point taking the class whose score
 //! is largest. The same formula, through the same engine, as the lesson.
 
+use super::zero_lines::{ZeroLine, zero_lines};
 use super::*;
 use crate::engine::{Binding, Budget, Scope};
 use crate::lesson::model::Regions;
@@ -30,6 +31,8 @@ pub struct Plane {
     /// The data points: (x, y, label).
     pub points: Vec<(f64, f64, Option<u8>)>,
     pub class_count: usize,
+    /// Where each class's score is zero (`lines`), class by class.
+    pub lines: Vec<ZeroLine>,
 }
 
 /// The lesson's values, with the data replaced by the grid.
@@ -155,6 +158,7 @@ pub fn classify(
             classes: Vec::new(),
             points: points(data, regions, values),
             class_count: 0,
+            lines: zero_lines(regions, values)?,
         });
     };
     let grid = grid(bounds, nx, ny);
@@ -201,6 +205,14 @@ pub fn classify(
         start = end;
     }
     let points = points(data, regions, values);
+    let lines = zero_lines(regions, values)?;
+    if !lines.is_empty() && lines.len() != class_count {
+        return Err(format!(
+            "`lines` draws a line per class, but `{}` has {} rows and `{scores_name}` {class_count} classes",
+            regions.lines.as_ref().map_or("", |l| l.0.as_str()),
+            lines.len(),
+        ));
+    }
     Ok(Plane {
         bounds,
         nx,
@@ -208,6 +220,7 @@ pub fn classify(
         classes,
         points,
         class_count,
+        lines,
     })
 }
 
@@ -243,6 +256,8 @@ impl Evaluator<'_> {
             Some(&regions.x),
             regions.scores.as_ref(),
             regions.labels.as_ref(),
+            regions.lines.as_ref(),
+            regions.bias.as_ref(),
         ]
         .into_iter()
         .flatten()
@@ -299,6 +314,24 @@ impl Evaluator<'_> {
                 );
                 return None;
             }
+        }
+        if let (None, Some((_, span))) = (&regions.lines, &regions.bias) {
+            self.error(
+                format!(
+                    "{}: `regions.bias` is the b beside `lines`, but there is no `lines`",
+                    step.label()
+                ),
+                span.clone(),
+            );
+            return None;
+        }
+        if let Err(why) = zero_lines(regions, &self.env.values) {
+            let span = regions.lines.as_ref().map_or(&regions.x.1, |l| &l.1);
+            self.error(
+                format!("{}: cannot draw `regions`: {why}", step.label()),
+                span.clone(),
+            );
+            return None;
         }
         let Some((scores, span)) = &regions.scores else {
             return Some(());

@@ -120,6 +120,14 @@ pub struct RegionsSpec {
     /// The points' class labels, to colour them.
     #[schemars(length(max = 200))]
     pub labels: Option<Sp<String>>,
+    /// A matrix with one row of two weights per class (W of a linear
+    /// classifier): each row's line w · x + b = 0, where the class's score
+    /// is zero, is drawn with an arrow towards higher scores.
+    #[schemars(length(max = 200))]
+    pub lines: Option<Sp<String>>,
+    /// One number per row of `lines` (the biases b); left out, zero.
+    #[schemars(length(max = 200))]
+    pub bias: Option<Sp<String>>,
 }
 
 /// The first `count` columns of a value drawn as pictures `width` pixels

@@ -9,10 +9,13 @@ use super::doc::{ChartSpec, Piece, height};
 use super::step::{Ctx, chart_height, palette};
 use crate::lesson::document::tracked_name;
 use crate::lesson::eval::regions::Plane;
+use crate::lesson::eval::zero_lines::decimals;
 use crate::lesson::number;
 use crate::lesson::timeline::{SearchState, TrainState};
 use crate::tui::app::{LiveView, SPEEDS};
+use crate::tui::widgets::plane::GLYPHS;
 use crate::tui::widgets::text::{sanitize, width, wrap_line};
+use crate::tui::widgets::zero_lines::letter;
 
 /// A chart's height; beside decision regions, half the body, since the
 /// regions are the point of the step and want to be large. Either shrinks,
@@ -24,8 +27,10 @@ fn graph_height(ctx: &Ctx, above: &[Piece]) -> u16 {
     } else {
         chart_height(ctx)
     };
-    // One blank row follows.
-    let room = ctx.body_rows.saturating_sub(height(above) + 1);
+    // One blank row follows, and the lines' equations.
+    let room = ctx
+        .body_rows
+        .saturating_sub(height(above) + 1 + legend_rows(ctx));
     wanted.min(room.max(MIN_GRAPH))
 }
 
@@ -167,10 +172,12 @@ fn push_with_plane<'a>(
     pieces: &mut Vec<Piece<'a>>,
 ) {
     let plane = plane_piece(ctx, live, pieces);
+    let legend = plane.as_ref().and_then(|p| legend(ctx, p));
     match (plane, chart) {
         (Some(p), Some(c)) if ctx.width >= 60 => pieces.push(Piece::Beside(vec![p, c])),
         (p, c) => pieces.extend(p.into_iter().chain(c)),
     }
+    pieces.extend(legend);
     pieces.push(Piece::Lines(vec![Line::raw("")]));
 }
 
@@ -282,12 +289,57 @@ pub fn still_plane<'a>(ctx: &Ctx<'a>, pieces: &mut Vec<Piece<'a>>) {
         if let Piece::Plane { height, .. } = &mut p
             && alone
         {
-            let room = ctx.body_rows.saturating_sub(super::doc::height(pieces) + 1);
+            let room = ctx
+                .body_rows
+                .saturating_sub(super::doc::height(pieces) + 1 + legend_rows(ctx));
             *height = (*height).max(room.min(MAX_STILL_PLANE));
         }
+        let legend = legend(ctx, &p);
         pieces.push(p);
+        pieces.extend(legend);
         pieces.push(Piece::Lines(vec![Line::raw("")]));
     }
+}
+
+/// Under a plane with `lines`, each class's line as an equation, marked as
+/// the plane marks the class: `● cat: 2.0 x₁ − 1.0 x₂ + 0.5 = 0`.
+fn legend<'a>(ctx: &Ctx<'a>, plane: &Piece<'a>) -> Option<Piece<'a>> {
+    let Piece::Plane { plane, ascii, .. } = plane else {
+        return None;
+    };
+    if plane.lines.is_empty() {
+        return None;
+    }
+    let colours = ctx.theme.classes.filter(|_| !ascii);
+    let decimals = decimals(&plane.lines, ctx.digits());
+    let lines = plane.lines.iter().enumerate().map(|(k, line)| {
+        let (mark, style) = match colours {
+            Some(c) => (
+                GLYPHS[k % GLYPHS.len()],
+                ctx.theme.base.fg(c[k % c.len()].1),
+            ),
+            None => (letter(k), ctx.theme.heading),
+        };
+        let name = line.name.as_deref().map_or(format!("class {k}"), sanitize);
+        Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::styled(
+                format!("{name}: {}", line.equation(decimals)),
+                ctx.theme.base,
+            ),
+        ])
+    });
+    Some(Piece::Lines(lines.collect()))
+}
+
+/// The rows [`legend`] will take under the step's plane.
+fn legend_rows(ctx: &Ctx) -> u16 {
+    let step = &ctx.open.lesson.steps[ctx.open.step];
+    let Some((w, _)) = step.regions.as_ref().and_then(|r| r.lines.as_ref()) else {
+        return 0;
+    };
+    let values = &ctx.open.timeline.steps[ctx.open.step].values;
+    values.get(w).map_or(0, |v| v.data.nrows() as u16)
 }
 
 /// The tallest a still picture of the plane grows (rows).

@@ -7,3 +7,4 @@ pub mod lines;
 pub mod matrix;
 pub mod plane;
 pub mod text;
+pub mod zero_lines;

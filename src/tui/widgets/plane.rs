@@ -53,6 +53,7 @@ pub fn render(plane: &Plane, area: Rect, buf: &mut Buffer, theme: &Theme, ascii:
             }
         }
     }
+    super::zero_lines::render(plane, area, buf, theme, ascii);
     let [x0, x1, y0, y1] = plane.bounds;
     for &(x, y, label) in &plane.points {
         let fx = (x - x0) / (x1 - x0);
@@ -95,6 +96,7 @@ mod tests {
             classes: vec![0, 0, 1, 1, 0, 0, 1, 1],
             points: vec![(0.5, 1.5, Some(0)), (3.5, 0.5, Some(1))],
             class_count: 2,
+            lines: Vec::new(),
         }
     }
 
