@@ -403,17 +403,42 @@ fn optimization_numbers_and_curves() {
     assert!(full.windows(2).all(|w| w[1] <= w[0] + 1e-12), "{full:?}");
     assert!(full.last().unwrap() < full.first().unwrap());
     // ...while minibatches of 16 make the loss wiggle.
-    let sgd = curve(17);
+    let sgd = curve(19);
     assert!(sgd.windows(2).any(|w| w[1] > w[0]), "{sgd:?}");
     // The smaller the minibatch, the more the tracked loss jumps around.
     let wiggle = |c: &[f64]| c.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>();
-    let (eight, many) = (curve(18), curve(19));
+    let (eight, many) = (curve(21), curve(23));
     assert!(
         wiggle(&eight) > wiggle(&many),
         "{} vs {}",
         wiggle(&eight),
         wiggle(&many)
     );
+    // Each SGD run starts again from the same W and b: the loss on all the
+    // data at its iteration 0 is the same each time. The minibatch's own
+    // loss is labelled as such; the loss on all the data is not.
+    let all = |step: usize| match &t.steps[step].detail {
+        nntutor::lesson::Detail::Train(tr) => {
+            assert_eq!(tr.curves[1].0, "Lall");
+            assert_eq!(tr.on_minibatch, [true, false]);
+            tr.curves[1].1.iter().map(|p| p.1).collect::<Vec<f64>>()
+        }
+        other => panic!("step {} is not training: {other:?}", step + 1),
+    };
+    // The step-size runs start from the lesson's starting W too (the same
+    // seed, b = 0), on the same data.
+    let (lesson, _) = common::builtin::lesson("optimization");
+    let sizes = lesson
+        .steps
+        .iter()
+        .position(|s| s.title == "Three step sizes, trained")
+        .unwrap();
+    let start = curve(sizes)[0];
+    for step in [19, 21, 23] {
+        assert_eq!(all(step)[0], start, "step {}", step + 1);
+    }
+    // On all the data the curve is steadier than on minibatches of 8.
+    assert!(wiggle(&all(21)) < wiggle(&eight));
     // Random search keeps its best: no trial beats the recorded best.
     match &t.steps[5].detail {
         nntutor::lesson::Detail::Search(s) => {
@@ -510,6 +535,9 @@ fn linear_models_by_hand() {
     // squared errors 6.25 + 0.25 + 2.25 + 0 + 6.25 + 4 = 19, over 6.
     close(&value(&t, "Lsq"), &[19.0 / 6.0], 1e-12);
     close(&value(&t, "step"), &[1.0, 1.0, 0.0, 1.0, 0.0, 1.0], 0.0);
+    // t·s = (3.5, 1.5, 1.5, 0, 2.5, 3): none below 0, so the perceptron
+    // criterion max(0, -t·s) is 0 everywhere, D included.
+    close(&value(&t, "Lperc"), &[0.0], 0.0);
     // Only D (t = -1, s = 0) has a hinge: 1, over 6.
     close(&value(&t, "Lhinge"), &[1.0 / 6.0], 1e-12);
     let llog = value(&t, "Llog")[0];

@@ -229,8 +229,8 @@ impl<'a> Page<'a, '_> {
         self.out
             .push(Block::Code(updates.iter().map(|u| u.to_string()).collect()));
         let mut lines = vec![format!("{} iterations", t.iterations)];
-        for (name, curve) in &t.curves {
-            let name = tracked_name(name, batch);
+        for (k, (name, curve)) in t.curves.iter().enumerate() {
+            let name = tracked_name(name, t.batch_of(k, batch));
             let Some(line) = from_to(&name, curve, d) else {
                 continue;
             };

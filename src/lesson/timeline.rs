@@ -182,6 +182,17 @@ pub struct TrainState {
     pub iterations: usize,
     /// Each tracked value: (iteration, value) every `every` iterations.
     pub curves: Vec<(String, Vec<(usize, f64)>)>,
+    /// Whether each tracked value is computed on the minibatch (a loss of
+    /// the batch data) rather than on all the data.
+    pub on_minibatch: Vec<bool>,
+}
+
+impl TrainState {
+    /// The minibatch size to name beside tracked value `k`: `batch` when
+    /// that value reads the minibatch (or is not known not to).
+    pub fn batch_of(&self, k: usize, batch: Option<usize>) -> Option<usize> {
+        batch.filter(|_| self.on_minibatch.get(k).copied().unwrap_or(true))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -173,7 +173,41 @@ impl Evaluator<'_> {
         changed.extend(self.recompute(step));
         changed.retain(|n| before.contains(n));
         let iterations = spec.iterations;
-        (Detail::Train(TrainState { iterations, curves }), changed)
+        let on_minibatch = spec
+            .track
+            .iter()
+            .map(|(name, _)| {
+                spec.batch
+                    .as_ref()
+                    .is_some_and(|b| self.reads_any(name, &b.data))
+            })
+            .collect();
+        let state = TrainState {
+            iterations,
+            curves,
+            on_minibatch,
+        };
+        (Detail::Train(state), changed)
+    }
+
+    /// Whether `name` reads any of `data`, itself or through the formulas
+    /// it is made of: a tracked loss of the minibatch, or of all the data.
+    fn reads_any(&self, name: &str, data: &[(String, Span)]) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            if data.iter().any(|(d, _)| *d == n) {
+                return true;
+            }
+            if let Some(d) = self.env.derived(&n) {
+                for (read, _) in d.expr.names() {
+                    if seen.insert(read.to_string()) {
+                        todo.push(read.to_string());
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// Whether the run can start: what it updates and tracks is there, its

@@ -126,7 +126,7 @@ pub fn train_pieces<'a>(
     let mut series = Vec::new();
     for (k, (name, curve)) in curves.iter().enumerate() {
         let points = curve.iter().map(|&(i, v)| (i as f64, v)).collect();
-        let name = tracked_name(name, batch);
+        let name = tracked_name(name, t.batch_of(k, batch));
         series.push((sanitize(&name), points, palette(theme, k)));
         let (Some(first), Some(last)) = (curve.first(), curve.last()) else {
             continue;
