@@ -5,8 +5,10 @@ use crate::engine::Tensor;
 use crate::engine::graph::{NodeId, NodeKind};
 use crate::lesson::document::walk::{MAX_ELEMENT_STOPS, node_stops};
 use crate::lesson::document::{Audience, Block as Doc, Document, chain, tracked_name};
+use crate::lesson::eval::regions::Plane;
 use crate::lesson::eval::zero_lines;
 use crate::lesson::format::{self, check_line, element_name, inline, matrix_lines, node_label};
+use crate::lesson::model::Regions;
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
 use crate::lesson::timeline::{BackwardState, Computation, TrainState, Values};
@@ -158,18 +160,7 @@ impl<'a> Page<'a, '_> {
             Doc::Regions {
                 regions,
                 plane: Some(plane),
-            } if !plane.lines.is_empty() => {
-                let w = regions.lines.as_ref().map_or("", |l| l.0.as_str());
-                let mut lines = vec![format!(
-                    "The lines drawn, where a row w of {w} gives w · x + b = 0 (w points to where it grows):"
-                )];
-                let decimals = zero_lines::decimals(&plane.lines, d);
-                lines.extend(plane.lines.iter().enumerate().map(|(k, line)| {
-                    let name = line.name.clone().unwrap_or_else(|| format!("class {k}"));
-                    format!("{name}: {}", line.equation(decimals))
-                }));
-                self.out.push(Block::List(lines));
-            }
+            } if !plane.lines.is_empty() => self.zero_lines(regions, plane),
             Doc::Regions { .. } | Doc::Bars(_) | Doc::Images(_) => {}
             Doc::Curves(curves) => {
                 let names: Vec<&str> = curves.iter().map(|(n, _)| *n).collect();
@@ -222,6 +213,21 @@ impl<'a> Page<'a, '_> {
                 self.shown.push(c.name.clone());
             }
         }
+    }
+
+    /// The lines a plane draws (`lines`), as equations.
+    fn zero_lines(&mut self, regions: &Regions, plane: &Plane) {
+        let d = self.d;
+        let w = regions.lines.as_ref().map_or("", |l| l.0.as_str());
+        let mut lines = vec![format!(
+            "The lines drawn, where a row w of {w} gives w · x + b = 0 (w points to where it grows):"
+        )];
+        let decimals = zero_lines::decimals(&plane.lines, d);
+        lines.extend(plane.lines.iter().enumerate().map(|(k, line)| {
+            let name = line.name.clone().unwrap_or_else(|| format!("class {k}"));
+            format!("{name}: {}", line.equation(decimals))
+        }));
+        self.out.push(Block::List(lines));
     }
 
     fn trained(&mut self, updates: &[&str], batch: Option<usize>, t: &TrainState) {

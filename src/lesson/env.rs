@@ -74,6 +74,26 @@ impl Env {
         self.values.insert(name, Arc::new(value));
     }
 
+    /// Whether `name` reads any of `data`, itself or through the formulas
+    /// it is made of: a tracked loss of the minibatch, or of all the data.
+    pub fn reads_any(&self, name: &str, data: &[(String, crate::lesson::model::Span)]) -> bool {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            if data.iter().any(|(d, _)| *d == n) {
+                return true;
+            }
+            if let Some(d) = self.derived(&n) {
+                for (read, _) in d.expr.names() {
+                    if seen.insert(read.to_string()) {
+                        todo.push(read.to_string());
+                    }
+                }
+            }
+        }
+        false
+    }
+
     pub fn derived(&self, name: &str) -> Option<&Derived> {
         self.derived_index.get(name).map(|&k| &self.derived[k])
     }

@@ -252,29 +252,7 @@ impl Evaluator<'_> {
     }
 
     fn check_regions(&mut self, step: &Step, regions: &Regions) -> Option<()> {
-        for (name, span) in [
-            Some(&regions.x),
-            regions.scores.as_ref(),
-            regions.labels.as_ref(),
-            regions.lines.as_ref(),
-            regions.bias.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if !self.env.values.contains_key(name) {
-                if !self.poisoned.contains(name) {
-                    self.error(
-                        format!(
-                            "{}: `regions` names `{name}`, which is not defined by this step or before",
-                            step.label()
-                        ),
-                        span.clone(),
-                    );
-                }
-                return None;
-            }
-        }
+        self.regions_defined(step, regions)?;
         if !self.env.givens.contains(&regions.x.0) {
             self.error(
                 format!(
@@ -315,24 +293,7 @@ impl Evaluator<'_> {
                 return None;
             }
         }
-        if let (None, Some((_, span))) = (&regions.lines, &regions.bias) {
-            self.error(
-                format!(
-                    "{}: `regions.bias` is the b beside `lines`, but there is no `lines`",
-                    step.label()
-                ),
-                span.clone(),
-            );
-            return None;
-        }
-        if let Err(why) = zero_lines(regions, &self.env.values) {
-            let span = regions.lines.as_ref().map_or(&regions.x.1, |l| &l.1);
-            self.error(
-                format!("{}: cannot draw `regions`: {why}", step.label()),
-                span.clone(),
-            );
-            return None;
-        }
+        self.lines_fit(step, regions)?;
         let Some((scores, span)) = &regions.scores else {
             return Some(());
         };
@@ -357,6 +318,56 @@ impl Evaluator<'_> {
                     crate::engine::budget::count(whole),
                     crate::engine::budget::count(REGIONS_WORK)
                 ),
+                span.clone(),
+            );
+            return None;
+        }
+        Some(())
+    }
+    /// Every name `regions` gives is defined by this step or before.
+    fn regions_defined(&mut self, step: &Step, regions: &Regions) -> Option<()> {
+        for (name, span) in [
+            Some(&regions.x),
+            regions.scores.as_ref(),
+            regions.labels.as_ref(),
+            regions.lines.as_ref(),
+            regions.bias.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !self.env.values.contains_key(name) {
+                if !self.poisoned.contains(name) {
+                    self.error(
+                        format!(
+                            "{}: `regions` names `{name}`, which is not defined by this step or before",
+                            step.label()
+                        ),
+                        span.clone(),
+                    );
+                }
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// `lines` and `bias` have the shapes of a linear classifier's W and b.
+    fn lines_fit(&mut self, step: &Step, regions: &Regions) -> Option<()> {
+        if let (None, Some((_, span))) = (&regions.lines, &regions.bias) {
+            self.error(
+                format!(
+                    "{}: `regions.bias` is the b beside `lines`, but there is no `lines`",
+                    step.label()
+                ),
+                span.clone(),
+            );
+            return None;
+        }
+        if let Err(why) = zero_lines(regions, &self.env.values) {
+            let span = regions.lines.as_ref().map_or(&regions.x.1, |l| &l.1);
+            self.error(
+                format!("{}: cannot draw `regions`: {why}", step.label()),
                 span.clone(),
             );
             return None;

@@ -172,42 +172,16 @@ impl Evaluator<'_> {
             .collect();
         changed.extend(self.recompute(step));
         changed.retain(|n| before.contains(n));
-        let iterations = spec.iterations;
-        let on_minibatch = spec
-            .track
-            .iter()
-            .map(|(name, _)| {
-                spec.batch
-                    .as_ref()
-                    .is_some_and(|b| self.reads_any(name, &b.data))
-            })
-            .collect();
+        let on_minibatch = spec.track.iter().map(|(name, _)| {
+            let batch = spec.batch.as_ref();
+            batch.is_some_and(|b| self.env.reads_any(name, &b.data))
+        });
         let state = TrainState {
-            iterations,
+            iterations: spec.iterations,
             curves,
-            on_minibatch,
+            on_minibatch: on_minibatch.collect(),
         };
         (Detail::Train(state), changed)
-    }
-
-    /// Whether `name` reads any of `data`, itself or through the formulas
-    /// it is made of: a tracked loss of the minibatch, or of all the data.
-    fn reads_any(&self, name: &str, data: &[(String, Span)]) -> bool {
-        let mut seen = std::collections::HashSet::new();
-        let mut todo = vec![name.to_string()];
-        while let Some(n) = todo.pop() {
-            if data.iter().any(|(d, _)| *d == n) {
-                return true;
-            }
-            if let Some(d) = self.env.derived(&n) {
-                for (read, _) in d.expr.names() {
-                    if seen.insert(read.to_string()) {
-                        todo.push(read.to_string());
-                    }
-                }
-            }
-        }
-        false
     }
 
     /// Whether the run can start: what it updates and tracks is there, its
