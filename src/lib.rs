@@ -4,6 +4,7 @@
 //! checked lesson → evaluated timeline) ← [`tui`] (the interactive tutor) and
 //! [`cli`] (commands and export).
 
+pub mod classroom;
 pub mod cli;
 pub mod lesson;
 pub mod tui;

@@ -1,0 +1,120 @@
+//! The follower's side: connect with the code, take the lesson and the
+//! lecturer's moves as they come (on a thread of its own, into a
+//! channel), and send quiz answers. What arrives is untrusted: the lesson
+//! is loaded as any file found online, with every check and budget.
+
+use std::io::BufReader;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::protocol::{self, FromFollower, FromLecturer, MAX_LECTURER_LINE, VERSION};
+
+/// How long connecting, and the lecturer's first answer, may take.
+pub const CONNECT_WAIT: Duration = Duration::from_secs(5);
+
+/// A lecture followed.
+pub struct Following {
+    /// The lecturer's messages after the first lesson, and why the
+    /// connection ended (`Err`).
+    pub rx: Receiver<Result<FromLecturer, String>>,
+    out: Arc<Mutex<TcpStream>>,
+}
+
+/// The first lesson: its number, file name and text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedLesson {
+    pub number: u64,
+    pub name: String,
+    pub text: String,
+}
+
+/// Connects to the lecture at `addr` with `code`: the lesson it shows,
+/// and the lecture to follow. The error says why, for the follower.
+pub fn connect(addr: &str, code: &str) -> Result<(SharedLesson, Following), String> {
+    let targets: Vec<_> = addr
+        .to_socket_addrs()
+        .map_err(|e| format!("`{addr}` is not an address to connect to ({e}); write HOST:PORT"))?
+        .collect();
+    let mut last = format!("`{addr}` names no address");
+    let stream = targets
+        .iter()
+        .find_map(|t| match TcpStream::connect_timeout(t, CONNECT_WAIT) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                last = format!("cannot connect to {addr}: {e}");
+                None
+            }
+        })
+        .ok_or(last)?;
+    let io = |e: std::io::Error| format!("{addr}: {e}");
+    stream.set_nodelay(true).map_err(io)?;
+    stream.set_read_timeout(Some(CONNECT_WAIT)).map_err(io)?;
+    stream.set_write_timeout(Some(CONNECT_WAIT)).map_err(io)?;
+    let hello = FromFollower::Hello {
+        v: VERSION,
+        code: code.to_string(),
+    };
+    protocol::send(&mut &stream, &hello).map_err(io)?;
+    let mut reader = BufReader::new(stream.try_clone().map_err(io)?);
+    let first = protocol::receive::<FromLecturer>(&mut reader, MAX_LECTURER_LINE)
+        .map_err(|e| format!("{addr} did not let us follow: {e}"))?;
+    let lesson = match first {
+        FromLecturer::Lesson {
+            v: VERSION,
+            number,
+            name,
+            text,
+        } => SharedLesson { number, name, text },
+        FromLecturer::Refused { reason, .. } => {
+            return Err(format!("{addr} refused: {reason}"));
+        }
+        other => return Err(format!("{addr} began with {other:?}, not a lesson")),
+    };
+    // From now on the lecturer may be quiet for a whole lecture.
+    stream.set_read_timeout(None).map_err(io)?;
+    let (tx, rx) = channel();
+    std::thread::Builder::new()
+        .name("nntutor-follow".into())
+        .spawn(move || {
+            loop {
+                let message = protocol::receive::<FromLecturer>(&mut reader, MAX_LECTURER_LINE);
+                let end = message.is_err();
+                let sent = tx.send(message.map_err(|e| match e {
+                    protocol::ReadError::Closed => "the lecture has ended".to_string(),
+                    e => format!("the lecture's connection failed: {e}"),
+                }));
+                if end || sent.is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start a thread to follow: {e}"))?;
+    let out = Arc::new(Mutex::new(stream));
+    Ok((lesson, Following { rx, out }))
+}
+
+impl Following {
+    /// Sends an answer to the quiz of `step` (1-based). A lecture that is
+    /// gone is said by the channel, not here.
+    pub fn answer(&self, step: usize, choice: Option<usize>, number: Option<f64>) {
+        let message = FromFollower::Answer {
+            v: VERSION,
+            step,
+            choice,
+            number,
+        };
+        if let Ok(mut out) = self.out.lock() {
+            let _ = protocol::send(&mut *out, &message);
+        }
+    }
+}
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        if let Ok(out) = self.out.lock() {
+            let _ = out.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
