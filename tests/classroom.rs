@@ -94,7 +94,7 @@ fn two_followers_get_the_lesson_and_every_move() {
 #[test]
 fn a_wrong_code_is_refused_with_a_message() {
     let l = lecture("K7QF");
-    let Err(why) = connect(&l.addr().to_string(), "K7QX") else {
+    let Err(why) = connect(&l.addr().to_string(), "K7QX").map_err(|e| e.to_string()) else {
         panic!("a wrong code was let in");
     };
     assert!(why.contains("wrong code"), "{why}");

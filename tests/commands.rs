@@ -197,7 +197,7 @@ fn schema_completions_and_man_page() {
     let step = [
         "title", "text", "show", "let", "expand", "backward", "walk", "update", "train", "search",
         "quiz", "expect", "slide", "note", "reads", "plot", "regions", "predict", "images", "bars",
-        "curves", "in_order",
+        "curves", "in_order", "notes",
     ];
     assert_eq!(keys(&schema["properties"]), sorted(&top));
     assert_eq!(

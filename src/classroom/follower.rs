@@ -30,9 +30,36 @@ pub struct SharedLesson {
     pub text: String,
 }
 
+/// Why a lecture could not be followed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JoinError {
+    /// The lecturer refused: a wrong code, another version.
+    Refused(String),
+    /// No lecture there, or the connection failed.
+    Failed(String),
+}
+
+impl std::fmt::Display for JoinError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JoinError::Refused(why) | JoinError::Failed(why) => write!(f, "{why}"),
+        }
+    }
+}
+
 /// Connects to the lecture at `addr` with `code`: the lesson it shows,
 /// and the lecture to follow. The error says why, for the follower.
-pub fn connect(addr: &str, code: &str) -> Result<(SharedLesson, Following), String> {
+pub fn connect(addr: &str, code: &str) -> Result<(SharedLesson, Following), JoinError> {
+    connect_failing(addr, code).map_err(|e| match e.strip_prefix(REFUSED) {
+        Some(why) => JoinError::Refused(format!("{addr} refused: {why}")),
+        None => JoinError::Failed(e),
+    })
+}
+
+/// Marks a refusal among the errors of [`connect_failing`].
+const REFUSED: &str = "\0refused:";
+
+fn connect_failing(addr: &str, code: &str) -> Result<(SharedLesson, Following), String> {
     let targets: Vec<_> = addr
         .to_socket_addrs()
         .map_err(|e| format!("`{addr}` is not an address to connect to ({e}); write HOST:PORT"))?
@@ -67,9 +94,7 @@ pub fn connect(addr: &str, code: &str) -> Result<(SharedLesson, Following), Stri
             name,
             text,
         } => SharedLesson { number, name, text },
-        FromLecturer::Refused { reason, .. } => {
-            return Err(format!("{addr} refused: {reason}"));
-        }
+        FromLecturer::Refused { reason, .. } => return Err(format!("{REFUSED}{reason}")),
         other => return Err(format!("{addr} began with {other:?}, not a lesson")),
     };
     // From now on the lecturer may be quiet for a whole lecture.

@@ -38,6 +38,9 @@ pub struct Lecture {
     shared: Arc<Shared>,
     addr: SocketAddr,
     code: String,
+    /// The accepting thread: joined on drop, so that the address is free
+    /// (and refuses connections) once the lecture is gone.
+    accepting: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Where the lecturer is, and the followers' answers.
@@ -117,7 +120,7 @@ impl Lecture {
         });
         let for_accept = shared.clone();
         let code_for_accept = code.to_string();
-        std::thread::Builder::new()
+        let accepting = std::thread::Builder::new()
             .name("nntutor-share".into())
             .stack_size(STACK)
             .spawn(move || accept(listener, for_accept, code_for_accept))?;
@@ -125,6 +128,7 @@ impl Lecture {
             shared,
             addr,
             code: code.to_string(),
+            accepting: Some(accepting),
         })
     }
 
@@ -205,8 +209,11 @@ impl Lecture {
 impl Drop for Lecture {
     fn drop(&mut self) {
         self.shared.closing.store(true, Ordering::Relaxed);
-        let _guard = self.shared.lock_now();
+        drop(self.shared.lock_now());
         self.shared.moved.notify_all();
+        if let Some(accepting) = self.accepting.take() {
+            let _ = accepting.join();
+        }
     }
 }
 

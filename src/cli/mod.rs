@@ -3,6 +3,7 @@
 
 pub mod export;
 pub mod fit;
+mod follow;
 pub mod json;
 mod lesson;
 mod new;
@@ -62,6 +63,27 @@ pub enum Command {
         /// Reload the lesson file whenever it changes (for authors).
         #[arg(long)]
         watch: bool,
+        /// Share the lecture on this address (`0.0.0.0:7878`): students
+        /// follow it with the command the screen shows.
+        #[arg(long, value_name = "ADDR")]
+        share: Option<String>,
+        /// The code students type to follow (a random one if not given).
+        #[arg(long, value_name = "CODE", requires = "share")]
+        code: Option<String>,
+    },
+    /// Follow a lecture shared with `nntutor lesson ... --share`: the
+    /// lecturer's lesson at the lecturer's step, moving with it (f follows
+    /// again after exploring). Not on a terminal, one line per step.
+    Follow {
+        /// The lecturer's HOST:PORT, as their screen shows it.
+        addr: String,
+        /// The code on the lecturer's screen.
+        #[arg(long, value_name = "CODE")]
+        code: String,
+        /// Speaker notes: the current step's notes and the next step's
+        /// title (the lecturer's own second terminal).
+        #[arg(long)]
+        notes: bool,
     },
     /// Step through formulas of your own: the forward pass element by
     /// element, then the backward pass to every value.
@@ -183,6 +205,7 @@ pub fn run(cli: Cli) -> i32 {
         ascii: cli.ascii,
         author: cli.author,
         watch: None,
+        share: None,
     };
     let audience = if cli.author {
         Audience::Author
@@ -213,6 +236,15 @@ pub fn run(cli: Cli) -> i32 {
             code
         }
         Some(Command::List) => list(&catalog, &mut out, &mut err),
+        Some(Command::Follow { addr, code, notes }) => {
+            let how = follow::How {
+                options,
+                interactive: interactive && !notes,
+                notes,
+            };
+            drop(out);
+            follow::command(&catalog, how, &addr, &code, err)
+        }
         Some(Command::Try {
             formulas,
             values,
@@ -253,7 +285,29 @@ pub fn run(cli: Cli) -> i32 {
             id_or_path,
             step,
             watch,
+            share,
+            code,
         }) => {
+            let code = code.unwrap_or_else(crate::classroom::random_code);
+            if share.is_some() && !crate::classroom::valid_code(&code) {
+                let _ = writeln!(
+                    err,
+                    "error: `{}` is not a code: 1 to 32 letters, digits or dashes",
+                    sanitize(&code)
+                );
+                return INVALID;
+            }
+            if share.is_some() && !interactive {
+                let _ = writeln!(
+                    err,
+                    "error: --share shows the lecture in the tutor: run it on a terminal"
+                );
+                return INVALID;
+            }
+            let options = crate::tui::Options {
+                share: share.map(|addr| (addr, code)),
+                ..options
+            };
             let how = lesson::How {
                 options,
                 audience,

@@ -172,6 +172,8 @@ pub struct Step {
     pub expect: Vec<Check>,
     pub slide: Vec<Check>,
     pub note: Option<String>,
+    /// Speaker notes, for the lecturer's notes terminal only.
+    pub notes: Option<String>,
     /// The formula in the lecture's notation, for learners.
     pub reads: Option<String>,
     /// Curves to draw: vectors against a vector (`plot = { x, y }`).

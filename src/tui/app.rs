@@ -355,6 +355,10 @@ pub struct App {
     pub under_scratch: Option<Box<OpenLesson>>,
     /// The scratchpad's formulas, oldest first (↑ brings them back).
     pub formulas: Vec<String>,
+    /// The lecture shared or followed, as the screen shows it.
+    pub classroom: Option<super::classroom::Classroom>,
+    /// Quiz answers a follower gave, for the runtime to send.
+    pub answers_out: Vec<super::classroom::Given>,
     pub quit: bool,
 }
 
@@ -377,6 +381,8 @@ impl App {
             live: None,
             under_scratch: None,
             formulas: Vec::new(),
+            classroom: None,
+            answers_out: Vec::new(),
             quit: false,
         }
     }

@@ -26,15 +26,22 @@ pub(super) struct Background<'w> {
     watcher: Option<&'w mut watch::Watcher>,
     /// A failed save is said once; the lesson goes on without saving.
     save_failed: bool,
+    /// The lecture shared or followed.
+    classroom: Option<super::classroom::Job>,
 }
 
 impl<'w> Background<'w> {
     /// Nothing running yet but `opening` (a lesson opened before it is
     /// evaluated); saves to `watcher`'s file are followed.
-    pub(super) fn new(watcher: Option<&'w mut watch::Watcher>, opening: Option<Opening>) -> Self {
+    pub(super) fn new(
+        watcher: Option<&'w mut watch::Watcher>,
+        opening: Option<Opening>,
+        classroom: Option<super::classroom::Job>,
+    ) -> Self {
         Background {
             watcher,
             opening,
+            classroom,
             ..Background::default()
         }
     }
@@ -87,6 +94,17 @@ impl<'w> Background<'w> {
                 return (true, true);
             }
         }
+        if let Some(job) = self.classroom.as_mut() {
+            let (changed, shown) = job.sync(app);
+            redraw |= changed;
+            // The lecturer showed another lesson: it opens in its place.
+            if let Some(source) = shown {
+                if let Some(o) = self.opening.take() {
+                    o.cancel.cancel();
+                }
+                self.opening = Opening::start(source);
+            }
+        }
         if let Some(reload) = self.watcher.as_mut().and_then(|w| w.poll()) {
             apply_reload(app, reload);
             redraw = true;
@@ -110,8 +128,9 @@ impl<'w> Background<'w> {
     pub(super) fn wait(&self) -> Duration {
         Duration::from_millis(if self.opening.is_some() || self.recompute.is_some() {
             5
-        } else if self.live_run.is_some() {
-            // About 60 frames a second while a training runs.
+        } else if self.live_run.is_some() || self.classroom.is_some() {
+            // About 60 frames a second while a training runs; a lecture's
+            // moves are passed on as promptly.
             16
         } else {
             100

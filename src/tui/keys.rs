@@ -65,6 +65,8 @@ pub enum Action {
     Formula,
     /// A character typed into a line of text (the scratchpad's formula).
     Text(char),
+    /// `f`: follow the lecturer again (`nntutor follow`).
+    Follow,
 }
 
 /// What a key means whatever is being typed: a release nothing, Ctrl-C
@@ -102,6 +104,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('P') => Action::TogglePredict,
         KeyCode::Char('A') => Action::ToggleAuthor,
         KeyCode::Char('o') => Action::Overview,
+        KeyCode::Char('f') => Action::Follow,
         KeyCode::Char(':') => Action::Formula,
         KeyCode::Left | KeyCode::PageUp | KeyCode::Char('h') => Action::Prev,
         KeyCode::Backspace => Action::Backspace,

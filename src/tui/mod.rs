@@ -6,6 +6,7 @@
 
 pub mod app;
 mod background;
+pub mod classroom;
 pub mod keys;
 pub mod live;
 pub mod opening;
@@ -48,6 +49,8 @@ pub struct Options {
     pub author: bool,
     /// Reload this lesson file when it changes.
     pub watch: Option<std::path::PathBuf>,
+    /// Share the lecture: the address to listen on, and the code.
+    pub share: Option<(String, String)>,
 }
 
 impl Options {
@@ -108,6 +111,9 @@ pub enum Start {
     /// A checked lesson, opened at the step given (1-based) while its
     /// evaluation goes on beside the tutor.
     Opening(Opening, Lesson, Arc<Values>, Option<usize>),
+    /// A lecture followed (`nntutor follow`): the lecturer's lesson opens
+    /// as it is checked, and moves with the lecturer.
+    Follow(crate::classroom::follower::Following, String, SourceFile),
 }
 
 /// Runs the tutor until the learner leaves; returns the exit code.
@@ -117,13 +123,38 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<Start>) -> i32 {
     let extra = match &start {
         Some(Start::Loaded(l, _)) => l.lesson.as_ref().map(|lesson| (lesson, &l.source)),
         Some(Start::Opening(_, lesson, _, _)) => Some((lesson, &lesson.source)),
-        None => None,
+        Some(Start::Follow(..)) | None => None,
     };
     let menu = menu(catalog, extra);
     let mut app = App::new(menu, options.settings(), progress);
     // The menu opens on the lesson used last.
     app.select_last_used();
     let mut opening = None;
+    let mut job = None;
+    if let Some((addr, code)) = &options.share {
+        match crate::classroom::lecture::Lecture::start(addr, code) {
+            Ok(lecture) => {
+                let join = format!(
+                    "nntutor follow {} --code {}",
+                    classroom::join_host(lecture.addr()),
+                    lecture.code()
+                );
+                app.classroom = Some(classroom::Classroom::Lecturer {
+                    join,
+                    followers: 0,
+                    tally: None,
+                });
+                job = Some(classroom::Job::Lecturer {
+                    lecture,
+                    told: None,
+                });
+            }
+            Err(e) => {
+                eprintln!("nntutor: cannot share on {addr}: {e}");
+                return 1;
+            }
+        }
+    }
     match start {
         Some(Start::Loaded(loaded, step)) => match (loaded.lesson, loaded.timeline) {
             (Some(lesson), Some(timeline)) => {
@@ -137,6 +168,18 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<Start>) -> i32 {
         Some(Start::Opening(mut o, lesson, initial, step)) => {
             o.open(&mut app, lesson, initial, step);
             opening = Some(o);
+        }
+        Some(Start::Follow(following, addr, source)) => {
+            app.classroom = Some(classroom::Classroom::Follower {
+                host: addr.clone(),
+                following: true,
+                lecturer: None,
+                lesson: source.name.clone(),
+                ended: None,
+            });
+            opening = Opening::start(source);
+            app.info(format!("Following the lecture at {addr}…"));
+            job = Some(classroom::Job::Follower { following, addr });
         }
         None => {}
     }
@@ -154,7 +197,7 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<Start>) -> i32 {
     };
     let mut watcher = options.watch.clone().map(watch::Watcher::new);
     let mut bugs = Vec::new();
-    let work = Background::new(watcher.as_mut(), opening);
+    let work = Background::new(watcher.as_mut(), opening, job);
     let result = event_loop(&mut app, &store, &signals, &guard, work, &mut bugs);
     drop(guard);
     // Shown on the screen as they happened; kept on the normal screen too.

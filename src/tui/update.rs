@@ -12,6 +12,16 @@ use crate::lesson::timeline::Detail;
 
 /// Applies one action; returns whether the screen needs drawing again.
 pub fn update(app: &mut App, action: Action) -> bool {
+    if action == Action::Follow && !app.typing.takes_text() {
+        return super::classroom::follow_again(app);
+    }
+    let before = super::classroom::position(app);
+    let redraw = update_here(app, action);
+    super::classroom::after_key(app, before);
+    redraw
+}
+
+fn update_here(app: &mut App, action: Action) -> bool {
     if action == Action::Quit {
         app.quit = true;
         return true;
@@ -335,6 +345,7 @@ fn quiz(app: &mut App, action: Action) -> bool {
                 answer: format!("{}) {}", letter(pick), choices[pick]),
                 correct: pick == *correct,
             };
+            super::classroom::give(app, step_no, Some(pick), None);
             record_quiz(app, step_no, record);
             true
         }
@@ -367,6 +378,7 @@ fn quiz(app: &mut App, action: Action) -> bool {
                     app.typing = Typing::None;
                     match (typed.parse::<f64>(), answer) {
                         (Ok(v), Some(a)) if v.is_finite() => {
+                            super::classroom::give(app, step_no, None, Some(v));
                             let record = QuizRecord {
                                 correct: close_enough(v, &typed, a, digits),
                                 answer: typed,

@@ -309,6 +309,7 @@ impl Builder<'_> {
             expect: self.checks(s.expect.as_ref(), "expect"),
             slide: self.checks(s.slide.as_ref(), "slide"),
             note: s.note.as_ref().map(|n| n.v.clone()),
+            notes: s.notes.as_ref().map(|n| n.v.clone()),
             reads: self.reads(s, &label),
             plot: s.plot.as_ref().and_then(|p| self.plot(p, &label)),
             regions: s.regions.as_ref().map(|r| Regions {

@@ -68,6 +68,10 @@ pub struct RawStep {
     /// Why the slides print another number.
     #[schemars(length(max = 20000))]
     pub note: Option<Sp<String>>,
+    /// Speaker notes: never drawn on the tutor's screen; shown by `nntutor
+    /// follow ... --notes`, the lecturer's own second terminal.
+    #[schemars(length(max = 20000))]
+    pub notes: Option<Sp<String>>,
     pub plot: Option<PlotSpec>,
     pub regions: Option<RegionsSpec>,
     /// Single numbers the learner types a prediction of before the step

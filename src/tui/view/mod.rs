@@ -401,6 +401,10 @@ fn footer(app: &App, open: &OpenLesson, n: usize, area: Rect, buf: &mut Buffer, 
                 } else {
                     ("→", "←")
                 };
+                if let Some(c) = &app.classroom {
+                    let status = crate::tui::classroom::status(c);
+                    spans.push(Span::styled(sanitize(&status), theme.key));
+                }
                 for (key, what) in [
                     (next, "next"),
                     (back, "back"),

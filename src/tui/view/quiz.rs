@@ -7,6 +7,7 @@ use super::step::Ctx;
 use crate::lesson::model::{Quiz, QuizKind};
 use crate::lesson::number;
 use crate::tui::app::Typing;
+use crate::tui::classroom::Classroom;
 use crate::tui::progress::QuizRecord;
 use crate::tui::update::letter;
 use crate::tui::widgets::text::{sanitize, wrap_line};
@@ -77,6 +78,7 @@ pub fn quiz_lines(
             number_answer(ctx, text, answer, record, lines)
         }
     }
+    hall(ctx, q, answer, lines);
     if record.is_some()
         && let Some(e) = &q.explain
     {
@@ -84,6 +86,42 @@ pub fn quiz_lines(
         lines.extend(ctx.para(e, theme.base, 0));
     }
     lines.push(Line::raw(""));
+}
+
+/// The lecturer's screen: the hall's answers as they come in (the answer
+/// itself shows when the lecturer answers).
+fn hall(ctx: &Ctx, q: &Quiz, answer: Option<f64>, lines: &mut Vec<Line<'static>>) {
+    let Some(Classroom::Lecturer {
+        tally: Some(tally), ..
+    }) = &ctx.app.classroom
+    else {
+        return;
+    };
+    let n = tally.answers.len();
+    let mut spans = vec![Span::styled(
+        format!("The hall: {n} answered"),
+        ctx.theme.heading,
+    )];
+    match &q.kind {
+        QuizKind::Choice { choices, .. } => {
+            for (k, count) in tally.choices(choices.len()).iter().enumerate() {
+                spans.push(Span::styled(
+                    format!("   {}) {count}", letter(k)),
+                    ctx.theme.base,
+                ));
+            }
+        }
+        QuizKind::Number { .. } => {
+            // Right at the precision the lesson prints its numbers.
+            let half = 0.5 * 10f64.powi(-(ctx.digits() as i32));
+            if let Some(a) = answer {
+                let right = tally.right_numbers(a, half);
+                spans.push(Span::styled(format!(" · {right} right"), ctx.theme.base));
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.extend(wrap_line(Line::from(spans), ctx.width, 2));
 }
 
 /// A number quiz: the field being typed, or the learner's answer against

@@ -1,0 +1,161 @@
+//! The classroom through the real binary: the lecturer's tutor shares,
+//! followers' tutors (in pseudo-terminals) and `follow` in a pipe follow,
+//! explore, follow again, and answer a quiz the lecturer's screen tallies.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::pty::{Pty, state_dir};
+use nntutor::classroom::follower::connect;
+use nntutor::classroom::lecture::Lecture;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn spawn(args: &[&str], name: &str) -> Pty {
+    let state = state_dir(name);
+    Pty::spawn(
+        env!("CARGO_BIN_EXE_nntutor"),
+        args,
+        100,
+        30,
+        &[
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("NO_COLOR", ""),
+        ],
+    )
+}
+
+/// The port the lecturer's screen tells students to follow.
+fn port_on(screen: &str) -> String {
+    let at = screen.find("nntutor follow ").unwrap() + "nntutor follow ".len();
+    let addr: String = screen[at..].chars().take_while(|c| *c != ' ').collect();
+    addr.rsplit(':').next().unwrap().to_string()
+}
+
+#[test]
+fn followers_move_with_the_lecturer_explore_and_follow_again() {
+    let mut lecturer = spawn(
+        &[
+            "lesson",
+            "softmax",
+            "--share",
+            "127.0.0.1:0",
+            "--code",
+            "K7QF",
+        ],
+        "class-lecturer",
+    );
+    lecturer.wait_for("--code K7QF", WAIT);
+    let port = port_on(&lecturer.screen());
+    let addr = format!("127.0.0.1:{port}");
+    let mut student = spawn(&["follow", &addr, "--code", "K7QF"], "class-student");
+    student.wait_for("following 127.0.0.1", WAIT);
+    student.wait_for("step 1 of", WAIT);
+    lecturer.wait_for("1 follows", WAIT);
+    // The lecturer moves two steps: the student's screen follows.
+    lecturer.send(b"]]");
+    lecturer.wait_for("step 3 of", WAIT);
+    student.wait_for("step 3 of", WAIT);
+    // The student steps back on their own: exploring, and the lecturer's
+    // next move leaves them where they are.
+    student.send(b"[");
+    student.wait_for("step 2 of", WAIT);
+    student.wait_for("exploring", WAIT);
+    lecturer.send(b"]");
+    lecturer.wait_for("step 4 of", WAIT);
+    student.wait_for("(at step 4)", WAIT);
+    assert!(
+        student.screen().contains("step 2 of"),
+        "{}",
+        student.screen()
+    );
+    // f: following again, at the lecturer's step.
+    student.send(b"f");
+    student.wait_for("step 4 of", WAIT);
+    // The lecture ends: the student is told and stays.
+    lecturer.send(b"\x03");
+    assert!(lecturer.wait_exit(WAIT).success());
+    student.wait_for("the lecture has ended", WAIT);
+    student.send(b"\x03");
+    assert!(student.wait_exit(WAIT).success());
+}
+
+#[test]
+fn the_lecturer_sees_the_hall_answer_a_quiz() {
+    // Softmax step 11 is a choice quiz (its smallest and largest loss).
+    let mut lecturer = spawn(
+        &[
+            "lesson",
+            "softmax",
+            "--step",
+            "11",
+            "--share",
+            "127.0.0.1:0",
+            "--code",
+            "Q",
+        ],
+        "class-quiz",
+    );
+    lecturer.wait_for("--code Q", WAIT);
+    let addr = format!("127.0.0.1:{}", port_on(&lecturer.screen()));
+    let (_, a) = connect(&addr, "Q").unwrap();
+    let (_, b) = connect(&addr, "Q").unwrap();
+    lecturer.wait_for("2 follow", WAIT);
+    lecturer.wait_for("The hall: 0 answered", WAIT);
+    a.answer(11, Some(0), None);
+    b.answer(11, Some(1), None);
+    lecturer.wait_for("The hall: 2 answered   a) 1   b) 1   c) 0   d) 0", WAIT);
+    // b changes its mind: one answer each still.
+    b.answer(11, Some(0), None);
+    lecturer.wait_for("The hall: 2 answered   a) 2   b) 0", WAIT);
+    lecturer.send(b"\x03");
+    assert!(lecturer.wait_exit(WAIT).success());
+}
+
+#[test]
+fn follow_in_a_pipe_prints_a_line_per_step_until_the_lecture_ends() {
+    let lecture = Lecture::start("127.0.0.1:0", "P").unwrap();
+    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    lecture.at(1, 0, "Scores", None, None);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nntutor"))
+        .args(["follow", &lecture.addr().to_string(), "--code", "P"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(out.next().unwrap().unwrap(), "step 1: Scores");
+    // A move inside the step is no new line; the next step is.
+    lecture.at(1, 2, "Scores", None, None);
+    lecture.at(6, 0, "Cross-entropy of the car image", None, None);
+    assert_eq!(
+        out.next().unwrap().unwrap(),
+        "step 6: Cross-entropy of the car image"
+    );
+    // A lesson's text is data: its escape sequences are shown, not obeyed.
+    lecture.at(7, 0, "Evil \x1b[2J title", None, None);
+    assert_eq!(out.next().unwrap().unwrap(), "step 7: Evil ␛[2J title");
+    drop(lecture);
+    assert_eq!(out.next().unwrap().unwrap(), "the lecture has ended");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_wrong_code_or_no_lecture_is_a_clear_error() {
+    let lecture = Lecture::start("127.0.0.1:0", "RIGHT").unwrap();
+    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    let addr = lecture.addr().to_string();
+    let (code, _, err) = common::nntutor(&["follow", &addr, "--code", "WRONG"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("wrong code"), "{err}");
+    drop(lecture);
+    // Nobody listens there now.
+    let (code, _, err) = common::nntutor(&["follow", &addr, "--code", "RIGHT"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cannot connect"), "{err}");
+}
