@@ -10,24 +10,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::pty::{Pty, state_dir};
+use common::pty::Pty;
 use nntutor::classroom::follower::connect;
 use nntutor::classroom::lecture::Lecture;
 
 const WAIT: Duration = Duration::from_secs(20);
 
 fn spawn(args: &[&str], name: &str) -> Pty {
-    let state = state_dir(name);
-    Pty::spawn(
-        env!("CARGO_BIN_EXE_nntutor"),
-        args,
-        100,
-        30,
-        &[
-            ("XDG_STATE_HOME", state.to_str().unwrap()),
-            ("NO_COLOR", ""),
-        ],
-    )
+    common::pty::nntutor_in(args, name)
 }
 
 /// The port the lecturer's screen tells students to follow.

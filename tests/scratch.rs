@@ -177,24 +177,14 @@ fn faults_in_values_and_in_the_last_formula_point_at_what_was_typed() {
 mod in_the_tutor {
     use std::time::Duration;
 
-    use super::common::pty::{Pty, state_dir};
+    use super::common::pty::Pty;
 
     const WAIT: Duration = Duration::from_secs(20);
     const UP: &[u8] = b"\x1b[A";
     const ESC: &[u8] = b"\x1b";
 
     fn spawn(args: &[&str], name: &str) -> Pty {
-        let state = state_dir(name);
-        Pty::spawn(
-            env!("CARGO_BIN_EXE_nntutor"),
-            args,
-            100,
-            30,
-            &[
-                ("XDG_STATE_HOME", state.to_str().unwrap()),
-                ("NO_COLOR", ""),
-            ],
-        )
+        super::common::pty::nntutor_in(args, name)
     }
 
     fn quit(t: &mut Pty) {

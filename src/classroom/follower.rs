@@ -50,19 +50,28 @@ impl std::fmt::Display for JoinError {
 /// Connects to the lecture at `addr` with `code`: the lesson it shows,
 /// and the lecture to follow. The error says why, for the follower.
 pub fn connect(addr: &str, code: &str) -> Result<(SharedLesson, Following), JoinError> {
-    connect_failing(addr, code).map_err(|e| match e.strip_prefix(REFUSED) {
-        Some(why) => JoinError::Refused(format!("{addr} refused: {why}")),
-        None => JoinError::Failed(e),
-    })
+    let (lesson, stream, reader) = join(addr, code)?;
+    let io = |e: std::io::Error| JoinError::Failed(format!("{addr}: {e}"));
+    // From now on the lecturer may be quiet for a whole lecture.
+    stream.set_read_timeout(None).map_err(io)?;
+    let rx = listen(reader).map_err(io)?;
+    let out = Arc::new(Mutex::new(stream));
+    Ok((lesson, Following { rx, out }))
 }
 
-/// Marks a refusal among the errors of [`connect_failing`].
-const REFUSED: &str = "\0refused:";
-
-fn connect_failing(addr: &str, code: &str) -> Result<(SharedLesson, Following), String> {
+/// Connects, says hello with the code, and takes the first lesson.
+fn join(
+    addr: &str,
+    code: &str,
+) -> Result<(SharedLesson, TcpStream, BufReader<TcpStream>), JoinError> {
+    let failed = JoinError::Failed;
     let targets: Vec<_> = addr
         .to_socket_addrs()
-        .map_err(|e| format!("`{addr}` is not an address to connect to ({e}); write HOST:PORT"))?
+        .map_err(|e| {
+            failed(format!(
+                "`{addr}` is not an address to connect to ({e}); write HOST:PORT"
+            ))
+        })?
         .collect();
     let mut last = format!("`{addr}` names no address");
     let stream = targets
@@ -74,8 +83,8 @@ fn connect_failing(addr: &str, code: &str) -> Result<(SharedLesson, Following), 
                 None
             }
         })
-        .ok_or(last)?;
-    let io = |e: std::io::Error| format!("{addr}: {e}");
+        .ok_or_else(|| failed(last.clone()))?;
+    let io = |e: std::io::Error| failed(format!("{addr}: {e}"));
     stream.set_nodelay(true).map_err(io)?;
     stream.set_read_timeout(Some(CONNECT_WAIT)).map_err(io)?;
     stream.set_write_timeout(Some(CONNECT_WAIT)).map_err(io)?;
@@ -86,19 +95,26 @@ fn connect_failing(addr: &str, code: &str) -> Result<(SharedLesson, Following), 
     protocol::send(&mut &stream, &hello).map_err(io)?;
     let mut reader = BufReader::new(stream.try_clone().map_err(io)?);
     let first = protocol::receive::<FromLecturer>(&mut reader, MAX_LECTURER_LINE)
-        .map_err(|e| format!("{addr} did not let us follow: {e}"))?;
-    let lesson = match first {
+        .map_err(|e| failed(format!("{addr} did not let us follow: {e}")))?;
+    match first {
         FromLecturer::Lesson {
             v: VERSION,
             number,
             name,
             text,
-        } => SharedLesson { number, name, text },
-        FromLecturer::Refused { reason, .. } => return Err(format!("{REFUSED}{reason}")),
-        other => return Err(format!("{addr} began with {other:?}, not a lesson")),
-    };
-    // From now on the lecturer may be quiet for a whole lecture.
-    stream.set_read_timeout(None).map_err(io)?;
+        } => Ok((SharedLesson { number, name, text }, stream, reader)),
+        FromLecturer::Refused { reason, .. } => {
+            Err(JoinError::Refused(format!("{addr} refused: {reason}")))
+        }
+        other => Err(failed(format!("{addr} began with {other:?}, not a lesson"))),
+    }
+}
+
+/// The lecturer's messages as they come, on a thread of their own; the
+/// last says why the lecture ended.
+fn listen(
+    mut reader: BufReader<TcpStream>,
+) -> std::io::Result<Receiver<Result<FromLecturer, String>>> {
     let (tx, rx) = channel();
     std::thread::Builder::new()
         .name("nntutor-follow".into())
@@ -114,10 +130,8 @@ fn connect_failing(addr: &str, code: &str) -> Result<(SharedLesson, Following), 
                     return;
                 }
             }
-        })
-        .map_err(|e| format!("cannot start a thread to follow: {e}"))?;
-    let out = Arc::new(Mutex::new(stream));
-    Ok((lesson, Following { rx, out }))
+        })?;
+    Ok(rx)
 }
 
 impl Following {

@@ -21,6 +21,29 @@ pub(super) struct How {
     pub notes: bool,
 }
 
+/// `--share ADDR [--code CODE]` checked: the address and the code (a
+/// random one if none is given), or why not.
+pub(super) fn sharing(
+    share: Option<String>,
+    code: Option<String>,
+    interactive: bool,
+) -> Result<Option<(String, String)>, String> {
+    let Some(addr) = share else {
+        return Ok(None);
+    };
+    let code = code.unwrap_or_else(crate::classroom::random_code);
+    if !crate::classroom::valid_code(&code) {
+        return Err(format!(
+            "`{}` is not a code: 1 to 32 letters, digits or dashes",
+            sanitize(&code)
+        ));
+    }
+    if !interactive {
+        return Err("--share shows the lecture in the tutor: run it on a terminal".into());
+    }
+    Ok(Some((addr, code)))
+}
+
 pub(super) fn command(
     catalog: &Catalog,
     how: How,

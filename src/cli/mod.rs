@@ -197,16 +197,21 @@ fn report_from(loaded: &Loaded, err: &mut dyn Write, min: Severity) -> Option<Se
     loaded.worst()
 }
 
-pub fn run(cli: Cli) -> i32 {
-    let catalog = catalog(&cli);
-    let options = crate::tui::Options {
+/// The tutor's options from the command line.
+fn options(cli: &Cli) -> crate::tui::Options {
+    crate::tui::Options {
         theme: cli.theme,
         present: cli.present,
         ascii: cli.ascii,
         author: cli.author,
         watch: None,
         share: None,
-    };
+    }
+}
+
+pub fn run(cli: Cli) -> i32 {
+    let catalog = catalog(&cli);
+    let options = options(&cli);
     let audience = if cli.author {
         Audience::Author
     } else {
@@ -223,18 +228,7 @@ pub fn run(cli: Cli) -> i32 {
             drop((out, err));
             crate::tui::run(&catalog, &options, None)
         }
-        None => {
-            let _ = writeln!(
-                out,
-                "nntutor: step through the arithmetic of neural networks.\n"
-            );
-            let code = list(&catalog, &mut out, &mut err);
-            let _ = writeln!(
-                out,
-                "\nOpen one with `nntutor lesson ID`, or read it whole with `nntutor export ID`."
-            );
-            code
-        }
+        None => welcome(&catalog, &mut out, &mut err),
         Some(Command::List) => list(&catalog, &mut out, &mut err),
         Some(Command::Follow { addr, code, notes }) => {
             let how = follow::How {
@@ -288,26 +282,14 @@ pub fn run(cli: Cli) -> i32 {
             share,
             code,
         }) => {
-            let code = code.unwrap_or_else(crate::classroom::random_code);
-            if share.is_some() && !crate::classroom::valid_code(&code) {
-                let _ = writeln!(
-                    err,
-                    "error: `{}` is not a code: 1 to 32 letters, digits or dashes",
-                    sanitize(&code)
-                );
-                return INVALID;
-            }
-            if share.is_some() && !interactive {
-                let _ = writeln!(
-                    err,
-                    "error: --share shows the lecture in the tutor: run it on a terminal"
-                );
-                return INVALID;
-            }
-            let options = crate::tui::Options {
-                share: share.map(|addr| (addr, code)),
-                ..options
+            let share = match follow::sharing(share, code, interactive) {
+                Ok(share) => share,
+                Err(why) => {
+                    let _ = writeln!(err, "error: {why}");
+                    return INVALID;
+                }
             };
+            let options = crate::tui::Options { share, ..options };
             let how = lesson::How {
                 options,
                 audience,
@@ -317,6 +299,20 @@ pub fn run(cli: Cli) -> i32 {
             lesson::command(&catalog, how, &id_or_path, step, out, err)
         }
     }
+}
+
+/// `nntutor` not on a terminal: what it is, and the lessons.
+fn welcome(catalog: &Catalog, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let _ = writeln!(
+        out,
+        "nntutor: step through the arithmetic of neural networks.\n"
+    );
+    let code = list(catalog, out, err);
+    let _ = writeln!(
+        out,
+        "\nOpen one with `nntutor lesson ID`, or read it whole with `nntutor export ID`."
+    );
+    code
 }
 
 /// `nntutor man`: the man page.

@@ -133,6 +133,29 @@ fn move_with_lecturer(app: &mut App) {
     app.record_position();
 }
 
+/// Starts sharing the lecture on `share` (address, code), if asked: the
+/// job, with the join command on the screen; or why it cannot.
+pub fn share(app: &mut App, share: Option<&(String, String)>) -> Result<Option<Job>, String> {
+    let Some((addr, code)) = share else {
+        return Ok(None);
+    };
+    let lecture = Lecture::start(addr, code).map_err(|e| format!("cannot share on {addr}: {e}"))?;
+    let join = format!(
+        "nntutor follow {} --code {}",
+        join_host(lecture.addr()),
+        lecture.code()
+    );
+    app.classroom = Some(Classroom::Lecturer {
+        join,
+        followers: 0,
+        tally: None,
+    });
+    Ok(Some(Job::Lecturer {
+        lecture,
+        told: None,
+    }))
+}
+
 /// The sockets: the lecture shared, or the lecture followed.
 pub enum Job {
     Lecturer {

@@ -130,31 +130,13 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<Start>) -> i32 {
     // The menu opens on the lesson used last.
     app.select_last_used();
     let mut opening = None;
-    let mut job = None;
-    if let Some((addr, code)) = &options.share {
-        match crate::classroom::lecture::Lecture::start(addr, code) {
-            Ok(lecture) => {
-                let join = format!(
-                    "nntutor follow {} --code {}",
-                    classroom::join_host(lecture.addr()),
-                    lecture.code()
-                );
-                app.classroom = Some(classroom::Classroom::Lecturer {
-                    join,
-                    followers: 0,
-                    tally: None,
-                });
-                job = Some(classroom::Job::Lecturer {
-                    lecture,
-                    told: None,
-                });
-            }
-            Err(e) => {
-                eprintln!("nntutor: cannot share on {addr}: {e}");
-                return 1;
-            }
+    let mut job = match classroom::share(&mut app, options.share.as_ref()) {
+        Ok(job) => job,
+        Err(why) => {
+            eprintln!("nntutor: {why}");
+            return 1;
         }
-    }
+    };
     match start {
         Some(Start::Loaded(loaded, step)) => match (loaded.lesson, loaded.timeline) {
             (Some(lesson), Some(timeline)) => {

@@ -207,3 +207,19 @@ pub fn state_dir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The real binary on a 100×30 terminal without colour, with a state
+/// folder of its own (`name`).
+pub fn nntutor_in(args: &[&str], name: &str) -> Pty {
+    let state = state_dir(name);
+    Pty::spawn(
+        env!("CARGO_BIN_EXE_nntutor"),
+        args,
+        100,
+        30,
+        &[
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("NO_COLOR", ""),
+        ],
+    )
+}
