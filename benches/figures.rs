@@ -8,10 +8,16 @@
 //! - the spiral network and the digits regression against numpy, the live
 //!   view's frame rate and cost, and the digits lesson's two products
 //!
-//! `FIGURES=numpy|live|digits|spiral|spiral-lesson|products` runs one group;
+//! - the classroom: 300 followers on loopback, how soon a step change
+//!   reaches them, and the lecturer's frame with and without them
+//!
+//! `FIGURES=numpy|live|digits|spiral|spiral-lesson|products|tutor|classroom`
+//! runs one group;
 //! `RUNS=N` makes the digits and spiral-lesson groups skip numpy (digits
 //! then trains N times), for a profiler.
 
+#[path = "figures/classroom.rs"]
+mod classroom;
 #[path = "figures/numpy.rs"]
 mod numpy;
 #[path = "../tests/common/pty.rs"]
@@ -98,6 +104,10 @@ fn main() {
             tutor_figures();
             return;
         }
+        Ok("classroom") => {
+            classroom::classroom_figures();
+            return;
+        }
         _ => {}
     }
     tutor_figures();
@@ -153,6 +163,7 @@ fn main() {
     against_numpy();
     digits_against_numpy();
     live_figures();
+    classroom::classroom_figures();
 }
 
 /// The digits lesson's two products alone, best of 200 each: the scores

@@ -46,7 +46,11 @@ pub struct Lecture {
 /// Where the lecturer is, and the followers' answers.
 struct Shared {
     now: Mutex<Now>,
+    /// The followers' writers wait on it.
     moved: Condvar,
+    /// The relay waits on it: the lecturer wakes one thread, which wakes
+    /// the hundreds of writers off the lecturer's thread.
+    relay: Condvar,
     /// Connections held (followers and hellos).
     held: AtomicUsize,
     /// Followers past their hello.
@@ -109,10 +113,10 @@ impl Lecture {
     pub fn start(addr: &str, code: &str) -> std::io::Result<Lecture> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
-        listener.set_nonblocking(true)?;
         let shared = Arc::new(Shared {
             now: Mutex::new(Now::default()),
             moved: Condvar::new(),
+            relay: Condvar::new(),
             held: AtomicUsize::new(0),
             following: AtomicUsize::new(0),
             answers: Mutex::new(HashMap::new()),
@@ -120,6 +124,11 @@ impl Lecture {
         });
         let for_accept = shared.clone();
         let code_for_accept = code.to_string();
+        let for_relay = shared.clone();
+        std::thread::Builder::new()
+            .name("nntutor-relay".into())
+            .stack_size(STACK)
+            .spawn(move || relay(&for_relay))?;
         let accepting = std::thread::Builder::new()
             .name("nntutor-share".into())
             .stack_size(STACK)
@@ -160,7 +169,7 @@ impl Lecture {
         now.generation += 1;
         self.shared.answers_lock().clear();
         drop(now);
-        self.shared.moved.notify_all();
+        self.shared.relay.notify_one();
         number
     }
 
@@ -191,7 +200,7 @@ impl Lecture {
         now.step = step;
         now.generation += 1;
         drop(now);
-        self.shared.moved.notify_all();
+        self.shared.relay.notify_one();
     }
 
     /// The answers to the quiz of `step` (1-based) so far.
@@ -211,7 +220,15 @@ impl Drop for Lecture {
         self.shared.closing.store(true, Ordering::Relaxed);
         drop(self.shared.lock_now());
         self.shared.moved.notify_all();
-        if let Some(accepting) = self.accepting.take() {
+        self.shared.relay.notify_one();
+        // The accepting thread waits in `accept`: a connection of our own
+        // wakes it to see the lecture is over.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let woken = TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok();
+        if let Some(accepting) = self.accepting.take().filter(|_| woken) {
             let _ = accepting.join();
         }
     }
@@ -232,6 +249,23 @@ impl Shared {
     }
 }
 
+/// Wakes every follower's writer after each change of the lecture.
+fn relay(shared: &Shared) {
+    let mut seen = 0;
+    loop {
+        let mut now = shared.lock_now();
+        while now.generation == seen && !shared.closing() {
+            now = shared.relay.wait(now).unwrap_or_else(|p| p.into_inner());
+        }
+        if shared.closing() {
+            return;
+        }
+        seen = now.generation;
+        drop(now);
+        shared.moved.notify_all();
+    }
+}
+
 /// Counts a held connection for as long as it lives.
 struct Held(Arc<Shared>);
 
@@ -243,13 +277,13 @@ impl Drop for Held {
 
 fn accept(listener: TcpListener, shared: Arc<Shared>, code: String) {
     let ids = AtomicU64::new(0);
-    while !shared.closing() {
-        let stream = match listener.accept() {
+    loop {
+        let accepted = listener.accept();
+        if shared.closing() {
+            return;
+        }
+        let stream = match accepted {
             Ok((stream, _)) => stream,
-            Err(e) if protocol::is_timeout(&e) => {
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            }
             // A connection reset before it was accepted, or out of files
             // for a moment: the next one may do.
             Err(_) => {
