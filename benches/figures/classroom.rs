@@ -2,7 +2,6 @@
 //! the lecturer's move, and whether the lecturer's frame (telling the
 //! lecture where it is, then drawing) costs more with them than without.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nntutor::classroom::follower::{Following, connect};
@@ -65,7 +64,7 @@ fn frame(app: &mut App, job: &mut Job, terminal: &mut Terminal<TestBackend>, k: 
 /// The median frame that moves (a step every 20 ms, followers taking it
 /// in between, as when a lecturer presses keys) and the median frame that
 /// does not (drawn again, as a live training is).
-fn frames(app: &mut App, job: &mut Job, followers: &[Arc<Following>]) -> (Duration, Duration) {
+fn frames(app: &mut App, job: &mut Job, followers: &[Following]) -> (Duration, Duration) {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let (mut moving, mut still) = (Vec::new(), Vec::new());
     for k in 0..100 {
@@ -84,8 +83,8 @@ pub fn classroom_figures() {
     let alone = frames(&mut app, &mut job, &[]);
     let addr = addr_of(&app);
     let start = Instant::now();
-    let followers: Vec<Arc<Following>> = (0..FOLLOWERS)
-        .map(|_| Arc::new(connect(&addr, "BENCH").expect("follow").1))
+    let followers: Vec<Following> = (0..FOLLOWERS)
+        .map(|_| connect(&addr, "BENCH").expect("follow").1)
         .collect();
     let joined = start.elapsed();
     // Wait until all are counted, then drain what they were sent on joining.
