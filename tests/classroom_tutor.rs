@@ -149,3 +149,66 @@ fn a_wrong_code_or_no_lecture_is_a_clear_error() {
     assert_eq!(code, 1);
     assert!(err.contains("cannot connect"), "{err}");
 }
+
+#[test]
+fn notes_show_each_steps_speaker_notes_and_the_next_title() {
+    let lecture = Lecture::start("127.0.0.1:0", "N").unwrap();
+    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    lecture.at(
+        6,
+        0,
+        "Per-image cross-entropy loss",
+        Some("Ask the hall first."),
+        Some("The loss over the data set"),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nntutor"))
+        .args([
+            "follow",
+            &lecture.addr().to_string(),
+            "--code",
+            "N",
+            "--notes",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || out.next().unwrap().unwrap();
+    assert_eq!(next(), "step 6: Per-image cross-entropy loss");
+    assert_eq!(next(), "");
+    assert_eq!(next(), "Ask the hall first.");
+    assert_eq!(next(), "");
+    assert_eq!(next(), "next: The loss over the data set");
+    lecture.at(7, 0, "The loss over the data set", None, None);
+    assert_eq!(next(), "step 7: The loss over the data set");
+    assert_eq!(next(), "");
+    assert_eq!(next(), "(no notes for this step)");
+    assert_eq!(next(), "");
+    assert_eq!(next(), "next: (the last step)");
+    drop(lecture);
+    assert_eq!(next(), "the lecture has ended");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn speaker_notes_are_never_on_the_learners_screen() {
+    let dir = std::env::temp_dir().join(format!("nntutor-notes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("noted.toml");
+    std::fs::write(
+        &file,
+        "id = \"noted\"\ntitle = \"Noted\"\n[given]\nx = 2\n[[steps]]\ntitle = \"Double\"\nlet = \"y = 2 * x\"\nexpand = true\nnotes = \"SPEAKER ONLY\"\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let mut t = spawn(&["lesson", path], "class-notes");
+    t.wait_for("y = 2 × 2 = 4", WAIT);
+    assert!(!t.screen().contains("SPEAKER"), "{}", t.screen());
+    t.send(b"\x03");
+    assert!(t.wait_exit(WAIT).success());
+    for format in ["text", "markdown", "json"] {
+        let (code, out, _) = common::nntutor(&["export", path, "--format", format]);
+        assert_eq!(code, 0);
+        assert!(!out.contains("SPEAKER"), "{format}: {out}");
+    }
+}
