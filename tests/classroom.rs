@@ -13,7 +13,7 @@ use nntutor::classroom::protocol::FromLecturer;
 
 fn lecture(code: &str) -> Lecture {
     let l = Lecture::start("127.0.0.1:0", code).unwrap();
-    l.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    l.show_lesson("builtin:softmax", "id = \"softmax\"\n", Vec::new());
     l.at(1, 0, "Scores", None, Some("Exponentiate"));
     l
 }
@@ -79,7 +79,7 @@ fn two_followers_get_the_lesson_and_every_move() {
         }
     }
     // Another lesson: the lesson first, then where.
-    l.show_lesson("builtin:svm", "id = \"svm\"\n");
+    l.show_lesson("builtin:svm", "id = \"svm\"\n", Vec::new());
     l.at(3, 0, "Hinge", None, None);
     for f in [&a, &b] {
         assert!(matches!(next(f), FromLecturer::Lesson { number: 2, .. }));
@@ -196,7 +196,7 @@ fn a_follower_that_stops_reading_never_holds_up_the_lecturer() {
     let text = "#".repeat(1 << 20);
     let start = Instant::now();
     for k in 0..20 {
-        l.show_lesson("big.toml", &text);
+        l.show_lesson("big.toml", &text, Vec::new());
         l.at(k + 1, 0, "big", None, None);
     }
     assert!(

@@ -110,7 +110,7 @@ fn the_lecturer_sees_the_hall_answer_a_quiz() {
 #[test]
 fn follow_in_a_pipe_prints_a_line_per_step_until_the_lecture_ends() {
     let lecture = Lecture::start("127.0.0.1:0", "P").unwrap();
-    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n", Vec::new());
     lecture.at(1, 0, "Scores", None, None);
     let mut child = Command::new(env!("CARGO_BIN_EXE_nntutor"))
         .args(["follow", &lecture.addr().to_string(), "--code", "P"])
@@ -138,7 +138,7 @@ fn follow_in_a_pipe_prints_a_line_per_step_until_the_lecture_ends() {
 #[test]
 fn a_wrong_code_or_no_lecture_is_a_clear_error() {
     let lecture = Lecture::start("127.0.0.1:0", "RIGHT").unwrap();
-    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n", Vec::new());
     let addr = lecture.addr().to_string();
     let (code, _, err) = common::nntutor(&["follow", &addr, "--code", "WRONG"]);
     assert_eq!(code, 2);
@@ -153,7 +153,7 @@ fn a_wrong_code_or_no_lecture_is_a_clear_error() {
 #[test]
 fn notes_show_each_steps_speaker_notes_and_the_next_title() {
     let lecture = Lecture::start("127.0.0.1:0", "N").unwrap();
-    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n");
+    lecture.show_lesson("builtin:softmax", "id = \"softmax\"\n", Vec::new());
     lecture.at(
         6,
         0,
@@ -211,4 +211,47 @@ fn speaker_notes_are_never_on_the_learners_screen() {
         assert_eq!(code, 0);
         assert!(!out.contains("SPEAKER"), "{format}: {out}");
     }
+}
+
+#[test]
+fn a_lesson_with_data_files_is_followed_with_its_data() {
+    use nntutor::lesson::idx::write_u8;
+    let dir = std::env::temp_dir().join(format!("nntutor-class-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    // Three 2×2 images: 0..4, 10..14, 250..254; their pixel sums by hand
+    // are 6, 46 and 1006.
+    let pixels: Vec<u8> = (0..4).chain(10..14).chain(250..254).collect();
+    std::fs::write(dir.join("data/images.idx"), write_u8(&[3, 2, 2], &pixels)).unwrap();
+    let lesson = "id = \"idx\"\ntitle = \"Reading IDX\"\n[given]\nX = { file = \"data/images.idx\", format = \"idx\" }\n[[steps]]\ntitle = \"Pixel sums\"\nlet = \"s = colsum(X)\"\n";
+    std::fs::write(dir.join("l.toml"), lesson).unwrap();
+    let path = dir.join("l.toml");
+    let mut lecturer = spawn(
+        &[
+            "lesson",
+            path.to_str().unwrap(),
+            "--share",
+            "127.0.0.1:0",
+            "--code",
+            "D",
+        ],
+        "class-data-lecturer",
+    );
+    lecturer.wait_for("--code D", WAIT);
+    let addr = format!("127.0.0.1:{}", port_on(&lecturer.screen()));
+    let mut student = spawn(&["follow", &addr, "--code", "D"], "class-data-student");
+    student.wait_for("Pixel sums", WAIT);
+    student.wait_for("1006", WAIT);
+    // Written in the student's own state folder, nowhere else.
+    let state =
+        std::env::temp_dir().join(format!("nntutor-class-data-student-{}", std::process::id()));
+    let kept = std::fs::read_dir(state.join("nntutor/lectures"))
+        .unwrap()
+        .count();
+    assert_eq!(kept, 1);
+    for t in [&mut student, &mut lecturer] {
+        t.send(b"\x03");
+        assert!(t.wait_exit(WAIT).success());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

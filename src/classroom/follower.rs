@@ -9,7 +9,9 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::data::{SharedFile, lecture_folder, write_shared};
 use super::protocol::{self, FromFollower, FromLecturer, MAX_LECTURER_LINE, VERSION};
+use crate::lesson::SourceFile;
 
 /// How long connecting, and the lecturer's first answer, may take.
 pub const CONNECT_WAIT: Duration = Duration::from_secs(5);
@@ -28,6 +30,26 @@ pub struct SharedLesson {
     pub number: u64,
     pub name: String,
     pub text: String,
+    pub files: Vec<SharedFile>,
+}
+
+impl SharedLesson {
+    /// The lesson to load, from the lecture at `addr`: without data files
+    /// a file on no disk (named after the lecture), with them the lesson
+    /// and its files written into a folder of the state folder.
+    pub fn source(&self, addr: &str) -> Result<SourceFile, String> {
+        if self.files.is_empty() {
+            return Ok(SourceFile::new(format!("{addr}/{}", self.name), &self.text));
+        }
+        let port = addr
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        let folder = lecture_folder(port, self.number)
+            .ok_or("no state folder to keep the lecture's data files in (HOME is not set)")?;
+        write_shared(&folder, &self.text, &self.files)
+    }
 }
 
 /// Why a lecture could not be followed.
@@ -102,7 +124,16 @@ fn join(
             number,
             name,
             text,
-        } => Ok((SharedLesson { number, name, text }, stream, reader)),
+            files,
+        } => {
+            let lesson = SharedLesson {
+                number,
+                name,
+                text,
+                files,
+            };
+            Ok((lesson, stream, reader))
+        }
         FromLecturer::Refused { reason, .. } => {
             Err(JoinError::Refused(format!("{addr} refused: {reason}")))
         }

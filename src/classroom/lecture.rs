@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::data::SharedFile;
 use super::protocol::{self, FromFollower, FromLecturer, MAX_FOLLOWER_LINE, VERSION};
 
 /// Connections held at once (followers and those still saying hello);
@@ -154,8 +155,9 @@ impl Lecture {
         self.shared.following.load(Ordering::Relaxed)
     }
 
-    /// A new lesson is shown (its file's name and text); its number.
-    pub fn show_lesson(&self, name: &str, text: &str) -> u64 {
+    /// A new lesson is shown (its file's name and text, and the data files
+    /// it reads); its number.
+    pub fn show_lesson(&self, name: &str, text: &str, files: Vec<SharedFile>) -> u64 {
         let mut now = self.shared.lock_now();
         let number = now.lesson.as_ref().map_or(1, |(n, _)| n + 1);
         let message = FromLecturer::Lesson {
@@ -163,6 +165,7 @@ impl Lecture {
             number,
             name: name.to_string(),
             text: text.to_string(),
+            files,
         };
         now.lesson = Some((number, protocol::line(&message).into()));
         now.at = None;

@@ -5,6 +5,7 @@
 //! threads, and an async runtime would double the build for nothing the
 //! lecture needs (ARCHITECTURE.md). The protocol is in docs/classroom.md.
 
+pub mod data;
 pub mod follower;
 pub mod lecture;
 pub mod protocol;

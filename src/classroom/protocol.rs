@@ -13,8 +13,10 @@ pub const VERSION: u32 = 1;
 /// The longest line a follower may send (a hello, an answer).
 pub const MAX_FOLLOWER_LINE: usize = 4 * 1024;
 
-/// The longest line the lecturer sends: a lesson, its text escaped.
-pub const MAX_LECTURER_LINE: usize = 2 * crate::lesson::MAX_FILE_BYTES + 64 * 1024;
+/// The longest line the lecturer sends: a lesson, its text escaped, and
+/// its data files in base64.
+pub const MAX_LECTURER_LINE: usize =
+    2 * crate::lesson::MAX_FILE_BYTES + 4 * (super::data::MAX_SHARED_DATA as usize) / 3 + 64 * 1024;
 
 /// What a follower sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +50,9 @@ pub enum FromLecturer {
         number: u64,
         name: String,
         text: String,
+        /// The data files its givens read (none for a built-in lesson).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<super::data::SharedFile>,
     },
     /// Where the lecturer is in lesson `lesson`: step (1-based), position
     /// inside it (0-based), the step's title, its speaker notes and the

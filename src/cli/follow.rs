@@ -11,7 +11,6 @@ use crate::classroom::protocol::FromLecturer;
 use crate::lesson::catalog::Catalog;
 use crate::lesson::format::sanitize;
 use crate::tui::Start;
-use crate::tui::classroom::shared_source;
 
 /// How the lecture is followed.
 pub(super) struct How {
@@ -62,8 +61,14 @@ pub(super) fn command(
             };
         }
     };
+    let source = match lesson.source(addr) {
+        Ok(source) => source,
+        Err(why) => {
+            let _ = writeln!(err, "error: {}", sanitize(&why));
+            return 1;
+        }
+    };
     drop(err);
-    let source = shared_source(addr, &lesson.name, &lesson.text);
     if how.interactive {
         let start = Start::Follow(following, addr.to_string(), source);
         return crate::tui::run(catalog, &how.options, Some(start));

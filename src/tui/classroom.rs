@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::app::{App, Screen};
-use crate::classroom::follower::Following;
+use crate::classroom::follower::{Following, SharedLesson};
 use crate::classroom::lecture::{Lecture, Tally};
 use crate::classroom::protocol::FromLecturer;
 use crate::lesson::{Action as StepAction, Lesson, SourceFile};
@@ -183,12 +183,23 @@ impl Job {
 /// The lecturer's side: tell the lecture of a new lesson or position, and
 /// take in the followers and the hall's answers.
 fn tell(lecture: &Lecture, told: &mut Option<(Arc<Lesson>, usize, usize)>, app: &mut App) -> bool {
+    let mut warning = None;
     if let Some(open) = app.open.as_ref().filter(|_| app.screen == Screen::Lesson) {
         let same_lesson = told
             .as_ref()
             .is_some_and(|t| Arc::ptr_eq(&t.0, &open.lesson));
         if !same_lesson {
-            lecture.show_lesson(&open.lesson.source.name, &open.lesson.source.text);
+            let source = &open.lesson.source;
+            let files = match crate::classroom::data::files_of(source) {
+                Ok(files) => files,
+                Err(why) => {
+                    warning = Some(format!(
+                        "The followers get the lesson without its data: {why}"
+                    ));
+                    Vec::new()
+                }
+            };
+            lecture.show_lesson(&source.name, &source.text, files);
         }
         let here = (open.step, open.sub);
         if !same_lesson || told.as_ref().is_some_and(|t| (t.1, t.2) != here) {
@@ -219,7 +230,10 @@ fn tell(lecture: &Lecture, told: &mut Option<(Arc<Lesson>, usize, usize)>, app: 
     };
     let changed = app.classroom.as_ref() != Some(&now);
     app.classroom = Some(now);
-    changed
+    if let Some(w) = &warning {
+        app.warn(w);
+    }
+    changed || warning.is_some()
 }
 
 /// The follower's side: the lecturer's messages taken in, and the
@@ -243,11 +257,30 @@ fn follow(following: &Following, addr: &str, app: &mut App) -> (bool, Option<Sou
             break;
         };
         match message {
-            Ok(FromLecturer::Lesson { name, text, .. }) => {
-                let source = shared_source(addr, &name, &text);
-                *lesson = source.name.clone();
+            Ok(FromLecturer::Lesson {
+                number,
+                name,
+                text,
+                files,
+                ..
+            }) => {
+                let shared = SharedLesson {
+                    number,
+                    name,
+                    text,
+                    files,
+                };
                 *lecturer = None;
-                open = Some(source);
+                match shared.source(addr) {
+                    Ok(source) => {
+                        *lesson = source.name.clone();
+                        open = Some(source);
+                    }
+                    Err(why) => {
+                        app.warn(format!("The lecturer's new lesson cannot open: {why}"));
+                        break;
+                    }
+                }
             }
             Ok(FromLecturer::At { step, sub, .. }) => {
                 *lecturer = Some((step, sub));
@@ -266,12 +299,6 @@ fn follow(following: &Following, addr: &str, app: &mut App) -> (bool, Option<Sou
     let before = position(app);
     move_with_lecturer(app);
     (redraw || position(app) != before, open)
-}
-
-/// The lecturer's lesson as a follower opens it: a file that is on no
-/// disk (it reads no data files), named after the lecture.
-pub fn shared_source(addr: &str, name: &str, text: &str) -> SourceFile {
-    SourceFile::new(format!("{addr}/{name}"), text)
 }
 
 /// The footer's line about the classroom.
