@@ -46,7 +46,9 @@ fn followers_move_with_the_lecturer_explore_and_follow_again() {
     let mut student = spawn(&["follow", &addr, "--code", "K7QF"], "class-student");
     student.wait_for("following 127.0.0.1", WAIT);
     student.wait_for("step 1 of", WAIT);
-    lecturer.wait_for("1 follows", WAIT);
+    // A second follower, a program of its own speaking the protocol.
+    let (_, other) = connect(&addr, "K7QF").unwrap();
+    lecturer.wait_for("2 follow", WAIT);
     // The lecturer moves two steps: the student's screen follows.
     lecturer.send(b"]]");
     lecturer.wait_for("step 3 of", WAIT);
@@ -67,6 +69,21 @@ fn followers_move_with_the_lecturer_explore_and_follow_again() {
     // f: following again, at the lecturer's step.
     student.send(b"f");
     student.wait_for("step 4 of", WAIT);
+    // The other follower saw every move: steps 1, 3 and 4.
+    let mut steps = Vec::new();
+    while let Ok(Ok(m)) = other.rx.recv_timeout(Duration::from_millis(500)) {
+        if let nntutor::classroom::protocol::FromLecturer::At { step, .. } = m {
+            steps.push(step);
+        }
+    }
+    assert_eq!(steps.first(), Some(&1));
+    assert_eq!(steps.last(), Some(&4));
+    // The quiz at step 11: both answer, the lecturer's screen tallies.
+    lecturer.send(b"11\r");
+    student.wait_for("Q1: the smallest", WAIT);
+    student.send(b"a");
+    other.answer(11, Some(1), None);
+    lecturer.wait_for("The hall: 2 answered   a) 1   b) 1   c) 0   d) 0", WAIT);
     // The lecture ends: the student is told and stays.
     lecturer.send(b"\x03");
     assert!(lecturer.wait_exit(WAIT).success());
