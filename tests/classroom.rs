@@ -20,7 +20,7 @@ fn lecture(code: &str) -> Lecture {
 
 /// The next message within a second.
 fn next(f: &Following) -> FromLecturer {
-    f.rx.recv_timeout(Duration::from_secs(1)).unwrap().unwrap()
+    f.rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap()
 }
 
 fn step_of(m: &FromLecturer) -> usize {
@@ -34,7 +34,7 @@ fn wait_followers(l: &Lecture, n: usize) {
     let start = Instant::now();
     while l.followers() != n {
         assert!(
-            start.elapsed() < Duration::from_secs(2),
+            start.elapsed() < Duration::from_secs(5),
             "{}",
             l.followers()
         );
@@ -87,7 +87,7 @@ fn two_followers_get_the_lesson_and_every_move() {
     }
     // The lecture ends: the followers hear so.
     drop(l);
-    let end = a.rx.recv_timeout(Duration::from_secs(2)).unwrap();
+    let end = a.rx.recv_timeout(Duration::from_secs(5)).unwrap();
     assert_eq!(end.unwrap_err(), "the lecture has ended");
 }
 
@@ -118,7 +118,7 @@ fn answers_are_tallied_one_per_follower_for_the_quiz_asked() {
     let start = Instant::now();
     while l.tally(13).choices(3) != [0, 0, 2] {
         assert!(
-            start.elapsed() < Duration::from_secs(2),
+            start.elapsed() < Duration::from_secs(5),
             "{:?}",
             l.tally(13)
         );
@@ -130,12 +130,24 @@ fn answers_are_tallied_one_per_follower_for_the_quiz_asked() {
     b.answer(14, None, Some(2.0));
     let start = Instant::now();
     while l.tally(14).answers.len() < 2 {
-        assert!(start.elapsed() < Duration::from_secs(2));
+        assert!(start.elapsed() < Duration::from_secs(5));
         std::thread::sleep(Duration::from_millis(2));
     }
     // log 3 = 1.0986…, right at the lesson's two decimals.
     assert_eq!(l.tally(14).right_numbers(3f64.ln(), 0.005), 1);
     assert!(l.tally(14).answers.contains(&Answer::Number(2.0)));
+}
+
+/// The lecturer closed the connection (an end or a reset), rather than
+/// keeping it open past the read timeout.
+fn assert_closed(s: &mut TcpStream) {
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut rest = Vec::new();
+    match s.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("still open: {e}"),
+    }
 }
 
 #[test]
@@ -151,21 +163,26 @@ fn garbage_and_silence_are_dropped_and_the_lecture_goes_on() {
     ] {
         let mut s = TcpStream::connect(addr).unwrap();
         let _ = s.write_all(junk);
-        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-        let mut buf = [0u8; 64];
-        assert_eq!(s.read(&mut buf).unwrap_or(0), 0, "answered garbage");
+        assert_closed(&mut s);
     }
-    // A follower that steers after its hello is dropped too.
+    // A follower that steers after its hello is dropped too: it has the
+    // lesson and where the lecturer is, says "at", and is gone.
     let mut s = TcpStream::connect(addr).unwrap();
     s.write_all(b"{\"type\":\"hello\",\"v\":1,\"code\":\"K\"}\n")
         .unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(s.try_clone().unwrap()));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .unwrap()
+            .contains("\"type\":\"lesson\"")
+    );
+    assert!(lines.next().unwrap().unwrap().contains("\"type\":\"at\""));
     s.write_all(b"{\"type\":\"at\",\"v\":1,\"lesson\":1,\"step\":9,\"sub\":0,\"title\":\"x\"}\n")
         .unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    let mut got = Vec::new();
-    // It gets the lesson and where the lecturer is, then the end.
-    assert!(s.read_to_end(&mut got).is_ok(), "still open");
-    assert!(String::from_utf8_lossy(&got).contains("\"type\":\"lesson\""));
+    assert_closed(&mut s);
     // Many that never say anything hold a connection each, no more.
     let silent: Vec<TcpStream> = (0..300)
         .map(|_| TcpStream::connect(addr).unwrap())
@@ -174,7 +191,7 @@ fn garbage_and_silence_are_dropped_and_the_lecture_goes_on() {
     let (_, f) = connect(&addr.to_string(), "K").unwrap();
     assert_eq!(step_of(&next(&f)), 1);
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_secs(3),
         "{:?}",
         start.elapsed()
     );
@@ -200,7 +217,7 @@ fn a_follower_that_stops_reading_never_holds_up_the_lecturer() {
         l.at(k + 1, 0, "big", None, None);
     }
     assert!(
-        start.elapsed() < Duration::from_millis(200),
+        start.elapsed() < Duration::from_secs(1),
         "{:?}",
         start.elapsed()
     );

@@ -20,6 +20,17 @@ fn spawn(args: &[&str], name: &str) -> Pty {
     common::pty::nntutor_in(args, name)
 }
 
+/// A `follow` in a pipe that stops talking would hang its test: it is
+/// killed after a minute, and the test fails on its closed output.
+fn watchdog(child: &std::process::Child) {
+    let pid = child.id() as i32;
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        // SAFETY: kill(2) with a pid and a signal; no memory is involved.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
+}
+
 /// The port the lecturer's screen tells students to follow.
 fn port_on(screen: &str) -> String {
     let at = screen.find("nntutor follow ").unwrap() + "nntutor follow ".len();
@@ -71,7 +82,7 @@ fn followers_move_with_the_lecturer_explore_and_follow_again() {
     student.wait_for("step 4 of", WAIT);
     // The other follower saw every move: steps 1, 3 and 4.
     let mut steps = Vec::new();
-    while let Ok(Ok(m)) = other.rx.recv_timeout(Duration::from_millis(500)) {
+    while let Ok(Ok(m)) = other.rx.recv_timeout(Duration::from_secs(2)) {
         if let nntutor::classroom::protocol::FromLecturer::At { step, .. } = m {
             steps.push(step);
         }
@@ -135,6 +146,7 @@ fn follow_in_a_pipe_prints_a_line_per_step_until_the_lecture_ends() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    watchdog(&child);
     let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(out.next().unwrap().unwrap(), "step 1: Scores");
     // A move inside the step is no new line; the next step is.
@@ -189,6 +201,7 @@ fn notes_show_each_steps_speaker_notes_and_the_next_title() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    watchdog(&child);
     let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut next = || out.next().unwrap().unwrap();
     assert_eq!(next(), "step 6: Per-image cross-entropy loss");
