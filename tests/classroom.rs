@@ -232,3 +232,59 @@ fn a_follower_that_stops_reading_never_holds_up_the_lecturer() {
     }
     drop(stalled);
 }
+
+#[test]
+fn a_new_lesson_waits_while_the_follower_explores_and_opens_on_f() {
+    use nntutor::lesson::catalog::Catalog;
+    use nntutor::tui::classroom::{Classroom, Job, follow_again};
+    let catalog = Catalog::default();
+    let softmax = catalog.find("softmax").unwrap();
+    let l = Lecture::start("127.0.0.1:0", "W").unwrap();
+    l.show_lesson(&softmax.name, &softmax.text, Vec::new());
+    l.at(1, 0, "Scores", None, None);
+    let addr = l.addr().to_string();
+    let (shared, following) = connect(&addr, "W").unwrap();
+    let source = shared.source(&addr).unwrap();
+    let loaded = nntutor::lesson::load(source.clone());
+    let mut app = nntutor::tui::app_for(
+        loaded.lesson.unwrap(),
+        loaded.timeline.unwrap(),
+        Default::default(),
+    );
+    // Exploring at step 3.
+    app.open.as_mut().unwrap().step = 2;
+    app.classroom = Some(Classroom::Follower {
+        host: addr.clone(),
+        following: false,
+        lecturer: None,
+        lesson: source.name.clone(),
+        ended: None,
+    });
+    let mut job = Job::Follower {
+        following,
+        addr: addr.clone(),
+        waiting: None,
+    };
+    let svm = catalog.find("svm").unwrap();
+    l.show_lesson(&svm.name, &svm.text, Vec::new());
+    l.at(4, 0, "Hinge", None, None);
+    // The lecturer moved on to another lesson: the explorer stays put.
+    let start = Instant::now();
+    while !matches!(
+        &app.classroom,
+        Some(Classroom::Follower {
+            lecturer: Some((4, 0)),
+            ..
+        })
+    ) {
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert!(job.sync(&mut app).1.is_none(), "opened under the explorer");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert_eq!(app.open.as_ref().unwrap().step, 2);
+    // f: the new lesson opens, named after the lecture.
+    follow_again(&mut app);
+    let opened = job.sync(&mut app).1.unwrap();
+    assert_eq!(opened.name, format!("{addr}/{}", svm.name));
+    assert_eq!(opened.text, svm.text);
+}

@@ -166,6 +166,9 @@ pub enum Job {
     Follower {
         following: Following,
         addr: String,
+        /// The lecturer's new lesson, while the learner explores: it opens
+        /// when they follow again, not under their hands.
+        waiting: Option<SourceFile>,
     },
 }
 
@@ -175,7 +178,11 @@ impl Job {
     pub fn sync(&mut self, app: &mut App) -> (bool, Option<SourceFile>) {
         match self {
             Job::Lecturer { lecture, told } => (tell(lecture, told, app), None),
-            Job::Follower { following, addr } => follow(following, addr, app),
+            Job::Follower {
+                following,
+                addr,
+                waiting,
+            } => follow(following, addr, waiting, app),
         }
     }
 }
@@ -238,7 +245,12 @@ fn tell(lecture: &Lecture, told: &mut Option<(Arc<Lesson>, usize, usize)>, app: 
 
 /// The follower's side: the lecturer's messages taken in, and the
 /// learner's answers sent.
-fn follow(following: &Following, addr: &str, app: &mut App) -> (bool, Option<SourceFile>) {
+fn follow(
+    following: &Following,
+    addr: &str,
+    waiting: &mut Option<SourceFile>,
+    app: &mut App,
+) -> (bool, Option<SourceFile>) {
     for given in std::mem::take(&mut app.answers_out) {
         following.answer(given.step, given.choice, given.number);
     }
@@ -274,7 +286,7 @@ fn follow(following: &Following, addr: &str, app: &mut App) -> (bool, Option<Sou
                 match shared.source(addr) {
                     Ok(source) => {
                         *lesson = source.name.clone();
-                        open = Some(source);
+                        *waiting = Some(source);
                     }
                     Err(why) => {
                         app.warn(format!("The lecturer's new lesson cannot open: {why}"));
@@ -294,6 +306,16 @@ fn follow(following: &Following, addr: &str, app: &mut App) -> (bool, Option<Sou
                 break;
             }
         }
+    }
+    let now_following = matches!(
+        app.classroom,
+        Some(Classroom::Follower {
+            following: true,
+            ..
+        })
+    );
+    if now_following {
+        open = waiting.take();
     }
     // A lesson that opened after the lecturer's last move takes it now.
     let before = position(app);

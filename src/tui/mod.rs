@@ -161,7 +161,11 @@ pub fn run(catalog: &Catalog, options: &Options, start: Option<Start>) -> i32 {
             });
             opening = Opening::start(source);
             app.info(format!("Following the lecture at {addr}…"));
-            job = Some(classroom::Job::Follower { following, addr });
+            job = Some(classroom::Job::Follower {
+                following,
+                addr,
+                waiting: None,
+            });
         }
         None => {}
     }
