@@ -275,16 +275,22 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
         let counter = format!(" {}/{} ", open.step + 1, n);
         let x = area.right().saturating_sub(width(&counter) as u16 + 1);
         buf.set_string(x, footer_y, counter, theme.dim);
-        if let Some(notice) = &app.notice {
-            let style = if notice.kind == NoticeKind::Warning {
-                theme.warn
-            } else {
-                theme.dim
-            };
+        // The top row: a notice, else the lecture's join command (the
+        // hall reads it off the projected screen) or the follower's state.
+        let top = match (&app.notice, &app.classroom) {
+            (Some(notice), _) if notice.kind == NoticeKind::Warning => {
+                Some((notice.text.clone(), theme.warn))
+            }
+            (Some(notice), _) => Some((notice.text.clone(), theme.dim)),
+            (None, Some(c)) => Some((crate::tui::classroom::status(c), theme.heading)),
+            (None, None) => None,
+        };
+        if let Some((text, style)) = top {
+            let text = sanitize(text.trim());
             buf.set_stringn(
                 area.x + 2,
                 area.y,
-                fit(&sanitize(&notice.text), area.width as usize - 4),
+                fit(&text, area.width as usize - 4),
                 area.width as usize - 4,
                 style,
             );
