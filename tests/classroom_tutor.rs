@@ -106,12 +106,15 @@ fn followers_move_with_the_lecturer_explore_and_follow_again() {
 #[test]
 fn the_lecturer_sees_the_hall_answer_a_quiz() {
     // Softmax step 11 is a choice quiz (its smallest and largest loss).
+    // Projected (`--present`, no footer), the join command is on the top
+    // row for the hall to read.
     let mut lecturer = spawn(
         &[
             "lesson",
             "softmax",
             "--step",
             "11",
+            "--present",
             "--share",
             "127.0.0.1:0",
             "--code",
