@@ -5,8 +5,7 @@
 
 use std::io::BufReader;
 use std::net::{TcpStream, ToSocketAddrs};
-use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use super::data::{SharedFile, lecture_folder, write_shared};
@@ -21,7 +20,10 @@ pub struct Following {
     /// The lecturer's messages after the first lesson, and why the
     /// connection ended (`Err`).
     pub rx: Receiver<Result<FromLecturer, String>>,
-    out: Arc<Mutex<TcpStream>>,
+    /// Answers, to a thread that writes them: a lecture slow to take them
+    /// never holds up the learner's keys.
+    answers: Sender<FromFollower>,
+    stream: TcpStream,
 }
 
 /// The first lesson: its number, file name and text.
@@ -77,8 +79,31 @@ pub fn connect(addr: &str, code: &str) -> Result<(SharedLesson, Following), Join
     // From now on the lecturer may be quiet for a whole lecture.
     stream.set_read_timeout(None).map_err(io)?;
     let rx = listen(reader).map_err(io)?;
-    let out = Arc::new(Mutex::new(stream));
-    Ok((lesson, Following { rx, out }))
+    let answers = answer_writer(stream.try_clone().map_err(io)?).map_err(io)?;
+    Ok((
+        lesson,
+        Following {
+            rx,
+            answers,
+            stream,
+        },
+    ))
+}
+
+/// Writes each answer given, until the follower is dropped or the lecture
+/// stops taking them.
+fn answer_writer(mut out: TcpStream) -> std::io::Result<Sender<FromFollower>> {
+    let (tx, rx) = channel::<FromFollower>();
+    std::thread::Builder::new()
+        .name("nntutor-answer".into())
+        .spawn(move || {
+            for message in rx {
+                if protocol::send(&mut out, &message).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(tx)
 }
 
 /// Connects, says hello with the code, and takes the first lesson.
@@ -175,16 +200,14 @@ impl Following {
             choice,
             number,
         };
-        if let Ok(mut out) = self.out.lock() {
-            let _ = protocol::send(&mut *out, &message);
-        }
+        // A writer that is gone means a lecture that is gone: the channel
+        // of the lecturer's messages says so.
+        let _ = self.answers.send(message);
     }
 }
 
 impl Drop for Following {
     fn drop(&mut self) {
-        if let Ok(out) = self.out.lock() {
-            let _ = out.shutdown(std::net::Shutdown::Both);
-        }
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
     }
 }
