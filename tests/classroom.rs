@@ -30,16 +30,17 @@ fn step_of(m: &FromLecturer) -> usize {
     }
 }
 
-fn wait_followers(l: &Lecture, n: usize) {
+/// Waits up to 5 s for `done`; `what` is said if it never comes.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
-    while l.followers() != n {
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "{}",
-            l.followers()
-        );
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(5), "never: {what}");
         std::thread::sleep(Duration::from_millis(2));
     }
+}
+
+fn wait_followers(l: &Lecture, n: usize) {
+    wait_until(&format!("{n} followers"), || l.followers() == n);
 }
 
 #[test]
@@ -115,24 +116,14 @@ fn answers_are_tallied_one_per_follower_for_the_quiz_asked() {
     // the hall's question.
     a.answer(13, Some(2), None);
     b.answer(7, Some(1), None);
-    let start = Instant::now();
-    while l.tally(13).choices(3) != [0, 0, 2] {
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "{:?}",
-            l.tally(13)
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    wait_until("both answers c) to step 13", || {
+        l.tally(13).choices(3) == [0, 0, 2]
+    });
     assert!(l.tally(7).answers.is_empty());
     l.at(14, 0, "Q2", None, None);
     a.answer(14, None, Some(1.0986));
     b.answer(14, None, Some(2.0));
-    let start = Instant::now();
-    while l.tally(14).answers.len() < 2 {
-        assert!(start.elapsed() < Duration::from_secs(5));
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    wait_until("two answers to step 14", || l.tally(14).answers.len() == 2);
     // log 3 = 1.0986…, right at the lesson's two decimals.
     assert_eq!(l.tally(14).right_numbers(3f64.ln(), 0.005), 1);
     assert!(l.tally(14).answers.contains(&Answer::Number(2.0)));

@@ -250,19 +250,22 @@ impl Shared {
     fn closing(&self) -> bool {
         self.closing.load(Ordering::Relaxed)
     }
+
+    /// Sleeps on `woken_by` until the lecture has changed since `seen`:
+    /// the lecture as it is then, or `None` once it is over.
+    fn next_change(&self, woken_by: &Condvar, seen: u64) -> Option<MutexGuard<'_, Now>> {
+        let mut now = self.lock_now();
+        while now.generation == seen && !self.closing() {
+            now = woken_by.wait(now).unwrap_or_else(|p| p.into_inner());
+        }
+        (!self.closing()).then_some(now)
+    }
 }
 
 /// Wakes every follower's writer after each change of the lecture.
 fn relay(shared: &Shared) {
     let mut seen = 0;
-    loop {
-        let mut now = shared.lock_now();
-        while now.generation == seen && !shared.closing() {
-            now = shared.relay.wait(now).unwrap_or_else(|p| p.into_inner());
-        }
-        if shared.closing() {
-            return;
-        }
+    while let Some(now) = shared.next_change(&shared.relay, seen) {
         seen = now.generation;
         drop(now);
         shared.moved.notify_all();
@@ -363,13 +366,9 @@ fn write_lecture(mut stream: &TcpStream, shared: &Shared) {
     let (mut sent, mut lesson_sent) = (0, 0);
     loop {
         let (lesson, at) = {
-            let mut now = shared.lock_now();
-            while now.generation == sent && !shared.closing() {
-                now = shared.moved.wait(now).unwrap_or_else(|p| p.into_inner());
-            }
-            if shared.closing() {
+            let Some(now) = shared.next_change(&shared.moved, sent) else {
                 return;
-            }
+            };
             sent = now.generation;
             let lesson = now.lesson.clone().filter(|(n, _)| *n != lesson_sent);
             (lesson, now.at.clone())
