@@ -3,6 +3,7 @@
 //! their relative difference element by element, |a - n| / (|a| + |n|)
 //! (0 where both are 0), the measure the lectures use.
 
+use super::kinds::Let;
 use super::model::{Action, Lesson};
 use super::timeline::Timeline;
 use crate::engine::expr::ExprKind;
@@ -55,7 +56,7 @@ struct GradientLet {
 }
 
 fn gradient_let(lesson: &Lesson, k: usize) -> Option<GradientLet> {
-    let Action::Let { formula, .. } = &lesson.steps.get(k)?.action else {
+    let Action::Let(Let { formula, .. }) = &lesson.steps.get(k)?.action else {
         return None;
     };
     let ExprKind::Call { func, args, .. } = &formula.statement.expr.kind else {
@@ -80,7 +81,7 @@ fn gradient_let(lesson: &Lesson, k: usize) -> Option<GradientLet> {
 pub fn at(lesson: &Lesson, timeline: &Timeline, k: usize) -> Option<GradCheck> {
     let lets: Vec<GradientLet> = (0..=k).filter_map(|i| gradient_let(lesson, i)).collect();
     let reads: Vec<String> = match &lesson.steps.get(k)?.action {
-        Action::Let { formula, .. } => formula
+        Action::Let(Let { formula, .. }) => formula
             .statement
             .expr
             .names()

@@ -7,6 +7,10 @@ use super::source::SourceFile;
 use super::value::Value;
 use crate::engine::{Statement, Tensor};
 
+pub use super::kinds::quiz::QuizKind;
+pub use super::kinds::train::Batch;
+pub use super::kinds::{Action, Quiz, Search, Train};
+
 pub type Span = Range<usize>;
 
 #[derive(Debug, Clone)]
@@ -73,92 +77,6 @@ pub struct Check {
     /// Element spans, row-major like `expected`'s rows.
     pub element_spans: Vec<Vec<Span>>,
     pub vector: bool,
-}
-
-#[derive(Debug, Clone)]
-pub enum QuizKind {
-    Number {
-        answer: Formula,
-    },
-    Choice {
-        choices: Vec<String>,
-        correct: usize,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct Quiz {
-    pub question: String,
-    pub kind: QuizKind,
-    pub explain: Option<String>,
-}
-
-/// `train = { steps, update, track, every, batch }`, checked.
-#[derive(Debug, Clone)]
-pub struct Train {
-    pub iterations: usize,
-    /// Where `steps` is written (errors about the run's length point there).
-    pub steps_span: Span,
-    pub updates: Vec<Formula>,
-    /// Each update sees the givens the ones before it assigned.
-    pub in_order: bool,
-    /// Tracked values, every `every` iterations (`every_span`: where it
-    /// is written, if it is).
-    pub track: Vec<(String, Span)>,
-    pub every: usize,
-    pub every_span: Option<Span>,
-    pub batch: Option<Batch>,
-}
-
-/// Minibatches: `size` columns of each of `data`, drawn from `seed`.
-#[derive(Debug, Clone)]
-pub struct Batch {
-    pub size: usize,
-    pub size_span: Span,
-    pub data: Vec<(String, Span)>,
-    pub seed: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct Search {
-    pub trials: usize,
-    pub param: (String, Span),
-    pub loss: (String, Span),
-    pub seed: u64,
-}
-
-#[derive(Debug, Clone)]
-pub enum Action {
-    Show,
-    Let {
-        formula: Formula,
-        expand: bool,
-    },
-    Backward {
-        target: String,
-        span: Span,
-        /// Elements chosen to walk: a value's name, its element, where written.
-        walk: Vec<(String, (usize, usize), Span)>,
-    },
-    /// The formulas, and whether each sees the ones before it (`in_order`).
-    Update(Vec<Formula>, bool),
-    Train(Train),
-    Search(Search),
-    Quiz(Quiz),
-}
-
-impl Action {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Action::Show => "show",
-            Action::Let { .. } => "let",
-            Action::Backward { .. } => "backward",
-            Action::Update(..) => "update",
-            Action::Train(_) => "train",
-            Action::Search(_) => "search",
-            Action::Quiz(_) => "quiz",
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

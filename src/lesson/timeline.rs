@@ -8,6 +8,11 @@ use super::eval::regions::Plane;
 use super::value::Value;
 use crate::engine::{Graph, NodeId, Tensor, explain::explain};
 
+pub use super::kinds::Detail;
+pub use super::kinds::quiz::QuizState;
+pub use super::kinds::search::SearchState;
+pub use super::kinds::train::TrainState;
+
 /// Every value visible at a point of the lesson, by name. A persistent
 /// map: a step's snapshot shares every value and every branch it did not
 /// change with the snapshot before it, so that keeping a snapshot per step
@@ -96,37 +101,6 @@ pub struct StepState {
     pub plane: Option<Arc<Plane>>,
 }
 
-#[derive(Debug, Clone)]
-pub enum Detail {
-    None,
-    Let(Computation),
-    Backward(BackwardState),
-    Update(Vec<Computation>),
-    Train(TrainState),
-    Search(SearchState),
-    Quiz(QuizState),
-}
-
-impl Detail {
-    /// The iterations of a training, the trials of a search; else 0.
-    pub fn rounds(&self) -> usize {
-        match self {
-            Detail::Train(t) => t.iterations,
-            Detail::Search(s) => s.trials,
-            _ => 0,
-        }
-    }
-
-    /// The names the step's formulas read.
-    pub fn reads(&self) -> Vec<String> {
-        match self {
-            Detail::Let(c) => c.input_names(),
-            Detail::Update(cs) => cs.iter().flat_map(|c| c.input_names()).collect(),
-            _ => Vec::new(),
-        }
-    }
-}
-
 /// One formula evaluated: its graph (every intermediate value) and root.
 #[derive(Debug, Clone)]
 pub struct Computation {
@@ -175,41 +149,6 @@ pub struct BackwardState {
     pub defined: Vec<(String, String)>,
     /// Elements the step's `walk` chose to stop at (in large values).
     pub chosen: Vec<(NodeId, (usize, usize))>,
-}
-
-#[derive(Debug, Clone)]
-pub struct TrainState {
-    pub iterations: usize,
-    /// Each tracked value: (iteration, value) every `every` iterations.
-    pub curves: Vec<(String, Vec<(usize, f64)>)>,
-    /// Whether each tracked value is computed on the minibatch (a loss of
-    /// the batch data) rather than on all the data.
-    pub on_minibatch: Vec<bool>,
-}
-
-impl TrainState {
-    /// The minibatch size to name beside tracked value `k`: `batch` when
-    /// that value reads the minibatch (or is not known not to).
-    pub fn batch_of(&self, k: usize, batch: Option<usize>) -> Option<usize> {
-        batch.filter(|_| self.on_minibatch.get(k).copied().unwrap_or(true))
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct SearchState {
-    pub trials: usize,
-    pub param: String,
-    pub loss: String,
-    /// The loss of each trial, and the best so far.
-    pub losses: Vec<f64>,
-    pub best_trial: usize,
-    pub best_loss: f64,
-}
-
-#[derive(Debug, Clone)]
-pub struct QuizState {
-    /// For number quizzes, the engine's answer.
-    pub answer: Option<f64>,
 }
 
 #[derive(Debug, Clone)]

@@ -11,7 +11,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use super::app::{App, Evaluating, Screen};
-use crate::lesson::Action;
 use crate::lesson::eval::{Cancel, Kept, Stages};
 use crate::lesson::timeline::{StepState, Values};
 use crate::lesson::{Lesson, Loaded, Severity, SourceFile, Timeline, load_staged};
@@ -146,8 +145,7 @@ impl Opening {
     /// waiting for a few milliseconds; one after a training is drawn at once.
     fn settle(&mut self, app: &mut App) {
         let Some(open) = self.ours(app) else { return };
-        let runs =
-            |s: &crate::lesson::Step| matches!(s.action, Action::Train(_) | Action::Search(_));
+        let runs = |s: &crate::lesson::Step| s.action.runs();
         let steps = &open.lesson.steps;
         let first_run = steps.iter().position(runs).unwrap_or(steps.len());
         let want = first_run.min(open.step + 1);

@@ -138,7 +138,7 @@ pub fn is_name(s: &str) -> bool {
         && s.len() <= 64
 }
 
-pub(crate) struct Builder<'a> {
+pub struct Builder<'a> {
     pub(crate) source: &'a SourceFile,
     pub(crate) diags: Vec<Diagnostic>,
     /// Generating data sets is work, and every given is kept.
@@ -285,21 +285,8 @@ impl Builder<'_> {
             );
             return None;
         }
-        if s.expand && s.let_.is_none() {
-            self.err(
-                format!(
-                    "{label}: `expand` walks through a `let` result, but the step has no `let`"
-                ),
-                s.span.start..s.span.start,
-            );
-        }
-        if let (Some(first), None) = (s.walk.first(), &s.backward) {
-            self.err(
-                format!("{label}: `walk` chooses elements of a `backward` walk, but the step has no `backward`"),
-                first.span.clone(),
-            );
-        }
         let action = crate::lesson::kinds::build(self, s, &label)?;
+        let reads = self.reads(s, &action, &label);
         Some(Step {
             index,
             title,
@@ -310,7 +297,7 @@ impl Builder<'_> {
             slide: self.checks(s.slide.as_ref(), "slide"),
             note: s.note.as_ref().map(|n| n.v.clone()),
             notes: s.notes.as_ref().map(|n| n.v.clone()),
-            reads: self.reads(s, &label),
+            reads,
             plot: s.plot.as_ref().and_then(|p| self.plot(p, &label)),
             regions: s.regions.as_ref().map(|r| Regions {
                 scores: r.scores.as_ref().map(pair),
@@ -338,10 +325,9 @@ impl Builder<'_> {
 
     /// `reads`: only where there is a formula to read (a `let`, or a
     /// number quiz's answer).
-    fn reads(&mut self, s: &RawStep, label: &str) -> Option<String> {
+    fn reads(&mut self, s: &RawStep, action: &Action, label: &str) -> Option<String> {
         let reads = s.reads.as_ref()?;
-        let number_quiz = s.quiz.as_ref().is_some_and(|q| q.answer.is_some());
-        if s.let_.is_none() && !number_quiz {
+        if !action.has_formula() {
             self.err(
                 format!(
                     "{label}: `reads` says how a formula reads, but the step has no `let` or number quiz"

@@ -190,11 +190,16 @@ impl<'a> Document<'a> {
         let step = &lesson.steps[k];
         let state = &timeline.steps[k];
         let mut blocks = Vec::new();
-        blocks.extend(super::kinds::block(lesson, timeline, k));
+        blocks.extend(super::kinds::block(super::kinds::At {
+            lesson,
+            timeline,
+            k,
+        }));
         if let Some(plot) = &step.plot {
             blocks.push(Block::Plot(plot));
         }
-        let runs = matches!(state.detail, Detail::Train(_) | Detail::Search(_));
+        // A run's regions are part of its run.
+        let runs = step.action.runs() && !matches!(state.detail, Detail::None);
         if let Some(regions) = step.regions.as_ref().filter(|_| !runs) {
             let plane = state.plane.as_deref();
             blocks.push(Block::Regions { regions, plane });
@@ -211,7 +216,7 @@ impl<'a> Document<'a> {
         }
         blocks.push(Block::Shown {
             asked: step.show.iter().map(|(n, _)| n.as_str()).collect(),
-            run: super::kinds::run_names(step),
+            run: step.action.sets(),
         });
         let checks: Vec<&CheckOutcome> = state.checks.iter().filter(|c| audience.sees(c)).collect();
         if !checks.is_empty() {

@@ -10,13 +10,13 @@ use super::*;
 use crate::engine::budget::{Exceeded, NODE_BYTES};
 
 /// Bytes of `n` numbers.
-fn numbers(n: usize) -> u64 {
+pub(crate) fn numbers(n: usize) -> u64 {
     8 * n as u64
 }
 
 /// Tensors counted once each, however many values and graphs share them.
 #[derive(Default)]
-struct Distinct {
+pub struct Distinct {
     seen: HashSet<*const Tensor>,
     bytes: u64,
 }
@@ -30,7 +30,7 @@ impl Distinct {
 
     /// The values a graph computed (those it reads from the lesson are
     /// the lesson's, counted where they were made), and its nodes.
-    fn graph(&mut self, g: &Graph) {
+    pub(crate) fn graph(&mut self, g: &Graph) {
         self.bytes += NODE_BYTES * g.nodes.len() as u64;
         for n in &g.nodes {
             if !matches!(n.kind, NodeKind::Input(_)) && n.selection().is_none() {
@@ -47,25 +47,7 @@ pub(super) fn retained(state: &StepState) -> u64 {
     for v in state.changed.iter().filter_map(|n| state.values.get(n)) {
         d.add(&v.data);
     }
-    let extra = match &state.detail {
-        Detail::None | Detail::Quiz(_) => 0,
-        Detail::Let(c) => {
-            d.graph(&c.graph);
-            0
-        }
-        Detail::Update(cs) => {
-            for c in cs {
-                d.graph(&c.graph);
-            }
-            0
-        }
-        Detail::Backward(b) => {
-            d.graph(&b.graph);
-            b.grads.iter().flatten().map(|g| numbers(g.len())).sum()
-        }
-        Detail::Train(t) => t.curves.iter().map(|(_, c)| 16 * c.len() as u64).sum(),
-        Detail::Search(s) => numbers(s.losses.len()),
-    };
+    let extra = state.detail.retained(&mut d);
     // The snapshot of every value: a new path through the persistent map
     // for each name changed (about 100 bytes a level).
     let path = 100 * (u64::from(state.values.len().max(1).ilog2()) + 1);

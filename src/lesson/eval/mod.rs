@@ -15,7 +15,7 @@ use crate::engine::{Budget, EngineError, ErrorKind, Graph, NodeId, NodeKind, Ten
 use crate::lesson::number;
 
 pub(crate) mod checks;
-mod cost;
+pub mod cost;
 pub mod regions;
 pub mod stages;
 pub mod watch;
@@ -87,7 +87,7 @@ pub fn evaluate_staged(
     let mut formulas = Vec::with_capacity(lesson.steps.len());
     let mut steps = Vec::with_capacity(lesson.steps.len());
     for (k, s) in lesson.steps.iter().enumerate() {
-        let rerunnable = matches!(s.action, Action::Train(_) | Action::Search(_));
+        let rerunnable = s.action.runs();
         resume.push(rerunnable.then(|| Arc::new(ev.env.clone())));
         steps.push(ev.step(s));
         formulas.push(s.regions.is_some().then(|| Arc::new(ev.env.clone())));
@@ -121,7 +121,7 @@ pub fn rerun(
     cancel: &Cancel,
 ) -> Option<StepState> {
     let step = lesson.steps.get(index)?;
-    if !matches!(step.action, Action::Train(_) | Action::Search(_)) {
+    if !step.action.runs() {
         return None;
     }
     let env = timeline.resume.get(index)?.as_ref()?;
@@ -142,7 +142,7 @@ pub fn rerun(
     (!failed).then_some(state)
 }
 
-pub(crate) struct Evaluator<'a> {
+pub struct Evaluator<'a> {
     pub(crate) lesson: &'a Lesson,
     pub(crate) env: Env,
     pub(crate) diags: Vec<Diagnostic>,
@@ -196,9 +196,11 @@ impl Evaluator<'_> {
 
     /// Why a name is unknown: defined by a later step, or misspelt.
     fn unknown_name(&self, step: &Step, name: &str) -> String {
-        let later = self.lesson.steps.iter().find(
-            |s| matches!(&s.action, Action::Let { formula, .. } if formula.statement.name == name),
-        );
+        let later = self
+            .lesson
+            .steps
+            .iter()
+            .find(|s| matches!(&s.action, Action::Let(l) if l.formula.statement.name == name));
         match later.filter(|l| l.index > step.index) {
             Some(later) => format!(
                 "`{name}` is not defined yet: {} defines it, after this step",

@@ -3,14 +3,76 @@
 //! formulas, so that updates recompute them).
 
 use super::prelude::*;
+use crate::lesson::eval::cost::{Distinct, numbers};
 
-/// Reads and checks a step's `backward`.
-pub(crate) fn build(
-    b: &mut Builder,
-    target: &Sp<String>,
-    walk: &Names,
-    label: &str,
-) -> Option<Action> {
+/// The keys of a `backward` step, as written.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackwardKeys {
+    /// A scalar to backpropagate; defines d<L>_d<NAME>.
+    #[schemars(length(max = 100000))]
+    pub backward: Option<Sp<String>>,
+    /// For `backward`: the elements of a large vector or matrix to walk
+    /// one at a time, `NAME[i]` or `NAME[i, j]` (0-based); small results
+    /// are walked element by element anyway.
+    #[serde(default)]
+    pub walk: Names,
+}
+
+/// Backpropagation from a loss.
+#[derive(Debug, Clone)]
+pub struct Backward {
+    pub target: String,
+    pub span: Span,
+    /// Elements chosen to walk: a value's name, its element, where written.
+    pub walk: Vec<(String, (usize, usize), Span)>,
+}
+
+impl Kind for Backward {
+    type Keys = BackwardKeys;
+    type Done = BackwardState;
+    const NAME: &'static str = "backward";
+    const KEYS: &'static [&'static str] = &["backward", "walk"];
+
+    fn build(
+        b: &mut Builder,
+        keys: &BackwardKeys,
+        _: &RawStep,
+        label: &str,
+    ) -> Option<Option<Backward>> {
+        let Some(target) = &keys.backward else {
+            if let Some(first) = keys.walk.first() {
+                b.err(
+                    format!("{label}: `walk` chooses elements of a `backward` walk, but the step has no `backward`"),
+                    first.span.clone(),
+                );
+            }
+            return None;
+        };
+        Some(build(b, target, &keys.walk, label))
+    }
+
+    fn evaluate(
+        &self,
+        ev: &mut Evaluator<'_>,
+        step: &Step,
+        _: &mut Vec<String>,
+    ) -> (Option<BackwardState>, Vec<String>) {
+        ev.backward(step, &self.target, &self.span, &self.walk)
+    }
+
+    fn block<'a>(&'a self, done: &'a BackwardState, _: At<'a>) -> Block<'a> {
+        Block::Backward(done)
+    }
+
+    fn retained(b: &BackwardState, d: &mut Distinct) -> u64 {
+        d.graph(&b.graph);
+        b.grads.iter().flatten().map(|g| numbers(g.len())).sum()
+    }
+}
+
+/// Checks a step's `backward` and its `walk`.
+fn build(b: &mut Builder, target: &Sp<String>, walk: &Names, label: &str) -> Option<Backward> {
     if !is_name(&target.v) {
         b.err(
             format!(
@@ -34,7 +96,7 @@ pub(crate) fn build(
             ),
         }
     }
-    Some(Action::Backward {
+    Some(Backward {
         target: target.v.clone(),
         span: target.span.clone(),
         walk: chosen,
@@ -60,15 +122,15 @@ fn element_ref(text: &str) -> Option<(String, (usize, usize))> {
 }
 
 impl Evaluator<'_> {
-    pub(crate) fn backward(
+    fn backward(
         &mut self,
         step: &Step,
         target: &str,
         span: &Span,
         walk: &[(String, (usize, usize), Span)],
-    ) -> (Detail, Vec<String>) {
+    ) -> (Option<BackwardState>, Vec<String>) {
         if self.poisoned.contains(target) {
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         }
         let expr = Expr {
             kind: ExprKind::Name(target.to_string()),
@@ -84,7 +146,7 @@ impl Evaluator<'_> {
                     base: None,
                 };
                 self.engine_error(step, &pseudo, e);
-                return (Detail::None, Vec::new());
+                return (None, Vec::new());
             }
         };
         let value = graph.value(root);
@@ -97,18 +159,18 @@ impl Evaluator<'_> {
                 ),
                 span.clone(),
             );
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         }
         // The backward pass costs about two forward passes.
         if !self.spend(step, graph.forward_cost().saturating_mul(2), span) {
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         }
         let grads = graph.backward(root);
         let chosen = self.chosen_elements(step, &graph, &grads, walk);
         let defined = self.define_gradients(step, target, span, &graph, root, &grads);
         let changed = defined.iter().map(|(g, _)| g.clone()).collect();
         (
-            Detail::Backward(BackwardState {
+            Some(BackwardState {
                 target: target.to_string(),
                 graph: Arc::new(graph),
                 root,

@@ -3,17 +3,88 @@
 //! intermediate value, shown as operands, arithmetic and result.
 
 use super::prelude::*;
+use crate::lesson::eval::cost::Distinct;
+use crate::lesson::gradcheck::at as gradient_check;
 
-/// Reads and checks a step's `let`.
-pub(crate) fn build(b: &mut Builder, l: &Sp<String>, expand: bool, label: &str) -> Option<Action> {
-    Some(Action::Let {
-        formula: b.formula(l, label)?,
-        expand,
-    })
+/// The keys of a `let` step, as written.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetKeys {
+    /// One formula: `NAME = EXPR`.
+    #[serde(rename = "let")]
+    #[schemars(length(max = 100000))]
+    pub let_: Option<Sp<String>>,
+    /// Walk through the result of `let` element by element.
+    #[serde(default)]
+    pub expand: bool,
+}
+
+/// A formula defining a new value.
+#[derive(Debug, Clone)]
+pub struct Let {
+    pub formula: Formula,
+    /// Walk through the result element by element.
+    pub expand: bool,
+}
+
+impl Kind for Let {
+    type Keys = LetKeys;
+    type Done = Computation;
+    const NAME: &'static str = "let";
+    const KEYS: &'static [&'static str] = &["let", "expand"];
+
+    fn build(b: &mut Builder, keys: &LetKeys, s: &RawStep, label: &str) -> Option<Option<Let>> {
+        let Some(l) = &keys.let_ else {
+            if keys.expand {
+                b.err(
+                    format!(
+                        "{label}: `expand` walks through a `let` result, but the step has no `let`"
+                    ),
+                    s.span.start..s.span.start,
+                );
+            }
+            return None;
+        };
+        Some(b.formula(l, label).map(|formula| Let {
+            formula,
+            expand: keys.expand,
+        }))
+    }
+
+    fn evaluate(
+        &self,
+        ev: &mut Evaluator<'_>,
+        step: &Step,
+        _: &mut Vec<String>,
+    ) -> (Option<Computation>, Vec<String>) {
+        ev.let_(step, &self.formula)
+    }
+
+    fn block<'a>(&'a self, c: &'a Computation, at: At<'a>) -> Block<'a> {
+        Block::Computed {
+            c,
+            reads: at.step().reads.as_deref(),
+            expand: self.expand,
+            check: gradient_check(at.lesson, at.timeline, at.k),
+        }
+    }
+
+    fn has_formula(&self) -> bool {
+        true
+    }
+
+    fn reads(c: &Computation) -> Vec<String> {
+        c.input_names()
+    }
+
+    fn retained(c: &Computation, d: &mut Distinct) -> u64 {
+        d.graph(&c.graph);
+        0
+    }
 }
 
 impl Evaluator<'_> {
-    pub(crate) fn let_(&mut self, step: &Step, formula: &Formula) -> (Detail, Vec<String>) {
+    fn let_(&mut self, step: &Step, formula: &Formula) -> (Option<Computation>, Vec<String>) {
         let name = formula.statement.name.clone();
         if let Some(&at) = self.env.defined_at.get(&name) {
             let place = if at == 0 {
@@ -29,11 +100,11 @@ impl Evaluator<'_> {
                 ),
                 span,
             );
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         }
         if self.uses_poisoned(&formula.statement.expr) {
             self.poisoned.insert(name);
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         }
         match Graph::build(&formula.statement.expr, &self.env, false) {
             Ok((graph, root)) => {
@@ -51,12 +122,12 @@ impl Evaluator<'_> {
                     root,
                     before: None,
                 };
-                (Detail::Let(c), vec![name])
+                (Some(c), vec![name])
             }
             Err(e) => {
                 self.engine_error(step, formula, e);
                 self.poisoned.insert(name);
-                (Detail::None, Vec::new())
+                (None, Vec::new())
             }
         }
     }

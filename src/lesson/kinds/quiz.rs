@@ -26,8 +26,68 @@ pub struct QuizSpec {
     pub explain: Option<Sp<String>>,
 }
 
-/// Reads and checks a step's `quiz`.
-pub(crate) fn build(b: &mut Builder, q: &QuizSpec, label: &str) -> Option<Action> {
+/// The keys of a `quiz` step, as written.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuizKeys {
+    pub quiz: Option<QuizSpec>,
+}
+
+/// A question, checked.
+#[derive(Debug, Clone)]
+pub struct Quiz {
+    pub question: String,
+    pub kind: QuizKind,
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum QuizKind {
+    Number { answer: Formula },
+    Choice { choices: Vec<String>, correct: usize },
+}
+
+/// A quiz evaluated.
+#[derive(Debug, Clone)]
+pub struct QuizState {
+    /// For number quizzes, the engine's answer.
+    pub answer: Option<f64>,
+}
+
+impl Kind for Quiz {
+    type Keys = QuizKeys;
+    type Done = QuizState;
+    const NAME: &'static str = "quiz";
+    const KEYS: &'static [&'static str] = &["quiz"];
+
+    fn build(b: &mut Builder, keys: &QuizKeys, _: &RawStep, label: &str) -> Option<Option<Quiz>> {
+        Some(build(b, keys.quiz.as_ref()?, label))
+    }
+
+    fn evaluate(
+        &self,
+        ev: &mut Evaluator<'_>,
+        step: &Step,
+        _: &mut Vec<String>,
+    ) -> (Option<QuizState>, Vec<String>) {
+        (Some(ev.quiz(step, self)), Vec::new())
+    }
+
+    fn block<'a>(&'a self, done: &'a QuizState, at: At<'a>) -> Block<'a> {
+        Block::Asked {
+            quiz: self,
+            reads: at.step().reads.as_deref(),
+            answer: done.answer,
+        }
+    }
+
+    fn has_formula(&self) -> bool {
+        matches!(self.kind, QuizKind::Number { .. })
+    }
+}
+
+/// Checks a step's `quiz`.
+fn build(b: &mut Builder, q: &QuizSpec, label: &str) -> Option<Quiz> {
     let kind = match (&q.answer, &q.choices) {
         (Some(a), None) => number(b, a, label)?,
         (None, Some(choices)) => choice(b, choices, q.correct.as_ref(), label)?,
@@ -46,11 +106,11 @@ pub(crate) fn build(b: &mut Builder, q: &QuizSpec, label: &str) -> Option<Action
             return None;
         }
     };
-    Some(Action::Quiz(Quiz {
+    Some(Quiz {
         question: q.question.v.clone(),
         kind,
         explain: q.explain.as_ref().map(|e| e.v.clone()),
-    }))
+    })
 }
 
 /// `answer = 2.5` or `answer = "L"`: a formula whose columns count within
@@ -113,12 +173,12 @@ fn choice(
 }
 
 impl Evaluator<'_> {
-    pub(crate) fn quiz(&mut self, step: &Step, quiz: &Quiz) -> Detail {
+    fn quiz(&mut self, step: &Step, quiz: &Quiz) -> QuizState {
         let QuizKind::Number { answer } = &quiz.kind else {
-            return Detail::Quiz(QuizState { answer: None });
+            return QuizState { answer: None };
         };
         if self.uses_poisoned(&answer.statement.expr) {
-            return Detail::Quiz(QuizState { answer: None });
+            return QuizState { answer: None };
         }
         match Graph::build(&answer.statement.expr, &self.env, false) {
             Ok((g, r)) if is_scalar(g.value(r)) && !g.value(r)[0].is_finite() => {
@@ -130,11 +190,11 @@ impl Evaluator<'_> {
                     ),
                     answer.file_span(&answer.statement.expr.span),
                 );
-                Detail::Quiz(QuizState { answer: None })
+                QuizState { answer: None }
             }
-            Ok((g, r)) if is_scalar(g.value(r)) => Detail::Quiz(QuizState {
+            Ok((g, r)) if is_scalar(g.value(r)) => QuizState {
                 answer: Some(g.value(r)[0]),
-            }),
+            },
             Ok((g, r)) => {
                 let shape = shape_str(g.value(r).shape());
                 self.error(
@@ -144,11 +204,11 @@ impl Evaluator<'_> {
                     ),
                     answer.file_span(&answer.statement.expr.span),
                 );
-                Detail::Quiz(QuizState { answer: None })
+                QuizState { answer: None }
             }
             Err(e) => {
                 self.engine_error(step, answer, e);
-                Detail::Quiz(QuizState { answer: None })
+                QuizState { answer: None }
             }
         }
     }

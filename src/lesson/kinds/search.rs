@@ -3,6 +3,7 @@
 //! evaluated, and shown as a run.
 
 use super::prelude::*;
+use crate::lesson::eval::cost::{Distinct, numbers};
 
 /// `search = { … }` as written.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -24,8 +25,73 @@ pub struct SearchSpec {
     pub seed: i64,
 }
 
-/// Reads and checks a step's `search`.
-pub(crate) fn build(b: &mut Builder, sr: &SearchSpec, label: &str) -> Option<Action> {
+/// The keys of a `search` step, as written.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchKeys {
+    pub search: Option<SearchSpec>,
+}
+
+/// Random search, checked.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub trials: usize,
+    pub param: (String, Span),
+    pub loss: (String, Span),
+    pub seed: u64,
+}
+
+/// A search's run.
+#[derive(Debug, Clone)]
+pub struct SearchState {
+    pub trials: usize,
+    pub param: String,
+    pub loss: String,
+    /// The loss of each trial, and the best so far.
+    pub losses: Vec<f64>,
+    pub best_trial: usize,
+    pub best_loss: f64,
+}
+
+impl Kind for Search {
+    type Keys = SearchKeys;
+    type Done = SearchState;
+    const NAME: &'static str = "search";
+    const KEYS: &'static [&'static str] = &["search"];
+    const RUNS: bool = true;
+
+    fn build(b: &mut Builder, keys: &SearchKeys, _: &RawStep, label: &str) -> Option<Option<Search>> {
+        Some(build(b, keys.search.as_ref()?, label))
+    }
+
+    fn evaluate(
+        &self,
+        ev: &mut Evaluator<'_>,
+        step: &Step,
+        _: &mut Vec<String>,
+    ) -> (Option<SearchState>, Vec<String>) {
+        ev.search(step, self)
+    }
+
+    fn block<'a>(&'a self, done: &'a SearchState, _: At<'a>) -> Block<'a> {
+        Block::Searched(done)
+    }
+
+    fn sets(&self) -> Vec<&str> {
+        vec![self.param.0.as_str()]
+    }
+
+    fn rounds(s: &SearchState) -> usize {
+        s.trials
+    }
+
+    fn retained(s: &SearchState, _: &mut Distinct) -> u64 {
+        numbers(s.losses.len())
+    }
+}
+
+/// Checks a step's `search`.
+fn build(b: &mut Builder, sr: &SearchSpec, label: &str) -> Option<Search> {
     if sr.trials.v < 1 || sr.trials.v > 1_000_000 {
         b.err(
             format!("{label}: `trials` must be from 1 to 1000000"),
@@ -33,12 +99,12 @@ pub(crate) fn build(b: &mut Builder, sr: &SearchSpec, label: &str) -> Option<Act
         );
         return None;
     }
-    Some(Action::Search(Search {
+    Some(Search {
         trials: sr.trials.v as usize,
         param: (sr.param.v.clone(), sr.param.span.clone()),
         loss: (sr.loss.v.clone(), sr.loss.span.clone()),
         seed: sr.seed as u64,
-    }))
+    })
 }
 
 impl Evaluator<'_> {
@@ -69,7 +135,7 @@ impl Evaluator<'_> {
         None
     }
 
-    pub(crate) fn search(&mut self, step: &Step, s: &Search) -> (Detail, Vec<String>) {
+    fn search(&mut self, step: &Step, s: &Search) -> (Option<SearchState>, Vec<String>) {
         let (param, pspan) = &s.param;
         let Some(random) = self
             .lesson
@@ -79,7 +145,7 @@ impl Evaluator<'_> {
             .and_then(|g| g.random)
         else {
             self.error(format!("{}: `search` draws `{param}` anew each trial, so it must be a given with `random = ...`", step.label()), pspan.clone());
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         };
         let (loss, lspan) = &s.loss;
         let expr = Expr {
@@ -98,7 +164,7 @@ impl Evaluator<'_> {
             if trial == 1 {
                 let what = format!("{} trials of this search", s.trials);
                 if !self.afford_rounds(step, &what, start, s.trials - 1, lspan) {
-                    return (Detail::None, Vec::new());
+                    return (None, Vec::new());
                 }
             }
             if let Some(live) = &self.live {
@@ -113,11 +179,11 @@ impl Evaluator<'_> {
                     ),
                     s.param.1.clone(),
                 );
-                return (Detail::None, Vec::new());
+                return (None, Vec::new());
             }
             let candidate = crate::lesson::build::draw(&random, seeds.next_u64());
             let Some(l) = self.trial_loss(step, s, &expr, &candidate) else {
-                return (Detail::None, Vec::new());
+                return (None, Vec::new());
             };
             losses.push(l);
             if best.as_ref().is_none_or(|b| l < b.1) {
@@ -132,7 +198,7 @@ impl Evaluator<'_> {
             }
         }
         let Some((best_trial, best_loss, best_value)) = best else {
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         };
         self.env.set_value(param, best_value);
         let mut changed = vec![param.clone()];
@@ -145,6 +211,6 @@ impl Evaluator<'_> {
             best_trial,
             best_loss,
         };
-        (Detail::Search(state), changed)
+        (Some(state), changed)
     }
 }

@@ -5,30 +5,82 @@
 //! before and after.
 
 use super::prelude::*;
+use crate::lesson::eval::cost::Distinct;
 
-/// Reads and checks a step's `update`.
-pub(crate) fn build(b: &mut Builder, u: &Formulas, in_order: bool, label: &str) -> Option<Action> {
-    if u.is_empty() {
-        b.err(format!("{label}: `update` is empty"), u.span.clone());
-        return None;
+/// The keys of an `update` step, as written.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateKeys {
+    /// Formulas that change givens: `W = W - lr * dL_dW`.
+    pub update: Option<Formulas>,
+}
+
+/// Givens changed by formulas.
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub formulas: Vec<Formula>,
+    /// Whether each formula sees the ones before it (`in_order`).
+    pub in_order: bool,
+}
+
+impl Kind for Update {
+    type Keys = UpdateKeys;
+    type Done = Vec<Computation>;
+    const NAME: &'static str = "update";
+    const KEYS: &'static [&'static str] = &["update"];
+    const ORDERED: bool = true;
+
+    fn build(b: &mut Builder, keys: &UpdateKeys, s: &RawStep, label: &str) -> Option<Option<Update>> {
+        let u = keys.update.as_ref()?;
+        if u.is_empty() {
+            b.err(format!("{label}: `update` is empty"), u.span.clone());
+            return Some(None);
+        }
+        let fs: Vec<Formula> = u.iter().filter_map(|f| b.formula(f, label)).collect();
+        if fs.len() != u.len() || !b.distinct_targets(label, "update", &fs) {
+            return Some(None);
+        }
+        Some(Some(Update {
+            formulas: fs,
+            in_order: super::in_order(s),
+        }))
     }
-    let fs: Vec<Formula> = u.iter().filter_map(|f| b.formula(f, label)).collect();
-    if fs.len() != u.len() || !b.distinct_targets(label, "update", &fs) {
-        return None;
+
+    fn evaluate(
+        &self,
+        ev: &mut Evaluator<'_>,
+        step: &Step,
+        _: &mut Vec<String>,
+    ) -> (Option<Vec<Computation>>, Vec<String>) {
+        ev.update(step, &self.formulas, self.in_order)
     }
-    Some(Action::Update(fs, in_order))
+
+    fn block<'a>(&'a self, comps: &'a Vec<Computation>, _: At<'a>) -> Block<'a> {
+        Block::Updated(comps)
+    }
+
+    fn reads(cs: &Vec<Computation>) -> Vec<String> {
+        cs.iter().flat_map(|c| c.input_names()).collect()
+    }
+
+    fn retained(cs: &Vec<Computation>, d: &mut Distinct) -> u64 {
+        for c in cs {
+            d.graph(&c.graph);
+        }
+        0
+    }
 }
 
 impl Evaluator<'_> {
     /// Evaluates every right-hand side first, then assigns (`in_order`:
     /// each in turn, its gradients those of the start), then recomputes
     /// everything derived.
-    pub(crate) fn update(
+    fn update(
         &mut self,
         step: &Step,
         formulas: &[Formula],
         in_order: bool,
-    ) -> (Detail, Vec<String>) {
+    ) -> (Option<Vec<Computation>>, Vec<String>) {
         if in_order {
             self.env.memo = Some(super::train::memo_for(formulas));
         }
@@ -42,32 +94,32 @@ impl Evaluator<'_> {
         step: &Step,
         formulas: &[Formula],
         in_order: bool,
-    ) -> (Detail, Vec<String>) {
+    ) -> (Option<Vec<Computation>>, Vec<String>) {
         let mut computed = Vec::new();
         let mut comps = Vec::new();
         let mut changed = Vec::new();
         for (k, f) in formulas.iter().enumerate() {
             if !self.assignable(step, f) || self.uses_poisoned(&f.statement.expr) {
-                return (Detail::None, Vec::new());
+                return (None, Vec::new());
             }
             match Graph::build(&f.statement.expr, &self.env, false) {
                 Ok((graph, root)) => computed.push((f, graph, root)),
                 Err(e) => {
                     self.engine_error(step, f, e);
-                    return (Detail::None, Vec::new());
+                    return (None, Vec::new());
                 }
             }
             // In order, each is assigned before the next is computed.
             if in_order || k + 1 == formulas.len() {
                 for (f, graph, root) in computed.drain(..) {
                     if !self.assign(step, (f, graph, root), &mut comps, &mut changed) {
-                        return (Detail::None, Vec::new());
+                        return (None, Vec::new());
                     }
                 }
             }
         }
         changed.extend(self.recompute(step));
-        (Detail::Update(comps), changed)
+        (Some(comps), changed)
     }
 
     /// One formula's result assigned, and kept to show; false (with the

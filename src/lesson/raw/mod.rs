@@ -29,7 +29,9 @@ pub use values::*;
 
 use super::diagnostic::Diagnostic;
 use super::source::SourceFile;
+use crate::lesson::kinds::{KIND_KEYS, RawKinds};
 use lint::{Lint, Place};
+pub(crate) use unit::table as unit_table;
 
 pub type Span = Range<usize>;
 
@@ -71,7 +73,7 @@ pub struct LessonFile {
     pub given: BTreeMap<String, GivenSpec>,
     /// What the learner steps through, in order.
     #[schemars(length(min = 1))]
-    pub steps: Vec<RawStep>,
+    pub steps: Vec<StepSchema>,
 }
 
 /// The lesson as read: every unit that could be read, and `None` where a
@@ -226,7 +228,7 @@ impl Reader {
             let step = self
                 .lint
                 .table(schema, t, &item.span(), place, &[])
-                .and_then(|table| unit::table::<RawStep>(table, &item.span(), &mut self.lint.diags))
+                .and_then(|table| self.step(table, &item.span()))
                 .map(|mut s| {
                     s.span = item.span();
                     s.actions = actions(t);
@@ -235,6 +237,32 @@ impl Reader {
             out.push(step);
         }
         out
+    }
+
+    /// A step's keys: its kind's read on their own (`RawKinds`), the
+    /// rest as the keys of every step.
+    fn step(&mut self, mut table: DeTable<'_>, span: &Span) -> Option<RawStep> {
+        let kinds: Vec<DeTable<'_>> = KIND_KEYS
+            .iter()
+            .map(|keys| {
+                let mut own = DeTable::new();
+                for key in *keys {
+                    if let Some((k, v)) = table.remove_entry(*key) {
+                        own.insert(k, v);
+                    }
+                }
+                own
+            })
+            .collect();
+        let mut d = Vec::new();
+        let common = unit::table::<RawStep>(table, span, &mut d);
+        let kinds = RawKinds::read(kinds, span, &mut d);
+        // In the file's order, as one table's keys would be.
+        d.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+        self.lint.diags.append(&mut d);
+        let mut step = common?;
+        step.kinds = kinds?;
+        Some(step)
     }
 
     fn not_a_table(&mut self, what: &str, v: &Spanned<DeValue<'_>>) {

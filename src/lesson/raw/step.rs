@@ -5,13 +5,26 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::Span;
-use super::values::{Checks, Formulas, Names, Sp};
-use crate::lesson::kinds::{QuizSpec, SearchSpec, TrainSpec};
+use super::values::{Checks, Names, Sp};
+pub use crate::lesson::kinds::ACTIONS;
+use crate::lesson::kinds::RawKinds;
 
+// The step's schema: the keys every step may have, and those of every
+// kind, which are read on their own.
 /// One step of the lesson: text, at most one action, checks, pictures.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "step")]
+pub struct StepSchema {
+    #[serde(flatten)]
+    pub common: RawStep,
+    #[serde(flatten)]
+    pub kinds: RawKinds,
+}
+
+/// The keys every step may have, whatever its kind.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, expecting = "a table: a step")]
-#[schemars(rename = "step")]
 pub struct RawStep {
     /// Where the step is in the file.
     #[serde(skip)]
@@ -20,6 +33,9 @@ pub struct RawStep {
     /// to refuse more than one.
     #[serde(skip)]
     pub actions: Vec<Sp<&'static str>>,
+    /// The keys of the step's kind, read on their own.
+    #[serde(skip)]
+    pub kinds: RawKinds,
     /// The step's heading.
     #[schemars(length(max = 200))]
     pub title: Sp<String>,
@@ -29,28 +45,11 @@ pub struct RawStep {
     /// Values to show as they stand.
     #[serde(default)]
     pub show: Names,
-    /// One formula: `NAME = EXPR`.
-    #[serde(rename = "let")]
-    #[schemars(length(max = 100000))]
-    pub let_: Option<Sp<String>>,
     /// How the step's formula (its `let`, or a number quiz's answer) reads
     /// in the lecture's notation, shown to learners in its place:
     /// `L_i = Σ_{j≠y_i} max(0, s_j − s_{y_i} + Δ)`.
     #[schemars(length(max = 200))]
     pub reads: Option<Sp<String>>,
-    /// Walk through the result of `let` element by element.
-    #[serde(default)]
-    pub expand: bool,
-    /// A scalar to backpropagate; defines d<L>_d<NAME>.
-    #[schemars(length(max = 100000))]
-    pub backward: Option<Sp<String>>,
-    /// For `backward`: the elements of a large vector or matrix to walk
-    /// one at a time, `NAME[i]` or `NAME[i, j]` (0-based); small results
-    /// are walked element by element anyway.
-    #[serde(default)]
-    pub walk: Names,
-    /// Formulas that change givens: `W = W - lr * dL_dW`.
-    pub update: Option<Formulas>,
     /// With `update` or `train`: the formulas run one after another, each
     /// seeing the givens the ones before it assigned (gradients stay those
     /// of the values the step, or the iteration, started from), as Adam is
@@ -58,9 +57,6 @@ pub struct RawStep {
     /// side is computed before any is assigned.
     #[serde(default)]
     pub in_order: Option<Sp<bool>>,
-    pub train: Option<TrainSpec>,
-    pub search: Option<SearchSpec>,
-    pub quiz: Option<QuizSpec>,
     /// What the engine must compute, at the precision written.
     pub expect: Option<Checks>,
     /// What the slides print; a difference is a note for the learner.
@@ -88,9 +84,6 @@ pub struct RawStep {
     #[serde(default)]
     pub bars: Names,
 }
-
-/// The keys of a step that each make it a kind of its own.
-pub const ACTIONS: &[&str] = &["let", "backward", "update", "train", "search", "quiz"];
 
 /// Curves of vectors drawn against a vector of the same length.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

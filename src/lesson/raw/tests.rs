@@ -149,7 +149,13 @@ fn a_quiz_answer_keeps_its_text_and_lists_take_a_single_name() {
     };
     assert_eq!(step.bars.len(), 1);
     assert_eq!(step.bars[0].v, "p");
-    let Some(answer) = step.quiz.as_ref().and_then(|q| q.answer.as_ref()) else {
+    let Some(answer) = step
+        .kinds
+        .quiz
+        .quiz
+        .as_ref()
+        .and_then(|q| q.answer.as_ref())
+    else {
         panic!("the answer is not read")
     };
     assert_eq!(answer.v, Answer::Number);

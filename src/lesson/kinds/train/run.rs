@@ -1,139 +1,25 @@
-//! `train = { steps, update, track, every, batch }`: gradient descent,
-//! with optional minibatches, its updates sharing one backward pass per
-//! loss each iteration; checked at load, evaluated, and shown as a run.
+//! A training's iterations: each a minibatch, the tracked values when
+//! due, and the updates, their `grad` calls sharing one backward pass per
+//! loss.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use super::prelude::*;
+use super::super::prelude::*;
+use super::{Batch, Train, TrainState};
 use crate::engine::graph::{GradientMemo, loss_with_gradients};
 use crate::engine::kernels::Selection;
 use crate::lesson::eval::checks::MAX_PLOT_POINTS;
-
-/// `train = { … }` as written.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a table such as { steps = 100, update = [\"W = W - lr * grad(L, W)\"] }"
-)]
-pub struct TrainSpec {
-    /// The number of iterations.
-    #[schemars(range(min = 1, max = 10000000))]
-    pub steps: Sp<i64>,
-    /// Formulas applied each iteration, e.g. "W = W - lr * grad(L, W)".
-    pub update: Formulas,
-    /// Values recorded as the training runs, drawn as curves.
-    #[serde(default)]
-    pub track: Names,
-    /// Record every so many iterations (1 if left out).
-    #[schemars(range(min = 1))]
-    pub every: Option<Sp<i64>>,
-    pub batch: Option<BatchSpec>,
-}
-
-/// Minibatches: `size` columns of `data` drawn each iteration.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a table such as { size = 32, data = [\"X\", \"y\"] }"
-)]
-pub struct BatchSpec {
-    /// Columns per minibatch.
-    #[schemars(range(min = 1))]
-    pub size: Sp<i64>,
-    /// The givens whose columns are sampled (the same columns of each).
-    pub data: Names,
-    #[serde(default)]
-    pub seed: i64,
-}
-
-/// Reads and checks a step's `train`.
-pub(crate) fn build(b: &mut Builder, t: &TrainSpec, in_order: bool, label: &str) -> Option<Action> {
-    if t.update.is_empty() {
-        b.err(
-            format!("{label}: `train` needs `update`, e.g. update = [\"W = W - lr * grad(L, W)\"]"),
-            t.update.span.clone(),
-        );
-        return None;
-    }
-    let updates: Vec<Formula> = t
-        .update
-        .iter()
-        .filter_map(|f| b.formula(f, label))
-        .collect();
-    if updates.len() != t.update.len() || !b.distinct_targets(label, "training's update", &updates)
-    {
-        return None;
-    }
-    if t.steps.v < 1 || t.steps.v > 10_000_000 {
-        b.err(
-            format!(
-                "{label}: `steps` must be from 1 to 10000000, not {}",
-                t.steps.v
-            ),
-            t.steps.span.clone(),
-        );
-        return None;
-    }
-    if let Some(e) = t.every.as_ref().filter(|e| e.v < 1) {
-        b.err(
-            format!("{label}: `every` must be at least 1"),
-            e.span.clone(),
-        );
-        return None;
-    }
-    if let Some(e) = t.every.as_ref().filter(|e| e.v > t.steps.v) {
-        let d = Diagnostic::error(
-            format!(
-                "{label}: `every` is {}, but the training runs {} iterations: the curves will have only their first and last points",
-                e.v, t.steps.v
-            ),
-            e.span.clone(),
-        );
-        b.diags.push(d.with_severity(Severity::Warning));
-    }
-    if let Some(batch) = t.batch.as_ref().filter(|batch| batch.size.v < 1) {
-        b.err(
-            format!("{label}: the batch `size` must be at least 1"),
-            batch.size.span.clone(),
-        );
-        return None;
-    }
-    Some(Action::Train(Train {
-        iterations: t.steps.v as usize,
-        steps_span: t.steps.span.clone(),
-        updates,
-        in_order,
-        track: t
-            .track
-            .iter()
-            .map(|n| (n.v.clone(), n.span.clone()))
-            .collect(),
-        every: t.every.as_ref().map_or(1, |e| e.v.max(1) as usize),
-        every_span: t.every.as_ref().map(|e| e.span.clone()),
-        batch: t.batch.as_ref().map(|batch| Batch {
-            size: batch.size.v.max(1) as usize,
-            size_span: batch.size.span.clone(),
-            data: batch
-                .data
-                .iter()
-                .map(|n| (n.v.clone(), n.span.clone()))
-                .collect(),
-            seed: batch.seed as u64,
-        }),
-    }))
-}
 
 impl Evaluator<'_> {
     /// Training, with the `grad` calls of each iteration sharing one
     /// backward pass per loss (`W1 = W1 - lr * grad(L, W1)` and
     /// `W2 = W2 - lr * grad(L, W2)` cost one forward and one backward).
-    pub(crate) fn train(
+    pub(super) fn train(
         &mut self,
         step: &Step,
         spec: &Train,
         notices: &mut Vec<String>,
-    ) -> (Detail, Vec<String>) {
+    ) -> (Option<TrainState>, Vec<String>) {
         self.env.memo = Some(memo_for(&spec.updates));
         let result = self.train_iterations(step, spec, notices);
         self.env.memo = None;
@@ -145,16 +31,16 @@ impl Evaluator<'_> {
         step: &Step,
         spec: &Train,
         notices: &mut Vec<String>,
-    ) -> (Detail, Vec<String>) {
+    ) -> (Option<TrainState>, Vec<String>) {
         let Some(batch) = self.check_run(step, spec) else {
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         };
         let before: Vec<String> = self.env.values.keys().cloned().collect();
         let run = self.iterate(step, spec, batch);
         // Whatever happened, the lesson's own values are back in force.
         self.env.clear_overrides();
         let Some(curves) = run else {
-            return (Detail::None, Vec::new());
+            return (None, Vec::new());
         };
         if let Some(last) = curves.first().and_then(|c| c.1.last())
             && !last.1.is_finite()
@@ -181,7 +67,7 @@ impl Evaluator<'_> {
             curves,
             on_minibatch: on_minibatch.collect(),
         };
-        (Detail::Train(state), changed)
+        (Some(state), changed)
     }
 
     /// Whether the run can start: what it updates and tracks is there, its
