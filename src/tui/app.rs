@@ -360,6 +360,8 @@ pub struct App {
     /// Quiz answers a follower gave, for the runtime to send.
     pub answers_out: Vec<super::classroom::Given>,
     pub quit: bool,
+    /// The step bodies drawn last (see `view::cache`).
+    pub frames: super::view::cache::FrameCache,
 }
 
 impl App {
@@ -384,6 +386,7 @@ impl App {
             classroom: None,
             answers_out: Vec::new(),
             quit: false,
+            frames: Default::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod backward;
 pub mod bars;
+pub mod cache;
 pub mod computation;
 pub mod doc;
 pub mod gradcheck;
@@ -249,11 +250,15 @@ fn lesson(app: &App, open: &OpenLesson, area: Rect, buf: &mut Buffer, theme: &Th
     }
     let footer_y = area.bottom() - 1;
     let body_area = body_area(app, area);
-    let pieces = lesson_body(app, open, body_area, theme);
-    let total = doc::height(&pieces);
+    let total = cache::body(app, open, body_area, buf, |buf| {
+        let pieces = lesson_body(app, open, body_area, theme);
+        let total = doc::height(&pieces);
+        let scroll = open.scroll.min(total.saturating_sub(body_area.height));
+        doc::render(&pieces, body_area, buf, theme, scroll);
+        total
+    });
     let max_scroll = total.saturating_sub(body_area.height);
     let scroll = open.scroll.min(max_scroll);
-    doc::render(&pieces, body_area, buf, theme, scroll);
     if scroll < max_scroll {
         let more = if app.settings.ascii {
             "v more"
