@@ -33,6 +33,15 @@ pub fn with_edits(lesson: &Lesson, edits: &[Edit]) -> Result<Lesson, String> {
             .iter_mut()
             .find(|g| g.name == e.name)
             .ok_or_else(|| format!("`{}` is not a given of this lesson", e.name))?;
+        if given.later.is_some() {
+            // Made now, and edited like any other.
+            let made = super::model::given_values(std::slice::from_ref(given));
+            given.value = made
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| given.value.clone());
+            given.later = None;
+        }
         let (rows, cols) = given.value.data.shape();
         if e.row >= rows || e.col >= cols {
             return Err(format!(

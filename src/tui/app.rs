@@ -250,6 +250,12 @@ impl OpenLesson {
     /// it, with what the timeline keeps beside it.
     /// With what-if edits in force it goes to the lesson's own numbers,
     /// kept aside, not to the edited ones.
+    /// Every given, once those made as the lesson is evaluated are made.
+    pub fn set_initial(&mut self, initial: Arc<crate::lesson::timeline::Values>) {
+        let own = self.original.as_mut().unwrap_or(&mut self.timeline);
+        Arc::make_mut(own).initial = initial;
+    }
+
     pub fn push_step(&mut self, state: StepState, kept: Kept) {
         let own = self.original.as_mut().unwrap_or(&mut self.timeline);
         let timeline = Arc::make_mut(own);

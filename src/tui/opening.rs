@@ -22,6 +22,8 @@ const SETTLE: Duration = Duration::from_millis(500);
 pub enum Arrival {
     /// The lesson is checked; no step is evaluated yet.
     Checked(Box<Lesson>, Arc<Values>),
+    /// Every given is made (after givens made later: generated digits).
+    Givens(Arc<Values>),
     /// The next step is evaluated.
     Step(Box<StepState>, Kept),
     /// The evaluation is over: the whole lesson, or why it does not open.
@@ -52,6 +54,10 @@ impl Reporter {
 impl Stages for Reporter {
     fn checked(&self, lesson: &Lesson, initial: &Arc<Values>) {
         self.send(Arrival::Checked(Box::new(lesson.clone()), initial.clone()));
+    }
+
+    fn givens(&self, initial: &Arc<Values>) {
+        self.send(Arrival::Givens(initial.clone()));
     }
 
     fn step(&self, k: usize, state: &StepState, kept: Kept) {
@@ -114,7 +120,7 @@ impl Opening {
         match self.rx.recv() {
             Ok(Arrival::Checked(lesson, initial)) => Ok((*lesson, initial)),
             Ok(Arrival::Done(loaded)) => Err(Some(loaded)),
-            Ok(Arrival::Step(..)) | Err(_) => Err(None),
+            Ok(Arrival::Step(..) | Arrival::Givens(_)) | Err(_) => Err(None),
         }
     }
 
@@ -140,14 +146,21 @@ impl Opening {
         self.settle(app);
     }
 
-    /// Waits for the step shown, unless a training or search comes before
-    /// it: a step that computes little is drawn with its numbers, not as
-    /// waiting for a few milliseconds; one after a training is drawn at once.
+    /// Waits for the step shown, unless a training or search (or a data
+    /// set to generate) comes before it: a step that computes little is
+    /// drawn with its numbers, not as waiting for a few milliseconds; one
+    /// after a training is drawn at once.
     fn settle(&mut self, app: &mut App) {
         let Some(open) = self.ours(app) else { return };
         let runs = |s: &crate::lesson::Step| s.action.runs();
         let steps = &open.lesson.steps;
-        let first_run = steps.iter().position(runs).unwrap_or(steps.len());
+        // Givens made as the lesson is evaluated (generated digits) come
+        // before every step, like a training.
+        let later = open.lesson.givens.iter().any(|g| g.later.is_some());
+        let first_run = match later {
+            true => 0,
+            false => steps.iter().position(runs).unwrap_or(steps.len()),
+        };
         let want = first_run.min(open.step + 1);
         // A bound for a machine under load: the frame is not held longer.
         let deadline = Instant::now() + SETTLE;
@@ -160,6 +173,11 @@ impl Opening {
                 Ok(Arrival::Step(state, kept)) => {
                     if let Some(open) = self.ours(app) {
                         open.push_step(*state, kept);
+                    }
+                }
+                Ok(Arrival::Givens(initial)) => {
+                    if let Some(open) = self.ours(app) {
+                        open.set_initial(initial);
                     }
                 }
                 Ok(Arrival::Done(loaded)) => {
@@ -186,6 +204,12 @@ impl Opening {
                 Ok(Arrival::Step(state, kept)) => {
                     if let Some(open) = self.ours(app) {
                         open.push_step(*state, kept);
+                        redraw = true;
+                    }
+                }
+                Ok(Arrival::Givens(initial)) => {
+                    if let Some(open) = self.ours(app) {
+                        open.set_initial(initial);
                         redraw = true;
                     }
                 }

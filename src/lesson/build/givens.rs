@@ -17,6 +17,8 @@ struct Made {
     value: Value,
     random: Option<RandomSpec>,
     labels: Option<Tensor>,
+    /// Digits to generate when the lesson is evaluated: (count, seed).
+    later: Option<(usize, u64)>,
 }
 
 impl Made {
@@ -25,6 +27,7 @@ impl Made {
             value,
             random: None,
             labels: None,
+            later: None,
         }
     }
 }
@@ -43,7 +46,11 @@ impl Builder<'_> {
 
     /// Counts the givens made as kept for the whole lesson.
     pub(super) fn keep(&mut self, made: Vec<Given>, span: &Span) -> Vec<Given> {
-        let bytes: u64 = made.iter().map(|g| 8 * g.value.data.len() as u64).sum();
+        let numbers = |g: &Given| match g.later {
+            Some(l) => l.shape().0 * l.shape().1,
+            None => g.value.data.len(),
+        };
+        let bytes: u64 = made.iter().map(|g| 8 * numbers(g) as u64).sum();
         match self.budget.keep(bytes) {
             Ok(()) => made,
             Err(e) => {
@@ -79,11 +86,30 @@ impl Builder<'_> {
         let Some(made) = made else {
             return Vec::new();
         };
+        if let Some((count, seed)) = made.later {
+            let later = |labels| Given {
+                name: if labels {
+                    format!("{}_labels", name.v)
+                } else {
+                    name.v.clone()
+                },
+                span: name.span.clone(),
+                value: Value::plain(Tensor::zeros(0, 0)),
+                random: None,
+                later: Some(Later {
+                    count,
+                    seed,
+                    labels,
+                }),
+            };
+            return vec![later(false), later(true)];
+        }
         let mut out = vec![Given {
             name: name.v.clone(),
             span: name.span.clone(),
             value: made.value,
             random: made.random,
+            later: None,
         }];
         out.extend(made.labels.map(|y| labels_given(name, y)));
         out
@@ -203,9 +229,8 @@ impl Builder<'_> {
             return None;
         }
         Some(Made {
-            value: Value::plain(draw(&spec, spec.seed)),
             random: Some(spec),
-            labels: None,
+            ..Made::value(Value::plain(draw(&spec, spec.seed)))
         })
     }
 
@@ -244,7 +269,12 @@ impl Builder<'_> {
                 if !self.afford(DIGIT_WORK * n as u64, &span) {
                     return None;
                 }
-                datasets::digits(n, seed as u64)
+                // Drawn when the lesson is evaluated, after the tutor's
+                // first frame.
+                return Some(Made {
+                    later: Some((n, seed as u64)),
+                    ..Made::value(Value::plain(Tensor::zeros(0, 0)))
+                });
             }
             other if let Some(case) = datasets::HardCase::of(other) => {
                 let p = self.positive(points, "points", 100, &ds.span)?;
@@ -278,9 +308,8 @@ impl Builder<'_> {
             }
         };
         Some(Made {
-            value: Value::plain(x),
-            random: None,
             labels: Some(y),
+            ..Made::value(Value::plain(x))
         })
     }
 
@@ -420,5 +449,6 @@ fn labels_given(name: &Sp<String>, y: Tensor) -> Given {
             written: 0,
         },
         random: None,
+        later: None,
     }
 }

@@ -76,12 +76,25 @@ pub fn evaluate_staged(
         live: None,
         stages,
     };
-    for g in &lesson.givens {
+    // The givens made later are made after the tutor has the lesson.
+    for g in lesson.givens.iter().filter(|g| g.later.is_none()) {
         ev.env.add_given(&g.name, g.value.clone());
     }
-    let initial = ev.env.snapshot();
+    let mut initial = ev.env.snapshot();
     if let Some(s) = stages {
         s.checked(lesson, &initial);
+    }
+    if lesson.givens.iter().any(|g| g.later.is_some()) {
+        let values = crate::lesson::model::given_values(&lesson.givens);
+        for (g, v) in lesson.givens.iter().zip(values) {
+            if g.later.is_some() {
+                ev.env.add_given(&g.name, v);
+            }
+        }
+        initial = ev.env.snapshot();
+        if let Some(s) = stages {
+            s.givens(&initial);
+        }
     }
     let mut resume = Vec::with_capacity(lesson.steps.len());
     let mut formulas = Vec::with_capacity(lesson.steps.len());

@@ -10,9 +10,13 @@ use crate::lesson::env::Env;
 use crate::lesson::timeline::{StepState, Values};
 
 pub trait Stages: Sync {
-    /// The lesson is checked and its givens are set (`initial`); no step
-    /// is evaluated yet.
+    /// The lesson is checked and its givens are set (`initial`), but for
+    /// those made as it is evaluated (generated digits); no step is
+    /// evaluated yet.
     fn checked(&self, lesson: &Lesson, initial: &Arc<Values>);
+    /// Every given is made: all of them (after `checked`, before the
+    /// first step; only for a lesson with givens made later).
+    fn givens(&self, initial: &Arc<Values>);
     /// Step `k` (0-based) is evaluated: its state, and the values kept to
     /// run it again (`resume`) or to draw its regions (`formulas`).
     fn step(&self, k: usize, state: &StepState, kept: Kept);

@@ -40,6 +40,7 @@ pub fn at_step(
     for g in &mut lesson.givens {
         if let Some(v) = values.get(&g.name) {
             g.value = Value::clone(v);
+            g.later = None;
         }
     }
     let (timeline, diagnostics) = eval::evaluate_until(&lesson, &eval::Cancel::default());

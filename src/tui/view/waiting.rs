@@ -25,7 +25,17 @@ pub fn pieces(app: &App, open: &OpenLesson, width: usize, theme: &Theme) -> Vec<
     }
     let at = open.evaluating.unwrap_or_default();
     let busy = open.lesson.steps.get(at.step);
+    // Digits generated as the lesson is evaluated, before any step.
+    let generating: usize = open
+        .lesson
+        .givens
+        .iter()
+        .filter_map(|g| g.later.filter(|l| !l.labels))
+        .filter(|_| open.timeline.steps.is_empty())
+        .map(|l| l.count)
+        .sum();
     let what = match busy {
+        _ if generating > 0 => format!("Generating its data: {generating} digit images"),
         Some(_) if at.step == open.step => "This step is being computed".to_string(),
         Some(s) => format!(
             "Its numbers come after step {} ({}), still being computed",
