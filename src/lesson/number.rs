@@ -75,12 +75,16 @@ pub fn guarded(v: f64, decimals: usize, guard: usize) -> String {
 /// scientific notation count their mantissa apart, so 1e-9 beside 56 does
 /// not make it 56.00.
 pub fn shared_decimals(values: impl IntoIterator<Item = f64>, cap: usize) -> usize {
-    values
-        .into_iter()
-        .filter(|v| !is_scientific(*v))
-        .map(|v| decimals_needed(v, cap))
-        .max()
-        .unwrap_or(0)
+    let mut most = 0;
+    for v in values.into_iter().filter(|v| !is_scientific(*v)) {
+        most = most.max(decimals_needed(v, cap));
+        // None needs more than `cap`: the rest need not be written out
+        // (a matrix of random weights stops at its first element).
+        if most >= cap {
+            break;
+        }
+    }
+    most
 }
 
 /// How many decimals (at most `cap`) `v` needs to show everything it has at

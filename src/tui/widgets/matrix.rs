@@ -55,16 +55,24 @@ impl MatrixView<'_> {
             .as_ref()
             .map_or(0, |n| n.iter().map(|s| width(s)).max().unwrap_or(0).min(16));
         let gap = 2 + self.gap;
+        // Each column measured once, however often the layout asks (only
+        // the few that fit the screen are).
+        let measured = std::cell::RefCell::new(std::collections::HashMap::new());
         let col_w = |j: usize| -> usize {
+            if let Some(&w) = measured.borrow().get(&j) {
+                return w;
+            }
             let head = col_names.as_ref().map_or(0, |n| width(&n[j]).min(14));
             // Width of the widest cell, sampled for tall matrices.
             let step = (r / 32).max(1);
-            (0..r)
+            let w = (0..r)
                 .step_by(step)
                 .map(|i| cell(i, j).len())
                 .max()
                 .unwrap_or(1)
-                .max(head)
+                .max(head);
+            measured.borrow_mut().insert(j, w);
+            w
         };
         // Lines for the header, brackets and an ellipsis row take room too.
         let head_rows = 1 + usize::from(col_names.is_some());
