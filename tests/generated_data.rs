@@ -102,7 +102,7 @@ fn a_generated_image_can_be_edited_like_any_given() {
 
 #[test]
 fn while_the_digits_are_drawn_the_first_step_says_so() {
-    let (lesson, _) = evaluated("digits");
+    let (lesson, full) = evaluated("digits");
     let mut app = App::new(Menu::default(), Settings::default(), Default::default());
     app.open_lesson(lesson, Arc::new(Timeline::default()), Some(1));
     app.open.as_mut().unwrap().evaluating = Some(Default::default());
@@ -113,4 +113,10 @@ fn while_the_digits_are_drawn_the_first_step_says_so() {
         "{screen}"
     );
     assert!(screen.contains("Ten classes of 28 × 28 images"), "{screen}");
+    // Once drawn, the step itself is what is being computed.
+    let open = app.open.as_mut().unwrap();
+    open.set_initial(full.initial.clone());
+    let screen = rows(&app, 100, 30).join("\n");
+    assert!(!screen.contains("Generating"), "{screen}");
+    assert!(screen.contains("This step is being computed"), "{screen}");
 }

@@ -96,7 +96,7 @@ pub fn digits_against_numpy() {
     let _ = std::fs::remove_dir_all(&dir);
     match best {
         Some((secs, text)) => println!(
-            "  numpy, the same computation, best of 7: {secs:.4} s ({text}); nntutor is {:.2}× numpy's speed (target: no slower, 1×)",
+            "  numpy, the same computation, best of 7: {secs:.4} s ({text}); nntutor is {:.2}× numpy's speed (aim 1.5×)",
             secs / ours
         ),
         _ => println!("  numpy: not available (pip install numpy) — no ratio"),
@@ -136,7 +136,7 @@ pub fn against_numpy() {
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(f64::NAN);
             println!(
-                "  numpy, the same computation: {secs:.2} s ({text}); nntutor is {:.2}× numpy's speed (target 3×)",
+                "  numpy, the same computation: {secs:.2} s ({text}); nntutor is {:.2}× numpy's speed (aim 5×)",
                 secs / ours,
                 text = text.trim()
             );

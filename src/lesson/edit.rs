@@ -35,7 +35,7 @@ pub fn with_edits(lesson: &Lesson, edits: &[Edit]) -> Result<Lesson, String> {
             .ok_or_else(|| format!("`{}` is not a given of this lesson", e.name))?;
         if given.later.is_some() {
             // Made now, and edited like any other.
-            let made = super::model::given_values(std::slice::from_ref(given));
+            let made = super::build::given_values(std::slice::from_ref(given));
             given.value = made
                 .into_iter()
                 .next()

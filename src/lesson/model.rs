@@ -2,7 +2,6 @@
 //! parsed and spans kept for later messages.
 
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::source::SourceFile;
 use super::value::Value;
@@ -60,47 +59,6 @@ impl Later {
             (crate::engine::datasets::DIGIT_SIDE.pow(2), self.count)
         }
     }
-}
-
-/// The values of `givens`, those made later made now: each data set once,
-/// however many givens (images, labels) come from it.
-pub fn given_values(givens: &[Given]) -> Vec<Value> {
-    // Each data set drawn: (count, seed) → (images, labels).
-    type Drawn = ((usize, u64), (Arc<Tensor>, Arc<Tensor>));
-    let mut made: Vec<Drawn> = Vec::new();
-    givens
-        .iter()
-        .map(|g| {
-            let Some(l) = g.later else {
-                return g.value.clone();
-            };
-            let key = (l.count, l.seed);
-            let (x, y) = match made.iter().find(|(k, _)| *k == key) {
-                Some((_, pair)) => pair.clone(),
-                None => {
-                    let (x, y) = crate::engine::datasets::digits(l.count, l.seed);
-                    let pair = (Arc::new(x), Arc::new(y));
-                    made.push((key, pair.clone()));
-                    pair
-                }
-            };
-            if l.labels {
-                Value {
-                    data: y,
-                    rows: None,
-                    cols: None,
-                    labels: true,
-                    classes: None,
-                    written: 0,
-                }
-            } else {
-                Value {
-                    data: x,
-                    ..Value::plain(Tensor::zeros(0, 0))
-                }
-            }
-        })
-        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

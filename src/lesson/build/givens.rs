@@ -1,6 +1,8 @@
 //! `[given]`: literals with names and labels, random values and generated
 //! data sets, each drawn the same way on every machine.
 
+use std::sync::Arc;
+
 use super::*;
 use crate::lesson::raw::{GivenSpec, Names};
 
@@ -10,6 +12,47 @@ use crate::lesson::raw::{GivenSpec, Names};
 const DIGIT_WORK: u64 = 60_000;
 const POINT_WORK: u64 = 100;
 const DRAW_WORK: u64 = 20;
+
+/// The values of `givens`, those made later made now: each data set once,
+/// however many givens (images, labels) come from it.
+pub fn given_values(givens: &[Given]) -> Vec<Value> {
+    // Each data set drawn: (count, seed) → (images, labels).
+    type Drawn = ((usize, u64), (Arc<Tensor>, Arc<Tensor>));
+    let mut made: Vec<Drawn> = Vec::new();
+    givens
+        .iter()
+        .map(|g| {
+            let Some(l) = g.later else {
+                return g.value.clone();
+            };
+            let key = (l.count, l.seed);
+            let (x, y) = match made.iter().find(|(k, _)| *k == key) {
+                Some((_, pair)) => pair.clone(),
+                None => {
+                    let (x, y) = datasets::digits(l.count, l.seed);
+                    let pair = (Arc::new(x), Arc::new(y));
+                    made.push((key, pair.clone()));
+                    pair
+                }
+            };
+            if l.labels {
+                Value {
+                    data: y,
+                    rows: None,
+                    cols: None,
+                    labels: true,
+                    classes: None,
+                    written: 0,
+                }
+            } else {
+                Value {
+                    data: x,
+                    ..Value::plain(Tensor::zeros(0, 0))
+                }
+            }
+        })
+        .collect()
+}
 
 /// What a given's specification made: its value, how to draw it anew (a
 /// random one), and the labels of a data set.

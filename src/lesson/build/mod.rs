@@ -13,8 +13,8 @@ mod givens;
 
 use super::value::Value;
 use crate::engine::{self, Budget, MAX_ELEMENTS, Tensor, datasets, ops, rng::Rng};
-pub use givens::draw;
 use givens::literal_tensor;
+pub use givens::{draw, given_values};
 
 pub fn build(
     raw: RawLesson,

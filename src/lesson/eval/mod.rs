@@ -85,7 +85,7 @@ pub fn evaluate_staged(
         s.checked(lesson, &initial);
     }
     if lesson.givens.iter().any(|g| g.later.is_some()) {
-        let values = crate::lesson::model::given_values(&lesson.givens);
+        let values = crate::lesson::build::given_values(&lesson.givens);
         for (g, v) in lesson.givens.iter().zip(values) {
             if g.later.is_some() {
                 ev.env.add_given(&g.name, v);

@@ -30,8 +30,8 @@ pub fn pieces(app: &App, open: &OpenLesson, width: usize, theme: &Theme) -> Vec<
         .lesson
         .givens
         .iter()
+        .filter(|g| open.timeline.initial.get(&g.name).is_none())
         .filter_map(|g| g.later.filter(|l| !l.labels))
-        .filter(|_| open.timeline.steps.is_empty())
         .map(|l| l.count)
         .sum();
     let what = match busy {
