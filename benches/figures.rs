@@ -230,20 +230,15 @@ fn live_figures() {
         (Some(a), Some(b)) => (b - a).as_secs_f64(),
         _ => f64::NAN,
     };
-    let alone: Vec<f64> = (0..3)
-        .map(|_| {
-            let live = Live::new(None, false);
-            rerun(&lesson, &timeline, k, &live, &Cancel::default()).expect("runs");
-            span(&live.state())
-        })
-        .collect();
-    let alone = alone.iter().cloned().fold(f64::INFINITY, f64::min);
+    let run_alone = || {
+        let live = Live::new(None, false);
+        rerun(&lesson, &timeline, k, &live, &Cancel::default()).expect("runs");
+        span(&live.state())
+    };
     let area = Rect::new(0, 0, 160, 48);
     let mut buf = Buffer::empty(area);
-    let mut watched = Vec::new();
-    let mut frames = 0usize;
     let mut frame_times = Vec::new();
-    for _ in 0..3 {
+    let mut run_drawn = |frame_times: &mut Vec<Duration>| -> (f64, usize) {
         let mut app = app_for(lesson.clone(), timeline.clone(), Settings::default());
         if let Some(open) = app.open.as_mut() {
             open.step = k;
@@ -252,7 +247,7 @@ fn live_figures() {
         view.speed = SPEEDS.len() - 1;
         app.live = Some(view);
         let mut run = None;
-        frames = 0;
+        let mut frames = 0;
         loop {
             let frame = Instant::now();
             sync(&mut app, &mut run);
@@ -260,21 +255,30 @@ fn live_figures() {
             frame_times.push(frame.elapsed());
             frames += 1;
             if let Some(l) = app.live.as_ref().filter(|l| l.state.finished) {
-                watched.push(span(&l.state));
-                break;
+                return (span(&l.state), frames);
             }
             let next = frame + Duration::from_micros(33_333);
             std::thread::sleep(next.saturating_duration_since(Instant::now()));
         }
+    };
+    // Alone and drawn in turn, the best of five each: on a shared machine
+    // a run's time moves by tens of percent with what else runs.
+    let (mut alone, mut best) = (f64::INFINITY, (f64::INFINITY, 0));
+    for _ in 0..5 {
+        alone = alone.min(run_alone());
+        let drawn = run_drawn(&mut frame_times);
+        if drawn.0 < best.0 {
+            best = drawn;
+        }
     }
-    let watched = watched.iter().cloned().fold(f64::INFINITY, f64::min);
+    let (watched, frames) = best;
     println!(
         "live training, spiral-mlp trained 15,000 iterations at full speed: alone {alone:.3} s; while drawn at 30 frames a second {watched:.3} s ({:+.1}%, target under +5%), median frame {:.2} ms (sync + regions + draw, 160×48)",
         (watched / alone - 1.0) * 100.0,
         median(frame_times).as_secs_f64() * 1e3
     );
     println!(
-        "  frames drawn during the last run: {frames} in {watched:.2} s, {:.1} a second (target 30 or more)",
+        "  frames drawn during the fastest drawn run: {frames} in {watched:.2} s, {:.1} a second (target 30 or more)",
         frames as f64 / watched
     );
 }
