@@ -1,10 +1,25 @@
 //! A built-in lesson loaded and evaluated, failing the test with its
-//! diagnostics if anything worse than a note was found.
+//! diagnostics if anything worse than a note was found. Once per test
+//! binary: a lesson that trains costs its training once, not once per test.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use nntutor::lesson::builtin::BUILTIN;
 use nntutor::lesson::{Lesson, Severity, SourceFile, Timeline, load};
 
 pub fn lesson(id: &str) -> (Lesson, Timeline) {
+    static LOADED: OnceLock<Mutex<HashMap<String, (Lesson, Timeline)>>> = OnceLock::new();
+    let loaded = LOADED.get_or_init(Default::default);
+    if let Some(hit) = loaded.lock().unwrap().get(id) {
+        return hit.clone();
+    }
+    let pair = load_builtin(id);
+    loaded.lock().unwrap().insert(id.to_string(), pair.clone());
+    pair
+}
+
+fn load_builtin(id: &str) -> (Lesson, Timeline) {
     let b = BUILTIN
         .iter()
         .find(|b| b.file == format!("{id}.toml"))
