@@ -188,6 +188,9 @@ pub fn body(
         return height;
     }
     let height = draw(buf);
+    // Bodies of another timeline (another lesson, or the numbers before a
+    // what-if edit) are not shown again soon: their values go with them.
+    kept.retain(|d| Arc::ptr_eq(&d.key.timeline, &key.timeline));
     let mut cells = Buffer::empty(area);
     copy(buf, &mut cells, area);
     kept.insert(0, Drawn { key, cells, height });
