@@ -6,21 +6,13 @@ use super::MAX_ELEMENTS;
 use super::kernels::{reduce_to, zip3_broadcast};
 use super::tensor::{Tensor, shape_str};
 
-/// `g · d(x, y)` for an element-wise operation `y = f(x)`.
+/// `g · d(x, y)` for an element-wise operation `y = f(x)`, written over `g`.
 #[inline]
-pub(super) fn unary_grad(
-    x: &Tensor,
-    out: &Tensor,
-    g: &Tensor,
-    d: impl Fn(f64, f64) -> f64,
-) -> Tensor {
-    let data: Vec<f64> = g
-        .as_slice()
-        .iter()
-        .zip(x.as_slice().iter().zip(out.as_slice()))
-        .map(|(&gi, (&v, &y))| gi * d(v, y))
-        .collect();
-    Tensor::from_vec(g.nrows(), g.ncols(), data)
+pub(super) fn unary_grad(x: &Tensor, out: &Tensor, g: &mut Tensor, d: impl Fn(f64, f64) -> f64) {
+    let operands = x.as_slice().iter().zip(out.as_slice());
+    for (gi, (&v, &y)) in g.as_mut_slice().iter_mut().zip(operands) {
+        *gi *= d(v, y);
+    }
 }
 
 /// `g · ∂f/∂a` and `g · ∂f/∂b` at the broadcast positions, each summed back

@@ -68,8 +68,15 @@ impl Graph {
                     .iter()
                     .map(|&i| self.nodes[i.0].value())
                     .collect();
+                let in_place = op.def().in_place.filter(|_| !keep && need[0]);
                 if matches!(op, Op::Add) && !keep {
                     (pass_through(&inputs, g, &need), None)
+                } else if let Some(gradient) = in_place {
+                    // The upstream is this node's alone: its gradient is
+                    // written over it.
+                    let mut g = g;
+                    gradient(inputs[0], node.value(), &mut g);
+                    (vec![Some(g)], None)
                 } else {
                     let c = op.backward_needed(&inputs, node.value(), &g, &need);
                     (c, Some(g))

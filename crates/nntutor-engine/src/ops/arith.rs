@@ -51,6 +51,7 @@ const fn binary(
     cost: Cost,
 ) -> Def {
     Def {
+        in_place: None,
         calls,
         symbol,
         mark,
@@ -202,6 +203,7 @@ pub const POW: Def = binary(
 );
 
 pub const NEG: Def = Def {
+    in_place: None,
     calls: &[],
     symbol: "neg",
     mark: "× -1",

@@ -31,6 +31,7 @@ fn softmax_explained(op: Op, at: &At) -> Option<Written> {
 }
 
 pub const SOFTMAX: Def = Def {
+    in_place: None,
     calls: &["softmax"],
     symbol: "softmax",
     mark: "softmax",
@@ -78,6 +79,7 @@ pub(super) fn label_cell(t: &Tensor, k: usize) -> (usize, usize) {
 
 /// `pick(S, y)`: each column's score for its label (the correct class).
 pub const PICK: Def = Def {
+    in_place: None,
     calls: &["pick"],
     symbol: "pick",
     mark: "pick",
@@ -154,6 +156,7 @@ fn none(_: Op, x: &[&Tensor], _: &Tensor, _: &Tensor, _: &[bool]) -> Vec<Option<
 }
 
 pub const ONEHOT: Def = Def {
+    in_place: None,
     calls: &["onehot"],
     symbol: "onehot",
     mark: "onehot",
@@ -176,6 +179,7 @@ pub const ROWONEHOT: Def = Def {
 };
 
 pub const COLARGMAX: Def = Def {
+    in_place: None,
     calls: &["colargmax"],
     symbol: "colargmax",
     mark: "colargmax",

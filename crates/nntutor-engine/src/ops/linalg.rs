@@ -10,6 +10,7 @@ use crate::numerics::check_size;
 use crate::tensor::{Tensor, shape_str};
 
 pub const MATMUL: Def = Def {
+    in_place: None,
     calls: &[],
     symbol: "@",
     mark: "@",
@@ -45,6 +46,7 @@ pub const MATMUL: Def = Def {
 };
 
 pub const TRANSPOSE: Def = Def {
+    in_place: None,
     calls: &[],
     symbol: "'",
     mark: "ᵀ",
@@ -60,6 +62,7 @@ pub const TRANSPOSE: Def = Def {
 
 /// Gives a name to a value inside a graph (a derived value's root).
 pub const IDENTITY: Def = Def {
+    in_place: None,
     calls: &[],
     symbol: "=",
     mark: "=",
@@ -75,6 +78,7 @@ pub const IDENTITY: Def = Def {
 
 /// `[A B]`: columns side by side (the bias trick's `[W b]`).
 pub const HCAT: Def = Def {
+    in_place: None,
     calls: &["hcat"],
     symbol: "hcat",
     mark: "hcat",
@@ -128,6 +132,7 @@ pub const HCAT: Def = Def {
 
 /// `[A; B]`: rows stacked (the bias trick's `[x; 1]`).
 pub const VCAT: Def = Def {
+    in_place: None,
     calls: &["vcat"],
     symbol: "vcat",
     mark: "vcat",
@@ -190,6 +195,7 @@ fn picked(op: Op, a: &Tensor) -> (Vec<usize>, Vec<usize>) {
 
 /// `A[i, j]`, `A[i, :]`, `A[:, j]`.
 pub const INDEX: Def = Def {
+    in_place: None,
     calls: &[],
     symbol: "index",
     mark: "index",

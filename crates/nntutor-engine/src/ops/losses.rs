@@ -122,6 +122,7 @@ fn hinge_explained(_: Op, at: &At) -> Option<Written> {
 
 /// `hinge(S, y, Δ)`: each column's multiclass SVM loss.
 pub const HINGE: Def = Def {
+    in_place: None,
     calls: &["hinge"],
     symbol: "hinge",
     mark: "Σ max",
@@ -144,6 +145,7 @@ pub const HINGE: Def = Def {
 /// `crossentropy(P, y)`: `−log p_y` of each column, the cross-entropy of
 /// the probabilities against the one-hot label.
 pub const CROSSENTROPY: Def = Def {
+    in_place: None,
     calls: &["crossentropy"],
     symbol: "crossentropy",
     mark: "-log p_y",

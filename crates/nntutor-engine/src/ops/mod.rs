@@ -25,6 +25,10 @@ pub type Forward = fn(Op, &[&Tensor]) -> Result<Tensor, String>;
 /// A backward rule: each operand's gradient from the operands, the result
 /// and its upstream gradient, for the operands wanted.
 pub type Backward = fn(Op, &[&Tensor], &Tensor, &Tensor, &[bool]) -> Vec<Option<Tensor>>;
+/// A one-operand element-wise gradient written over the upstream gradient
+/// itself (operand, result, upstream): training's backward pass owns the
+/// upstream and need not allocate another array of its size.
+pub type InPlace = fn(&Tensor, &Tensor, &mut Tensor);
 /// The elements of each operand that one result element reads.
 pub type Operands = fn(Op, &[&Tensor], usize, usize) -> Vec<Vec<(usize, usize)>>;
 
@@ -47,6 +51,10 @@ pub struct Def {
     /// gradient `g`, for the inputs `need` asks for (`None` for the others
     /// and for inputs that are not differentiable: labels, class counts).
     pub backward: Backward,
+    /// For a function of one operand, element by element: `backward`
+    /// written over the upstream gradient (the same arithmetic, the same
+    /// bits).
+    pub in_place: Option<InPlace>,
     /// Element (i, j) written out (`None`: shown as its value).
     pub(crate) explain: fn(Op, &At) -> Option<Written>,
     /// For each operand, the elements that result element (i, j) reads.

@@ -75,6 +75,7 @@ const fn reduction(
     cost: Cost,
 ) -> Def {
     Def {
+        in_place: None,
         calls,
         symbol: calls[0],
         mark: calls[0],
