@@ -74,6 +74,8 @@ pub fn digits_against_numpy() {
     let mut best: Option<(f64, String)> = None;
     for _ in 0..7 {
         let Ok(out) = Command::new("python3")
+            // One thread, as the engine has.
+            .envs(ONE_THREAD)
             .arg(format!("{dir_s}/benches/digits_numpy.py"))
             .arg(&dir)
             .output()
@@ -103,45 +105,74 @@ pub fn digits_against_numpy() {
     }
 }
 
+/// numpy's BLAS held to one thread, as the engine runs one.
+const ONE_THREAD: [(&str, &str); 3] = [
+    ("OPENBLAS_NUM_THREADS", "1"),
+    ("OMP_NUM_THREADS", "1"),
+    ("MKL_NUM_THREADS", "1"),
+];
+
 /// The spiral network trained for 10,000 iterations by the lesson engine
 /// (benches/spiral-mlp.toml) and by numpy (benches/spiral_numpy.py).
 pub fn against_numpy() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let text =
         std::fs::read_to_string(format!("{dir}/benches/spiral-mlp.toml")).expect("bench lesson");
-    let t = Instant::now();
-    let loaded = nntutor::lesson::load(nntutor::lesson::SourceFile::new("spiral-mlp.toml", text));
-    let ours = t.elapsed().as_secs_f64();
+    let ours_once = || {
+        let t = Instant::now();
+        let source = nntutor::lesson::SourceFile::new("spiral-mlp.toml", text.clone());
+        let loaded = nntutor::lesson::load(source);
+        (t.elapsed().as_secs_f64(), loaded)
+    };
+    let numpy_once = || {
+        let out = Command::new("python3")
+            // One thread, as the engine has.
+            .envs(ONE_THREAD)
+            .arg(format!("{dir}/benches/spiral_numpy.py"))
+            .arg("10000")
+            .output()
+            .ok()
+            .filter(|out| out.status.success())?;
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let secs: f64 = text.split_whitespace().next()?.parse().ok()?;
+        Some((secs, text))
+    };
+    // Profiling the engine alone: one run, no numpy.
+    let profiling = std::env::var("RUNS").is_ok();
+    // Each side three times, in turn, the best of each: on a shared
+    // machine either side's time moves by tens of percent.
+    let (mut ours, mut loaded) = ours_once();
+    let mut numpy: Option<(f64, String)> = None;
+    for round in 0..if profiling { 0 } else { 3 } {
+        if round > 0 {
+            let (t, l) = ours_once();
+            if t < ours {
+                (ours, loaded) = (t, l);
+            }
+        }
+        if let Some(n) = numpy_once()
+            && numpy.as_ref().is_none_or(|best| n.0 < best.0)
+        {
+            numpy = Some(n);
+        }
+    }
     let timeline = loaded.timeline.expect("the bench lesson evaluates");
     let last = timeline.steps.last().expect("steps");
     let acc = last.values["acc"].data[0];
     let loss = last.values["L"].data[0];
+    let runs = if profiling { "one run" } else { "best of 3" };
     println!(
-        "spiral network, 10,000 full-batch iterations (lesson engine, whole lesson): {ours:.2} s, loss {loss:.4}, accuracy {acc:.3}"
+        "spiral network, 10,000 full-batch iterations (lesson engine, whole lesson, {runs}): {ours:.2} s, loss {loss:.4}, accuracy {acc:.3}"
     );
-    if std::env::var("RUNS").is_ok() {
-        // Profiling the engine alone.
+    if profiling {
         return;
     }
-    let numpy = Command::new("python3")
-        .arg(format!("{dir}/benches/spiral_numpy.py"))
-        .arg("10000")
-        .output();
     match numpy {
-        Ok(out) if out.status.success() => {
-            let text = String::from_utf8_lossy(&out.stdout);
-            let secs: f64 = text
-                .split_whitespace()
-                .next()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(f64::NAN);
-            println!(
-                "  numpy, the same computation: {secs:.2} s ({text}); nntutor is {:.2}× numpy's speed (aim 5×)",
-                secs / ours,
-                text = text.trim()
-            );
-        }
-        _ => println!("  numpy: not available (pip install numpy) — no ratio"),
+        Some((secs, text)) => println!(
+            "  numpy, the same computation, best of 3: {secs:.2} s ({text}); nntutor is {:.2}× numpy's speed (aim 5×)",
+            secs / ours
+        ),
+        None => println!("  numpy: not available (pip install numpy) — no ratio"),
     }
 }
 
