@@ -267,7 +267,10 @@ macro_rules! kinds {
                 }
             )*
             let (action, ordered) = found.unwrap_or((Some(Action::Show), false));
-            check_in_order(b, s, ordered, label).then_some(action)?
+            if !check_in_order(b, s, ordered, label) {
+                return None;
+            }
+            action
         }
 
         impl Evaluator<'_> {
