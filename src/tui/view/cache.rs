@@ -103,7 +103,7 @@ impl Clone for FrameCache {
 
 impl std::fmt::Debug for FrameCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "FrameCache({} bodies)", self.0.borrow().len())
+        write!(f, "FrameCache({} bodies)", self.len())
     }
 }
 
@@ -111,6 +111,15 @@ impl FrameCache {
     /// Forgets every body (the tests compare against a fresh drawing).
     pub fn clear(&self) {
         self.0.borrow_mut().clear();
+    }
+
+    /// How many bodies are kept.
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
