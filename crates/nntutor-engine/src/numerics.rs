@@ -6,11 +6,11 @@ use super::MAX_ELEMENTS;
 use super::kernels::{reduce_to, zip3_broadcast};
 use super::tensor::{Tensor, shape_str};
 
-/// `g · d(x, y)` for an element-wise operation `y = f(x)`, written over `g`.
+/// `g · d(x, y)` for an element-wise operation `y = f(x)`, written over `g`
+/// (whole arrays, or one column of each).
 #[inline]
-pub(super) fn unary_grad(x: &Tensor, out: &Tensor, g: &mut Tensor, d: impl Fn(f64, f64) -> f64) {
-    let operands = x.as_slice().iter().zip(out.as_slice());
-    for (gi, (&v, &y)) in g.as_mut_slice().iter_mut().zip(operands) {
+pub(super) fn unary_grad(x: &[f64], out: &[f64], g: &mut [f64], d: impl Fn(f64, f64) -> f64) {
+    for (gi, (&v, &y)) in g.iter_mut().zip(x.iter().zip(out)) {
         *gi *= d(v, y);
     }
 }

@@ -57,40 +57,10 @@ impl Graph {
             let Some(g) = grads[id].take() else { continue };
             let need: Vec<bool> = node.inputs.iter().map(|i| needed[i.0]).collect();
             let keep = wrts.iter().any(|w| w.0 == id);
-            let selected = self.selected_product(op, &node.inputs);
-            let (contributions, g) = if let Some((a, columns)) = selected {
-                // A minibatch's columns, read where they lie.
-                let c = ops::matmul_grads_columns(a, columns, &g, &need);
-                (c, Some(g))
-            } else {
-                let inputs: Vec<&Tensor> = node
-                    .inputs
-                    .iter()
-                    .map(|&i| self.nodes[i.0].value())
-                    .collect();
-                let in_place = op.def().in_place.filter(|_| !keep && need[0]);
-                if matches!(op, Op::Add) && !keep {
-                    (pass_through(&inputs, g, &need), None)
-                } else if let Some(gradient) = in_place {
-                    // The upstream is this node's alone: its gradient is
-                    // written over it.
-                    let mut g = g;
-                    gradient(inputs[0], node.value(), &mut g);
-                    (vec![Some(g)], None)
-                } else {
-                    let c = op.backward_needed(&inputs, node.value(), &g, &need);
-                    (c, Some(g))
-                }
-            };
-            for (slot, contribution) in contributions.into_iter().enumerate() {
-                let (Some(contribution), true) = (contribution, need[slot]) else {
-                    continue;
-                };
-                match &mut grads[node.inputs[slot].0] {
-                    Some(acc) => *acc += &contribution,
-                    empty @ None => *empty = Some(contribution),
-                }
-            }
+            let inputs: Vec<&Node> = node.inputs.iter().map(|&i| &self.nodes[i.0]).collect();
+            let (contributions, g) = chain_rule(op, &inputs, node.value(), g, &need, keep);
+            let slots = node.inputs.iter().map(|i| i.0);
+            accumulate(&mut grads, slots, contributions, &need);
             // A wanted node that is itself an operation keeps its gradient.
             if keep {
                 grads[id] = g;
@@ -124,6 +94,57 @@ impl Graph {
     pub fn local_gradients(&self, id: NodeId) -> Vec<(NodeId, Tensor)> {
         let v = self.nodes[id.0].value();
         self.contributions(id, &Tensor::from_element(v.nrows(), v.ncols(), 1.0))
+    }
+}
+
+/// The chain rule at one node of a backward pass that owns the upstream
+/// `g`: each input's contribution (for those `need` asks for), and `g`
+/// back unless it was spent (written over, or handed on as `a + b`'s
+/// gradient). With `keep`, it is never spent.
+pub(super) fn chain_rule(
+    op: Op,
+    inputs: &[&Node],
+    value: &Tensor,
+    g: Tensor,
+    need: &[bool],
+    keep: bool,
+) -> (Vec<Option<Tensor>>, Option<Tensor>) {
+    if let Some((a, columns)) = selected_product(op, inputs) {
+        // A minibatch's columns, read where they lie.
+        let c = ops::matmul_grads_columns(a, columns, &g, need);
+        return (c, Some(g));
+    }
+    let values: Vec<&Tensor> = inputs.iter().map(|n| n.value()).collect();
+    let in_place = op.def().in_place.filter(|_| !keep && need[0]);
+    if matches!(op, Op::Add) && !keep {
+        (pass_through(&values, g, need), None)
+    } else if let Some(f) = in_place {
+        // The upstream is this node's alone: its gradient is written
+        // over it.
+        let mut g = g;
+        (f.gradient)(values[0].as_slice(), value.as_slice(), g.as_mut_slice());
+        (vec![Some(g)], None)
+    } else {
+        (op.backward_needed(&values, value, &g, need), Some(g))
+    }
+}
+
+/// Adds each wanted contribution to the gradient of its input (`slots`,
+/// the inputs' places in `grads`).
+pub(super) fn accumulate(
+    grads: &mut [Option<Tensor>],
+    slots: impl Iterator<Item = usize>,
+    contributions: Vec<Option<Tensor>>,
+    need: &[bool],
+) {
+    for ((slot, contribution), &wanted) in slots.zip(contributions).zip(need) {
+        let (Some(contribution), true) = (contribution, wanted) else {
+            continue;
+        };
+        match &mut grads[slot] {
+            Some(acc) => *acc += &contribution,
+            empty @ None => *empty = Some(contribution),
+        }
     }
 }
 

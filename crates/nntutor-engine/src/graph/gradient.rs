@@ -60,6 +60,15 @@ impl Builder<'_> {
         {
             return Ok(self.gradient_node(loss, wrt, how, value, span));
         }
+        // Later iterations rerun the graph the first one compiled.
+        if !numeric
+            && let Some(value) = self
+                .scope
+                .gradient_memo()
+                .and_then(|m| m.planned(&loss, &wrt, self.scope))
+        {
+            return Ok(self.gradient_node(loss, wrt, how, value, span));
+        }
         let h = match args.get(2) {
             None => 1e-5,
             Some(e) => self.step_size(e)?,
@@ -183,6 +192,7 @@ impl Builder<'_> {
                     .filter_map(|n| graph.find(&n).map(|id| (n, id)))
                     .collect();
                 let all: Vec<NodeId> = ids.iter().map(|(_, id)| *id).collect();
+                memo.compile(loss, graph, root, &ids);
                 let mut cache = memo.entries();
                 for ((name, _), g) in ids.iter().zip(graph.gradients_of(root, &all)) {
                     if let Some(g) = g {

@@ -7,10 +7,13 @@ use std::sync::Arc;
 
 mod backprop;
 mod cost;
+mod fused;
 mod gradient;
 mod node;
+mod plan;
 pub use gradient::loss_with_gradients;
 pub use node::Node;
+pub use plan::{Plan, Run};
 
 use super::budget::{Budget, NODE_WORK, op_cost, product_cost};
 use super::error::{EngineError, ErrorKind};
@@ -114,6 +117,9 @@ pub trait Scope {
 pub struct GradientMemo {
     pub wanted: HashMap<String, Vec<String>>,
     pub cache: std::sync::Mutex<MemoEntries>,
+    /// Each loss's graph compiled by the first iteration, rerun by the
+    /// others (`None`: it cannot be, and is rebuilt each time).
+    plans: std::sync::Mutex<HashMap<String, Option<Plan>>>,
 }
 
 /// What one forward and backward pass of a loss left behind.
@@ -126,15 +132,54 @@ pub struct MemoEntries {
 }
 
 impl GradientMemo {
+    /// A memo for the gradients `wanted` asks for, per loss.
+    pub fn new(wanted: HashMap<String, Vec<String>>) -> GradientMemo {
+        GradientMemo {
+            wanted,
+            ..GradientMemo::default()
+        }
+    }
+
     fn entries(&self) -> std::sync::MutexGuard<'_, MemoEntries> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forgets everything: the values (or the minibatch) changed.
+    /// Forgets every value: the values (or the minibatch) changed. The
+    /// compiled plans stay: they read the new values when they run.
     pub fn clear(&self) {
         let mut e = self.entries();
         e.gradients.clear();
         e.losses.clear();
+    }
+
+    fn plans(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Plan>>> {
+        self.plans.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps the plan of `loss`'s graph, once.
+    fn compile(&self, loss: &str, graph: &Graph, root: NodeId, wrts: &[(String, NodeId)]) {
+        let mut plans = self.plans();
+        if !plans.contains_key(loss) {
+            plans.insert(loss.to_string(), Plan::compile(graph, root, wrts));
+        }
+    }
+
+    /// d`loss`/d`wrt` by `loss`'s compiled plan, which computes (and
+    /// keeps) every gradient of the loss and its value in one run. `None`:
+    /// there is no plan, or it no longer fits the scope's values.
+    fn planned(&self, loss: &str, wrt: &str, scope: &dyn Scope) -> Option<Arc<Tensor>> {
+        let run = self.plans().get(loss)?.as_ref()?.run(scope)?;
+        let mut entries = self.entries();
+        let mut wanted = None;
+        for (name, g) in run.gradients {
+            let g = Arc::new(g);
+            if name == wrt {
+                wanted = Some(g.clone());
+            }
+            entries.gradients.insert((loss.to_string(), name), g);
+        }
+        entries.losses.insert(loss.to_string(), run.loss);
+        wanted
     }
 }
 
@@ -145,6 +190,7 @@ impl Clone for GradientMemo {
         GradientMemo {
             wanted: self.wanted.clone(),
             cache: Default::default(),
+            plans: Default::default(),
         }
     }
 }
@@ -227,11 +273,8 @@ impl Graph {
     /// `A @ B` where `B` is a selection of columns not yet copied out: the
     /// product, forward and backward, reads them in place.
     fn selected_product(&self, op: Op, inputs: &[NodeId]) -> Option<(&Tensor, Columns<'_>)> {
-        match (op, inputs) {
-            (Op::MatMul, &[a, b]) => {
-                let selection = self.nodes[b.0].selection()?;
-                Some((self.nodes[a.0].value(), Columns::picked(selection)))
-            }
+        match inputs {
+            &[a, b] => selected_product(op, &[&self.nodes[a.0], &self.nodes[b.0]]),
             _ => None,
         }
     }
@@ -239,6 +282,15 @@ impl Graph {
     /// The node that holds `name`, if the graph reads or computes it.
     pub fn find(&self, name: &str) -> Option<NodeId> {
         self.named.get(name).copied()
+    }
+}
+
+/// `A @ B` where `B` is a selection of columns not yet copied out: the
+/// product, forward and backward, reads them in place.
+fn selected_product<'n>(op: Op, inputs: &[&'n Node]) -> Option<(&'n Tensor, Columns<'n>)> {
+    match (op, inputs) {
+        (Op::MatMul, &[a, b]) => Some((a.value(), Columns::picked(b.selection()?))),
+        _ => None,
     }
 }
 

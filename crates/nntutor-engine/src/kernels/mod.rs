@@ -12,7 +12,9 @@ mod products;
 mod short;
 
 pub use columns::{Columns, Selection};
-pub use products::{matmul, matmul_cols, matmul_tr, matmul_tr_cols, tr_matmul};
+pub use products::{
+    matmul, matmul_cols, matmul_cols_then, matmul_tr, matmul_tr_cols, tr_matmul, tr_matmul_then,
+};
 
 use super::tensor::{Shape, Tensor};
 
@@ -127,21 +129,30 @@ pub fn reduce_ref(grad: &Tensor, s: Shape) -> Tensor {
     }
     let mut out = Tensor::zeros(s.0, s.1);
     let rows = grad.nrows();
-    let g = grad.as_slice();
-    for j in 0..grad.ncols() {
-        let col = &g[j * rows..(j + 1) * rows];
-        let target = if s.1 == 1 { 0 } else { j };
-        if s.0 == 1 {
-            // Summed in row order, as element by element.
-            out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
-        } else {
-            let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
-            for (d, &v) in dst.iter_mut().zip(col) {
-                *d += v;
-            }
+    if rows > 0 {
+        for (j, col) in grad.as_slice().chunks_exact(rows).enumerate() {
+            reduce_column(&mut out, j, col);
         }
     }
     out
+}
+
+/// Column `j` of a gradient added to `out`, the sums of an operand that
+/// was broadcast along a row, a column or both: [`reduce_ref`] one column
+/// at a time (called for j = 0, 1, … in order, on sums that start at
+/// zero, it gives its bits).
+pub fn reduce_column(out: &mut Tensor, j: usize, col: &[f64]) {
+    let s = out.shape();
+    let target = if s.1 == 1 { 0 } else { j };
+    if s.0 == 1 {
+        // Summed in row order, as element by element.
+        out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
+    } else {
+        let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
+        for (d, &v) in dst.iter_mut().zip(col) {
+            *d += v;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,14 +18,31 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
 /// `A @ B` with `B`'s columns read where they lie (a minibatch's samples
 /// straight from the data set). `A`'s columns must match `B`'s rows.
 pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
+    matmul_cols_then(a, b, &mut |_, _| {})
+}
+
+/// `A @ B`, then `then(j, column j)` over each column of the result, in
+/// order of `j`: while the column is still in the cache, where the
+/// product writes its columns one by one. A compiled training plan adds a
+/// bias and applies an activation there, or its gradient, instead of
+/// reading the whole result again for each.
+pub fn matmul_cols_then(a: &Tensor, b: Columns, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
     let (m, n) = (a.nrows(), b.ncols());
+    let after = |mut t: Tensor, then: &mut dyn FnMut(usize, &mut [f64])| {
+        if m > 0 {
+            for (j, col) in t.as_mut_slice().chunks_exact_mut(m).enumerate() {
+                then(j, col);
+            }
+        }
+        t
+    };
     if m <= NARROW && n >= SHORT {
         // A few long rows out (a network's scores, 3 × 300; ten classes'
         // scores for a minibatch, read from the data set in place).
-        return narrow_matmul(a, b);
+        return after(narrow_matmul(a, b), then);
     }
     if m < SHORT && n >= SHORT {
-        return short_matmul(a, b);
+        return after(short_matmul(a, b), then);
     }
     let a_data = a.as_slice();
     let k = a.ncols();
@@ -39,6 +56,7 @@ pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
         let start = c.len();
         push_scaled_columns(&mut c, &a_data[..first * m], &scales[..first], m);
         add_scaled_columns(&mut c[start..], &a_data[first * m..], &scales[first..]);
+        then(j, &mut c[start..]);
     }
     Tensor::from_vec(m, n, c)
 }
@@ -170,6 +188,12 @@ fn add_scaled_columns_portable(c: &mut [f64], a: &[f64], scales: &[f64]) {
 /// network's backward pass) so the products run down contiguous columns.
 pub fn tr_matmul(a: &Tensor, b: &Tensor) -> Tensor {
     matmul(&a.transpose(), b)
+}
+
+/// [`tr_matmul`], then `then` over each column of the result as
+/// [`matmul_cols_then`] does.
+pub fn tr_matmul_then(a: &Tensor, b: &Tensor, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
+    matmul_cols_then(&a.transpose(), Columns::of(b), then)
 }
 
 /// `A @ Bᵀ` without copying the transpose: column `p` of the result is

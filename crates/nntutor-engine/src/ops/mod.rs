@@ -25,10 +25,27 @@ pub type Forward = fn(Op, &[&Tensor]) -> Result<Tensor, String>;
 /// A backward rule: each operand's gradient from the operands, the result
 /// and its upstream gradient, for the operands wanted.
 pub type Backward = fn(Op, &[&Tensor], &Tensor, &Tensor, &[bool]) -> Vec<Option<Tensor>>;
-/// A one-operand element-wise gradient written over the upstream gradient
-/// itself (operand, result, upstream): training's backward pass owns the
-/// upstream and need not allocate another array of its size.
-pub type InPlace = fn(&Tensor, &Tensor, &mut Tensor);
+/// A function of one operand, element by element, over slices (a whole
+/// array or one column of it): training's backward pass owns the upstream
+/// and need not allocate another array of its size, and a compiled plan
+/// applies both to a product's columns as they are written.
+#[derive(Clone, Copy)]
+pub struct InPlace {
+    /// The result written over the operand.
+    pub forward: fn(&mut [f64]),
+    /// The gradient written over the upstream (operand, result, upstream).
+    pub gradient: fn(&[f64], &[f64], &mut [f64]),
+    /// What the gradient reads besides the upstream.
+    pub reads: Reads,
+}
+
+/// Whether a one-operand gradient needs the operand or only the result: a
+/// fused pass that keeps only the result can give the second kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    Operand,
+    Result,
+}
 /// The elements of each operand that one result element reads.
 pub type Operands = fn(Op, &[&Tensor], usize, usize) -> Vec<Vec<(usize, usize)>>;
 
@@ -51,9 +68,9 @@ pub struct Def {
     /// gradient `g`, for the inputs `need` asks for (`None` for the others
     /// and for inputs that are not differentiable: labels, class counts).
     pub backward: Backward,
-    /// For a function of one operand, element by element: `backward`
-    /// written over the upstream gradient (the same arithmetic, the same
-    /// bits).
+    /// For a function of one operand, element by element: the forward
+    /// computation and `backward` written over their inputs (the same
+    /// arithmetic, the same bits).
     pub in_place: Option<InPlace>,
     /// Element (i, j) written out (`None`: shown as its value).
     pub(crate) explain: fn(Op, &At) -> Option<Written>,

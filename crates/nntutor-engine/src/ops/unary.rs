@@ -2,7 +2,7 @@
 //! derivative `d(x, y)` at input x and result y: the gradient is g · d,
 //! written over the upstream gradient g where the caller owns it.
 
-use super::{Cost, Def, Family, Forward, InPlace, Op, broadcast_cells};
+use super::{Cost, Def, Family, Forward, InPlace, Op, Reads, broadcast_cells};
 use crate::explain::{At, Written, call};
 use crate::numerics::{sigmoid, unary_grad};
 use crate::tensor::Tensor;
@@ -10,8 +10,8 @@ use crate::tensor::Tensor;
 /// The gradient where the upstream is shared: written over a copy of it.
 fn over_a_copy(op: Op, x: &[&Tensor], out: &Tensor, g: &Tensor, _: &[bool]) -> Vec<Option<Tensor>> {
     let mut g = g.clone();
-    if let Some(gradient) = op.def().in_place {
-        gradient(x[0], out, &mut g);
+    if let Some(f) = op.def().in_place {
+        (f.gradient)(x[0].as_slice(), out.as_slice(), g.as_mut_slice());
     }
     vec![Some(g)]
 }
@@ -27,12 +27,12 @@ fn called(op: Op, at: &At) -> Option<Written> {
 const fn unary(
     calls: &'static [&'static str],
     forward: Forward,
-    gradient: InPlace,
+    in_place: InPlace,
     cost: Cost,
 ) -> Def {
     Def {
         backward: over_a_copy,
-        in_place: Some(gradient),
+        in_place: Some(in_place),
         calls,
         symbol: calls[0],
         mark: calls[0],
@@ -46,62 +46,83 @@ const fn unary(
     }
 }
 
-pub const EXP: Def = unary(
+/// A function of one argument from its scalar form `f(x)` and derivative
+/// `d(x, y)`: the forward pass into a new array and over its operand, and
+/// the gradient over the upstream, all three from the one expression of
+/// each (so they cannot disagree).
+macro_rules! unary {
+    ($calls:expr, $f:expr, $d:expr, $reads:expr, $cost:expr) => {
+        unary(
+            $calls,
+            |_, x| Ok(x[0].map($f)),
+            InPlace {
+                forward: |s| s.iter_mut().for_each(|v| *v = ($f)(*v)),
+                gradient: |x, y, g| unary_grad(x, y, g, $d),
+                reads: $reads,
+            },
+            $cost,
+        )
+    };
+}
+
+pub const EXP: Def = unary!(
     &["exp"],
-    |_, x| Ok(x[0].map(libm::exp)),
+    libm::exp,
     // d eˣ = eˣ
-    |x, out, g| unary_grad(x, out, g, |_, y| y),
-    Cost::Written(7.0),
+    |_, y| y,
+    Reads::Result,
+    Cost::Written(7.0)
 );
 
-pub const LN: Def = unary(
+pub const LN: Def = unary!(
     &["log", "ln"],
-    |_, x| Ok(x[0].map(libm::log)),
+    libm::log,
     // d ln x = 1/x
-    |x, out, g| unary_grad(x, out, g, |v, _| 1.0 / v),
-    Cost::Written(7.0),
+    |v, _| 1.0 / v,
+    Reads::Operand,
+    Cost::Written(7.0)
 );
 
-pub const LOG10: Def = unary(
+pub const LOG10: Def = unary!(
     &["log10"],
-    |_, x| Ok(x[0].map(libm::log10)),
+    libm::log10,
     // d log₁₀ x = 1/(x ln 10)
-    |x, out, g| unary_grad(x, out, g, |v, _| 1.0 / (v * std::f64::consts::LN_10)),
-    Cost::Written(7.0),
+    |v, _| 1.0 / (v * std::f64::consts::LN_10),
+    Reads::Operand,
+    Cost::Written(7.0)
 );
 
-pub const LOG2: Def = unary(
+pub const LOG2: Def = unary!(
     &["log2"],
-    |_, x| Ok(x[0].map(libm::log2)),
+    libm::log2,
     // d log₂ x = 1/(x ln 2)
-    |x, out, g| unary_grad(x, out, g, |v, _| 1.0 / (v * std::f64::consts::LN_2)),
-    Cost::Written(7.0),
+    |v, _| 1.0 / (v * std::f64::consts::LN_2),
+    Reads::Operand,
+    Cost::Written(7.0)
 );
 
-pub const SQRT: Def = unary(
+pub const SQRT: Def = unary!(
     &["sqrt"],
-    |_, x| Ok(x[0].map(libm::sqrt)),
+    libm::sqrt,
     // d √x = 1/(2√x)
-    |x, out, g| unary_grad(x, out, g, |_, y| 0.5 / y),
-    Cost::Simple,
+    |_, y| 0.5 / y,
+    Reads::Result,
+    Cost::Simple
 );
 
-pub const ABS: Def = unary(
+pub const ABS: Def = unary!(
     &["abs"],
-    |_, x| Ok(x[0].map(f64::abs)),
+    f64::abs,
     // d |x| = sign(x), 0 at 0
-    |x, out, g| {
-        unary_grad(x, out, g, |v, _| {
-            if v > 0.0 {
-                1.0
-            } else if v < 0.0 {
-                -1.0
-            } else {
-                0.0
-            }
-        })
+    |v: f64, _| if v > 0.0 {
+        1.0
+    } else if v < 0.0 {
+        -1.0
+    } else {
+        0.0
     },
-    Cost::Simple,
+    Reads::Operand,
+    Cost::Simple
 );
 
 /// relu(x) = max(0, x), and written so.
@@ -112,31 +133,35 @@ pub const RELU: Def = Def {
             vec![Written::number(usize::MAX - 1, 0.0), at.operand(0)],
         ))
     },
-    ..unary(
+    ..unary!(
         &["relu"],
-        |_, x| Ok(x[0].map(|v| if v > 0.0 { v } else { 0.0 })),
-        // d relu = 1 above 0, 0 from 0 down
-        |x, out, g| unary_grad(x, out, g, |v, _| if v > 0.0 { 1.0 } else { 0.0 }),
-        Cost::Simple,
+        |v: f64| if v > 0.0 { v } else { 0.0 },
+        // d relu = 1 above 0, 0 from 0 down; read from the result, which
+        // is above 0 exactly where the operand is (NaN gives 0 both ways)
+        |_, y: f64| if y > 0.0 { 1.0 } else { 0.0 },
+        Reads::Result,
+        Cost::Simple
     )
 };
 
 pub const SIGMOID: Def = Def {
     // The lecture's gate: σ.
     mark: "σ",
-    ..unary(
+    ..unary!(
         &["sigmoid"],
-        |_, x| Ok(x[0].map(sigmoid)),
+        sigmoid,
         // d σ = σ(1 - σ)
-        |x, out, g| unary_grad(x, out, g, |_, y| y * (1.0 - y)),
-        Cost::Written(7.0),
+        |_, y| y * (1.0 - y),
+        Reads::Result,
+        Cost::Written(7.0)
     )
 };
 
-pub const TANH: Def = unary(
+pub const TANH: Def = unary!(
     &["tanh"],
-    |_, x| Ok(x[0].map(libm::tanh)),
+    libm::tanh,
     // d tanh = 1 - tanh²
-    |x, out, g| unary_grad(x, out, g, |_, y| 1.0 - y * y),
-    Cost::Written(7.0),
+    |_, y| 1.0 - y * y,
+    Reads::Result,
+    Cost::Written(7.0)
 );

@@ -351,10 +351,7 @@ pub(crate) fn memo_for(formulas: &[Formula]) -> GradientMemo {
     for f in formulas {
         gradient_calls(&f.statement.expr, &mut wanted);
     }
-    GradientMemo {
-        wanted,
-        ..GradientMemo::default()
-    }
+    GradientMemo::new(wanted)
 }
 
 /// Every `grad(L, W)` in a formula, collected as loss → parameters.

@@ -1,0 +1,176 @@
+//! A product and the element-wise operations after it in one pass: a
+//! layer's `W @ x + b` and its activation (`relu`, `sigmoid`, `tanh`,
+//! `exp`), which a compiled plan computes as each column of the product
+//! is written, instead of reading and writing the whole result once for
+//! each operation. Backward, the activation's gradient and the biases'
+//! sums are likewise one pass over the upstream gradient. Each element
+//! gets the same operations in the same order as node by node: the same
+//! bits.
+
+use super::*;
+use crate::kernels::{matmul_cols_then, reduce_column};
+use crate::ops::{InPlace, Reads};
+
+/// `A @ B`, then additions of operands broadcast to its shape (or of its
+/// shape; the step's operands after the product's), then at most one
+/// function of one operand whose gradient reads only its result (the only
+/// value the pass keeps).
+#[derive(Debug, Clone)]
+pub(super) struct Fusion {
+    /// The closing function's own operation.
+    unary: Option<Op>,
+}
+
+/// The nodes a fusion replaces, from the product to the last.
+pub(super) struct Chain {
+    pub fusion: Fusion,
+    /// The product and every operation after it, in order.
+    pub nodes: Vec<usize>,
+    /// The fused step's operands: the product's two, then each addition's
+    /// other operand.
+    pub inputs: Vec<usize>,
+}
+
+/// What fusing needs to know of a node: its operation (if it is one),
+/// its operands and its shape.
+pub(super) type Sketch<'a> = (Option<Op>, &'a [usize], Shape);
+
+/// The chain that starts at product `start`, if anything follows it that
+/// can be fused: each link is the only reader of the one before, keeps
+/// its shape, and none but the last is wanted by anyone (`open(k)`: node
+/// k may be passed through, not kept).
+pub(super) fn chain_from(
+    nodes: &[Sketch],
+    readers: &[Vec<usize>],
+    start: usize,
+    open: impl Fn(usize) -> bool,
+) -> Option<Chain> {
+    let (Some(Op::MatMul), product, shape) = nodes[start] else {
+        return None;
+    };
+    let mut chain = Chain {
+        fusion: Fusion { unary: None },
+        nodes: vec![start],
+        inputs: product.to_vec(),
+    };
+    let mut at = start;
+    while let (true, &[next]) = (open(at), readers[at].as_slice()) {
+        let (op, inputs, out) = nodes[next];
+        if out != shape {
+            break;
+        }
+        match (op, inputs) {
+            (Some(Op::Add), &[a, b]) if a != b => {
+                chain.inputs.push(if a == at { b } else { a });
+            }
+            (Some(op), &[_]) if closes(op) => chain.fusion.unary = Some(op),
+            _ => break,
+        }
+        chain.nodes.push(next);
+        at = next;
+        if chain.fusion.unary.is_some() {
+            break;
+        }
+    }
+    (chain.nodes.len() > 1).then_some(chain)
+}
+
+/// A function of one operand that can close a fusion: element by element,
+/// with a gradient that reads only the result.
+fn closes(op: Op) -> bool {
+    op.def().in_place.is_some_and(|f| f.reads == Reads::Result)
+}
+
+impl Fusion {
+    fn unary(&self) -> Option<InPlace> {
+        self.unary.and_then(|op| op.def().in_place)
+    }
+
+    /// The fused result from the step's operands (`inputs` as
+    /// [`Chain::inputs`] orders them).
+    pub(super) fn forward(&self, inputs: &[&Node]) -> Tensor {
+        let (a, columns) = product_operands(inputs);
+        let others: Vec<&Tensor> = inputs[2..].iter().map(|n| n.value()).collect();
+        let unary = self.unary();
+        matmul_cols_then(a, columns, &mut |j, col| {
+            for other in &others {
+                add_column(col, other, j);
+            }
+            if let Some(f) = unary {
+                (f.forward)(col);
+            }
+        })
+    }
+
+    /// Each operand's gradient, for those `need` asks for, from the
+    /// result `y` and its upstream `g`, which this pass owns.
+    pub(super) fn backward(
+        &self,
+        inputs: &[&Node],
+        y: &Tensor,
+        mut g: Tensor,
+        need: &[bool],
+    ) -> Vec<Option<Tensor>> {
+        let others = &inputs[2..];
+        let mut sums: Vec<Option<Tensor>> = others
+            .iter()
+            .zip(&need[2..])
+            .map(|(n, &wanted)| wanted.then(|| Tensor::zeros(n.shape().0, n.shape().1)))
+            .collect();
+        let unary = self.unary();
+        let rows = g.nrows();
+        if rows > 0 && (unary.is_some() || sums.iter().any(Option::is_some)) {
+            let full = g.shape();
+            let results = y.as_slice().chunks_exact(rows);
+            for (j, (col, y)) in g
+                .as_mut_slice()
+                .chunks_exact_mut(rows)
+                .zip(results)
+                .enumerate()
+            {
+                if let Some(f) = unary {
+                    // The result stands for the operand: the gradient
+                    // reads only the result.
+                    (f.gradient)(y, y, col);
+                }
+                for sum in sums.iter_mut().flatten() {
+                    if sum.shape() == full {
+                        sum.as_mut_slice()[j * rows..(j + 1) * rows].copy_from_slice(col);
+                    } else {
+                        reduce_column(sum, j, col);
+                    }
+                }
+            }
+        }
+        let (a, columns) = product_operands(inputs);
+        let mut out = ops::matmul_grads_columns(a, columns, &g, &need[..2]);
+        out.extend(sums);
+        out
+    }
+}
+
+/// The product's left operand and its right operand's columns (a
+/// minibatch's, where they lie).
+fn product_operands<'n>(inputs: &[&'n Node]) -> (&'n Tensor, Columns<'n>) {
+    let columns = match inputs[1].selection() {
+        Some(selection) => Columns::picked(selection),
+        None => Columns::of(inputs[1].value()),
+    };
+    (inputs[0].value(), columns)
+}
+
+/// Column `j` of a sum: `col + other`, where `other` is broadcast to the
+/// column's shape. (`other + col` is the same number: IEEE addition
+/// commutes, and the compiler takes either order for either.)
+fn add_column(col: &mut [f64], other: &Tensor, j: usize) {
+    let (rows, cols) = other.shape();
+    let c = if cols == 1 { 0 } else { j };
+    let o = other.as_slice();
+    if rows == 1 {
+        let v = o[c];
+        col.iter_mut().for_each(|x| *x += v);
+    } else {
+        let o = &o[c * rows..(c + 1) * rows];
+        col.iter_mut().zip(o).for_each(|(x, &v)| *x += v);
+    }
+}

@@ -1,0 +1,209 @@
+//! A compiled plan against the graph it was compiled from: the same bits
+//! for the loss and every gradient, iteration after iteration, and
+//! gradients that agree with finite differences of the loss.
+
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use crate::kernels::Selection;
+use crate::parse::parse_expr;
+
+/// A lesson in miniature: givens (or a minibatch of one), formulas and a
+/// training's memo.
+struct Lesson {
+    values: HashMap<String, Tensor>,
+    formulas: HashMap<String, Expr>,
+    batch: Option<(String, Selection)>,
+    memo: Option<GradientMemo>,
+}
+
+impl Scope for Lesson {
+    fn binding(&self, name: &str) -> Option<Binding<'_>> {
+        if let Some((n, selection)) = &self.batch
+            && n == name
+        {
+            return Some(Binding {
+                value: None,
+                formula: None,
+                shared: None,
+                selection: Some(selection),
+            });
+        }
+        let (value, formula) = (self.values.get(name), self.formulas.get(name));
+        (value.is_some() || formula.is_some()).then_some(Binding {
+            value,
+            formula,
+            shared: None,
+            selection: None,
+        })
+    }
+
+    fn gradient_memo(&self) -> Option<&GradientMemo> {
+        self.memo.as_ref()
+    }
+}
+
+/// Numbers of mixed signs and sizes, different for each seed.
+fn filled(rows: usize, cols: usize, seed: usize) -> Tensor {
+    Tensor::from_fn(rows, cols, |i, j| {
+        let k = (i * 37 + j * 101 + seed * 13) % 97;
+        (k as f64 - 48.0) / 61.0
+    })
+}
+
+const PARAMETERS: [&str; 6] = ["W1", "b1", "W2", "b2", "c", "r"];
+
+/// A two-layer network whose loss has every kind of link a fusion takes
+/// (a column bias on either side, a row bias, a scalar, relu, sigmoid)
+/// and one product read twice, which must not be fused.
+fn network(batch: bool) -> Lesson {
+    let mut values = HashMap::new();
+    for (name, (rows, cols), seed) in [
+        ("W1", (6, 4), 1),
+        ("b1", (6, 1), 2),
+        ("W2", (3, 6), 3),
+        ("b2", (3, 1), 4),
+        ("c", (1, 1), 5),
+        ("r", (1, 10), 6),
+        ("X", (4, 10), 7),
+    ] {
+        values.insert(name.to_string(), filled(rows, cols, seed));
+    }
+    let formula = |name: &str, src: &str| (name.to_string(), parse_expr(src).unwrap());
+    let formulas = HashMap::from([
+        formula("H", "relu(b1 + W1 @ X)"),
+        formula("S", "sigmoid(W2 @ H + b2 + c + r)"),
+        formula("Z", "W2 @ H"),
+        formula("L", "sum(S * S) + mean(Z + r) + sum(Z) + 0.5 * sum(W1 ^ 2)"),
+    ]);
+    let batch = batch.then(|| {
+        let data = Arc::new(filled(4, 16, 8));
+        let pick: Arc<[usize]> = Arc::from(vec![3, 15, 0, 7, 7, 9, 12, 1, 5, 10]);
+        ("X".to_string(), Selection::new(data, pick).unwrap())
+    });
+    Lesson {
+        values,
+        formulas,
+        batch,
+        memo: None,
+    }
+}
+
+fn bits(t: &Tensor) -> Vec<u64> {
+    t.iter().map(|x| x.to_bits()).collect()
+}
+
+/// The loss and every parameter's gradient by a graph built afresh.
+fn rebuilt(lesson: &Lesson) -> (Tensor, Vec<Tensor>) {
+    let (graph, root) = Graph::build(&parse_expr("L").unwrap(), lesson, true).unwrap();
+    let ids: Vec<NodeId> = PARAMETERS.iter().map(|p| graph.find(p).unwrap()).collect();
+    let grads = graph.gradients_of(root, &ids);
+    let grads = grads.into_iter().map(Option::unwrap).collect();
+    (graph.value(root).clone(), grads)
+}
+
+/// The loss and every gradient as a training iteration gets them: the
+/// first `grad` call computes them all (by the graph the first time, by
+/// its plan after), the memo keeps them.
+fn trained(lesson: &Lesson) -> (Tensor, Vec<Tensor>) {
+    let memo = lesson.memo.as_ref().unwrap();
+    memo.clear();
+    let (g, r) = Graph::build(&parse_expr("grad(L, W1)").unwrap(), lesson, false).unwrap();
+    let entries = memo.entries();
+    let first = g.value(r).clone();
+    assert_eq!(bits(&first), bits(&entries.gradients[&key("W1")]));
+    let grads = PARAMETERS
+        .iter()
+        .map(|p| (*entries.gradients[&key(p)]).clone());
+    (entries.losses["L"].as_ref().clone(), grads.collect())
+}
+
+fn key(p: &str) -> (String, String) {
+    ("L".to_string(), p.to_string())
+}
+
+fn with_memo(mut lesson: Lesson) -> Lesson {
+    let wanted = PARAMETERS.iter().map(|p| p.to_string()).collect();
+    lesson.memo = Some(GradientMemo::new(HashMap::from([(
+        "L".to_string(),
+        wanted,
+    )])));
+    lesson
+}
+
+fn compiled(lesson: &Lesson) -> std::sync::MutexGuard<'_, HashMap<String, Option<Plan>>> {
+    lesson.memo.as_ref().unwrap().plans()
+}
+
+#[test]
+fn reruns_give_the_bits_of_the_graph_iteration_after_iteration() {
+    for batch in [false, true] {
+        let mut lesson = with_memo(network(batch));
+        for iteration in 0..4 {
+            let (loss, grads) = trained(&lesson);
+            let (want_loss, want) = rebuilt(&lesson);
+            assert_eq!(bits(&loss), bits(&want_loss), "iteration {iteration}");
+            for ((p, g), w) in PARAMETERS.iter().zip(&grads).zip(&want) {
+                assert_eq!(bits(g), bits(w), "d L/d {p}, iteration {iteration}");
+            }
+            // A step of gradient descent: new values for the next run.
+            for (p, g) in PARAMETERS.iter().zip(&grads) {
+                let v = lesson.values.get_mut(*p).unwrap();
+                *v -= g * 0.5;
+            }
+        }
+        let plans = compiled(&lesson);
+        let plan = plans["L"].as_ref().unwrap();
+        // Both layers fused; `Z`, the same product read twice, is not.
+        assert_eq!(plan.fused(), 2);
+    }
+}
+
+#[test]
+fn the_planned_gradients_agree_with_finite_differences() {
+    let lesson = with_memo(network(true));
+    trained(&lesson);
+    let (_, grads) = trained(&lesson);
+    assert!(compiled(&lesson)["L"].is_some());
+    let loss_at = |lesson: &Lesson| rebuilt(lesson).0[0];
+    let h = 1e-6;
+    for (p, g) in PARAMETERS.iter().zip(&grads) {
+        for k in 0..g.len() {
+            let mut moved = network(true);
+            moved.values.get_mut(*p).unwrap()[k] += h;
+            let plus = loss_at(&moved);
+            moved.values.get_mut(*p).unwrap()[k] -= 2.0 * h;
+            let minus = loss_at(&moved);
+            let numeric = (plus - minus) / (2.0 * h);
+            let error = (g[k] - numeric).abs() / g[k].abs().max(numeric.abs()).max(1.0);
+            assert!(error < 1e-6, "d L/d {p}[{k}]: {} against {numeric}", g[k]);
+        }
+    }
+}
+
+#[test]
+fn a_plan_is_not_run_on_values_of_another_shape() {
+    let mut lesson = with_memo(network(false));
+    trained(&lesson);
+    let memo = lesson.memo.take().unwrap();
+    let plans = memo.plans();
+    let plan = plans["L"].as_ref().unwrap();
+    assert!(plan.run(&lesson).is_some());
+    lesson.values.insert("X".into(), filled(4, 11, 7));
+    lesson.values.insert("r".into(), filled(1, 11, 6));
+    assert!(plan.run(&lesson).is_none());
+    drop(plans);
+    lesson.memo = Some(memo);
+    // The iteration then builds the graph, which computes the new shapes.
+    let (loss, _) = trained(&lesson);
+    assert_eq!(bits(&loss), bits(&rebuilt(&lesson).0));
+}
+
+#[test]
+fn an_index_read_from_the_values_is_not_compiled() {
+    let mut lesson = with_memo(network(false));
+    let index = parse_expr("sum(S * S) + W1[0, 1]").unwrap();
+    lesson.formulas.insert("L".into(), index);
+    trained(&lesson);
+    assert!(compiled(&lesson)["L"].is_none());
+}
