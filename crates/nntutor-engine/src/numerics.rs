@@ -3,16 +3,26 @@
 //! argmax, and the checks on labels and sizes.
 
 use super::MAX_ELEMENTS;
-use super::kernels::{reduce_to, zip3_broadcast};
+use super::kernels::{reduce_to, wide, zip3_broadcast};
 use super::tensor::{Tensor, shape_str};
 
 /// `g · d(x, y)` for an element-wise operation `y = f(x)`, written over `g`
 /// (whole arrays, or one column of each).
 #[inline]
 pub(super) fn unary_grad(x: &[f64], out: &[f64], g: &mut [f64], d: impl Fn(f64, f64) -> f64) {
-    for (gi, (&v, &y)) in g.iter_mut().zip(x.iter().zip(out)) {
-        *gi *= d(v, y);
-    }
+    wide(|| {
+        for (gi, (&v, &y)) in g.iter_mut().zip(x.iter().zip(out)) {
+            *gi *= d(v, y);
+        }
+    })
+}
+
+/// `f(x)` written over each `x`. (Not compiled for AVX2: there, relu's
+/// `if x > 0 { x } else { 0 }` becomes a masked store of its zeros,
+/// which AMD processors run several times slower than the whole loop.)
+#[inline]
+pub(super) fn each(x: &mut [f64], f: impl Fn(f64) -> f64) {
+    x.iter_mut().for_each(|v| *v = f(*v))
 }
 
 /// `g · ∂f/∂a` and `g · ∂f/∂b` at the broadcast positions, each summed back

@@ -7,7 +7,7 @@
 //! the graph's: the same bits.
 
 use super::backprop::{accumulate, chain_rule};
-use super::fused::{Fusion, Sketch, chain_from};
+use super::fused::{Fusion, Pass, Sketch, chain_from};
 use super::*;
 
 /// The compiled loss: its steps in the graph's order, up to the loss.
@@ -18,6 +18,8 @@ pub struct Plan {
     wrts: Vec<(String, usize)>,
     /// Whether a step lies on a path from a parameter to the loss.
     needed: Vec<bool>,
+    /// See [`below`].
+    below: Vec<Option<usize>>,
     /// What a run costs against the budget: a forward pass and a backward
     /// pass (about two), as rebuilding the graph is charged.
     work: u64,
@@ -73,11 +75,13 @@ impl Plan {
         let wrts: Vec<(String, usize)> = wrts.iter().map(|(n, id)| (n.clone(), id.0)).collect();
         fuse(&mut steps, &wrts);
         let needed = needed(&steps, &wrts);
+        let below = below(&steps);
         let work = graph.forward_cost().saturating_mul(3);
         Some(Plan {
             steps,
             wrts,
             needed,
+            below,
             work,
         })
     }
@@ -153,21 +157,41 @@ impl Plan {
             return grads;
         }
         grads[root] = Some(scalar(1.0));
+        // The operands' gradients of fused steps whose reader's product
+        // computed them as it wrote their upstream.
+        let mut early: Vec<Option<Vec<Option<Tensor>>>> = vec![None; root + 1];
         for id in (first + 1..=root).rev() {
             let step = &self.steps[id];
+            let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
+            if let Some(contributions) = early[id].take() {
+                accumulate(
+                    &mut grads,
+                    step.inputs.iter().copied(),
+                    contributions,
+                    &need,
+                );
+                continue;
+            }
             let (What::Op(_) | What::Fused(_)) = step.what else {
                 continue;
             };
-            let (Some(g), Some(value)) = (grads[id].take(), &values[id]) else {
+            let (Some(g), Some(value), Some(inputs)) = (
+                grads[id].take(),
+                &values[id],
+                operands(values, &step.inputs),
+            ) else {
                 continue;
             };
-            let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
             let keep = self.wrts.iter().any(|w| w.1 == id);
-            let Some(inputs) = operands(values, &step.inputs) else {
-                continue;
-            };
             let (contributions, g) = match &step.what {
-                What::Fused(f) => (f.backward(&inputs, value.value(), g, &need), None),
+                What::Fused(f) => {
+                    let below = self.below[id].and_then(|b| self.pass(b, values));
+                    let (c, taken) = f.backward(&inputs, value.value(), g, &need, below);
+                    for (b, gradients) in taken {
+                        early[b] = Some(gradients);
+                    }
+                    (c, None)
+                }
                 What::Op(op) => chain_rule(*op, &inputs, value.value(), g, &need, keep),
                 _ => continue,
             };
@@ -183,6 +207,41 @@ impl Plan {
         }
         grads
     }
+
+    /// The backward pass of fused step `id`, to run inside its reader's,
+    /// with the passes of those below it.
+    fn pass<'v>(&self, id: usize, values: &'v [Option<Node>]) -> Option<(usize, Pass<'v>)> {
+        let step = &self.steps[id];
+        let What::Fused(f) = &step.what else {
+            return None;
+        };
+        let inputs = operands(values, &step.inputs)?;
+        let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
+        let below = self.below[id].and_then(|b| self.pass(b, values));
+        let y = values[id].as_ref()?.value();
+        Some((id, Pass::new(f, &inputs, y, &need, below)))
+    }
+}
+
+/// For each fused step, the fused step that is its product's right
+/// operand and is read by nothing else: its gradient is then complete as
+/// the reader's product writes it, column by column.
+fn below(steps: &[Step]) -> Vec<Option<usize>> {
+    let mut readers = vec![0usize; steps.len()];
+    for step in steps {
+        for &i in &step.inputs {
+            readers[i] += 1;
+        }
+    }
+    let fused = |k: usize| matches!(steps[k].what, What::Fused(_));
+    steps
+        .iter()
+        .enumerate()
+        .map(|(id, step)| match step.inputs.get(1) {
+            Some(&b) if fused(id) && fused(b) && readers[b] == 1 => Some(b),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Replaces each chain a product starts (see [`chain_from`]) by one fused

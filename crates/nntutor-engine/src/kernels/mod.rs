@@ -18,6 +18,29 @@ pub use products::{
 
 use super::tensor::{Shape, Tensor};
 
+/// Runs `f` compiled for AVX2 where the processor has it: the loops
+/// inside then process four numbers at once instead of two. The same
+/// additions and multiplications in the same order (no fused
+/// multiply-add, which Rust never makes on its own), so the same bits on
+/// every machine; only faster on most.
+#[inline(always)]
+pub fn wide<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { wide_avx2(f) };
+        }
+    }
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn wide_avx2<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// The shape two operands broadcast to, or `None` if they do not: each axis
 /// must agree or be 1 in one of them (scalars, 1×n rows and n×1 columns).
 pub fn broadcast_shape(a: Shape, b: Shape) -> Option<Shape> {
@@ -149,9 +172,7 @@ pub fn reduce_column(out: &mut Tensor, j: usize, col: &[f64]) {
         out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
     } else {
         let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
-        for (d, &v) in dst.iter_mut().zip(col) {
-            *d += v;
-        }
+        wide(|| dst.iter_mut().zip(col).for_each(|(d, &v)| *d += v));
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::{Cost, Def, Family, Forward, InPlace, Op, Reads, broadcast_cells};
 use crate::explain::{At, Written, call};
-use crate::numerics::{sigmoid, unary_grad};
+use crate::numerics::{each, sigmoid, unary_grad};
 use crate::tensor::Tensor;
 
 /// The gradient where the upstream is shared: written over a copy of it.
@@ -56,7 +56,7 @@ macro_rules! unary {
             $calls,
             |_, x| Ok(x[0].map($f)),
             InPlace {
-                forward: |s| s.iter_mut().for_each(|v| *v = ($f)(*v)),
+                forward: |s| each(s, $f),
                 gradient: |x, y, g| unary_grad(x, y, g, $d),
                 reads: $reads,
             },

@@ -7,8 +7,12 @@
 //! gets the same operations in the same order as node by node: the same
 //! bits.
 
+mod pass;
+
+pub(super) use pass::{Below, Pass};
+
 use super::*;
-use crate::kernels::{matmul_cols_then, reduce_column};
+use crate::kernels::{matmul_cols_then, wide};
 use crate::ops::{InPlace, Reads};
 
 /// `A @ B`, then additions of operands broadcast to its shape (or of its
@@ -35,8 +39,7 @@ pub(super) struct Chain {
 /// its operands and its shape.
 pub(super) type Sketch<'a> = (Option<Op>, &'a [usize], Shape);
 
-/// The chain that starts at product `start`, if anything follows it that
-/// can be fused: each link is the only reader of the one before, keeps
+/// The chain that starts at product `start`: each link is the only reader of the one before, keeps
 /// its shape, and none but the last is wanted by anyone (`open(k)`: node
 /// k may be passed through, not kept).
 pub(super) fn chain_from(
@@ -72,7 +75,9 @@ pub(super) fn chain_from(
             break;
         }
     }
-    (chain.nodes.len() > 1).then_some(chain)
+    // A product alone is a fused step too: its backward pass can then
+    // take the gradient of the layer below as it writes it.
+    Some(chain)
 }
 
 /// A function of one operand that can close a fusion: element by element,
@@ -103,49 +108,22 @@ impl Fusion {
     }
 
     /// Each operand's gradient, for those `need` asks for, from the
-    /// result `y` and its upstream `g`, which this pass owns.
-    pub(super) fn backward(
+    /// result `y` and its upstream `g`, which this pass owns. With
+    /// `below`, the pass of the fused step whose result is this product's
+    /// right operand (and read by nothing else), which takes its gradient
+    /// a column at a time as the product writes it: the gradients of its
+    /// operands (and of any below it) come back beside.
+    pub(super) fn backward<'a>(
         &self,
-        inputs: &[&Node],
-        y: &Tensor,
+        inputs: &[&'a Node],
+        y: &'a Tensor,
         mut g: Tensor,
         need: &[bool],
-    ) -> Vec<Option<Tensor>> {
-        let others = &inputs[2..];
-        let mut sums: Vec<Option<Tensor>> = others
-            .iter()
-            .zip(&need[2..])
-            .map(|(n, &wanted)| wanted.then(|| Tensor::zeros(n.shape().0, n.shape().1)))
-            .collect();
-        let unary = self.unary();
-        let rows = g.nrows();
-        if rows > 0 && (unary.is_some() || sums.iter().any(Option::is_some)) {
-            let full = g.shape();
-            let results = y.as_slice().chunks_exact(rows);
-            for (j, (col, y)) in g
-                .as_mut_slice()
-                .chunks_exact_mut(rows)
-                .zip(results)
-                .enumerate()
-            {
-                if let Some(f) = unary {
-                    // The result stands for the operand: the gradient
-                    // reads only the result.
-                    (f.gradient)(y, y, col);
-                }
-                for sum in sums.iter_mut().flatten() {
-                    if sum.shape() == full {
-                        sum.as_mut_slice()[j * rows..(j + 1) * rows].copy_from_slice(col);
-                    } else {
-                        reduce_column(sum, j, col);
-                    }
-                }
-            }
-        }
-        let (a, columns) = product_operands(inputs);
-        let mut out = ops::matmul_grads_columns(a, columns, &g, &need[..2]);
-        out.extend(sums);
-        out
+        below: Option<(usize, Pass<'a>)>,
+    ) -> (Vec<Option<Tensor>>, Below) {
+        let mut pass = Pass::new(self, inputs, y, need, below);
+        pass.over(&mut g);
+        pass.finish(g)
     }
 }
 
@@ -168,9 +146,9 @@ fn add_column(col: &mut [f64], other: &Tensor, j: usize) {
     let o = other.as_slice();
     if rows == 1 {
         let v = o[c];
-        col.iter_mut().for_each(|x| *x += v);
+        wide(|| col.iter_mut().for_each(|x| *x += v));
     } else {
         let o = &o[c * rows..(c + 1) * rows];
-        col.iter_mut().zip(o).for_each(|(x, &v)| *x += v);
+        wide(|| col.iter_mut().zip(o).for_each(|(x, &v)| *x += v));
     }
 }

@@ -1,0 +1,114 @@
+//! A fused step's backward pass, one column of its upstream gradient at a
+//! time: the closing function's gradient and the biases' sums, each
+//! column taken while it is in the cache: the column of the upstream the
+//! pass walks, or the column the reader's product has just written. The
+//! product's own gradients follow, by the products' kernels. (Summing
+//! `G Bᵀ` column by column here too was measured: slower than the blocked
+//! kernel, which adds four columns a pass.)
+
+use super::*;
+use crate::kernels::{matmul_tr_cols, reduce_column, tr_matmul, tr_matmul_then};
+
+/// What the pass accumulates, and the operands it reads.
+pub(in crate::graph) struct Pass<'a> {
+    unary: Option<InPlace>,
+    /// The step's result (the closing function's gradient reads it).
+    y: &'a Tensor,
+    a: &'a Tensor,
+    b: Columns<'a>,
+    need: Vec<bool>,
+    /// Each bias's gradient, if wanted.
+    sums: Vec<Option<Tensor>>,
+    /// The pass of the fused step whose result is the right operand `B`
+    /// (read by nothing else), fed `Aᵀ G` as the product writes it; with
+    /// that step's place in the plan.
+    below: Option<(usize, Box<Pass<'a>>)>,
+}
+
+/// The operands' gradients a pass computed for a fused step below the
+/// one that ran it, by the step's place in the plan.
+pub(in crate::graph) type Below = Vec<(usize, Vec<Option<Tensor>>)>;
+
+impl<'a> Pass<'a> {
+    pub(in crate::graph) fn new(
+        fusion: &Fusion,
+        inputs: &[&'a Node],
+        y: &'a Tensor,
+        need: &[bool],
+        below: Option<(usize, Pass<'a>)>,
+    ) -> Pass<'a> {
+        let (a, b) = product_operands(inputs);
+        let zeros = |(rows, cols): Shape| Tensor::zeros(rows, cols);
+        let sums = inputs[2..]
+            .iter()
+            .zip(&need[2..])
+            .map(|(n, &wanted)| wanted.then(|| zeros(n.shape())))
+            .collect();
+        Pass {
+            unary: fusion.unary(),
+            y,
+            a,
+            b,
+            need: need.to_vec(),
+            sums,
+            below: below.map(|(id, pass)| (id, Box::new(pass))),
+        }
+    }
+
+    /// Column `j` of the upstream: the function's gradient written over
+    /// it, then added to the sums, in order of `j` as the whole-array
+    /// operations add them (the same bits).
+    pub(in crate::graph) fn column(&mut self, j: usize, col: &mut [f64]) {
+        let rows = col.len();
+        if let Some(f) = self.unary {
+            // The gradient reads only the result, which stands for the
+            // operand here.
+            let y = &self.y.as_slice()[j * rows..(j + 1) * rows];
+            (f.gradient)(y, y, col);
+        }
+        let full = self.y.shape();
+        for sum in self.sums.iter_mut().flatten() {
+            if sum.shape() == full {
+                sum.as_mut_slice()[j * rows..(j + 1) * rows].copy_from_slice(col);
+            } else {
+                reduce_column(sum, j, col);
+            }
+        }
+    }
+
+    /// The whole upstream, column by column (nothing to do for a product
+    /// alone).
+    pub(in crate::graph) fn over(&mut self, g: &mut Tensor) {
+        let rows = g.nrows();
+        let busy = self.unary.is_some() || self.sums.iter().any(Option::is_some);
+        if rows == 0 || !busy {
+            return;
+        }
+        for (j, col) in g.as_mut_slice().chunks_exact_mut(rows).enumerate() {
+            self.column(j, col);
+        }
+    }
+
+    /// The operands' gradients from the upstream the pass went over: the
+    /// product's two, then the biases'. With a pass below, the right
+    /// operand's gradient `Aᵀ G` feeds its columns to it instead, and the
+    /// gradients it (and any below it) computed come back beside.
+    pub(in crate::graph) fn finish(self, g: Tensor) -> (Vec<Option<Tensor>>, Below) {
+        let left = self.need[0].then(|| matmul_tr_cols(&g, self.b));
+        let mut taken = Vec::new();
+        let right = match (self.need[1], self.below) {
+            (true, Some((id, mut below))) => {
+                let upstream = tr_matmul_then(self.a, &g, &mut |j, col| below.column(j, col));
+                let (gradients, further) = below.finish(upstream);
+                taken.push((id, gradients));
+                taken.extend(further);
+                None
+            }
+            (true, None) => Some(tr_matmul(self.a, &g)),
+            (false, _) => None,
+        };
+        let mut out = vec![left, right];
+        out.extend(self.sums);
+        (out, taken)
+    }
+}
