@@ -52,6 +52,9 @@ fn filled(rows: usize, cols: usize, seed: usize) -> Tensor {
     })
 }
 
+/// Samples: enough columns for the products to hand on several blocks.
+const SAMPLES: usize = 90;
+
 /// A two-layer network whose loss has every kind of link a fusion takes
 /// (a column bias on either side, a row bias, a scalar, relu, sigmoid),
 /// a layer whose gradient the layer above computes (H, read by S alone)
@@ -59,13 +62,13 @@ fn filled(rows: usize, cols: usize, seed: usize) -> Tensor {
 fn network(batch: bool) -> Lesson {
     let mut values = HashMap::new();
     for (name, (rows, cols), seed) in [
-        ("W1", (6, 4), 1),
-        ("b1", (6, 1), 2),
-        ("W2", (3, 6), 3),
+        ("W1", (20, 4), 1),
+        ("b1", (20, 1), 2),
+        ("W2", (3, 20), 3),
         ("b2", (3, 1), 4),
         ("c", (1, 1), 5),
-        ("r", (1, 10), 6),
-        ("X", (4, 10), 7),
+        ("r", (1, SAMPLES), 6),
+        ("X", (4, SAMPLES), 7),
     ] {
         values.insert(name.to_string(), filled(rows, cols, seed));
     }
@@ -77,8 +80,10 @@ fn network(batch: bool) -> Lesson {
         formula("L", "sum(S * S) + mean(Z + r) + sum(Z) + 0.5 * sum(W1 ^ 2)"),
     ]);
     let batch = batch.then(|| {
-        let data = Arc::new(filled(4, 16, 8));
-        let pick: Arc<[usize]> = Arc::from(vec![3, 15, 0, 7, 7, 9, 12, 1, 5, 10]);
+        let data = Arc::new(filled(4, 120, 8));
+        // Some samples twice, as a minibatch may draw them.
+        let pick: Vec<usize> = (0..SAMPLES).map(|j| (j * 7 + 3) % 120 / 2).collect();
+        let pick: Arc<[usize]> = Arc::from(pick);
         ("X".to_string(), Selection::new(data, pick).unwrap())
     });
     Lesson {
@@ -167,10 +172,11 @@ fn same_bits_as_rebuilt(mut lesson: Lesson) -> usize {
         for ((p, g), w) in parameters.iter().zip(&grads).zip(&want) {
             assert_eq!(bits(g), bits(w), "d L/d {p}, iteration {iteration}");
         }
-        // A step of gradient descent: new values for the next run.
+        // A small step of gradient descent (the sigmoids stay off their
+        // flat ends): new values for the next run.
         for (p, g) in parameters.iter().zip(&grads) {
             let v = lesson.values.get_mut(*p).unwrap();
-            *v -= g * 0.5;
+            *v -= g * 1e-3;
         }
     }
     let plans = compiled(&lesson);
@@ -216,8 +222,8 @@ fn a_plan_is_not_run_on_values_of_another_shape() {
     let plans = memo.plans();
     let plan = plans["L"].as_ref().unwrap();
     assert!(plan.run(&lesson).is_some());
-    lesson.values.insert("X".into(), filled(4, 11, 7));
-    lesson.values.insert("r".into(), filled(1, 11, 6));
+    lesson.values.insert("X".into(), filled(4, SAMPLES + 1, 7));
+    lesson.values.insert("r".into(), filled(1, SAMPLES + 1, 6));
     assert!(plan.run(&lesson).is_none());
     drop(plans);
     lesson.memo = Some(memo);

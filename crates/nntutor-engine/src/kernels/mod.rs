@@ -13,7 +13,8 @@ mod short;
 
 pub use columns::{Columns, Selection};
 pub use products::{
-    matmul, matmul_cols, matmul_cols_then, matmul_tr, matmul_tr_cols, tr_matmul, tr_matmul_then,
+    BLOCK, matmul, matmul_cols, matmul_cols_then, matmul_tr, matmul_tr_cols, tr_matmul,
+    tr_matmul_then,
 };
 
 use super::tensor::{Shape, Tensor};

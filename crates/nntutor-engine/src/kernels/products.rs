@@ -21,17 +21,19 @@ pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
     matmul_cols_then(a, b, &mut |_, _| {})
 }
 
-/// `A @ B`, then `then(j, column j)` over each column of the result, in
-/// order of `j`: while the column is still in the cache, where the
-/// product writes its columns one by one. A compiled training plan adds a
-/// bias and applies an activation there, or its gradient, instead of
-/// reading the whole result again for each.
+/// `A @ B`, then `then(j, columns)` over the result a few whole columns
+/// at a time (those from column `j` on, about [`BLOCK`] numbers), in
+/// order: while they are still in the cache, where the product writes
+/// its columns one by one. A compiled training plan adds a bias and
+/// applies an activation there, or its gradient, instead of reading the
+/// whole result again for each.
 pub fn matmul_cols_then(a: &Tensor, b: Columns, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
     let (m, n) = (a.nrows(), b.ncols());
+    let per = (BLOCK / m.max(1)).max(1);
     let after = |mut t: Tensor, then: &mut dyn FnMut(usize, &mut [f64])| {
         if m > 0 {
-            for (j, col) in t.as_mut_slice().chunks_exact_mut(m).enumerate() {
-                then(j, col);
+            for (k, block) in t.as_mut_slice().chunks_mut(per * m).enumerate() {
+                then(k * per, block);
             }
         }
         t
@@ -47,6 +49,7 @@ pub fn matmul_cols_then(a: &Tensor, b: Columns, then: &mut dyn FnMut(usize, &mut
     let a_data = a.as_slice();
     let k = a.ncols();
     let mut c = Vec::with_capacity(m * n);
+    let mut done = 0;
     for j in 0..n {
         // Column j of B: the scales of A's columns. The first four are
         // summed from zero as the column is written (no zeroed buffer to
@@ -56,10 +59,17 @@ pub fn matmul_cols_then(a: &Tensor, b: Columns, then: &mut dyn FnMut(usize, &mut
         let start = c.len();
         push_scaled_columns(&mut c, &a_data[..first * m], &scales[..first], m);
         add_scaled_columns(&mut c[start..], &a_data[first * m..], &scales[first..]);
-        then(j, &mut c[start..]);
+        if j + 1 - done == per || j + 1 == n {
+            then(done, &mut c[done * m..]);
+            done = j + 1;
+        }
     }
     Tensor::from_vec(m, n, c)
 }
+
+/// How many numbers [`matmul_cols_then`] hands on at a time: a column
+/// of a layer's result, or several short ones (well inside the L1 cache).
+pub const BLOCK: usize = 256;
 
 /// Appends `Σ_p a[:, p] · scales[p]` (`m` values, at most four columns),
 /// each summed from zero in order of p: `((0 + a0·s0) + a1·s1) + …`, the
@@ -190,7 +200,7 @@ pub fn tr_matmul(a: &Tensor, b: &Tensor) -> Tensor {
     matmul(&a.transpose(), b)
 }
 
-/// [`tr_matmul`], then `then` over each column of the result as
+/// [`tr_matmul`], then `then` over the columns of the result as
 /// [`matmul_cols_then`] does.
 pub fn tr_matmul_then(a: &Tensor, b: &Tensor, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
     matmul_cols_then(&a.transpose(), Columns::of(b), then)

@@ -97,12 +97,15 @@ impl Fusion {
         let (a, columns) = product_operands(inputs);
         let others: Vec<&Tensor> = inputs[2..].iter().map(|n| n.value()).collect();
         let unary = self.unary();
-        matmul_cols_then(a, columns, &mut |j, col| {
-            for other in &others {
-                add_column(col, other, j);
+        let rows = a.nrows().max(1);
+        matmul_cols_then(a, columns, &mut |j, block| {
+            for (k, col) in block.chunks_exact_mut(rows).enumerate() {
+                for other in &others {
+                    add_column(col, other, j + k);
+                }
             }
             if let Some(f) = unary {
-                (f.forward)(col);
+                (f.forward)(block);
             }
         })
     }

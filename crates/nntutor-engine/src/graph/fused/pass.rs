@@ -7,7 +7,7 @@
 //! kernel, which adds four columns a pass.)
 
 use super::*;
-use crate::kernels::{matmul_tr_cols, reduce_column, tr_matmul, tr_matmul_then};
+use crate::kernels::{BLOCK, matmul_tr_cols, reduce_column, tr_matmul, tr_matmul_then};
 
 /// What the pass accumulates, and the operands it reads.
 pub(in crate::graph) struct Pass<'a> {
@@ -55,37 +55,43 @@ impl<'a> Pass<'a> {
         }
     }
 
-    /// Column `j` of the upstream: the function's gradient written over
-    /// it, then added to the sums, in order of `j` as the whole-array
-    /// operations add them (the same bits).
-    pub(in crate::graph) fn column(&mut self, j: usize, col: &mut [f64]) {
-        let rows = col.len();
+    /// Columns of the upstream from `j` on: the function's gradient
+    /// written over them, then each column added to the sums, in order of
+    /// `j` as the whole-array operations add them (the same bits).
+    pub(in crate::graph) fn columns(&mut self, j: usize, block: &mut [f64]) {
+        let rows = self.y.nrows();
         if let Some(f) = self.unary {
             // The gradient reads only the result, which stands for the
             // operand here.
-            let y = &self.y.as_slice()[j * rows..(j + 1) * rows];
-            (f.gradient)(y, y, col);
+            let y = &self.y.as_slice()[j * rows..j * rows + block.len()];
+            (f.gradient)(y, y, block);
+        }
+        if rows == 0 {
+            return;
         }
         let full = self.y.shape();
         for sum in self.sums.iter_mut().flatten() {
             if sum.shape() == full {
-                sum.as_mut_slice()[j * rows..(j + 1) * rows].copy_from_slice(col);
-            } else {
-                reduce_column(sum, j, col);
+                sum.as_mut_slice()[j * rows..j * rows + block.len()].copy_from_slice(block);
+                continue;
+            }
+            for (k, col) in block.chunks_exact(rows).enumerate() {
+                reduce_column(sum, j + k, col);
             }
         }
     }
 
-    /// The whole upstream, column by column (nothing to do for a product
-    /// alone).
+    /// The whole upstream, a block of columns at a time as a product
+    /// hands them on (nothing to do for a product alone).
     pub(in crate::graph) fn over(&mut self, g: &mut Tensor) {
-        let rows = g.nrows();
         let busy = self.unary.is_some() || self.sums.iter().any(Option::is_some);
-        if rows == 0 || !busy {
+        let rows = g.nrows();
+        if !busy || rows == 0 {
             return;
         }
-        for (j, col) in g.as_mut_slice().chunks_exact_mut(rows).enumerate() {
-            self.column(j, col);
+        let per = (BLOCK / rows).max(1);
+        for (k, block) in g.as_mut_slice().chunks_mut(per * rows).enumerate() {
+            self.columns(k * per, block);
         }
     }
 
@@ -98,7 +104,7 @@ impl<'a> Pass<'a> {
         let mut taken = Vec::new();
         let right = match (self.need[1], self.below) {
             (true, Some((id, mut below))) => {
-                let upstream = tr_matmul_then(self.a, &g, &mut |j, col| below.column(j, col));
+                let upstream = tr_matmul_then(self.a, &g, &mut |j, block| below.columns(j, block));
                 let (gradients, further) = below.finish(upstream);
                 taken.push((id, gradients));
                 taken.extend(further);
