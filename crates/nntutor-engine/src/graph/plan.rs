@@ -269,7 +269,14 @@ fn fuse(steps: &mut [Step], wrts: &[(String, usize)]) {
             .filter(|c| c.nodes.iter().all(|&k| open(k)))
             .collect()
     };
+    // Two products added together (`W @ x + V @ h`) both reach the sum:
+    // the first chain takes it, the second product stays a plain one.
+    let mut claimed = vec![false; steps.len()];
     for chain in chains {
+        if chain.nodes.iter().any(|&k| claimed[k]) {
+            continue;
+        }
+        chain.nodes.iter().for_each(|&k| claimed[k] = true);
         let Some((&last, absorbed)) = chain.nodes.split_last() else {
             continue;
         };
