@@ -13,7 +13,7 @@ mod node;
 mod plan;
 pub use gradient::loss_with_gradients;
 pub use node::Node;
-pub use plan::{Plan, Run};
+use plan::Plan;
 
 use super::budget::{Budget, NODE_WORK, op_cost, product_cost};
 use super::error::{EngineError, ErrorKind};
@@ -166,9 +166,16 @@ impl GradientMemo {
 
     /// d`loss`/d`wrt` by `loss`'s compiled plan, which computes (and
     /// keeps) every gradient of the loss and its value in one run. `None`:
-    /// there is no plan, or it no longer fits the scope's values.
+    /// there is no plan, it does not give that gradient, or it no longer
+    /// fits the scope's values.
     fn planned(&self, loss: &str, wrt: &str, scope: &dyn Scope) -> Option<Arc<Tensor>> {
-        let run = self.plans().get(loss)?.as_ref()?.run(scope)?;
+        let plans = self.plans();
+        let plan = plans.get(loss)?.as_ref()?;
+        if !plan.differentiates(wrt) {
+            return None;
+        }
+        let run = plan.run(scope)?;
+        drop(plans);
         let mut entries = self.entries();
         let mut wanted = None;
         for (name, g) in run.gradients {

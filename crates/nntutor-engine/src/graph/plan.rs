@@ -86,7 +86,13 @@ impl Plan {
         })
     }
 
+    /// Whether a run gives the gradient of `wrt`.
+    pub fn differentiates(&self, wrt: &str) -> bool {
+        self.wrts.iter().any(|(name, _)| name == wrt)
+    }
+
     /// How many fused steps the plan runs.
+    #[cfg(test)]
     pub fn fused(&self) -> usize {
         let fused = |s: &&Step| matches!(s.what, What::Fused(_));
         self.steps.iter().filter(fused).count()

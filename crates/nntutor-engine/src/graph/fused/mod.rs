@@ -1,11 +1,11 @@
 //! A product and the element-wise operations after it in one pass: a
 //! layer's `W @ x + b` and its activation (`relu`, `sigmoid`, `tanh`,
-//! `exp`), which a compiled plan computes as each column of the product
-//! is written, instead of reading and writing the whole result once for
-//! each operation. Backward, the activation's gradient and the biases'
-//! sums are likewise one pass over the upstream gradient. Each element
-//! gets the same operations in the same order as node by node: the same
-//! bits.
+//! `exp`), which a compiled plan computes on a few columns of the product
+//! at a time as they are written, instead of reading and writing the
+//! whole result once for each operation. Backward, the activation's
+//! gradient and the biases' sums are likewise one pass over the upstream
+//! gradient (`pass`). Each element gets the same operations in the same
+//! order as node by node: the same bits.
 
 mod pass;
 
@@ -39,9 +39,9 @@ pub(super) struct Chain {
 /// its operands and its shape.
 pub(super) type Sketch<'a> = (Option<Op>, &'a [usize], Shape);
 
-/// The chain that starts at product `start`: each link is the only reader of the one before, keeps
-/// its shape, and none but the last is wanted by anyone (`open(k)`: node
-/// k may be passed through, not kept).
+/// The chain that starts at product `start`: each link is the only reader
+/// of the one before and keeps its shape, and none but the last is wanted
+/// by anyone (`open(k)`: node k may be passed through, not kept).
 pub(super) fn chain_from(
     nodes: &[Sketch],
     readers: &[Vec<usize>],
@@ -114,8 +114,8 @@ impl Fusion {
     /// result `y` and its upstream `g`, which this pass owns. With
     /// `below`, the pass of the fused step whose result is this product's
     /// right operand (and read by nothing else), which takes its gradient
-    /// a column at a time as the product writes it: the gradients of its
-    /// operands (and of any below it) come back beside.
+    /// a few columns at a time as the product writes it: the gradients of
+    /// its operands (and of any below it) come back beside.
     pub(super) fn backward<'a>(
         &self,
         inputs: &[&'a Node],

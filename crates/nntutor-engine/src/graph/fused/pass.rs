@@ -1,8 +1,8 @@
-//! A fused step's backward pass, one column of its upstream gradient at a
-//! time: the closing function's gradient and the biases' sums, each
-//! column taken while it is in the cache: the column of the upstream the
-//! pass walks, or the column the reader's product has just written. The
-//! product's own gradients follow, by the products' kernels. (Summing
+//! A fused step's backward pass, a few columns of its upstream gradient
+//! at a time: the closing function's gradient and the biases' sums, on
+//! columns while they are in the cache (those of the upstream the pass
+//! walks, or those the reader's product has just written). The product's
+//! own gradients follow, by the products' kernels. (Summing
 //! `G Bᵀ` column by column here too was measured: slower than the blocked
 //! kernel, which adds four columns a pass.)
 
