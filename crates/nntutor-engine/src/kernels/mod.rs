@@ -182,6 +182,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn loops_compiled_wide_give_the_bits_of_plain_ones() {
+        // Numbers of very different sizes, and arithmetic whose order
+        // (or a fused multiply-add) would show in the last bits.
+        let x: Vec<f64> = (0..1001)
+            .map(|k| ((k * 7919) % 1000) as f64 * 1e-3 - 0.5 + (k % 7) as f64 * 1e5)
+            .collect();
+        let f = |v: f64| 1.0 / (v * std::f64::consts::LN_10) + v * v * 3.1 - libm::exp(v * 1e-6);
+        let plain: Vec<u64> = x.iter().map(|&v| f(v).to_bits()).collect();
+        let mut wide_x = x.clone();
+        wide(|| wide_x.iter_mut().for_each(|v| *v = f(*v)));
+        let wide_bits: Vec<u64> = wide_x.iter().map(|v| v.to_bits()).collect();
+        assert_eq!(plain, wide_bits);
+    }
+
+    #[test]
     fn broadcasting_rules() {
         assert_eq!(broadcast_shape((3, 1), (1, 4)), Some((3, 4)));
         assert_eq!(broadcast_shape((3, 4), (1, 1)), Some((3, 4)));
