@@ -177,3 +177,29 @@ pub(super) fn labels(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_whole_numbers_below_the_class_count() {
+        let y = Tensor::from_row_slice(1, 4, &[2.0, 0.0, -0.0, 1.0]);
+        assert_eq!(labels(&y, 4, 3, "pick", "columns"), Ok(vec![2, 0, 0, 1]));
+        let fault = |v: f64| {
+            let y = Tensor::from_row_slice(1, 2, &[0.0, v]);
+            labels(&y, 2, 3, "pick", "columns").unwrap_err()
+        };
+        for v in [1.5, -1.0, f64::NAN, f64::INFINITY, -0.25] {
+            let e = fault(v);
+            assert!(e.contains("labels are class indices"), "{v}: {e}");
+        }
+        for v in [3.0, 7.0, 1e300] {
+            let e = fault(v);
+            assert!(
+                e.contains("out of range for 3 classes (0 to 2)"),
+                "{v}: {e}"
+            );
+        }
+    }
+}
