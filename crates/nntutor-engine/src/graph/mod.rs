@@ -9,11 +9,12 @@ mod backprop;
 mod cost;
 mod fused;
 mod gradient;
+mod memo;
 mod node;
 mod plan;
 pub use gradient::loss_with_gradients;
+pub use memo::{GradientMemo, MemoEntries};
 pub use node::Node;
-use plan::Plan;
 
 use super::budget::{Budget, NODE_WORK, op_cost, product_cost};
 use super::error::{EngineError, ErrorKind};
@@ -107,98 +108,6 @@ pub trait Scope {
     /// What evaluating may cost (`None`: no limit).
     fn budget(&self) -> Option<&Budget> {
         None
-    }
-}
-
-/// The `grad(L, W)` results of one set of values. `wanted` lists, per loss,
-/// every W some formula will ask for, so that the first request computes
-/// them all in one backward pass.
-#[derive(Debug, Default)]
-pub struct GradientMemo {
-    pub wanted: HashMap<String, Vec<String>>,
-    pub cache: std::sync::Mutex<MemoEntries>,
-    /// Each loss's graph compiled by the first iteration, rerun by the
-    /// others (`None`: it cannot be, and is rebuilt each time).
-    plans: std::sync::Mutex<HashMap<String, Option<Plan>>>,
-}
-
-/// What one forward and backward pass of a loss left behind.
-#[derive(Debug, Default)]
-pub struct MemoEntries {
-    /// `(loss, parameter)` → the gradient.
-    pub gradients: HashMap<(String, String), Arc<Tensor>>,
-    /// Each loss's value, from the same forward pass.
-    pub losses: HashMap<String, Arc<Tensor>>,
-}
-
-impl GradientMemo {
-    /// A memo for the gradients `wanted` asks for, per loss.
-    pub fn new(wanted: HashMap<String, Vec<String>>) -> GradientMemo {
-        GradientMemo {
-            wanted,
-            ..GradientMemo::default()
-        }
-    }
-
-    fn entries(&self) -> std::sync::MutexGuard<'_, MemoEntries> {
-        self.cache.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Forgets every value: the values (or the minibatch) changed. The
-    /// compiled plans stay: they read the new values when they run.
-    pub fn clear(&self) {
-        let mut e = self.entries();
-        e.gradients.clear();
-        e.losses.clear();
-    }
-
-    fn plans(&self) -> std::sync::MutexGuard<'_, HashMap<String, Option<Plan>>> {
-        self.plans.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Keeps the plan of `loss`'s graph, once.
-    fn compile(&self, loss: &str, graph: &Graph, root: NodeId, wrts: &[(String, NodeId)]) {
-        let mut plans = self.plans();
-        if !plans.contains_key(loss) {
-            plans.insert(loss.to_string(), Plan::compile(graph, root, wrts));
-        }
-    }
-
-    /// d`loss`/d`wrt` by `loss`'s compiled plan, which computes (and
-    /// keeps) every gradient of the loss and its value in one run. `None`:
-    /// there is no plan, it does not give that gradient, or it no longer
-    /// fits the scope's values.
-    fn planned(&self, loss: &str, wrt: &str, scope: &dyn Scope) -> Option<Arc<Tensor>> {
-        let plans = self.plans();
-        let plan = plans.get(loss)?.as_ref()?;
-        if !plan.differentiates(wrt) {
-            return None;
-        }
-        let run = plan.run(scope)?;
-        drop(plans);
-        let mut entries = self.entries();
-        let mut wanted = None;
-        for (name, g) in run.gradients {
-            let g = Arc::new(g);
-            if name == wrt {
-                wanted = Some(g.clone());
-            }
-            entries.gradients.insert((loss.to_string(), name), g);
-        }
-        entries.losses.insert(loss.to_string(), run.loss);
-        wanted
-    }
-}
-
-impl Clone for GradientMemo {
-    /// The copy starts empty: cached gradients belong to the values of the
-    /// evaluation that computed them.
-    fn clone(&self) -> Self {
-        GradientMemo {
-            wanted: self.wanted.clone(),
-            cache: Default::default(),
-            plans: Default::default(),
-        }
     }
 }
 

@@ -1,0 +1,122 @@
+//! Compiling a loss's graph into a plan: its steps, the chains fused
+//! into one step each, and which steps lie on a path to the loss.
+
+use super::*;
+use crate::graph::fused::{Sketch, chain_from};
+
+impl Plan {
+    /// The plan of `graph`'s node `root` and the gradients of `wrts`, or
+    /// `None` where a rerun could differ from a rebuild: an index read
+    /// from the values, a gradient inside the loss.
+    pub fn compile(graph: &Graph, root: NodeId, wrts: &[(String, NodeId)]) -> Option<Plan> {
+        let nodes = graph.nodes.get(..=root.0)?;
+        let mut steps = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let what = match &node.kind {
+                NodeKind::Input(name) => What::Input(name.clone()),
+                NodeKind::Constant => What::Constant(node.shared_value().clone()),
+                NodeKind::Op(Op::Index { .. }) | NodeKind::Gradient { .. } => return None,
+                NodeKind::Op(op) => What::Op(*op),
+            };
+            let inputs = node.inputs.iter().map(|i| i.0).collect();
+            let shape = node.shape();
+            steps.push(Step {
+                what,
+                inputs,
+                shape,
+            });
+        }
+        let wrts: Vec<(String, usize)> = wrts.iter().map(|(n, id)| (n.clone(), id.0)).collect();
+        fuse(&mut steps, &wrts);
+        let needed = needed(&steps, &wrts);
+        let below = below(&steps);
+        let work = graph.forward_cost().saturating_mul(3);
+        Some(Plan {
+            steps,
+            wrts,
+            needed,
+            below,
+            work,
+        })
+    }
+}
+
+/// For each fused step, the fused step that is its product's right
+/// operand and is read by nothing else: its gradient is then complete as
+/// the reader's product writes it, column by column.
+fn below(steps: &[Step]) -> Vec<Option<usize>> {
+    let mut readers = vec![0usize; steps.len()];
+    for step in steps {
+        for &i in &step.inputs {
+            readers[i] += 1;
+        }
+    }
+    let fused = |k: usize| matches!(steps[k].what, What::Fused(_));
+    steps
+        .iter()
+        .enumerate()
+        .map(|(id, step)| match step.inputs.get(1) {
+            Some(&b) if fused(id) && fused(b) && readers[b] == 1 => Some(b),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Replaces each chain a product starts (see [`chain_from`]) by one fused
+/// step where its last operation was, the others absorbed. The parameters
+/// and the loss stay their own steps.
+fn fuse(steps: &mut [Step], wrts: &[(String, usize)]) {
+    let root = steps.len() - 1;
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+    for (id, step) in steps.iter().enumerate() {
+        for &i in &step.inputs {
+            readers[i].push(id);
+        }
+    }
+    let open = |k: usize| k != root && !wrts.iter().any(|w| w.1 == k);
+    let chains: Vec<_> = {
+        let sketch: Vec<Sketch> = steps
+            .iter()
+            .map(|s| match s.what {
+                What::Op(op) => (Some(op), s.inputs.as_slice(), s.shape),
+                _ => (None, s.inputs.as_slice(), s.shape),
+            })
+            .collect();
+        (0..steps.len())
+            .filter_map(|k| chain_from(&sketch, &readers, k, open))
+            .filter(|c| c.nodes.iter().all(|&k| open(k)))
+            .collect()
+    };
+    // Two products added together (`W @ x + V @ h`) both reach the sum:
+    // the first chain takes it, the second product stays a plain one.
+    let mut claimed = vec![false; steps.len()];
+    for chain in chains {
+        if chain.nodes.iter().any(|&k| claimed[k]) {
+            continue;
+        }
+        chain.nodes.iter().for_each(|&k| claimed[k] = true);
+        let Some((&last, absorbed)) = chain.nodes.split_last() else {
+            continue;
+        };
+        for &k in absorbed {
+            steps[k].what = What::Absorbed;
+            steps[k].inputs.clear();
+        }
+        steps[last].what = What::Fused(chain.fusion);
+        steps[last].inputs = chain.inputs;
+    }
+}
+
+/// Whether each step lies on a path from a parameter to the loss.
+fn needed(steps: &[Step], wrts: &[(String, usize)]) -> Vec<bool> {
+    let mut needed = vec![false; steps.len()];
+    for w in wrts {
+        if let Some(n) = needed.get_mut(w.1) {
+            *n = true;
+        }
+    }
+    for k in 0..steps.len() {
+        needed[k] = needed[k] || steps[k].inputs.iter().any(|&i| needed[i]);
+    }
+    needed
+}

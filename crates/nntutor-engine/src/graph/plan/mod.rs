@@ -1,0 +1,498 @@
+//! A training's loss compiled once. The graph its first iteration built
+//! is kept as a list of steps and rerun on every later iteration with the
+//! parameters' new values: no formula walked, no name looked up but the
+//! inputs', nothing counted node by node; and each product with the
+//! additions and activation after it runs as one pass over its columns
+//! ([`fused`](super::fused)). The same operations in the same order as
+//! the graph's: the same bits.
+
+mod compile;
+
+use super::backprop::{accumulate, chain_rule};
+use super::fused::{Fusion, Pass};
+use super::*;
+
+/// The compiled loss: its steps in the graph's order, up to the loss.
+#[derive(Debug)]
+pub struct Plan {
+    steps: Vec<Step>,
+    /// The parameters by name, with their steps.
+    wrts: Vec<(String, usize)>,
+    /// Whether a step lies on a path from a parameter to the loss.
+    needed: Vec<bool>,
+    /// See [`below`].
+    below: Vec<Option<usize>>,
+    /// What a run costs against the budget: a forward pass and a backward
+    /// pass (about two), as rebuilding the graph is charged.
+    work: u64,
+}
+
+#[derive(Debug)]
+struct Step {
+    what: What,
+    inputs: Vec<usize>,
+    shape: Shape,
+}
+
+#[derive(Debug)]
+enum What {
+    /// A name, read from the scope on every run.
+    Input(String),
+    Constant(Arc<Tensor>),
+    Op(Op),
+    Fused(Fusion),
+    /// An operation a fused step computes on the way (no value kept).
+    Absorbed,
+}
+
+/// What a run computes: the loss, and each parameter's gradient.
+#[derive(Debug)]
+pub struct Run {
+    pub loss: Arc<Tensor>,
+    pub gradients: Vec<(String, Tensor)>,
+}
+
+impl Plan {
+    /// Whether a run gives the gradient of `wrt`.
+    pub fn differentiates(&self, wrt: &str) -> bool {
+        self.wrts.iter().any(|(name, _)| name == wrt)
+    }
+
+    /// How many fused steps the plan runs.
+    #[cfg(test)]
+    pub fn fused(&self) -> usize {
+        let fused = |s: &&Step| matches!(s.what, What::Fused(_));
+        self.steps.iter().filter(fused).count()
+    }
+
+    /// The loss and its gradients at the scope's current values, or `None`
+    /// when this plan no longer fits them (an input's shape changed, a
+    /// name became a formula, the budget ran out, an operation failed):
+    /// the caller then builds the graph, which says why.
+    pub fn run(&self, scope: &dyn Scope) -> Option<Run> {
+        if let Some(budget) = scope.budget() {
+            budget.spend(self.work).ok()?;
+        }
+        let values = self.forward(scope)?;
+        let mut grads = self.backward(&values);
+        let root = self.steps.len() - 1;
+        let loss = values[root].as_ref()?.shared_value().clone();
+        let gradients = self
+            .wrts
+            .iter()
+            .map(|(name, id)| {
+                let g = grads.get_mut(*id).and_then(Option::take);
+                let (rows, cols) = self.steps[*id].shape;
+                // No path from it to the loss: a gradient of zeros.
+                (name.clone(), g.unwrap_or_else(|| Tensor::zeros(rows, cols)))
+            })
+            .collect();
+        Some(Run { loss, gradients })
+    }
+
+    fn forward(&self, scope: &dyn Scope) -> Option<Vec<Option<Node>>> {
+        let mut values: Vec<Option<Node>> = Vec::with_capacity(self.steps.len());
+        for step in &self.steps {
+            let value = match &step.what {
+                What::Input(name) => Some(input(scope, name, step.shape)?),
+                What::Constant(v) => Some(ready(v.clone())),
+                What::Absorbed => None,
+                What::Op(op) => {
+                    let inputs = operands(&values, &step.inputs)?;
+                    let value = match selected_product(*op, &inputs) {
+                        Some((a, columns)) => ops::matmul_checked(a, columns),
+                        None => {
+                            let inputs: Vec<&Tensor> = inputs.iter().map(|n| n.value()).collect();
+                            op.forward(&inputs)
+                        }
+                    };
+                    Some(ready(Arc::new(value.ok()?)))
+                }
+                What::Fused(f) => {
+                    let inputs = operands(&values, &step.inputs)?;
+                    Some(ready(Arc::new(f.forward(&inputs))))
+                }
+            };
+            values.push(value);
+        }
+        Some(values)
+    }
+
+    /// Reverse mode as [`Graph::gradients_of`] runs it, along the steps
+    /// that lie on a path from a parameter to the loss.
+    fn backward(&self, values: &[Option<Node>]) -> Vec<Option<Tensor>> {
+        let root = self.steps.len() - 1;
+        let mut grads: Vec<Option<Tensor>> = vec![None; root + 1];
+        let Some(first) = self.wrts.iter().map(|w| w.1).min() else {
+            return grads;
+        };
+        if !self.needed[root] {
+            return grads;
+        }
+        grads[root] = Some(scalar(1.0));
+        // The operands' gradients of fused steps whose reader's product
+        // computed them as it wrote their upstream.
+        let mut early: Vec<Option<Vec<Option<Tensor>>>> = vec![None; root + 1];
+        for id in (first + 1..=root).rev() {
+            let step = &self.steps[id];
+            let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
+            if let Some(contributions) = early[id].take() {
+                accumulate(
+                    &mut grads,
+                    step.inputs.iter().copied(),
+                    contributions,
+                    &need,
+                );
+                continue;
+            }
+            let (What::Op(_) | What::Fused(_)) = step.what else {
+                continue;
+            };
+            let (Some(g), Some(value), Some(inputs)) = (
+                grads[id].take(),
+                &values[id],
+                operands(values, &step.inputs),
+            ) else {
+                continue;
+            };
+            let keep = self.wrts.iter().any(|w| w.1 == id);
+            let (contributions, g) = match &step.what {
+                What::Fused(f) => {
+                    let below = self.below[id].and_then(|b| self.pass(b, values));
+                    let (c, taken) = f.backward(&inputs, value.value(), g, &need, below);
+                    for (b, gradients) in taken {
+                        early[b] = Some(gradients);
+                    }
+                    (c, None)
+                }
+                What::Op(op) => chain_rule(*op, &inputs, value.value(), g, &need, keep),
+                _ => continue,
+            };
+            accumulate(
+                &mut grads,
+                step.inputs.iter().copied(),
+                contributions,
+                &need,
+            );
+            if keep {
+                grads[id] = g;
+            }
+        }
+        grads
+    }
+
+    /// The backward pass of fused step `id`, to run inside its reader's,
+    /// with the passes of those below it.
+    fn pass<'v>(&self, id: usize, values: &'v [Option<Node>]) -> Option<(usize, Pass<'v>)> {
+        let step = &self.steps[id];
+        let What::Fused(f) = &step.what else {
+            return None;
+        };
+        let inputs = operands(values, &step.inputs)?;
+        let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
+        let below = self.below[id].and_then(|b| self.pass(b, values));
+        let y = values[id].as_ref()?.value();
+        Some((id, Pass::new(f, &inputs, y, &need, below)))
+    }
+}
+
+/// A computed value, held as the graph holds one.
+fn ready(value: Arc<Tensor>) -> Node {
+    Node::new(NodeKind::Constant, Vec::new(), value, 0..0, None)
+}
+
+/// Input `name` at its current value, if it still has the shape and the
+/// kind (a value, not a formula) it had when the plan was compiled.
+fn input(scope: &dyn Scope, name: &str, shape: Shape) -> Option<Node> {
+    let binding = scope.binding(name)?;
+    if binding.formula.is_some() {
+        return None;
+    }
+    let node = match (binding.value, binding.selection) {
+        (Some(value), _) => ready(
+            binding
+                .shared
+                .cloned()
+                .unwrap_or_else(|| Arc::new(value.clone())),
+        ),
+        (None, Some(selection)) => Node::selected(name, selection.clone(), 0..0, None),
+        (None, None) => return None,
+    };
+    (node.shape() == shape).then_some(node)
+}
+
+/// The values of a step's operands.
+fn operands<'v>(values: &'v [Option<Node>], inputs: &[usize]) -> Option<Vec<&'v Node>> {
+    inputs.iter().map(|&i| values[i].as_ref()).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    // A compiled plan against the graph it was compiled from: the same bits
+    // for the loss and every gradient, iteration after iteration, and
+    // gradients that agree with finite differences of the loss.
+
+    use super::*;
+    use crate::kernels::Selection;
+    use crate::parse::parse_expr;
+
+    /// A lesson in miniature: givens (or a minibatch of one), formulas and a
+    /// training's memo.
+    struct Lesson {
+        values: HashMap<String, Tensor>,
+        formulas: HashMap<String, Expr>,
+        batch: Option<(String, Selection)>,
+        memo: Option<GradientMemo>,
+        parameters: Vec<&'static str>,
+    }
+
+    impl Scope for Lesson {
+        fn binding(&self, name: &str) -> Option<Binding<'_>> {
+            if let Some((n, selection)) = &self.batch
+                && n == name
+            {
+                return Some(Binding {
+                    value: None,
+                    formula: None,
+                    shared: None,
+                    selection: Some(selection),
+                });
+            }
+            let (value, formula) = (self.values.get(name), self.formulas.get(name));
+            (value.is_some() || formula.is_some()).then_some(Binding {
+                value,
+                formula,
+                shared: None,
+                selection: None,
+            })
+        }
+
+        fn gradient_memo(&self) -> Option<&GradientMemo> {
+            self.memo.as_ref()
+        }
+    }
+
+    /// Numbers of mixed signs and sizes, different for each seed.
+    fn filled(rows: usize, cols: usize, seed: usize) -> Tensor {
+        Tensor::from_fn(rows, cols, |i, j| {
+            let k = (i * 37 + j * 101 + seed * 13) % 97;
+            (k as f64 - 48.0) / 61.0
+        })
+    }
+
+    /// Samples: enough columns for the products to hand on several blocks.
+    const SAMPLES: usize = 90;
+
+    /// A two-layer network whose loss has every kind of link a fusion takes
+    /// (a column bias on either side, a row bias, a scalar, relu, sigmoid),
+    /// a layer whose gradient the layer above computes (H, read by S alone)
+    /// and a product read twice, which is fused with nothing.
+    fn network(batch: bool) -> Lesson {
+        let mut values = HashMap::new();
+        for (name, (rows, cols), seed) in [
+            ("W1", (20, 4), 1),
+            ("b1", (20, 1), 2),
+            ("W2", (3, 20), 3),
+            ("b2", (3, 1), 4),
+            ("c", (1, 1), 5),
+            ("r", (1, SAMPLES), 6),
+            ("X", (4, SAMPLES), 7),
+        ] {
+            values.insert(name.to_string(), filled(rows, cols, seed));
+        }
+        let formula = |name: &str, src: &str| (name.to_string(), parse_expr(src).unwrap());
+        let formulas = HashMap::from([
+            formula("H", "relu(b1 + W1 @ X)"),
+            formula("S", "sigmoid(W2 @ H + b2 + c + r)"),
+            formula("Z", "W1 @ X"),
+            formula("L", "sum(S * S) + mean(Z + r) + sum(Z) + 0.5 * sum(W1 ^ 2)"),
+        ]);
+        let batch = batch.then(|| {
+            let data = Arc::new(filled(4, 120, 8));
+            // Some samples twice, as a minibatch may draw them.
+            let pick: Vec<usize> = (0..SAMPLES).map(|j| (j * 7 + 3) % 120 / 2).collect();
+            let pick: Arc<[usize]> = Arc::from(pick);
+            ("X".to_string(), Selection::new(data, pick).unwrap())
+        });
+        Lesson {
+            values,
+            formulas,
+            batch,
+            memo: None,
+            parameters: vec!["W1", "b1", "W2", "b2", "c", "r"],
+        }
+    }
+
+    /// The bench's spiral network: softmax, the labels' probabilities and L2
+    /// around the two fused layers.
+    fn spiral_like() -> Lesson {
+        let mut lesson = network(false);
+        let labels = Tensor::from_fn(1, SAMPLES, |_, j| (j % 3) as f64);
+        lesson.values.insert("X_labels".into(), labels);
+        lesson.values.insert("X".into(), filled(2, SAMPLES, 7));
+        lesson.values.insert("W1".into(), filled(20, 2, 1));
+        lesson
+            .values
+            .insert("reg".into(), Tensor::from_element(1, 1, 1e-3));
+        let l = "mean(-log(pick(softmax(W2 @ relu(W1 @ X + b1) + b2), X_labels))) + 0.5 * reg * (sum(W1 ^ 2) + sum(W2 ^ 2))";
+        lesson.formulas = HashMap::from([("L".to_string(), parse_expr(l).unwrap())]);
+        lesson.parameters = vec!["W1", "b1", "W2", "b2"];
+        lesson
+    }
+
+    /// Three layers, each one's result read only by the next one's product:
+    /// the top layer's backward product computes the gradients of both below.
+    fn deeper() -> Lesson {
+        let mut lesson = network(false);
+        for (name, (rows, cols), seed) in [("W3", (2, 3), 9), ("b3", (2, 1), 10)] {
+            lesson
+                .values
+                .insert(name.to_string(), filled(rows, cols, seed));
+        }
+        let formula = |src: &str| parse_expr(src).unwrap();
+        lesson.formulas.remove("Z");
+        lesson
+            .formulas
+            .insert("S".into(), formula("tanh(W2 @ H + b2)"));
+        lesson.formulas.insert("T".into(), formula("W3 @ S + b3"));
+        lesson.formulas.insert("L".into(), formula("sum(T * T)"));
+        lesson.parameters = vec!["W1", "b1", "W2", "b2", "W3", "b3"];
+        lesson
+    }
+
+    fn bits(t: &Tensor) -> Vec<u64> {
+        t.iter().map(|x| x.to_bits()).collect()
+    }
+
+    /// The loss and every parameter's gradient by a graph built afresh.
+    fn rebuilt(lesson: &Lesson) -> (Tensor, Vec<Tensor>) {
+        let (graph, root) = Graph::build(&parse_expr("L").unwrap(), lesson, true).unwrap();
+        let parameters = &lesson.parameters;
+        let ids: Vec<NodeId> = parameters.iter().map(|p| graph.find(p).unwrap()).collect();
+        let grads = graph.gradients_of(root, &ids);
+        let grads = grads.into_iter().map(Option::unwrap).collect();
+        (graph.value(root).clone(), grads)
+    }
+
+    /// The loss and every gradient as a training iteration gets them: the
+    /// first `grad` call computes them all (by the graph the first time, by
+    /// its plan after), the memo keeps them.
+    fn trained(lesson: &Lesson) -> (Tensor, Vec<Tensor>) {
+        let memo = lesson.memo.as_ref().unwrap();
+        memo.clear();
+        let (g, r) = Graph::build(&parse_expr("grad(L, W1)").unwrap(), lesson, false).unwrap();
+        let entries = memo.entries();
+        let first = g.value(r).clone();
+        assert_eq!(bits(&first), bits(&entries.gradients[&key("W1")]));
+        let parameters = lesson.parameters.iter();
+        let grads = parameters.map(|p| (*entries.gradients[&key(p)]).clone());
+        (entries.losses["L"].as_ref().clone(), grads.collect())
+    }
+
+    fn key(p: &str) -> (String, String) {
+        ("L".to_string(), p.to_string())
+    }
+
+    fn with_memo(mut lesson: Lesson) -> Lesson {
+        let wanted = lesson.parameters.iter().map(|p| p.to_string()).collect();
+        lesson.memo = Some(GradientMemo::new(HashMap::from([(
+            "L".to_string(),
+            wanted,
+        )])));
+        lesson
+    }
+
+    /// Trains `lesson` a few iterations, each checked against the graph
+    /// built afresh; how many fused steps its plan runs.
+    fn same_bits_as_rebuilt(mut lesson: Lesson) -> usize {
+        for iteration in 0..4 {
+            let (loss, grads) = trained(&lesson);
+            let (want_loss, want) = rebuilt(&lesson);
+            assert_eq!(bits(&loss), bits(&want_loss), "iteration {iteration}");
+            let parameters = lesson.parameters.clone();
+            for ((p, g), w) in parameters.iter().zip(&grads).zip(&want) {
+                assert_eq!(bits(g), bits(w), "d L/d {p}, iteration {iteration}");
+            }
+            // A small step of gradient descent (the sigmoids stay off their
+            // flat ends): new values for the next run.
+            for (p, g) in parameters.iter().zip(&grads) {
+                let v = lesson.values.get_mut(*p).unwrap();
+                *v -= g * 1e-3;
+            }
+        }
+        let memo = lesson.memo.take().unwrap();
+        let plans = memo.plans();
+        let plan = plans["L"].as_ref().unwrap();
+        // The iterations above ran it: it fits the values.
+        assert!(plan.run(&lesson).is_some());
+        plan.fused()
+    }
+
+    #[test]
+    fn reruns_give_the_bits_of_the_graph_iteration_after_iteration() {
+        for batch in [false, true] {
+            // Both layers, with what follows their products; `Z` alone.
+            assert_eq!(same_bits_as_rebuilt(with_memo(network(batch))), 3);
+        }
+        assert_eq!(same_bits_as_rebuilt(with_memo(deeper())), 3);
+        assert_eq!(same_bits_as_rebuilt(with_memo(spiral_like())), 2);
+        // Two products into one sum: the first takes the sum and what
+        // follows, the second stays a plain product.
+        let mut two = network(false);
+        two.values.insert("V".into(), filled(20, 4, 11));
+        let h = parse_expr("relu(b1 + W1 @ X + V @ X)").unwrap();
+        two.formulas.insert("H".into(), h);
+        two.parameters.push("V");
+        assert_eq!(same_bits_as_rebuilt(with_memo(two)), 3);
+    }
+
+    #[test]
+    fn the_planned_gradients_agree_with_finite_differences() {
+        let lesson = with_memo(network(true));
+        trained(&lesson);
+        let (_, grads) = trained(&lesson);
+        assert!(lesson.memo.as_ref().unwrap().plans()["L"].is_some());
+        let loss_at = |lesson: &Lesson| rebuilt(lesson).0[0];
+        let h = 1e-6;
+        for (p, g) in lesson.parameters.iter().zip(&grads) {
+            for k in 0..g.len() {
+                let mut moved = network(true);
+                moved.values.get_mut(*p).unwrap()[k] += h;
+                let plus = loss_at(&moved);
+                moved.values.get_mut(*p).unwrap()[k] -= 2.0 * h;
+                let minus = loss_at(&moved);
+                let numeric = (plus - minus) / (2.0 * h);
+                let error = (g[k] - numeric).abs() / g[k].abs().max(numeric.abs()).max(1.0);
+                assert!(error < 1e-6, "d L/d {p}[{k}]: {} against {numeric}", g[k]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_plan_is_not_run_on_values_of_another_shape() {
+        let mut lesson = with_memo(network(false));
+        trained(&lesson);
+        let memo = lesson.memo.take().unwrap();
+        let plans = memo.plans();
+        let plan = plans["L"].as_ref().unwrap();
+        assert!(plan.run(&lesson).is_some());
+        lesson.values.insert("X".into(), filled(4, SAMPLES + 1, 7));
+        lesson.values.insert("r".into(), filled(1, SAMPLES + 1, 6));
+        assert!(plan.run(&lesson).is_none());
+        drop(plans);
+        lesson.memo = Some(memo);
+        // The iteration then builds the graph, which computes the new shapes.
+        let (loss, _) = trained(&lesson);
+        assert_eq!(bits(&loss), bits(&rebuilt(&lesson).0));
+    }
+
+    #[test]
+    fn an_index_read_from_the_values_is_not_compiled() {
+        let mut lesson = with_memo(network(false));
+        let index = parse_expr("sum(S * S) + W1[0, 1]").unwrap();
+        lesson.formulas.insert("L".into(), index);
+        trained(&lesson);
+        assert!(lesson.memo.as_ref().unwrap().plans()["L"].is_none());
+    }
+}
