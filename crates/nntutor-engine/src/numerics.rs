@@ -3,7 +3,7 @@
 //! argmax, and the checks on labels and sizes.
 
 use super::MAX_ELEMENTS;
-use super::kernels::{reduce_to, wide, zip3_broadcast};
+use super::kernels::{exp_in_place, reduce_to, wide, zip3_broadcast};
 use super::tensor::{Tensor, shape_str};
 
 /// `g · d(x, y)` for an element-wise operation `y = f(x)`, written over `g`
@@ -71,17 +71,17 @@ pub fn sigmoid(v: f64) -> f64 {
 /// is the same, and `exp` never overflows (scores of 1000 give 1 and 0, not NaN).
 pub fn softmax_columns(s: &Tensor) -> Tensor {
     let mut p = s.clone();
-    for mut col in p.column_iter_mut() {
+    let rows = p.nrows().max(1);
+    for col in p.as_mut_slice().chunks_exact_mut(rows) {
         let m = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let shift = if m.is_finite() { m } else { 0.0 };
-        let mut total = 0.0;
-        for v in col.iter_mut() {
-            *v = libm::exp(*v - shift);
-            total += *v;
-        }
-        for v in col.iter_mut() {
-            *v /= total;
-        }
+        col.iter_mut().for_each(|v| *v -= shift);
+    }
+    // The whole array at once: a few classes make short columns.
+    exp_in_place(p.as_mut_slice());
+    for col in p.as_mut_slice().chunks_exact_mut(rows) {
+        let total = col.iter().fold(0.0, |total, &v| total + v);
+        col.iter_mut().for_each(|v| *v /= total);
     }
     p
 }

@@ -7,11 +7,13 @@
 //! summed in a fixed order.
 
 mod columns;
+mod exp;
 mod narrow;
 mod products;
 mod short;
 
 pub use columns::{Columns, Selection};
+pub use exp::exp_in_place;
 pub use products::{
     BLOCK, matmul, matmul_cols, matmul_cols_then, matmul_tr, matmul_tr_cols, tr_matmul,
     tr_matmul_then,
