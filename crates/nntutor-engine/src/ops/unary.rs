@@ -4,7 +4,8 @@
 
 use super::{Cost, Def, Family, Forward, InPlace, Op, Reads, broadcast_cells};
 use crate::explain::{At, Written, call};
-use crate::numerics::{each, sigmoid, unary_grad};
+use crate::kernels::exp_in_place;
+use crate::numerics::{each, sigmoid_in_place, unary_grad};
 use crate::tensor::Tensor;
 
 /// The gradient where the upstream is shared: written over a copy of it.
@@ -49,8 +50,27 @@ const fn unary(
 /// A function of one argument from its scalar form `f(x)` and derivative
 /// `d(x, y)`: the forward pass into a new array and over its operand, and
 /// the gradient over the upstream, all three from the one expression of
-/// each (so they cannot disagree).
+/// each (so they cannot disagree). Or, instead of `f(x)`, `over`: `f`
+/// written over a whole array (exp and sigmoid, which take their
+/// exponentials several at a time; their tests compare it with the
+/// scalar function, bit for bit).
 macro_rules! unary {
+    ($calls:expr, over = $over:expr, $d:expr, $reads:expr, $cost:expr) => {
+        unary(
+            $calls,
+            |_, x| {
+                let mut y = x[0].clone();
+                $over(y.as_mut_slice());
+                Ok(y)
+            },
+            InPlace {
+                forward: $over,
+                gradient: |x, y, g| unary_grad(x, y, g, $d),
+                reads: $reads,
+            },
+            $cost,
+        )
+    };
     ($calls:expr, $f:expr, $d:expr, $reads:expr, $cost:expr) => {
         unary(
             $calls,
@@ -67,7 +87,7 @@ macro_rules! unary {
 
 pub const EXP: Def = unary!(
     &["exp"],
-    libm::exp,
+    over = exp_in_place,
     // d eˣ = eˣ
     |_, y| y,
     Reads::Result,
@@ -149,7 +169,7 @@ pub const SIGMOID: Def = Def {
     mark: "σ",
     ..unary!(
         &["sigmoid"],
-        sigmoid,
+        over = sigmoid_in_place,
         // d σ = σ(1 - σ)
         |_, y| y * (1.0 - y),
         Reads::Result,
