@@ -7,7 +7,7 @@ use super::kernels::{exp_in_place, reduce_to, wide, zip3_broadcast};
 use super::tensor::{Tensor, shape_str};
 
 /// `g · d(x, y)` for an element-wise operation `y = f(x)`, written over `g`
-/// (whole arrays, or one column of each).
+/// (whole arrays, or the same few columns of each).
 #[inline]
 pub(super) fn unary_grad(x: &[f64], out: &[f64], g: &mut [f64], d: impl Fn(f64, f64) -> f64) {
     wide(|| {
