@@ -12,6 +12,7 @@ mod gradient;
 mod memo;
 mod node;
 mod plan;
+mod spare;
 pub use gradient::loss_with_gradients;
 pub use memo::{GradientMemo, MemoEntries};
 pub use node::Node;

@@ -21,6 +21,14 @@ pub use products::{
 
 use super::tensor::{Shape, Tensor};
 
+/// A `rows × cols` array of zeros in `storage`'s memory (whatever it
+/// held), allocating only if it is too small.
+pub fn zeros_in(mut storage: Vec<f64>, rows: usize, cols: usize) -> Tensor {
+    storage.clear();
+    storage.resize(rows * cols, 0.0);
+    Tensor::from_vec(rows, cols, storage)
+}
+
 /// Runs `f` compiled for AVX2 where the processor has it: the loops
 /// inside then process four numbers at once instead of two. The same
 /// additions and multiplications in the same order (no fused

@@ -8,13 +8,14 @@
 //! 0, in order: the same bits as any other shape.
 
 use super::columns::Columns;
+use super::zeros_in;
 use crate::tensor::Tensor;
 
 /// Results with more rows than this take other paths.
 pub(super) const NARROW: usize = 12;
 
-/// `A @ B` for an `A` of at most [`NARROW`] rows.
-pub(super) fn narrow_matmul(a: &Tensor, b: Columns) -> Tensor {
+/// `A @ B` for an `A` of at most [`NARROW`] rows, in `out`'s storage.
+pub(super) fn narrow_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
     let (m, k) = (a.nrows(), a.ncols());
     assert_eq!(
         k,
@@ -22,7 +23,7 @@ pub(super) fn narrow_matmul(a: &Tensor, b: Columns) -> Tensor {
         "narrow product of {m}×{k} and {}×…",
         b.nrows()
     );
-    let mut c = Tensor::zeros(m, b.ncols());
+    let mut c = zeros_in(out, m, b.ncols());
     match m.div_ceil(4) {
         0 => {}
         1 => narrow::<4, 8>(a, b, &mut c),

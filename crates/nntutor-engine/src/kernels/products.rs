@@ -18,7 +18,7 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Tensor {
 /// `A @ B` with `B`'s columns read where they lie (a minibatch's samples
 /// straight from the data set). `A`'s columns must match `B`'s rows.
 pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
-    matmul_cols_then(a, b, &mut |_, _| {})
+    matmul_cols_then(a, b, Vec::new(), &mut |_, _| {})
 }
 
 /// `A @ B`, then `then(j, columns)` over the result a few whole columns
@@ -26,8 +26,16 @@ pub fn matmul_cols(a: &Tensor, b: Columns) -> Tensor {
 /// order: while they are still in the cache, where the product writes
 /// its columns one by one. A compiled training plan adds a bias and
 /// applies an activation there, or its gradient, instead of reading the
-/// whole result again for each.
-pub fn matmul_cols_then(a: &Tensor, b: Columns, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
+/// whole result again for each. The result is written into `out`'s
+/// storage (an array the plan's previous run is done with, so a training
+/// does not allocate its layers anew at every iteration; its contents do
+/// not matter).
+pub fn matmul_cols_then(
+    a: &Tensor,
+    b: Columns,
+    out: Vec<f64>,
+    then: &mut dyn FnMut(usize, &mut [f64]),
+) -> Tensor {
     let (m, n) = (a.nrows(), b.ncols());
     let per = (BLOCK / m.max(1)).max(1);
     let after = |mut t: Tensor, then: &mut dyn FnMut(usize, &mut [f64])| {
@@ -41,14 +49,16 @@ pub fn matmul_cols_then(a: &Tensor, b: Columns, then: &mut dyn FnMut(usize, &mut
     if m <= NARROW && n >= SHORT {
         // A few long rows out (a network's scores, 3 × 300; ten classes'
         // scores for a minibatch, read from the data set in place).
-        return after(narrow_matmul(a, b), then);
+        return after(narrow_matmul(a, b, out), then);
     }
     if m < SHORT && n >= SHORT {
-        return after(short_matmul(a, b), then);
+        return after(short_matmul(a, b, out), then);
     }
     let a_data = a.as_slice();
     let k = a.ncols();
-    let mut c = Vec::with_capacity(m * n);
+    let mut c = out;
+    c.clear();
+    c.reserve(m * n);
     let mut done = 0;
     for j in 0..n {
         // Column j of B: the scales of A's columns. The first four are
@@ -200,10 +210,15 @@ pub fn tr_matmul(a: &Tensor, b: &Tensor) -> Tensor {
     matmul(&a.transpose(), b)
 }
 
-/// [`tr_matmul`], then `then` over the columns of the result as
-/// [`matmul_cols_then`] does.
-pub fn tr_matmul_then(a: &Tensor, b: &Tensor, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
-    matmul_cols_then(&a.transpose(), Columns::of(b), then)
+/// [`tr_matmul`] into `out`'s storage, then `then` over the columns of
+/// the result as [`matmul_cols_then`] does.
+pub fn tr_matmul_then(
+    a: &Tensor,
+    b: &Tensor,
+    out: Vec<f64>,
+    then: &mut dyn FnMut(usize, &mut [f64]),
+) -> Tensor {
+    matmul_cols_then(&a.transpose(), Columns::of(b), out, then)
 }
 
 /// `A @ Bᵀ` without copying the transpose: column `p` of the result is

@@ -6,6 +6,7 @@
 //! other shape.
 
 use super::columns::Columns;
+use super::zeros_in;
 use crate::tensor::Tensor;
 
 /// Results with fewer rows than this are computed here.
@@ -15,10 +16,10 @@ const LANES: usize = 8;
 
 /// `A @ B` for an `A` of fewer than [`SHORT`] rows, from a packed copy of
 /// eight columns of `B` at a time (`pack[p·LANES + jj] = B[p, j0 + jj]`).
-pub(super) fn short_matmul(a: &Tensor, b: Columns) -> Tensor {
+pub(super) fn short_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
     let (m, k) = (a.nrows(), a.ncols());
     let n = b.ncols();
-    let mut c = Tensor::zeros(m, n);
+    let mut c = zeros_in(out, m, n);
     let mut pack = vec![0.0; k * LANES];
     for j0 in (0..n).step_by(LANES) {
         let w = (n - j0).min(LANES);

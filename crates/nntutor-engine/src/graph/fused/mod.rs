@@ -11,6 +11,7 @@ mod pass;
 
 pub(super) use pass::{Below, Pass};
 
+use super::spare::Spare;
 use super::*;
 use crate::kernels::{matmul_cols_then, wide};
 use crate::ops::{InPlace, Reads};
@@ -92,13 +93,13 @@ impl Fusion {
     }
 
     /// The fused result from the step's operands (`inputs` as
-    /// [`Chain::inputs`] orders them).
-    pub(super) fn forward(&self, inputs: &[&Node]) -> Tensor {
+    /// [`Chain::inputs`] orders them), written into `out`'s storage.
+    pub(super) fn forward(&self, inputs: &[&Node], out: Vec<f64>) -> Tensor {
         let (a, columns) = product_operands(inputs);
         let others: Vec<&Tensor> = inputs[2..].iter().map(|n| n.value()).collect();
         let unary = self.unary();
         let rows = a.nrows().max(1);
-        matmul_cols_then(a, columns, &mut |j, block| {
+        matmul_cols_then(a, columns, out, &mut |j, block| {
             for (k, col) in block.chunks_exact_mut(rows).enumerate() {
                 for other in &others {
                     add_column(col, other, j + k);
@@ -115,7 +116,8 @@ impl Fusion {
     /// `below`, the pass of the fused step whose result is this product's
     /// right operand (and read by nothing else), which takes its gradient
     /// a few columns at a time as the product writes it: the gradients of
-    /// its operands (and of any below it) come back beside.
+    /// its operands (and of any below it) come back beside. The passes
+    /// below take their upstream arrays from `spare`.
     pub(super) fn backward<'a>(
         &self,
         inputs: &[&'a Node],
@@ -123,10 +125,11 @@ impl Fusion {
         mut g: Tensor,
         need: &[bool],
         below: Option<(usize, Pass<'a>)>,
+        spare: &Spare,
     ) -> (Vec<Option<Tensor>>, Below) {
         let mut pass = Pass::new(self, inputs, y, need, below);
         pass.over(&mut g);
-        pass.finish(g)
+        pass.finish(&g, spare)
     }
 }
 

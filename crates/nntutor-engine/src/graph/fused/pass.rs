@@ -98,19 +98,28 @@ impl<'a> Pass<'a> {
     /// The operands' gradients from the upstream the pass went over: the
     /// product's two, then the biases'. With a pass below, the right
     /// operand's gradient `Aᵀ G` feeds its columns to it instead, and the
-    /// gradients it (and any below it) computed come back beside.
-    pub(in crate::graph) fn finish(self, g: Tensor) -> (Vec<Option<Tensor>>, Below) {
-        let left = self.need[0].then(|| matmul_tr_cols(&g, self.b));
+    /// gradients it (and any below it) computed come back beside. The
+    /// upstream of the pass below is taken from `spare` and given back
+    /// when that pass is done with it.
+    pub(in crate::graph) fn finish(
+        self,
+        g: &Tensor,
+        spare: &Spare,
+    ) -> (Vec<Option<Tensor>>, Below) {
+        let left = self.need[0].then(|| matmul_tr_cols(g, self.b));
         let mut taken = Vec::new();
         let right = match (self.need[1], self.below) {
             (true, Some((id, mut below))) => {
-                let upstream = tr_matmul_then(self.a, &g, &mut |j, block| below.columns(j, block));
-                let (gradients, further) = below.finish(upstream);
+                let out = spare.take(self.a.ncols() * g.ncols());
+                let upstream =
+                    tr_matmul_then(self.a, g, out, &mut |j, block| below.columns(j, block));
+                let (gradients, further) = below.finish(&upstream, spare);
+                spare.give(upstream);
                 taken.push((id, gradients));
                 taken.extend(further);
                 None
             }
-            (true, None) => Some(tr_matmul(self.a, &g)),
+            (true, None) => Some(tr_matmul(self.a, g)),
             (false, _) => None,
         };
         let mut out = vec![left, right];

@@ -31,12 +31,15 @@ impl Plan {
         let needed = needed(&steps, &wrts);
         let below = below(&steps);
         let work = graph.forward_cost().saturating_mul(3);
+        let fused = steps.iter().filter(|s| matches!(s.what, What::Fused(_)));
+        let spare = Spare::new(2 * fused.count());
         Some(Plan {
             steps,
             wrts,
             needed,
             below,
             work,
+            spare,
         })
     }
 }

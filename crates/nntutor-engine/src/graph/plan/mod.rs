@@ -10,6 +10,7 @@ mod compile;
 
 use super::backprop::{accumulate, chain_rule};
 use super::fused::{Fusion, Pass};
+use super::spare::Spare;
 use super::*;
 
 /// The compiled loss: its steps in the graph's order, up to the loss.
@@ -25,6 +26,9 @@ pub struct Plan {
     /// What a run costs against the budget: a forward pass and a backward
     /// pass (about two), as rebuilding the graph is charged.
     work: u64,
+    /// The fused steps' results and the upstream gradients between them,
+    /// from the last run, for the next to write into.
+    spare: Spare,
 }
 
 #[derive(Debug)]
@@ -77,6 +81,7 @@ impl Plan {
         let mut grads = self.backward(&values);
         let root = self.steps.len() - 1;
         let loss = values[root].as_ref()?.shared_value().clone();
+        self.keep(values);
         let gradients = self
             .wrts
             .iter()
@@ -110,7 +115,8 @@ impl Plan {
                 }
                 What::Fused(f) => {
                     let inputs = operands(&values, &step.inputs)?;
-                    Some(ready(Arc::new(f.forward(&inputs))))
+                    let out = self.spare.take(step.shape.0 * step.shape.1);
+                    Some(ready(Arc::new(f.forward(&inputs, out))))
                 }
             };
             values.push(value);
@@ -159,7 +165,8 @@ impl Plan {
             let (contributions, g) = match &step.what {
                 What::Fused(f) => {
                     let below = self.below[id].and_then(|b| self.pass(b, values));
-                    let (c, taken) = f.backward(&inputs, value.value(), g, &need, below);
+                    let (c, taken) =
+                        f.backward(&inputs, value.value(), g, &need, below, &self.spare);
                     for (b, gradients) in taken {
                         early[b] = Some(gradients);
                     }
@@ -179,6 +186,21 @@ impl Plan {
             }
         }
         grads
+    }
+
+    /// Gives the fused steps' results to the next run: nothing else holds
+    /// them once the run is over (neither a parameter nor the loss is
+    /// fused).
+    fn keep(&self, values: Vec<Option<Node>>) {
+        for (step, value) in self.steps.iter().zip(values) {
+            if let (What::Fused(_), Some(node)) = (&step.what, value) {
+                let shared = node.shared_value().clone();
+                drop(node);
+                if let Ok(t) = Arc::try_unwrap(shared) {
+                    self.spare.give(t);
+                }
+            }
+        }
     }
 
     /// The backward pass of fused step `id`, to run inside its reader's,
@@ -404,9 +426,20 @@ mod tests {
     }
 
     /// Trains `lesson` a few iterations, each checked against the graph
-    /// built afresh; how many fused steps its plan runs.
+    /// built afresh; how many fused steps its plan runs. The first
+    /// iteration builds the graph, the second runs the plan, which
+    /// allocates its arrays; the later runs write into the same.
     fn same_bits_as_rebuilt(mut lesson: Lesson) -> usize {
+        let counts = |lesson: &Lesson| {
+            let plans = lesson.memo.as_ref().unwrap().plans();
+            plans["L"].as_ref().unwrap().spare.counts()
+        };
+        let mut allocated = 0;
         for iteration in 0..4 {
+            if iteration == 2 {
+                allocated = counts(&lesson).0;
+                assert!(allocated > 0);
+            }
             let (loss, grads) = trained(&lesson);
             let (want_loss, want) = rebuilt(&lesson);
             assert_eq!(bits(&loss), bits(&want_loss), "iteration {iteration}");
@@ -426,6 +459,9 @@ mod tests {
         let plan = plans["L"].as_ref().unwrap();
         // The iterations above ran it: it fits the values.
         assert!(plan.run(&lesson).is_some());
+        // Every array the later runs took was one an earlier gave back,
+        // and every one given back was kept.
+        assert_eq!(plan.spare.counts(), (allocated, 0));
         plan.fused()
     }
 
