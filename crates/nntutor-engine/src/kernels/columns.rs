@@ -44,6 +44,12 @@ impl<'a> Columns<'a> {
         self.cols
     }
 
+    /// The whole matrix, column-major, when every column is read in
+    /// order (not a selection).
+    pub fn dense(&self) -> Option<&'a [f64]> {
+        self.pick.is_none().then_some(self.data)
+    }
+
     /// Column `j` of the operand.
     #[inline]
     pub fn col(&self, j: usize) -> &'a [f64] {

@@ -11,6 +11,7 @@ mod exp;
 mod narrow;
 mod products;
 mod short;
+mod skinny;
 
 pub use columns::{Columns, Selection};
 pub use exp::exp_in_place;

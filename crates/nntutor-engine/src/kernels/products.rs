@@ -7,6 +7,7 @@
 use super::columns::Columns;
 use super::narrow::{NARROW, narrow_matmul};
 use super::short::{SHORT, short_matmul, short_matmul_tr};
+use super::skinny::{SKINNY, skinny_matmul_tr};
 use crate::tensor::Tensor;
 
 /// `A @ B`, column-major: each column of the result is a sum of scaled
@@ -232,11 +233,24 @@ pub fn matmul_tr(a: &Tensor, b: &Tensor) -> Tensor {
 pub fn matmul_tr_cols(a: &Tensor, b: Columns) -> Tensor {
     let (m, n) = (a.nrows(), a.ncols());
     let k = b.nrows();
-    if m < SHORT && k >= SHORT {
-        return short_matmul_tr(a, b);
+    if k <= SKINNY {
+        return skinny_matmul_tr(a.as_slice(), m, b);
     }
+    if m < SHORT && k >= SHORT {
+        // A few rows out (a layer's three classes): the same sums as
+        // `(B @ Aᵀ)ᵀ`, whose few columns the skinny kernel computes,
+        // where `B` lies whole.
+        return match b.dense() {
+            Some(b_data) if m <= SKINNY => skinny_matmul_tr(b_data, k, Columns::of(a)).transpose(),
+            _ => short_matmul_tr(a, b),
+        };
+    }
+    blocked_tr(a.as_slice(), m, n, b)
+}
+
+fn blocked_tr(a_data: &[f64], m: usize, n: usize, b: Columns) -> Tensor {
+    let k = b.nrows();
     let mut c = Tensor::zeros(m, k);
-    let a_data = a.as_slice();
     let cols: Vec<&[f64]> = (0..n).map(|j| b.col(j)).collect();
     // A block of A's columns that stays in the L1 cache while every result
     // column takes its share of it, so A is read from memory once, not once
@@ -314,6 +328,13 @@ mod tests {
             (7, 13, 19),
             (14, 9, 17),
             (2, 9, 40),
+            // `A @ Bᵀ` of one to four columns, or rows (taken transposed):
+            // the skinny kernel, its blocks of rows and their remainders.
+            (100, 300, 2),
+            (13, 50, 4),
+            (17, 31, 1),
+            (4, 33, 17),
+            (1, 40, 16),
             (100, 2, 300),
             (8, 8, 8),
             (1, 5, 1),
@@ -335,9 +356,16 @@ mod tests {
         }));
         // A minibatch of 21 samples, one of them twice.
         let pick: Vec<usize> = (0..21).map(|j| (j * 7 + 3) % 30).chain([4]).collect();
-        let batch = Selection::new(data, Arc::from(pick)).expect("in range");
+        let pick: Arc<[usize]> = Arc::from(pick);
+        let batch = Selection::new(data, pick.clone()).expect("in range");
         let copy = batch.gather();
         let bits = |t: &Tensor| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        // Samples of three features: a weight gradient of three columns.
+        let few = Arc::new(Tensor::from_fn(3, 30, |i, j| {
+            (i * 7 + j) as f64 / 9.0 - 1.0
+        }));
+        let few = Selection::new(few, pick).expect("in range");
+        let few_copy = few.gather();
         for m in [3, 10, 40] {
             let w = Tensor::from_fn(m, 37, |i, p| 1.0 / (i as f64 + p as f64 + 0.7));
             let g = Tensor::from_fn(m, 22, |i, j| (i as f64 - j as f64) * 0.13);
@@ -348,6 +376,10 @@ mod tests {
             assert_eq!(
                 bits(&matmul_tr_cols(&g, Columns::picked(&batch))),
                 bits(&sequential(&g, &copy.transpose()))
+            );
+            assert_eq!(
+                bits(&matmul_tr_cols(&g, Columns::picked(&few))),
+                bits(&sequential(&g, &few_copy.transpose()))
             );
         }
     }
