@@ -5,7 +5,7 @@
 use super::{Cost, Def, Family, Forward, InPlace, Op, Reads, broadcast_cells};
 use crate::explain::{At, Written, call};
 use crate::kernels::exp_in_place;
-use crate::numerics::{each, sigmoid_in_place, unary_grad};
+use crate::numerics::{each, relu_in_place, sigmoid_in_place, unary_grad};
 use crate::tensor::Tensor;
 
 /// The gradient where the upstream is shared: written over a copy of it.
@@ -155,7 +155,7 @@ pub const RELU: Def = Def {
     },
     ..unary!(
         &["relu"],
-        |v: f64| if v > 0.0 { v } else { 0.0 },
+        over = relu_in_place,
         // d relu = 1 above 0, 0 from 0 down; read from the result, which
         // is above 0 exactly where the operand is (NaN gives 0 both ways)
         |_, y: f64| if y > 0.0 { 1.0 } else { 0.0 },
