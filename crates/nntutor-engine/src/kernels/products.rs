@@ -55,11 +55,49 @@ pub fn matmul_cols_then(
     if m < SHORT && n >= SHORT {
         return after(short_matmul(a, b, out), then);
     }
-    let a_data = a.as_slice();
-    let k = a.ncols();
     let mut c = out;
     c.clear();
     c.reserve(m * n);
+    long_columns(a, b, &mut c, then);
+    Tensor::from_vec(m, n, c)
+}
+
+/// The columns of `A @ B` appended to `c` one by one, handed to `then` a
+/// block at a time. The AVX2 build of the same loop is chosen at run
+/// time, once for the whole product.
+fn long_columns(a: &Tensor, b: Columns, c: &mut Vec<f64>, then: &mut dyn FnMut(usize, &mut [f64])) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { long_columns_avx2(a, b, c, then) };
+            return;
+        }
+    }
+    long_columns_portable(a, b, c, then);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn long_columns_avx2(
+    a: &Tensor,
+    b: Columns,
+    c: &mut Vec<f64>,
+    then: &mut dyn FnMut(usize, &mut [f64]),
+) {
+    long_columns_portable(a, b, c, then);
+}
+
+#[inline(always)]
+fn long_columns_portable(
+    a: &Tensor,
+    b: Columns,
+    c: &mut Vec<f64>,
+    then: &mut dyn FnMut(usize, &mut [f64]),
+) {
+    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    let per = (BLOCK / m.max(1)).max(1);
+    let a_data = a.as_slice();
     let mut done = 0;
     for j in 0..n {
         // Column j of B: the scales of A's columns. The first four are
@@ -68,14 +106,13 @@ pub fn matmul_cols_then(
         let scales = b.col(j);
         let first = k.min(4);
         let start = c.len();
-        push_scaled_columns(&mut c, &a_data[..first * m], &scales[..first], m);
-        add_scaled_columns(&mut c[start..], &a_data[first * m..], &scales[first..]);
+        push_scaled_columns_portable(c, &a_data[..first * m], &scales[..first], m);
+        add_scaled_columns_portable(&mut c[start..], &a_data[first * m..], &scales[first..]);
         if j + 1 - done == per || j + 1 == n {
             then(done, &mut c[done * m..]);
             done = j + 1;
         }
     }
-    Tensor::from_vec(m, n, c)
 }
 
 /// How many numbers [`matmul_cols_then`] hands on at a time: a column
@@ -85,24 +122,6 @@ pub const BLOCK: usize = 256;
 /// Appends `Σ_p a[:, p] · scales[p]` (`m` values, at most four columns),
 /// each summed from zero in order of p: `((0 + a0·s0) + a1·s1) + …`, the
 /// additions [`add_scaled_columns`] makes on a zeroed column.
-fn push_scaled_columns(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m: usize) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { push_scaled_columns_avx2(out, a, scales, m) };
-            return;
-        }
-    }
-    push_scaled_columns_portable(out, a, scales, m);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn push_scaled_columns_avx2(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m: usize) {
-    push_scaled_columns_portable(out, a, scales, m);
-}
-
 #[inline(always)]
 fn push_scaled_columns_portable(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m: usize) {
     let col = |p: usize| &a[p * m..(p + 1) * m];
