@@ -163,28 +163,92 @@ pub fn reduce_ref(grad: &Tensor, s: Shape) -> Tensor {
         return grad.clone();
     }
     let mut out = Tensor::zeros(s.0, s.1);
-    let rows = grad.nrows();
-    if rows > 0 {
-        for (j, col) in grad.as_slice().chunks_exact(rows).enumerate() {
-            reduce_column(&mut out, j, col);
-        }
-    }
+    reduce_columns(&mut out, 0, grad.as_slice(), grad.nrows());
     out
 }
 
-/// Column `j` of a gradient added to `out`, the sums of an operand that
-/// was broadcast along a row, a column or both: [`reduce_ref`] one column
-/// at a time (called for j = 0, 1, … in order, on sums that start at
-/// zero, it gives its bits).
-pub fn reduce_column(out: &mut Tensor, j: usize, col: &[f64]) {
+/// Each operand of `others` added to the whole columns of `block` (the
+/// first being column `j` of a sum), broadcast to their shape: a column
+/// or a row bias, a scalar, or an array of the sum's shape. (`x + other`
+/// is the same number as `other + x`: IEEE addition commutes.) The AVX2
+/// build is chosen once for the block, as in [`reduce_columns`].
+pub fn add_columns(block: &mut [f64], rows: usize, j: usize, others: &[&Tensor]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { add_columns_avx2(block, rows, j, others) };
+            return;
+        }
+    }
+    add_columns_portable(block, rows, j, others);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn add_columns_avx2(block: &mut [f64], rows: usize, j: usize, others: &[&Tensor]) {
+    add_columns_portable(block, rows, j, others);
+}
+
+#[inline(always)]
+fn add_columns_portable(block: &mut [f64], rows: usize, j: usize, others: &[&Tensor]) {
+    for (k, col) in block.chunks_exact_mut(rows.max(1)).enumerate() {
+        for other in others {
+            let (r, c) = other.shape();
+            let c = if c == 1 { 0 } else { j + k };
+            let o = other.as_slice();
+            if r == 1 {
+                let v = o[c];
+                col.iter_mut().for_each(|x| *x += v);
+            } else {
+                let o = &o[c * r..(c + 1) * r];
+                col.iter_mut().zip(o).for_each(|(x, &v)| *x += v);
+            }
+        }
+    }
+}
+
+/// The whole columns of `block` (the first being column `j` of a
+/// gradient) added to `out`, the sums of an operand that was broadcast
+/// along a row, a column or both: [`reduce_ref`] a few columns at a time
+/// (called for j = 0, 1, … in order, on sums that start at zero, it
+/// gives its bits). The AVX2 build is chosen once for the block: a call
+/// per column cost more than its additions.
+pub fn reduce_columns(out: &mut Tensor, j: usize, block: &[f64], rows: usize) {
+    if rows == 0 {
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { reduce_columns_avx2(out, j, block, rows) };
+            return;
+        }
+    }
+    reduce_columns_portable(out, j, block, rows);
+}
+
+/// The same loop built for AVX2 (written out, not through [`wide`]: a
+/// closure the compiler does not inline into `wide` runs without it).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn reduce_columns_avx2(out: &mut Tensor, j: usize, block: &[f64], rows: usize) {
+    reduce_columns_portable(out, j, block, rows);
+}
+
+#[inline(always)]
+fn reduce_columns_portable(out: &mut Tensor, j: usize, block: &[f64], rows: usize) {
     let s = out.shape();
-    let target = if s.1 == 1 { 0 } else { j };
-    if s.0 == 1 {
-        // Summed in row order, as element by element.
-        out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
-    } else {
-        let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
-        wide(|| dst.iter_mut().zip(col).for_each(|(d, &v)| *d += v));
+    for (k, col) in block.chunks_exact(rows).enumerate() {
+        let target = if s.1 == 1 { 0 } else { j + k };
+        if s.0 == 1 {
+            // Summed in row order, as element by element.
+            out[(0, target)] = col.iter().fold(out[(0, target)], |acc, &v| acc + v);
+        } else {
+            let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
+            dst.iter_mut().zip(col).for_each(|(d, &v)| *d += v);
+        }
     }
 }
 

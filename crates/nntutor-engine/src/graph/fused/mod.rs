@@ -13,7 +13,7 @@ pub(super) use pass::{Below, Pass};
 
 use super::spare::Spare;
 use super::*;
-use crate::kernels::{matmul_cols_then, wide};
+use crate::kernels::{add_columns, matmul_cols_then};
 use crate::ops::{InPlace, Reads};
 
 /// `A @ B`, then additions of operands broadcast to its shape (or of its
@@ -100,11 +100,7 @@ impl Fusion {
         let unary = self.unary();
         let rows = a.nrows().max(1);
         matmul_cols_then(a, columns, out, &mut |j, block| {
-            for (k, col) in block.chunks_exact_mut(rows).enumerate() {
-                for other in &others {
-                    add_column(col, other, j + k);
-                }
-            }
+            add_columns(block, rows, j, &others);
             if let Some(f) = unary {
                 (f.forward)(block);
             }
@@ -141,20 +137,4 @@ fn product_operands<'n>(inputs: &[&'n Node]) -> (&'n Tensor, Columns<'n>) {
         None => Columns::of(inputs[1].value()),
     };
     (inputs[0].value(), columns)
-}
-
-/// Column `j` of a sum: `col + other`, where `other` is broadcast to the
-/// column's shape. (`other + col` is the same number: IEEE addition
-/// commutes, and the compiler takes either order for either.)
-fn add_column(col: &mut [f64], other: &Tensor, j: usize) {
-    let (rows, cols) = other.shape();
-    let c = if cols == 1 { 0 } else { j };
-    let o = other.as_slice();
-    if rows == 1 {
-        let v = o[c];
-        wide(|| col.iter_mut().for_each(|x| *x += v));
-    } else {
-        let o = &o[c * rows..(c + 1) * rows];
-        wide(|| col.iter_mut().zip(o).for_each(|(x, &v)| *x += v));
-    }
 }

@@ -7,7 +7,7 @@
 //! kernel, which adds four columns a pass.)
 
 use super::*;
-use crate::kernels::{BLOCK, matmul_tr_cols, reduce_column, tr_matmul, tr_matmul_then};
+use crate::kernels::{BLOCK, matmul_tr_cols, reduce_columns, tr_matmul, tr_matmul_then};
 
 /// What the pass accumulates, and the operands it reads.
 pub(in crate::graph) struct Pass<'a> {
@@ -75,9 +75,7 @@ impl<'a> Pass<'a> {
                 sum.as_mut_slice()[j * rows..j * rows + block.len()].copy_from_slice(block);
                 continue;
             }
-            for (k, col) in block.chunks_exact(rows).enumerate() {
-                reduce_column(sum, j + k, col);
-            }
+            reduce_columns(sum, j, block, rows);
         }
     }
 
