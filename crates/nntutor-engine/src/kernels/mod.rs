@@ -6,6 +6,35 @@
 //! operand's shape, and (in `products`) the matrix products, each element
 //! summed in a fixed order.
 
+/// `$vis fn $name(args)`: `$portable(args)`, built a second time for
+/// AVX2 and that build chosen at run time where the processor has it.
+/// The same additions and multiplications in the same order (no fused
+/// multiply-add), so the same bits on every machine. `$portable` should
+/// be `#[inline(always)]`, so that the AVX2 build holds the whole loop.
+macro_rules! avx2_or_portable {
+    (
+        $(#[$doc:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) => $portable:ident
+    ) => {
+        $(#[$doc])*
+        $vis fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2")]
+                unsafe fn avx2($($arg: $ty),*) {
+                    $portable($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2, checked just above.
+                    unsafe { avx2($($arg),*) };
+                    return;
+                }
+            }
+            $portable($($arg),*)
+        }
+    };
+}
+
 mod columns;
 mod exp;
 mod narrow;
@@ -34,7 +63,9 @@ pub fn zeros_in(mut storage: Vec<f64>, rows: usize, cols: usize) -> Tensor {
 /// inside then process four numbers at once instead of two. The same
 /// additions and multiplications in the same order (no fused
 /// multiply-add, which Rust never makes on its own), so the same bits on
-/// every machine; only faster on most.
+/// every machine; only faster on most. Only where the compiler inlines
+/// `f` (a short loop): a larger closure is compiled on its own, without
+/// AVX2, and its loops are better written with `avx2_or_portable!`.
 #[inline(always)]
 pub fn wide<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
@@ -167,27 +198,19 @@ pub fn reduce_ref(grad: &Tensor, s: Shape) -> Tensor {
     out
 }
 
-/// Each operand of `others` added to the whole columns of `block` (the
-/// first being column `j` of a sum), broadcast to their shape: a column
-/// or a row bias, a scalar, or an array of the sum's shape. (`x + other`
-/// is the same number as `other + x`: IEEE addition commutes.) The AVX2
-/// build is chosen once for the block, as in [`reduce_columns`].
-pub fn add_columns(block: &mut [f64], rows: usize, j: usize, others: &[&Tensor]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { add_columns_avx2(block, rows, j, others) };
-            return;
-        }
-    }
-    add_columns_portable(block, rows, j, others);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn add_columns_avx2(block: &mut [f64], rows: usize, j: usize, others: &[&Tensor]) {
-    add_columns_portable(block, rows, j, others);
+avx2_or_portable! {
+    /// Each operand of `others` added to the whole columns of `block` (the
+    /// first being column `j` of a sum), broadcast to their shape: a column
+    /// or a row bias, a scalar, or an array of the sum's shape. (`x + other`
+    /// is the same number as `other + x`: IEEE addition commutes.) The AVX2
+    /// build is chosen once for the block: a call per column cost more than
+    /// its additions.
+    pub fn add_columns(
+        block: &mut [f64],
+        rows: usize,
+        j: usize,
+        others: &[&Tensor],
+    ) => add_columns_portable
 }
 
 #[inline(always)]
@@ -208,37 +231,25 @@ fn add_columns_portable(block: &mut [f64], rows: usize, j: usize, others: &[&Ten
     }
 }
 
-/// The whole columns of `block` (the first being column `j` of a
-/// gradient) added to `out`, the sums of an operand that was broadcast
-/// along a row, a column or both: [`reduce_ref`] a few columns at a time
-/// (called for j = 0, 1, … in order, on sums that start at zero, it
-/// gives its bits). The AVX2 build is chosen once for the block: a call
-/// per column cost more than its additions.
-pub fn reduce_columns(out: &mut Tensor, j: usize, block: &[f64], rows: usize) {
-    if rows == 0 {
-        return;
-    }
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { reduce_columns_avx2(out, j, block, rows) };
-            return;
-        }
-    }
-    reduce_columns_portable(out, j, block, rows);
-}
-
-/// The same loop built for AVX2 (written out, not through [`wide`]: a
-/// closure the compiler does not inline into `wide` runs without it).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn reduce_columns_avx2(out: &mut Tensor, j: usize, block: &[f64], rows: usize) {
-    reduce_columns_portable(out, j, block, rows);
+avx2_or_portable! {
+    /// The whole columns of `block` (the first being column `j` of a
+    /// gradient) added to `out`, the sums of an operand that was broadcast
+    /// along a row, a column or both: [`reduce_ref`] a few columns at a time
+    /// (called for j = 0, 1, … in order, on sums that start at zero, it
+    /// gives its bits), the AVX2 build chosen once for the block.
+    pub fn reduce_columns(
+        out: &mut Tensor,
+        j: usize,
+        block: &[f64],
+        rows: usize,
+    ) => reduce_columns_portable
 }
 
 #[inline(always)]
 fn reduce_columns_portable(out: &mut Tensor, j: usize, block: &[f64], rows: usize) {
+    if rows == 0 {
+        return;
+    }
     let s = out.shape();
     for (k, col) in block.chunks_exact(rows).enumerate() {
         let target = if s.1 == 1 { 0 } else { j + k };

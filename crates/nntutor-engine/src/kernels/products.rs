@@ -62,30 +62,15 @@ pub fn matmul_cols_then(
     Tensor::from_vec(m, n, c)
 }
 
-/// The columns of `A @ B` appended to `c` one by one, handed to `then` a
-/// block at a time. The AVX2 build of the same loop is chosen at run
-/// time, once for the whole product.
-fn long_columns(a: &Tensor, b: Columns, c: &mut Vec<f64>, then: &mut dyn FnMut(usize, &mut [f64])) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { long_columns_avx2(a, b, c, then) };
-            return;
-        }
-    }
-    long_columns_portable(a, b, c, then);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn long_columns_avx2(
-    a: &Tensor,
-    b: Columns,
-    c: &mut Vec<f64>,
-    then: &mut dyn FnMut(usize, &mut [f64]),
-) {
-    long_columns_portable(a, b, c, then);
+avx2_or_portable! {
+    /// The columns of `A @ B` appended to `c` one by one, handed to `then` a
+    /// block at a time. The AVX2 build is chosen once for the whole product.
+    fn long_columns(
+        a: &Tensor,
+        b: Columns,
+        c: &mut Vec<f64>,
+        then: &mut dyn FnMut(usize, &mut [f64]),
+    ) => long_columns_portable
 }
 
 #[inline(always)]
@@ -153,30 +138,15 @@ fn push_scaled_columns_portable(out: &mut Vec<f64>, a: &[f64], scales: &[f64], m
     }
 }
 
-/// `c += Σ_p a[:, p] · scales[p]`, adding in order of `p` for every element.
-///
-/// Four columns are added per pass over `c` (`((c + a0·s0) + a1·s1) + …`):
-/// the same additions in the same order as one column at a time, so the
-/// bits are the same, with a quarter of the loads and stores of `c`. The
-/// AVX2 build of the same loop is chosen at run time; it only processes
-/// more elements side by side (no fused multiply-add), so every machine
-/// gets the same numbers.
-fn add_scaled_columns(c: &mut [f64], a: &[f64], scales: &[f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { add_scaled_columns_avx2(c, a, scales) };
-            return;
-        }
-    }
-    add_scaled_columns_portable(c, a, scales);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn add_scaled_columns_avx2(c: &mut [f64], a: &[f64], scales: &[f64]) {
-    add_scaled_columns_portable(c, a, scales);
+avx2_or_portable! {
+    /// `c += Σ_p a[:, p] · scales[p]`, adding in order of `p` for every
+    /// element.
+    ///
+    /// Four columns are added per pass over `c` (`((c + a0·s0) + a1·s1) +
+    /// …`): the same additions in the same order as one column at a time,
+    /// so the bits are the same, with a quarter of the loads and stores of
+    /// `c`.
+    fn add_scaled_columns(c: &mut [f64], a: &[f64], scales: &[f64]) => add_scaled_columns_portable
 }
 
 #[inline(always)]
