@@ -14,6 +14,15 @@ pub struct GradientMemo {
     /// Each loss's graph compiled by the first iteration, rerun by the
     /// others (`None`: it cannot be, and is rebuilt each time).
     plans: std::sync::Mutex<HashMap<String, Option<Plan>>>,
+    /// The update formulas' plans, by the caller's number for each.
+    formulas: std::sync::Mutex<Formulas>,
+}
+
+/// The update formulas' plans, and how many times one was built instead.
+#[derive(Debug, Default)]
+struct Formulas {
+    plans: HashMap<usize, Option<Plan>>,
+    builds: usize,
 }
 
 /// What one forward and backward pass of a loss left behind.
@@ -90,6 +99,51 @@ impl GradientMemo {
     }
 }
 
+impl GradientMemo {
+    /// The value of a training's update formula `expr` (the caller's
+    /// number `key` for it), as `Graph::build(expr, scope, true)` gives
+    /// it. The first call builds the graph and compiles it; later ones
+    /// rerun the plan, its `grad` calls reading this memo. Where the plan
+    /// no longer fits, the graph is built, and says why if it fails.
+    pub fn evaluate(
+        &self,
+        key: usize,
+        expr: &Expr,
+        scope: &dyn Scope,
+    ) -> Result<Tensor, EngineError> {
+        let planned = {
+            let formulas = self.formulas();
+            formulas
+                .plans
+                .get(&key)
+                .and_then(Option::as_ref)
+                .and_then(|plan| plan.run(scope))
+        };
+        if let Some(run) = planned {
+            return Ok(Arc::try_unwrap(run.loss).unwrap_or_else(|shared| (*shared).clone()));
+        }
+        self.formulas().builds += 1;
+        let (graph, root) = Graph::build(expr, scope, true)?;
+        let mut formulas = self.formulas();
+        formulas
+            .plans
+            .entry(key)
+            .or_insert_with(|| Plan::compile_formula(&graph, root));
+        drop(formulas);
+        Ok(graph.into_value(root))
+    }
+
+    fn formulas(&self) -> std::sync::MutexGuard<'_, Formulas> {
+        self.formulas.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How many times [`evaluate`](GradientMemo::evaluate) built a graph.
+    #[cfg(test)]
+    pub(super) fn formula_builds(&self) -> usize {
+        self.formulas().builds
+    }
+}
+
 impl Clone for GradientMemo {
     /// The copy starts empty: cached gradients belong to the values of the
     /// evaluation that computed them.
@@ -98,6 +152,7 @@ impl Clone for GradientMemo {
             wanted: self.wanted.clone(),
             cache: Default::default(),
             plans: Default::default(),
+            formulas: Default::default(),
         }
     }
 }

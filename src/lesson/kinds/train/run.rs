@@ -292,25 +292,28 @@ impl Evaluator<'_> {
     /// the memo keeps the gradients of the iteration's start).
     fn apply_updates(&mut self, step: &Step, updates: &[Formula], in_order: bool) -> Option<()> {
         let mut new_values = Vec::new();
-        for f in updates {
-            match Graph::build(&f.statement.expr, &self.env, true) {
-                Ok((g, r)) => {
-                    let v = g.value(r);
+        for (k, f) in updates.iter().enumerate() {
+            // The training's memo reruns each update's compiled graph.
+            let value = match &self.env.memo {
+                Some(memo) => memo.evaluate(k, &f.statement.expr, &self.env),
+                None => Graph::build(&f.statement.expr, &self.env, true).map(|(g, r)| g.into_value(r)),
+            };
+            match value {
+                Ok(value) => {
                     let old = &self.env.values[&f.statement.name].data;
-                    if v.shape() != old.shape() {
+                    if value.shape() != old.shape() {
                         self.error(
                             format!(
                                 "{}: `{}` would change shape from {} to {}",
                                 step.label(),
                                 f.statement.name,
                                 shape_str(old.shape()),
-                                shape_str(v.shape())
+                                shape_str(value.shape())
                             ),
                             f.span.clone(),
                         );
                         return None;
                     }
-                    let value = g.into_value(r);
                     if in_order {
                         self.env.set_value(&f.statement.name, value);
                     } else {

@@ -9,12 +9,40 @@ impl Plan {
     /// `None` where a rerun could differ from a rebuild: an index read
     /// from the values, a gradient inside the loss.
     pub fn compile(graph: &Graph, root: NodeId, wrts: &[(String, NodeId)]) -> Option<Plan> {
+        let work = graph.forward_cost().saturating_mul(3);
+        Plan::compile_steps(graph, root, wrts, work, false)
+    }
+
+    /// The plan of a formula that is only evaluated (a training's update,
+    /// `W - lr * grad(L, W)`): its `grad` calls read the training's memo
+    /// when it runs. Charged a forward pass.
+    pub fn compile_formula(graph: &Graph, root: NodeId) -> Option<Plan> {
+        Plan::compile_steps(graph, root, &[], graph.forward_cost(), true)
+    }
+
+    fn compile_steps(
+        graph: &Graph,
+        root: NodeId,
+        wrts: &[(String, NodeId)],
+        work: u64,
+        gradients: bool,
+    ) -> Option<Plan> {
         let nodes = graph.nodes.get(..=root.0)?;
         let mut steps = Vec::with_capacity(nodes.len());
         for node in nodes {
             let what = match &node.kind {
                 NodeKind::Input(name) => What::Input(name.clone()),
                 NodeKind::Constant => What::Constant(node.shared_value().clone()),
+                // A loss's plan runs under the memo's lock, which a
+                // gradient's run takes: only a formula's may hold one.
+                NodeKind::Gradient {
+                    of,
+                    wrt,
+                    how: Derivative::Analytic,
+                } if gradients => What::Gradient {
+                    of: of.clone(),
+                    wrt: wrt.clone(),
+                },
                 NodeKind::Op(Op::Index { .. }) | NodeKind::Gradient { .. } => return None,
                 NodeKind::Op(op) => What::Op(*op),
             };
@@ -30,7 +58,6 @@ impl Plan {
         fuse(&mut steps, &wrts);
         let needed = needed(&steps, &wrts);
         let below = below(&steps);
-        let work = graph.forward_cost().saturating_mul(3);
         let fused = steps.iter().filter(|s| matches!(s.what, What::Fused(_)));
         let spare = Spare::new(2 * fused.count());
         Some(Plan {

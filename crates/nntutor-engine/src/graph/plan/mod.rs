@@ -45,6 +45,12 @@ enum What {
     Constant(Arc<Tensor>),
     Op(Op),
     Fused(Fusion),
+    /// `grad(of, wrt)` in a formula's plan: the training's memo's value,
+    /// computed by the loss's own plan.
+    Gradient {
+        of: String,
+        wrt: String,
+    },
     /// An operation a fused step computes on the way (no value kept).
     Absorbed,
 }
@@ -117,6 +123,10 @@ impl Plan {
                     let inputs = operands(&values, &step.inputs)?;
                     let out = self.spare.take(step.shape.0 * step.shape.1);
                     Some(ready(Arc::new(f.forward(&inputs, out))))
+                }
+                What::Gradient { of, wrt } => {
+                    let value = gradient(scope, of, wrt)?;
+                    (value.shape() == step.shape).then(|| ready(value))
                 }
             };
             values.push(value);
@@ -241,6 +251,18 @@ fn input(scope: &dyn Scope, name: &str, shape: Shape) -> Option<Node> {
         (None, None) => return None,
     };
     (node.shape() == shape).then_some(node)
+}
+
+/// `grad(of, wrt)` as the graph's builder finds it: computed already in
+/// this iteration (the memo keeps it), or by the loss's plan. `None`: the
+/// loss has no plan that fits, and building the formula says why.
+fn gradient(scope: &dyn Scope, of: &str, wrt: &str) -> Option<Arc<Tensor>> {
+    let memo = scope.gradient_memo()?;
+    let key = (of.to_string(), wrt.to_string());
+    if let Some(value) = memo.entries().gradients.get(&key) {
+        return Some(value.clone());
+    }
+    memo.planned(of, wrt, scope)
 }
 
 /// The values of a step's operands.
@@ -521,6 +543,41 @@ mod tests {
         // The iteration then builds the graph, which computes the new shapes.
         let (loss, _) = trained(&lesson);
         assert_eq!(bits(&loss), bits(&rebuilt(&lesson).0));
+    }
+
+    #[test]
+    fn an_update_formula_reruns_with_the_bits_of_w_minus_lr_times_the_gradient() {
+        let mut lesson = with_memo(spiral_like());
+        let lr = 0.5;
+        lesson.values.insert("lr".into(), scalar(lr));
+        let params = lesson.parameters.clone();
+        let update = |p: &str| parse_expr(&format!("{p} - lr * grad(L, {p})")).unwrap();
+        for iteration in 0..4 {
+            lesson.memo.as_ref().unwrap().clear();
+            // The gradients of a graph built afresh, without the memo.
+            let (_, want) = rebuilt(&lesson);
+            let memo = lesson.memo.as_ref().unwrap();
+            let new: Vec<Tensor> = (params.iter().enumerate())
+                .map(|(k, p)| memo.evaluate(k, &update(p), &lesson).unwrap())
+                .collect();
+            for ((p, v), g) in params.iter().zip(&new).zip(&want) {
+                let by_hand = &lesson.values[*p] - g * lr;
+                assert_eq!(bits(v), bits(&by_hand), "{p}, iteration {iteration}");
+            }
+            // The first iteration built each update's graph; the others
+            // ran its plan.
+            assert_eq!(memo.formula_builds(), params.len());
+            for (p, v) in params.iter().zip(new) {
+                lesson.values.insert(p.to_string(), v);
+            }
+        }
+        // Another shape: the plan does not fit, the graph is built.
+        lesson.values.insert("W1".into(), filled(20, 3, 1));
+        let memo = lesson.memo.as_ref().unwrap();
+        memo.clear();
+        let error = memo.evaluate(0, &update("W1"), &lesson).unwrap_err();
+        assert!(error.message().contains("20×3"), "{}", error.message());
+        assert_eq!(memo.formula_builds(), params.len() + 1);
     }
 
     #[test]
