@@ -7,6 +7,9 @@
 //! the graph's: the same bits.
 
 mod compile;
+mod forward;
+
+use forward::operands;
 
 use super::backprop::{accumulate, chain_rule};
 use super::fused::{Fusion, Pass};
@@ -101,39 +104,6 @@ impl Plan {
         Some(Run { loss, gradients })
     }
 
-    fn forward(&self, scope: &dyn Scope) -> Option<Vec<Option<Node>>> {
-        let mut values: Vec<Option<Node>> = Vec::with_capacity(self.steps.len());
-        for step in &self.steps {
-            let value = match &step.what {
-                What::Input(name) => Some(input(scope, name, step.shape)?),
-                What::Constant(v) => Some(ready(v.clone())),
-                What::Absorbed => None,
-                What::Op(op) => {
-                    let inputs = operands(&values, &step.inputs)?;
-                    let value = match selected_product(*op, &inputs) {
-                        Some((a, columns)) => ops::matmul_checked(a, columns),
-                        None => {
-                            let inputs: Vec<&Tensor> = inputs.iter().map(|n| n.value()).collect();
-                            op.forward(&inputs)
-                        }
-                    };
-                    Some(ready(Arc::new(value.ok()?)))
-                }
-                What::Fused(f) => {
-                    let inputs = operands(&values, &step.inputs)?;
-                    let out = self.spare.take(step.shape.0 * step.shape.1);
-                    Some(ready(Arc::new(f.forward(&inputs, out))))
-                }
-                What::Gradient { of, wrt } => {
-                    let value = gradient(scope, of, wrt)?;
-                    (value.shape() == step.shape).then(|| ready(value))
-                }
-            };
-            values.push(value);
-        }
-        Some(values)
-    }
-
     /// Reverse mode as [`Graph::gradients_of`] runs it, along the steps
     /// that lie on a path from a parameter to the loss.
     fn backward(&self, values: &[Option<Node>]) -> Vec<Option<Tensor>> {
@@ -226,48 +196,6 @@ impl Plan {
         let y = values[id].as_ref()?.value();
         Some((id, Pass::new(f, &inputs, y, &need, below)))
     }
-}
-
-/// A computed value, held as the graph holds one.
-fn ready(value: Arc<Tensor>) -> Node {
-    Node::new(NodeKind::Constant, Vec::new(), value, 0..0, None)
-}
-
-/// Input `name` at its current value, if it still has the shape and the
-/// kind (a value, not a formula) it had when the plan was compiled.
-fn input(scope: &dyn Scope, name: &str, shape: Shape) -> Option<Node> {
-    let binding = scope.binding(name)?;
-    if binding.formula.is_some() {
-        return None;
-    }
-    let node = match (binding.value, binding.selection) {
-        (Some(value), _) => ready(
-            binding
-                .shared
-                .cloned()
-                .unwrap_or_else(|| Arc::new(value.clone())),
-        ),
-        (None, Some(selection)) => Node::selected(name, selection.clone(), 0..0, None),
-        (None, None) => return None,
-    };
-    (node.shape() == shape).then_some(node)
-}
-
-/// `grad(of, wrt)` as the graph's builder finds it: computed already in
-/// this iteration (the memo keeps it), or by the loss's plan. `None`: the
-/// loss has no plan that fits, and building the formula says why.
-fn gradient(scope: &dyn Scope, of: &str, wrt: &str) -> Option<Arc<Tensor>> {
-    let memo = scope.gradient_memo()?;
-    let key = (of.to_string(), wrt.to_string());
-    if let Some(value) = memo.entries().gradients.get(&key) {
-        return Some(value.clone());
-    }
-    memo.planned(of, wrt, scope)
-}
-
-/// The values of a step's operands.
-fn operands<'v>(values: &'v [Option<Node>], inputs: &[usize]) -> Option<Vec<&'v Node>> {
-    inputs.iter().map(|&i| values[i].as_ref()).collect()
 }
 
 #[cfg(test)]
