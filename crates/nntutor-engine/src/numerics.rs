@@ -17,9 +17,10 @@ pub(super) fn unary_grad(x: &[f64], out: &[f64], g: &mut [f64], d: impl Fn(f64, 
     })
 }
 
-/// `f(x)` written over each `x`. (Not compiled for AVX2: there, relu's
-/// `if x > 0 { x } else { 0 }` becomes a masked store of its zeros,
-/// which AMD processors run several times slower than the whole loop.)
+/// `f(x)` written over each `x`. (Not compiled for AVX2: there, a select
+/// such as `if x > 0 { x } else { 0 }` becomes a masked store, which AMD
+/// processors run several times slower than the whole loop; relu has its
+/// own loop, [`relu_in_place`].)
 #[inline]
 pub(super) fn each(x: &mut [f64], f: impl Fn(f64) -> f64) {
     x.iter_mut().for_each(|v| *v = f(*v))

@@ -97,9 +97,7 @@ impl GradientMemo {
         entries.losses.insert(loss.to_string(), run.loss);
         wanted
     }
-}
 
-impl GradientMemo {
     /// The value of a training's update formula `expr` (the caller's
     /// number `key` for it), as `Graph::build(expr, scope, true)` gives
     /// it. The first call builds the graph and compiles it; later ones

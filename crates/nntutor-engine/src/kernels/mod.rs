@@ -53,7 +53,7 @@ use super::tensor::{Shape, Tensor};
 
 /// A `rows × cols` array of zeros in `storage`'s memory (whatever it
 /// held), allocating only if it is too small.
-pub fn zeros_in(mut storage: Vec<f64>, rows: usize, cols: usize) -> Tensor {
+fn zeros_in(mut storage: Vec<f64>, rows: usize, cols: usize) -> Tensor {
     storage.clear();
     storage.resize(rows * cols, 0.0);
     Tensor::from_vec(rows, cols, storage)
