@@ -27,7 +27,8 @@ pub fn digits_against_numpy() {
         .expect("a train step");
     // The training step alone, run again as the tutor runs it, timed from
     // inside the run: the best of seven.
-    // More runs for a profiler: `FIGURES=digits RUNS=100`.
+    // More runs for a profiler: `FIGURES=digits RUNS=100`; `ALL=1` prints
+    // every run's time (this machine's neighbours move single runs by 50%).
     let runs: usize = std::env::var("RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -40,6 +41,11 @@ pub fn digits_against_numpy() {
             match (s.began, s.ended) {
                 (Some(a), Some(b)) => (b - a).as_secs_f64(),
                 _ => f64::NAN,
+            }
+        })
+        .inspect(|t| {
+            if std::env::var("ALL").is_ok() {
+                eprintln!("run {t:.4}")
             }
         })
         .fold(f64::INFINITY, f64::min);

@@ -40,13 +40,14 @@ mod exp;
 mod narrow;
 mod products;
 mod short;
+mod short_wide;
 mod skinny;
 
 pub use columns::{Columns, Selection};
 pub use exp::exp_in_place;
 pub use products::{
-    BLOCK, matmul, matmul_cols, matmul_cols_then, matmul_tr, matmul_tr_cols, tr_matmul,
-    tr_matmul_then,
+    BLOCK, matmul, matmul_cols, matmul_cols_then, matmul_tr, matmul_tr_cols,
+    matmul_tr_cols_transposed, tr_matmul, tr_matmul_cols_then, tr_matmul_then,
 };
 
 use super::tensor::{Shape, Tensor};

@@ -15,8 +15,13 @@ use crate::tensor::Tensor;
 pub(super) const NARROW: usize = 12;
 
 /// `A @ B` for an `A` of at most [`NARROW`] rows, in `out`'s storage.
-pub(super) fn narrow_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
-    let (m, k) = (a.nrows(), a.ncols());
+/// With `transposed`, `a` holds `Aᵀ` (a layer's `W` in `Wᵀ @ X`): it is
+/// read in place as it is packed, never copied whole.
+pub(super) fn narrow_matmul(a: &Tensor, transposed: bool, b: Columns, out: Vec<f64>) -> Tensor {
+    let (m, k) = match transposed {
+        false => (a.nrows(), a.ncols()),
+        true => (a.ncols(), a.nrows()),
+    };
     assert_eq!(
         k,
         b.nrows(),
@@ -24,6 +29,12 @@ pub(super) fn narrow_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
         b.nrows()
     );
     let mut c = zeros_in(out, m, b.ncols());
+    let a = Packing {
+        a,
+        m,
+        k,
+        transposed,
+    };
     match m.div_ceil(4) {
         0 => {}
         1 => narrow::<4, 8>(a, b, &mut c),
@@ -33,16 +44,48 @@ pub(super) fn narrow_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
     c
 }
 
+/// The left operand `A` (`m × k`) as its storage holds it.
+#[derive(Clone, Copy)]
+struct Packing<'a> {
+    a: &'a Tensor,
+    m: usize,
+    k: usize,
+    /// The storage is `Aᵀ`'s.
+    transposed: bool,
+}
+
+impl Packing<'_> {
+    /// `A`'s column p, padded with zeros to R: `pack[p·R + i] = A[i, p]`.
+    fn pack<const R: usize>(&self) -> Vec<f64> {
+        let (m, k) = (self.m, self.k);
+        let mut pack = vec![0.0; k * R];
+        let data = self.a.as_slice();
+        if m == 0 || k == 0 {
+            return pack;
+        }
+        if self.transposed {
+            // Row i of A is column i of the storage: the rows are read side
+            // by side, so that each packed step is written whole, once.
+            let rows: Vec<&[f64]> = data.chunks_exact(k).collect();
+            for (p, dst) in pack.chunks_exact_mut(R).enumerate() {
+                for (d, row) in dst.iter_mut().zip(&rows) {
+                    *d = row[p];
+                }
+            }
+        } else {
+            for (dst, col) in pack.chunks_exact_mut(R).zip(data.chunks_exact(m)) {
+                dst[..m].copy_from_slice(col);
+            }
+        }
+        pack
+    }
+}
+
 /// `R` padded rows, `C` result columns at a time: `R/4 · C` accumulators
 /// and `R/4` rows of `A` fill most of the sixteen vector registers.
-fn narrow<const R: usize, const C: usize>(a: &Tensor, b: Columns, c: &mut Tensor) {
-    let (m, k) = (a.nrows(), a.ncols());
-    let n = b.ncols();
-    // `A`'s column p, padded with zeros to R: pack[p·R + i] = A[i, p].
-    let mut pack = vec![0.0; k * R];
-    for (dst, col) in pack.chunks_exact_mut(R).zip(a.as_slice().chunks_exact(m)) {
-        dst[..m].copy_from_slice(col);
-    }
+fn narrow<const R: usize, const C: usize>(a: Packing, b: Columns, c: &mut Tensor) {
+    let (m, n) = (a.m, b.ncols());
+    let pack = a.pack::<R>();
     let out = c.as_mut_slice();
     for j0 in (0..n).step_by(C) {
         let w = (n - j0).min(C);

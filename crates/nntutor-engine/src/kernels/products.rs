@@ -7,6 +7,7 @@
 use super::columns::Columns;
 use super::narrow::{NARROW, narrow_matmul};
 use super::short::{SHORT, short_matmul, short_matmul_tr};
+use super::short_wide::short_wide_tr;
 use super::skinny::{SKINNY, skinny_matmul_tr};
 use crate::tensor::Tensor;
 
@@ -38,19 +39,10 @@ pub fn matmul_cols_then(
     then: &mut dyn FnMut(usize, &mut [f64]),
 ) -> Tensor {
     let (m, n) = (a.nrows(), b.ncols());
-    let per = (BLOCK / m.max(1)).max(1);
-    let after = |mut t: Tensor, then: &mut dyn FnMut(usize, &mut [f64])| {
-        if m > 0 {
-            for (k, block) in t.as_mut_slice().chunks_mut(per * m).enumerate() {
-                then(k * per, block);
-            }
-        }
-        t
-    };
     if m <= NARROW && n >= SHORT {
         // A few long rows out (a network's scores, 3 × 300; ten classes'
         // scores for a minibatch, read from the data set in place).
-        return after(narrow_matmul(a, b, out), then);
+        return after(narrow_matmul(a, false, b, out), then);
     }
     if m < SHORT && n >= SHORT {
         return after(short_matmul(a, b, out), then);
@@ -60,6 +52,34 @@ pub fn matmul_cols_then(
     c.reserve(m * n);
     long_columns(a, b, &mut c, then);
     Tensor::from_vec(m, n, c)
+}
+
+/// `Aᵀ @ B` as [`matmul_cols_then`] computes `A @ B`: the same sums. The
+/// narrow kernel (ten classes' `Wᵀ @ X`) reads `A` in place as it packs
+/// it; the other shapes take a copy of the transpose.
+pub fn tr_matmul_cols_then(
+    a: &Tensor,
+    b: Columns,
+    out: Vec<f64>,
+    then: &mut dyn FnMut(usize, &mut [f64]),
+) -> Tensor {
+    if a.ncols() <= NARROW && b.ncols() >= SHORT {
+        return after(narrow_matmul(a, true, b, out), then);
+    }
+    matmul_cols_then(&a.transpose(), b, out, then)
+}
+
+/// `then` over a finished result a block of whole columns at a time, as
+/// [`long_columns`] hands them on while it writes them.
+fn after(mut t: Tensor, then: &mut dyn FnMut(usize, &mut [f64])) -> Tensor {
+    let m = t.nrows();
+    if let Some(per) = BLOCK.checked_div(m) {
+        let per = per.max(1);
+        for (k, block) in t.as_mut_slice().chunks_mut(per * m).enumerate() {
+            then(k * per, block);
+        }
+    }
+    t
 }
 
 avx2_or_portable! {
@@ -197,9 +217,10 @@ fn add_scaled_columns_portable(c: &mut [f64], a: &[f64], scales: &[f64]) {
 
 /// `Aᵀ @ B`: element (p, j) is `Σ_i A[i, p] · B[i, j]`, added in order of
 /// `i`. `A` is transposed once (it is the small weight matrix in a
-/// network's backward pass) so the products run down contiguous columns.
+/// network's backward pass) so the products run down contiguous columns,
+/// or read in place by the narrow kernel.
 pub fn tr_matmul(a: &Tensor, b: &Tensor) -> Tensor {
-    matmul(&a.transpose(), b)
+    tr_matmul_cols_then(a, Columns::of(b), Vec::new(), &mut |_, _| {})
 }
 
 /// [`tr_matmul`] into `out`'s storage, then `then` over the columns of
@@ -210,7 +231,7 @@ pub fn tr_matmul_then(
     out: Vec<f64>,
     then: &mut dyn FnMut(usize, &mut [f64]),
 ) -> Tensor {
-    matmul_cols_then(&a.transpose(), Columns::of(b), out, then)
+    tr_matmul_cols_then(a, Columns::of(b), out, then)
 }
 
 /// `A @ Bᵀ` without copying the transpose: column `p` of the result is
@@ -222,21 +243,37 @@ pub fn matmul_tr(a: &Tensor, b: &Tensor) -> Tensor {
 /// `A @ Bᵀ` with `B`'s columns read where they lie. `A` and `B` must have
 /// as many columns.
 pub fn matmul_tr_cols(a: &Tensor, b: Columns) -> Tensor {
+    matmul_tr_placed(a, b, false)
+}
+
+/// `(A @ Bᵀ)ᵀ`, the same sums as [`matmul_tr_cols`] written transposed:
+/// the gradient of a `W` whose transpose was a product's left operand
+/// (`Wᵀ @ X`), without a copy of the transpose.
+pub fn matmul_tr_cols_transposed(a: &Tensor, b: Columns) -> Tensor {
+    matmul_tr_placed(a, b, true)
+}
+
+fn matmul_tr_placed(a: &Tensor, b: Columns, transposed: bool) -> Tensor {
     let (m, n) = (a.nrows(), a.ncols());
     let k = b.nrows();
+    let flip = |t: Tensor, flipped: bool| if flipped { t.transpose() } else { t };
     if k <= SKINNY {
-        return skinny_matmul_tr(a.as_slice(), m, b);
+        return flip(skinny_matmul_tr(a.as_slice(), m, b), transposed);
     }
     if m < SHORT && k >= SHORT {
         // A few rows out (a layer's three classes): the same sums as
         // `(B @ Aᵀ)ᵀ`, whose few columns the skinny kernel computes,
         // where `B` lies whole.
         return match b.dense() {
-            Some(b_data) if m <= SKINNY => skinny_matmul_tr(b_data, k, Columns::of(a)).transpose(),
-            _ => short_matmul_tr(a, b),
+            Some(b_data) if m <= SKINNY => {
+                flip(skinny_matmul_tr(b_data, k, Columns::of(a)), !transposed)
+            }
+            _ => {
+                short_wide_tr(a, b, transposed).unwrap_or_else(|| short_matmul_tr(a, b, transposed))
+            }
         };
     }
-    blocked_tr(a.as_slice(), m, n, b)
+    flip(blocked_tr(a.as_slice(), m, n, b), transposed)
 }
 
 fn blocked_tr(a_data: &[f64], m: usize, n: usize, b: Columns) -> Tensor {
@@ -334,7 +371,15 @@ mod tests {
             let want = sequential(&a, &b);
             assert_eq!(bits(&matmul(&a, &b)), bits(&want), "{m}×{k} @ {k}×{n}");
             assert_eq!(bits(&matmul_tr(&a, &b.transpose())), bits(&want));
+            // `Aᵀ` read in place by the narrow kernel (up to 12 rows out).
             assert_eq!(bits(&tr_matmul(&a.transpose(), &b)), bits(&want));
+            // Written transposed: every path of `A @ Bᵀ`, the same sums.
+            let bt = b.transpose();
+            assert_eq!(
+                bits(&matmul_tr_cols_transposed(&a, Columns::of(&bt))),
+                bits(&want.transpose()),
+                "({m}×{k} @ {k}×{n})ᵀ"
+            );
         }
     }
 
@@ -372,6 +417,56 @@ mod tests {
                 bits(&matmul_tr_cols(&g, Columns::picked(&few))),
                 bits(&sequential(&g, &few_copy.transpose()))
             );
+            // `Wᵀ @ X` and the gradient of `W`, written transposed.
+            let wt = w.transpose();
+            let then = &mut |_, _: &mut [f64]| {};
+            assert_eq!(
+                bits(&tr_matmul_cols_then(
+                    &wt,
+                    Columns::picked(&batch),
+                    Vec::new(),
+                    then
+                )),
+                bits(&sequential(&w, &copy))
+            );
+            assert_eq!(
+                bits(&matmul_tr_cols_transposed(&g, Columns::picked(&batch))),
+                bits(&sequential(&g, &copy.transpose()).transpose())
+            );
+        }
+    }
+
+    #[test]
+    fn both_builds_of_the_short_transposed_product_give_the_sequential_bits() {
+        // The AVX-512 kernel where the processor has it, the AVX2 (or
+        // portable) one everywhere: each called directly, so that both are
+        // tested on any machine that has the first. Whole blocks of sixteen
+        // rows of B, remainders, and rows of A split in two blocks (14, 15).
+        use super::super::short::short_matmul_tr;
+        use super::super::short_wide::short_wide_tr;
+        let bits = |t: &Tensor| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for (m, k, n) in [
+            (10, 784, 22),
+            (1, 16, 3),
+            (3, 21, 40),
+            (14, 37, 9),
+            (15, 48, 1),
+        ] {
+            let a = Tensor::from_fn(m, n, |i, j| ((i * 7 + j * 3) % 11) as f64 * 1e5 - 0.37);
+            let b = Tensor::from_fn(k, n, |p, j| ((p * 5 + j) % 13) as f64 * 1e-3 - 0.051);
+            let want = sequential(&a, &b.transpose());
+            for transposed in [false, true] {
+                let want = if transposed {
+                    want.transpose()
+                } else {
+                    want.clone()
+                };
+                let short = short_matmul_tr(&a, Columns::of(&b), transposed);
+                assert_eq!(bits(&short), bits(&want), "{m}×{n} @ ({k}×{n})ᵀ");
+                if let Some(wide) = short_wide_tr(&a, Columns::of(&b), transposed) {
+                    assert_eq!(bits(&wide), bits(&want), "{m}×{n} @ ({k}×{n})ᵀ, AVX-512");
+                }
+            }
         }
     }
 

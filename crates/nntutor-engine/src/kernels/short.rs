@@ -39,21 +39,32 @@ pub(super) fn short_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
                 }
             }
         }
-        row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), j0, w);
+        let at = Place {
+            j0,
+            w,
+            row_step: 1,
+            col_step: m,
+        };
+        row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), at);
     }
     c
 }
 
 /// `A @ Bᵀ` for an `A` of fewer than [`SHORT`] rows: element (i, p) is
-/// `Σ_j A[i, j] · B[p, j]`. Eight rows of `B` at a time are packed from
+/// `Σ_j A[i, j] · B[p, j]`. With `transposed`, the result is written as
+/// `(A @ Bᵀ)ᵀ` (`k × m`, the gradient of a `W` whose transpose was the
+/// product's left operand), the same sums in other places. Eight rows of `B` at a time are packed from
 /// each of its columns (`pack[j·LANES + pp] = B[p0 + pp, j]`), so `B` may
 /// be a minibatch's selection of a data set's columns. (Reading them in
 /// place instead, or packing 64 rows per pass, was slower.)
-pub(super) fn short_matmul_tr(a: &Tensor, b: Columns) -> Tensor {
+pub(super) fn short_matmul_tr(a: &Tensor, b: Columns, transposed: bool) -> Tensor {
     let m = a.nrows();
     let (k, n) = (b.nrows(), b.ncols());
     let cols: Vec<&[f64]> = (0..n).map(|j| b.col(j)).collect();
-    let mut c = Tensor::zeros(m, k);
+    let (mut c, row_step, col_step) = match transposed {
+        false => (Tensor::zeros(m, k), 1, m),
+        true => (Tensor::zeros(k, m), k, 1),
+    };
     let mut pack = vec![0.0; n * LANES];
     for p0 in (0..k).step_by(LANES) {
         let w = (k - p0).min(LANES);
@@ -71,7 +82,13 @@ pub(super) fn short_matmul_tr(a: &Tensor, b: Columns) -> Tensor {
                 _ => dst[..w].copy_from_slice(src),
             }
         }
-        row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), p0, w);
+        let at = Place {
+            j0: p0,
+            w,
+            row_step,
+            col_step,
+        };
+        row_blocks(a.as_slice(), m, &pack, c.as_mut_slice(), at);
     }
     c
 }
@@ -81,12 +98,12 @@ pub(super) fn short_matmul_tr(a: &Tensor, b: Columns) -> Tensor {
 /// five, as even as possible (10 rows: 5 + 5): 5 × 8 accumulators nearly
 /// fill the registers, and more of them hide the adder's latency; the
 /// packed values serve every block.
-fn row_blocks(a: &[f64], m: usize, pack: &[f64], out: &mut [f64], j0: usize, w: usize) {
+fn row_blocks(a: &[f64], m: usize, pack: &[f64], out: &mut [f64], place: Place) {
     let blocks = m.div_ceil(5);
     let mut r0 = 0;
     for b in 0..blocks {
         let size = m / blocks + usize::from(b < m % blocks);
-        let at = Rows { m, r0, j0, w };
+        let at = Rows { m, r0, place };
         match size {
             1 => short_block::<1>(a, pack, out, at),
             2 => short_block::<2>(a, pack, out, at),
@@ -98,14 +115,24 @@ fn row_blocks(a: &[f64], m: usize, pack: &[f64], out: &mut [f64], j0: usize, w: 
     }
 }
 
-/// Where a block sits: rows `r0..` of an `m`-row result, columns
-/// `j0..j0 + w`.
+/// Where a block sits: rows `r0..` of an `m`-row result, in the columns
+/// of `place`.
 #[derive(Clone, Copy)]
 struct Rows {
     m: usize,
     r0: usize,
+    place: Place,
+}
+
+/// Columns `j0..j0 + w` of the result, and where element (i, j) is
+/// stored: `i · row_step + j · col_step` (`1, m` column-major; `k, 1`
+/// for the transpose of an `m × k` result).
+#[derive(Clone, Copy)]
+struct Place {
     j0: usize,
     w: usize,
+    row_step: usize,
+    col_step: usize,
 }
 
 /// Rows `r0..r0 + M` of the block: `Σ_p A[i, p] · pack[p][jj]` in order
@@ -114,9 +141,10 @@ struct Rows {
 fn short_block<const M: usize>(a: &[f64], pack: &[f64], out: &mut [f64], at: Rows) {
     let mut acc = [[0.0; LANES]; M];
     accumulate(&mut acc, a, at.m, at.r0, pack);
+    let p = at.place;
     for (i, row) in acc.iter().enumerate() {
-        for (jj, &v) in row[..at.w].iter().enumerate() {
-            out[at.r0 + i + (at.j0 + jj) * at.m] = v;
+        for (jj, &v) in row[..p.w].iter().enumerate() {
+            out[(at.r0 + i) * p.row_step + (p.j0 + jj) * p.col_step] = v;
         }
     }
 }

@@ -4,8 +4,10 @@
 //! at a time as they are written, instead of reading and writing the
 //! whole result once for each operation. Backward, the activation's
 //! gradient and the biases' sums are likewise one pass over the upstream
-//! gradient (`pass`). Each element gets the same operations in the same
-//! order as node by node: the same bits.
+//! gradient (`pass`). A transpose read only by the product (`Wᵀ @ X`) is
+//! absorbed too: the kernels read `W` in place, forward and backward.
+//! Each element gets the same operations in the same order as node by
+//! node: the same bits.
 
 mod pass;
 
@@ -13,7 +15,7 @@ pub(super) use pass::{Below, Pass};
 
 use super::spare::Spare;
 use super::*;
-use crate::kernels::{add_columns, matmul_cols_then};
+use crate::kernels::{add_columns, matmul_cols_then, tr_matmul_cols_then};
 use crate::ops::{InPlace, Reads};
 
 /// `A @ B`, then additions of operands broadcast to its shape (or of its
@@ -24,6 +26,8 @@ use crate::ops::{InPlace, Reads};
 pub(super) struct Fusion {
     /// The closing function's own operation.
     unary: Option<Op>,
+    /// The step's first operand is `W` of a product `Wᵀ @ B`.
+    transposed: bool,
 }
 
 /// The nodes a fusion replaces, from the product to the last.
@@ -42,7 +46,8 @@ pub(super) type Sketch<'a> = (Option<Op>, &'a [usize], Shape);
 
 /// The chain that starts at product `start`: each link is the only reader
 /// of the one before and keeps its shape, and none but the last is wanted
-/// by anyone (`open(k)`: node k may be passed through, not kept).
+/// by anyone (`open(k)`: node k may be passed through, not kept). A
+/// transpose that only the product reads comes first.
 pub(super) fn chain_from(
     nodes: &[Sketch],
     readers: &[Vec<usize>],
@@ -53,10 +58,21 @@ pub(super) fn chain_from(
         return None;
     };
     let mut chain = Chain {
-        fusion: Fusion { unary: None },
+        fusion: Fusion {
+            unary: None,
+            transposed: false,
+        },
         nodes: vec![start],
         inputs: product.to_vec(),
     };
+    if let (&[left, _], (Some(Op::Transpose), &[w], _)) = (product, nodes[product[0]])
+        && readers[left].as_slice() == [start]
+        && open(left)
+    {
+        chain.fusion.transposed = true;
+        chain.nodes.insert(0, left);
+        chain.inputs[0] = w;
+    }
     let mut at = start;
     while let (true, &[next]) = (open(at), readers[at].as_slice()) {
         let (op, inputs, out) = nodes[next];
@@ -88,6 +104,12 @@ fn closes(op: Op) -> bool {
 }
 
 impl Fusion {
+    /// Whether the step reads its product's left operand transposed.
+    #[cfg(test)]
+    pub(super) fn transposed(&self) -> bool {
+        self.transposed
+    }
+
     fn unary(&self) -> Option<InPlace> {
         self.unary.and_then(|op| op.def().in_place)
     }
@@ -98,13 +120,21 @@ impl Fusion {
         let (a, columns) = product_operands(inputs);
         let others: Vec<&Tensor> = inputs[2..].iter().map(|n| n.value()).collect();
         let unary = self.unary();
-        let rows = a.nrows().max(1);
-        matmul_cols_then(a, columns, out, &mut |j, block| {
+        let rows = match self.transposed {
+            false => a.nrows(),
+            true => a.ncols(),
+        }
+        .max(1);
+        let then = &mut |j, block: &mut [f64]| {
             add_columns(block, rows, j, &others);
             if let Some(f) = unary {
                 (f.forward)(block);
             }
-        })
+        };
+        match self.transposed {
+            false => matmul_cols_then(a, columns, out, then),
+            true => tr_matmul_cols_then(a, columns, out, then),
+        }
     }
 
     /// Each operand's gradient, for those `need` asks for, from the

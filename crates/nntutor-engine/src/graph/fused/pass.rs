@@ -7,11 +7,16 @@
 //! kernel, which adds four columns a pass.)
 
 use super::*;
-use crate::kernels::{BLOCK, matmul_tr_cols, reduce_columns, tr_matmul, tr_matmul_then};
+use crate::kernels::{
+    BLOCK, matmul, matmul_cols_then, matmul_tr_cols, matmul_tr_cols_transposed, reduce_columns,
+    tr_matmul, tr_matmul_then,
+};
 
 /// What the pass accumulates, and the operands it reads.
 pub(in crate::graph) struct Pass<'a> {
     unary: Option<InPlace>,
+    /// `a` is `W` of a product `Wᵀ @ B`.
+    transposed: bool,
     /// The step's result (the closing function's gradient reads it).
     y: &'a Tensor,
     a: &'a Tensor,
@@ -46,6 +51,7 @@ impl<'a> Pass<'a> {
             .collect();
         Pass {
             unary: fusion.unary(),
+            transposed: fusion.transposed,
             y,
             a,
             b,
@@ -104,20 +110,31 @@ impl<'a> Pass<'a> {
         g: &Tensor,
         spare: &Spare,
     ) -> (Vec<Option<Tensor>>, Below) {
-        let left = self.need[0].then(|| matmul_tr_cols(g, self.b));
+        // With `Wᵀ @ B`: dW = (G Bᵀ)ᵀ, dB = W G.
+        let t = self.transposed;
+        let left = self.need[0].then(|| match t {
+            false => matmul_tr_cols(g, self.b),
+            true => matmul_tr_cols_transposed(g, self.b),
+        });
         let mut taken = Vec::new();
         let right = match (self.need[1], self.below) {
             (true, Some((id, mut below))) => {
-                let out = spare.take(self.a.ncols() * g.ncols());
-                let upstream =
-                    tr_matmul_then(self.a, g, out, &mut |j, block| below.columns(j, block));
+                let out = spare.take(self.b.nrows() * g.ncols());
+                let then = &mut |j, block: &mut [f64]| below.columns(j, block);
+                let upstream = match t {
+                    false => tr_matmul_then(self.a, g, out, then),
+                    true => matmul_cols_then(self.a, Columns::of(g), out, then),
+                };
                 let (gradients, further) = below.finish(&upstream, spare);
                 spare.give(upstream);
                 taken.push((id, gradients));
                 taken.extend(further);
                 None
             }
-            (true, None) => Some(tr_matmul(self.a, g)),
+            (true, None) => Some(match t {
+                false => tr_matmul(self.a, g),
+                true => matmul(self.a, g),
+            }),
             (false, _) => None,
         };
         let mut out = vec![left, right];

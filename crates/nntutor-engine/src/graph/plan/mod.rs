@@ -78,6 +78,13 @@ impl Plan {
         self.steps.iter().filter(fused).count()
     }
 
+    /// How many fused steps read their product's left operand transposed.
+    #[cfg(test)]
+    pub fn transposed(&self) -> usize {
+        let transposed = |s: &&Step| matches!(&s.what, What::Fused(f) if f.transposed());
+        self.steps.iter().filter(transposed).count()
+    }
+
     /// The loss and its gradients at the scope's current values, or `None`
     /// when this plan no longer fits them (an input's shape changed, a
     /// name became a formula, the budget ran out, an operation failed):
@@ -313,6 +320,36 @@ mod tests {
         lesson
     }
 
+    /// The digits lesson's regression: `Wᵀ @ X` of ten classes on a
+    /// minibatch, whose transpose the fused step reads in place.
+    fn digits_like() -> Lesson {
+        let mut lesson = spiral_like();
+        let data = Arc::new(filled(24, 120, 8));
+        let pick: Arc<[usize]> = (0..SAMPLES).map(|j| (j * 13 + 5) % 120).collect();
+        lesson.batch = Some(("X".into(), Selection::new(data, pick).unwrap()));
+        let labels = Tensor::from_fn(1, SAMPLES, |_, j| (j % 10) as f64);
+        lesson.values.insert("X_labels".into(), labels);
+        lesson.values.insert("W".into(), filled(24, 10, 1));
+        lesson.values.insert("b".into(), filled(10, 1, 2));
+        let l = "mean(-log(pick(softmax(W' @ X + b), X_labels))) + 0.5 * reg * sum(W ^ 2)";
+        lesson.formulas = HashMap::from([("L".to_string(), parse_expr(l).unwrap())]);
+        lesson.parameters = vec!["W", "b"];
+        lesson
+    }
+
+    /// The spiral network written with transposed weights: a hidden layer
+    /// of 20 rows (the transpose copied for the product) below a 3-row one
+    /// (read in place), whose backward product computes the layer below's
+    /// gradient.
+    fn transposed_layers() -> Lesson {
+        let mut lesson = spiral_like();
+        lesson.values.insert("W1".into(), filled(2, 20, 1));
+        lesson.values.insert("W2".into(), filled(20, 3, 3));
+        let l = "mean(-log(pick(softmax(W2' @ relu(W1' @ X + b1) + b2), X_labels))) + 0.5 * reg * (sum(W1 ^ 2) + sum(W2 ^ 2))";
+        lesson.formulas = HashMap::from([("L".to_string(), parse_expr(l).unwrap())]);
+        lesson
+    }
+
     /// Three layers, each one's result read only by the next one's product:
     /// the top layer's backward product computes the gradients of both below.
     fn deeper() -> Lesson {
@@ -348,15 +385,17 @@ mod tests {
     }
 
     /// The loss and every gradient as a training iteration gets them: the
-    /// first `grad` call computes them all (by the graph the first time, by
+    /// first `grad` call (of the first parameter) computes them all (by the graph the first time, by
     /// its plan after), the memo keeps them.
     fn trained(lesson: &Lesson) -> (Tensor, Vec<Tensor>) {
         let memo = lesson.memo.as_ref().unwrap();
         memo.clear();
-        let (g, r) = Graph::build(&parse_expr("grad(L, W1)").unwrap(), lesson, false).unwrap();
+        let p = lesson.parameters[0];
+        let call = parse_expr(&format!("grad(L, {p})")).unwrap();
+        let (g, r) = Graph::build(&call, lesson, false).unwrap();
         let entries = memo.entries();
         let first = g.value(r).clone();
-        assert_eq!(bits(&first), bits(&entries.gradients[&key("W1")]));
+        assert_eq!(bits(&first), bits(&entries.gradients[&key(p)]));
         let parameters = lesson.parameters.iter();
         let grads = parameters.map(|p| (*entries.gradients[&key(p)]).clone());
         (entries.losses["L"].as_ref().clone(), grads.collect())
@@ -379,7 +418,7 @@ mod tests {
     /// built afresh; how many fused steps its plan runs. The first
     /// iteration builds the graph, the second runs the plan, which
     /// allocates its arrays; the later runs write into the same.
-    fn same_bits_as_rebuilt(mut lesson: Lesson) -> usize {
+    fn same_bits_as_rebuilt(mut lesson: Lesson) -> (usize, usize) {
         let counts = |lesson: &Lesson| {
             let plans = lesson.memo.as_ref().unwrap().plans();
             plans["L"].as_ref().unwrap().spare.counts()
@@ -412,17 +451,20 @@ mod tests {
         // Every array the later runs took was one an earlier gave back,
         // and every one given back was kept.
         assert_eq!(plan.spare.counts(), (allocated, 0));
-        plan.fused()
+        (plan.fused(), plan.transposed())
     }
 
     #[test]
     fn reruns_give_the_bits_of_the_graph_iteration_after_iteration() {
         for batch in [false, true] {
             // Both layers, with what follows their products; `Z` alone.
-            assert_eq!(same_bits_as_rebuilt(with_memo(network(batch))), 3);
+            assert_eq!(same_bits_as_rebuilt(with_memo(network(batch))), (3, 0));
         }
-        assert_eq!(same_bits_as_rebuilt(with_memo(deeper())), 3);
-        assert_eq!(same_bits_as_rebuilt(with_memo(spiral_like())), 2);
+        assert_eq!(same_bits_as_rebuilt(with_memo(deeper())), (3, 0));
+        assert_eq!(same_bits_as_rebuilt(with_memo(spiral_like())), (2, 0));
+        // Transposes read only by a product are absorbed into its step.
+        assert_eq!(same_bits_as_rebuilt(with_memo(digits_like())), (1, 1));
+        assert_eq!(same_bits_as_rebuilt(with_memo(transposed_layers())), (2, 2));
         // Two products into one sum: the first takes the sum and what
         // follows, the second stays a plain product.
         let mut two = network(false);
@@ -430,7 +472,7 @@ mod tests {
         let h = parse_expr("relu(b1 + W1 @ X + V @ X)").unwrap();
         two.formulas.insert("H".into(), h);
         two.parameters.push("V");
-        assert_eq!(same_bits_as_rebuilt(with_memo(two)), 3);
+        assert_eq!(same_bits_as_rebuilt(with_memo(two)), (3, 0));
     }
 
     #[test]
