@@ -95,7 +95,7 @@ proptest! {
         for src in [
             "sum((A + B) * R)", "sum((A - B) * R)", "sum(A * B * R)", "sum(A / (P + 1) * R)",
             "sum(-A * R)", "sum(exp(A) * R)", "sum(abs(A) * R)", "sum(relu(A) * R)", "sum(sigmoid(A) * R)", "sum(tanh(A) * R)",
-            "sum(leaky_relu(A, 0.1) * R)", "sum(elu(A, 1.5) * R)", "sum(1.3 ^ A * R)",
+            "sum(leaky_relu(A, 0.1) * R)", "sum(elu(A, 1.5) * R)", "sum(1.3 ^ A * R)", "sum(A ^ 2 * R)",
             "sum(max(A, 0) * R)", "sum(min(A, 0) * R)", "mean(A * R)",
         ] {
             assert_close(src, &v, "A");

@@ -58,23 +58,24 @@ impl Packing<'_> {
     /// `A`'s column p, padded with zeros to R: `pack[p·R + i] = A[i, p]`.
     fn pack<const R: usize>(&self) -> Vec<f64> {
         let (m, k) = (self.m, self.k);
-        let mut pack = vec![0.0; k * R];
         let data = self.a.as_slice();
-        if m == 0 || k == 0 {
-            return pack;
+        if !self.transposed {
+            // Each packed step is written whole, once (no zeroed array).
+            let steps = data.chunks_exact(m.max(1));
+            let steps = steps.map(|col| std::array::from_fn(|i| col.get(i).map_or(0.0, |&v| v)));
+            return steps.collect::<Vec<[f64; R]>>().into_flattened();
         }
-        if self.transposed {
-            // Row i of A is column i of the storage: the rows are read side
-            // by side, so that each packed step is written whole, once.
-            let rows: Vec<&[f64]> = data.chunks_exact(k).collect();
-            for (p, dst) in pack.chunks_exact_mut(R).enumerate() {
-                for (d, row) in dst.iter_mut().zip(&rows) {
-                    *d = row[p];
+        // Row i of A is column i of the storage: read along it, a stretch
+        // of steps at a time that stays in the L1 cache as it is written.
+        const STRETCH: usize = 64;
+        let mut pack = vec![0.0; k * R];
+        for (p0, block) in pack.chunks_mut(STRETCH * R).enumerate() {
+            let p0 = p0 * STRETCH;
+            for (i, row) in data.chunks_exact(k.max(1)).enumerate().take(R) {
+                let row = &row[p0..p0 + block.len() / R];
+                for (dst, &v) in block.chunks_exact_mut(R).zip(row) {
+                    dst[i] = v;
                 }
-            }
-        } else {
-            for (dst, col) in pack.chunks_exact_mut(R).zip(data.chunks_exact(m)) {
-                dst[..m].copy_from_slice(col);
             }
         }
         pack
