@@ -65,7 +65,7 @@ impl Builder<'_> {
             && let Some(value) = self
                 .scope
                 .gradient_memo()
-                .and_then(|m| m.planned(&loss, &wrt, self.scope))
+                .and_then(|m| m.planned(&loss, &wrt, self.scope, true))
         {
             return Ok(self.gradient_node(loss, wrt, how, value, span));
         }

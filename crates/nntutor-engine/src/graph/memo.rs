@@ -74,16 +74,22 @@ impl GradientMemo {
     }
 
     /// d`loss`/d`wrt` by `loss`'s compiled plan, which computes (and
-    /// keeps) every gradient of the loss and its value in one run. `None`:
-    /// there is no plan, it does not give that gradient, or it no longer
-    /// fits the scope's values.
-    pub(super) fn planned(&self, loss: &str, wrt: &str, scope: &dyn Scope) -> Option<Arc<Tensor>> {
+    /// keeps) every gradient of the loss and, with `value`, its value in
+    /// one run. `None`: there is no plan, it does not give that gradient,
+    /// or it no longer fits the scope's values.
+    pub(super) fn planned(
+        &self,
+        loss: &str,
+        wrt: &str,
+        scope: &dyn Scope,
+        value: bool,
+    ) -> Option<Arc<Tensor>> {
         let plans = self.plans();
         let plan = plans.get(loss)?.as_ref()?;
         if !plan.differentiates(wrt) {
             return None;
         }
-        let run = plan.run(scope)?;
+        let run = plan.run(scope, value)?;
         drop(plans);
         let mut entries = self.entries();
         let mut wanted = None;
@@ -94,7 +100,9 @@ impl GradientMemo {
             }
             entries.gradients.insert((loss.to_string(), name), g);
         }
-        entries.losses.insert(loss.to_string(), run.loss);
+        if let Some(value) = run.loss {
+            entries.losses.insert(loss.to_string(), value);
+        }
         wanted
     }
 
@@ -115,10 +123,11 @@ impl GradientMemo {
                 .plans
                 .get(&key)
                 .and_then(Option::as_ref)
-                .and_then(|plan| plan.run(scope))
+                .and_then(|plan| plan.run(scope, true))
+                .and_then(|run| run.loss)
         };
-        if let Some(run) = planned {
-            return Ok(Arc::try_unwrap(run.loss).unwrap_or_else(|shared| (*shared).clone()));
+        if let Some(value) = planned {
+            return Ok(Arc::try_unwrap(value).unwrap_or_else(|shared| (*shared).clone()));
         }
         self.formulas().builds += 1;
         let (graph, root) = Graph::build(expr, scope, true)?;

@@ -57,6 +57,7 @@ impl Plan {
         let wrts: Vec<(String, usize)> = wrts.iter().map(|(n, id)| (n.clone(), id.0)).collect();
         fuse(&mut steps, &wrts);
         let needed = needed(&steps, &wrts);
+        let loss_only = loss_only(&steps, &needed);
         let below = below(&steps);
         let fused = steps.iter().filter(|s| matches!(s.what, What::Fused(_)));
         let spare = Spare::new(2 * fused.count());
@@ -64,6 +65,7 @@ impl Plan {
             steps,
             wrts,
             needed,
+            loss_only,
             below,
             work,
             spare,
@@ -149,4 +151,60 @@ fn needed(steps: &[Step], wrts: &[(String, usize)]) -> Vec<bool> {
         needed[k] = needed[k] || steps[k].inputs.iter().any(|&i| needed[i]);
     }
     needed
+}
+
+/// The steps a run that does not want the loss's value skips: numbers
+/// (1 × 1) that lead only to it, whose value no backward rule that runs
+/// reads: the L2 term's `sum(W ^ 2)` and `0.5 * reg * …`, a `mean` of
+/// the losses, the loss itself. (The sum alone is 5% of the digits
+/// training: 7,840 additions in a row, each waiting for the one before.)
+/// A skipped step's value stands in as a NaN of its shape, which these
+/// rules read for its shape only.
+fn loss_only(steps: &[Step], needed: &[bool]) -> Vec<bool> {
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+    for (id, step) in steps.iter().enumerate() {
+        for &i in &step.inputs {
+            readers[i].push(id);
+        }
+    }
+    let mut skip = vec![false; steps.len()];
+    for k in (0..steps.len()).rev() {
+        let What::Op(op) = steps[k].what else {
+            continue;
+        };
+        skip[k] = steps[k].shape == (1, 1)
+            && !reads_its_result(op)
+            && readers[k]
+                .iter()
+                .all(|&r| skip[r] && !(needed[r] && reads_operand(&steps[r], k, needed)));
+    }
+    skip
+}
+
+/// Whether an operation's backward rule reads its own result. Only the
+/// rules known not to are listed: anything else is taken to read it.
+fn reads_its_result(op: Op) -> bool {
+    !matches!(
+        op,
+        Op::Add | Op::Sub | Op::Mul | Op::Neg | Op::Sum | Op::Mean | Op::Identity
+    )
+}
+
+/// Whether step `reader`'s backward rule reads the value of its operand
+/// `k` (not only its shape): a product's rule reads each operand for the
+/// other's gradient, if that is wanted; sums, differences, negation and
+/// reductions read none. Anything else is taken to read every operand.
+fn reads_operand(reader: &Step, k: usize, needed: &[bool]) -> bool {
+    let What::Op(op) = reader.what else {
+        return true;
+    };
+    let at = reader.inputs.iter().enumerate().filter(|&(_, &i)| i == k);
+    at.map(|(position, _)| position).any(|position| match op {
+        Op::Add | Op::Sub | Op::Neg | Op::Sum | Op::Mean | Op::Identity => false,
+        Op::Mul => reader
+            .inputs
+            .get(1 - position)
+            .is_none_or(|&other| needed[other]),
+        _ => true,
+    })
 }

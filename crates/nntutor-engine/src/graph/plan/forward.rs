@@ -6,9 +6,23 @@ use super::*;
 impl Plan {
     /// Every step's value (`None` for the operations a fused step computes
     /// on the way), or `None` when the plan no longer fits the values.
-    pub(super) fn forward(&self, scope: &dyn Scope) -> Option<Vec<Option<Node>>> {
+    /// The steps `skip` marks get a NaN of their shape instead.
+    pub(super) fn forward(
+        &self,
+        scope: &dyn Scope,
+        skip: Option<&[bool]>,
+    ) -> Option<Vec<Option<Node>>> {
         let mut values: Vec<Option<Node>> = Vec::with_capacity(self.steps.len());
-        for step in &self.steps {
+        for (k, step) in self.steps.iter().enumerate() {
+            if skip.is_some_and(|s| s[k]) {
+                let (rows, cols) = step.shape;
+                values.push(Some(ready(Arc::new(Tensor::from_element(
+                    rows,
+                    cols,
+                    f64::NAN,
+                )))));
+                continue;
+            }
             let value = match &step.what {
                 What::Input(name) => Some(input(scope, name, step.shape)?),
                 What::Constant(v) => Some(ready(v.clone())),
@@ -74,7 +88,7 @@ fn gradient(scope: &dyn Scope, of: &str, wrt: &str) -> Option<Arc<Tensor>> {
     if let Some(value) = memo.entries().gradients.get(&key) {
         return Some(value.clone());
     }
-    memo.planned(of, wrt, scope)
+    memo.planned(of, wrt, scope, false)
 }
 
 /// The values of a step's operands.

@@ -24,6 +24,9 @@ pub struct Plan {
     wrts: Vec<(String, usize)>,
     /// Whether a step lies on a path from a parameter to the loss.
     needed: Vec<bool>,
+    /// The steps only the loss's value needs (see [`compile::loss_only`]),
+    /// skipped by a run for the gradients alone.
+    loss_only: Vec<bool>,
     /// See [`below`].
     below: Vec<Option<usize>>,
     /// What a run costs against the budget: a forward pass and a backward
@@ -58,10 +61,11 @@ enum What {
     Absorbed,
 }
 
-/// What a run computes: the loss, and each parameter's gradient.
+/// What a run computes: the loss (unless it was not wanted), and each
+/// parameter's gradient.
 #[derive(Debug)]
 pub struct Run {
-    pub loss: Arc<Tensor>,
+    pub loss: Option<Arc<Tensor>>,
     pub gradients: Vec<(String, Tensor)>,
 }
 
@@ -88,15 +92,19 @@ impl Plan {
     /// The loss and its gradients at the scope's current values, or `None`
     /// when this plan no longer fits them (an input's shape changed, a
     /// name became a formula, the budget ran out, an operation failed):
-    /// the caller then builds the graph, which says why.
-    pub fn run(&self, scope: &dyn Scope) -> Option<Run> {
+    /// the caller then builds the graph, which says why. Without `loss`,
+    /// the steps only the loss's value needs are skipped (an iteration
+    /// whose loss is not tracked), and the run gives no loss.
+    pub fn run(&self, scope: &dyn Scope, loss: bool) -> Option<Run> {
         if let Some(budget) = scope.budget() {
             budget.spend(self.work).ok()?;
         }
-        let values = self.forward(scope)?;
+        let skip = (!loss).then_some(self.loss_only.as_slice());
+        let values = self.forward(scope, skip)?;
         let mut grads = self.backward(&values);
         let root = self.steps.len() - 1;
-        let loss = values[root].as_ref()?.shared_value().clone();
+        let value = values[root].as_ref()?.shared_value().clone();
+        let loss = (loss || !self.loss_only[root]).then_some(value);
         self.keep(values);
         let gradients = self
             .wrts
@@ -447,7 +455,7 @@ mod tests {
         let plans = memo.plans();
         let plan = plans["L"].as_ref().unwrap();
         // The iterations above ran it: it fits the values.
-        assert!(plan.run(&lesson).is_some());
+        assert!(plan.run(&lesson, true).is_some());
         // Every array the later runs took was one an earlier gave back,
         // and every one given back was kept.
         assert_eq!(plan.spare.counts(), (allocated, 0));
@@ -473,6 +481,50 @@ mod tests {
         two.formulas.insert("H".into(), h);
         two.parameters.push("V");
         assert_eq!(same_bits_as_rebuilt(with_memo(two)), (3, 0));
+    }
+
+    /// A run without the loss's value against one with it: the same
+    /// gradients, bit for bit (a skipped value read by a rule would turn
+    /// them to NaN); how many steps it skipped.
+    fn skipped_without_the_loss(lesson: Lesson) -> usize {
+        let lesson = with_memo(lesson);
+        trained(&lesson);
+        let memo = lesson.memo.as_ref().unwrap();
+        let plans = memo.plans();
+        let plan = plans["L"].as_ref().unwrap();
+        let full = plan.run(&lesson, true).unwrap();
+        let fast = plan.run(&lesson, false).unwrap();
+        let skipped = plan.loss_only.iter().filter(|&&s| s).count();
+        assert!(full.loss.is_some());
+        assert_eq!(fast.loss.is_none(), skipped > 0);
+        for ((p, g), (_, h)) in full.gradients.iter().zip(&fast.gradients) {
+            assert_eq!(bits(g), bits(h), "d L/d {p}");
+        }
+        skipped
+    }
+
+    #[test]
+    fn a_run_for_the_gradients_alone_skips_what_only_the_loss_needs() {
+        // `mean(…) + (0.5 * reg) * (sum(W1 ^ 2) + sum(W2 ^ 2))`: the loss,
+        // the mean, the outer product, the sum of sums and both sums: 6.
+        // Not `0.5 * reg`, which the product's rule reads for the other
+        // operand's gradient, nor the squares (arrays).
+        assert_eq!(skipped_without_the_loss(spiral_like()), 6);
+        // One sum of squares: the loss, the mean, the product, the sum.
+        assert_eq!(skipped_without_the_loss(digits_like()), 4);
+        assert_eq!(skipped_without_the_loss(transposed_layers()), 6);
+        // `((sum(S * S) + mean(Z + r)) + sum(Z)) + 0.5 * sum(W1 ^ 2)`:
+        // three additions, three sums, a mean and the product by a
+        // constant (whose own gradient nobody wants): 8.
+        assert_eq!(skipped_without_the_loss(network(true)), 8);
+        // `sum(T * T)`: the sum alone; `T * T` is an array.
+        assert_eq!(skipped_without_the_loss(deeper()), 1);
+        // exp's rule reads its result, and its operand's value: of
+        // `exp(0.01 * sum(W1 ^ 2)) + mean(…)`, only the loss and the mean.
+        let mut exp = spiral_like();
+        let l = "exp(0.01 * sum(W1 ^ 2)) + mean(-log(pick(softmax(W2 @ relu(W1 @ X + b1) + b2), X_labels)))";
+        exp.formulas = HashMap::from([("L".to_string(), parse_expr(l).unwrap())]);
+        assert_eq!(skipped_without_the_loss(exp), 2);
     }
 
     #[test]
@@ -504,10 +556,10 @@ mod tests {
         let memo = lesson.memo.take().unwrap();
         let plans = memo.plans();
         let plan = plans["L"].as_ref().unwrap();
-        assert!(plan.run(&lesson).is_some());
+        assert!(plan.run(&lesson, true).is_some());
         lesson.values.insert("X".into(), filled(4, SAMPLES + 1, 7));
         lesson.values.insert("r".into(), filled(1, SAMPLES + 1, 6));
-        assert!(plan.run(&lesson).is_none());
+        assert!(plan.run(&lesson, true).is_none());
         drop(plans);
         lesson.memo = Some(memo);
         // The iteration then builds the graph, which computes the new shapes.
