@@ -38,6 +38,7 @@ macro_rules! avx2_or_portable {
 mod columns;
 mod exp;
 mod narrow;
+mod paired;
 mod products;
 mod short;
 mod short_wide;
@@ -261,6 +262,37 @@ fn reduce_columns_portable(out: &mut Tensor, j: usize, block: &[f64], rows: usiz
             let dst = &mut out.as_mut_slice()[target * s.0..(target + 1) * s.0];
             dst.iter_mut().zip(col).for_each(|(d, &v)| *d += v);
         }
+    }
+}
+
+/// What the products' tests share: operands whose magnitudes (1e-3 to
+/// 1e8) show any change of summation order in the last bits, the
+/// sequential sum every product promises, and a tensor's bits.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::Tensor;
+
+    pub fn wild(rows: usize, cols: usize, seed: usize) -> Tensor {
+        Tensor::from_fn(rows, cols, |i, j| {
+            let k = i * 31 + j * 17 + seed;
+            ((k * 7919) % 1000) as f64 * 1e-3 - 0.5 + (k % 5) as f64 * 1e8
+        })
+    }
+
+    /// Element (i, j) summed one p at a time from 0, the order every
+    /// product promises whatever its shape.
+    pub fn sequential(a: &Tensor, b: &Tensor) -> Tensor {
+        Tensor::from_fn(a.nrows(), b.ncols(), |i, j| {
+            let mut c = 0.0;
+            for p in 0..a.ncols() {
+                c += a[(i, p)] * b[(p, j)];
+            }
+            c
+        })
+    }
+
+    pub fn bits(t: &Tensor) -> Vec<u64> {
+        t.iter().map(|x| x.to_bits()).collect()
     }
 }
 

@@ -4,10 +4,12 @@
 //! minibatch's samples, scattered over a data set larger than the cache,
 //! are read from start to end (which the processor fetches ahead) and
 //! never copied. `A`'s rows are padded to a multiple of four and computed
-//! side by side. Each element is still the sum over the inner index from
+//! side by side (one or two rows past one are paired instead:
+//! [`paired`](super::paired)). Each element is still the sum over the inner index from
 //! 0, in order: the same bits as any other shape.
 
 use super::columns::Columns;
+use super::paired::paired;
 use super::zeros_in;
 use crate::tensor::Tensor;
 
@@ -35,10 +37,13 @@ pub(super) fn narrow_matmul(a: &Tensor, transposed: bool, b: Columns, out: Vec<f
         k,
         transposed,
     };
-    match m.div_ceil(4) {
+    match m {
         0 => {}
-        1 => narrow::<4, 8>(a, b, &mut c),
-        2 => narrow::<8, 5>(a, b, &mut c),
+        1..=4 => narrow::<4, 8>(a, b, &mut c),
+        // One or two rows past a multiple of four: paired (ten classes).
+        5 | 6 => paired::<1, 8>(a, b, &mut c),
+        7 | 8 => narrow::<8, 5>(a, b, &mut c),
+        9 | 10 => paired::<2, 12>(a, b, &mut c),
         _ => narrow::<12, 3>(a, b, &mut c),
     }
     c
@@ -46,36 +51,60 @@ pub(super) fn narrow_matmul(a: &Tensor, transposed: bool, b: Columns, out: Vec<f
 
 /// The left operand `A` (`m × k`) as its storage holds it.
 #[derive(Clone, Copy)]
-struct Packing<'a> {
-    a: &'a Tensor,
-    m: usize,
-    k: usize,
+pub(super) struct Packing<'a> {
+    pub(super) a: &'a Tensor,
+    pub(super) m: usize,
+    pub(super) k: usize,
     /// The storage is `Aᵀ`'s.
-    transposed: bool,
+    pub(super) transposed: bool,
 }
 
 impl Packing<'_> {
     /// `A`'s column p, padded with zeros to R: `pack[p·R + i] = A[i, p]`.
     fn pack<const R: usize>(&self) -> Vec<f64> {
+        self.pack_rows::<R>(|i| i)
+    }
+
+    /// `pack[p·R + slot] = A[row(slot), p]`, or 0 where `row(slot)` is
+    /// not a row of A. Each step is gathered from A's column p laid out
+    /// in sixteen numbers, zeros past its rows.
+    pub(super) fn pack_rows<const R: usize>(&self, row: impl Fn(usize) -> usize) -> Vec<f64> {
         let (m, k) = (self.m, self.k);
+        assert!(
+            m <= NARROW && R <= 16,
+            "a narrow product of {m} rows packs {R}"
+        );
+        // Where each slot reads in a padded column: 15 is always a zero.
+        let at: [usize; R] =
+            std::array::from_fn(|slot| Some(row(slot)).filter(|&i| i < m).unwrap_or(15));
+        let step = |column: &[f64; 16]| at.map(|i| column[i & 15]);
         let data = self.a.as_slice();
-        if !self.transposed {
-            // Each packed step is written whole, once (no zeroed array).
-            let steps = data.chunks_exact(m.max(1));
-            let steps = steps.map(|col| std::array::from_fn(|i| col.get(i).map_or(0.0, |&v| v)));
-            return steps.collect::<Vec<[f64; R]>>().into_flattened();
-        }
-        // Row i of A is column i of the storage: read along it, a stretch
-        // of steps at a time that stays in the L1 cache as it is written.
-        const STRETCH: usize = 64;
         let mut pack = vec![0.0; k * R];
-        for (p0, block) in pack.chunks_mut(STRETCH * R).enumerate() {
-            let p0 = p0 * STRETCH;
-            for (i, row) in data.chunks_exact(k.max(1)).enumerate().take(R) {
-                let row = &row[p0..p0 + block.len() / R];
-                for (dst, &v) in block.chunks_exact_mut(R).zip(row) {
-                    dst[i] = v;
+        let (steps, _) = pack.as_chunks_mut::<R>();
+        if !self.transposed {
+            for (dst, col) in steps.iter_mut().zip(data.chunks_exact(m.max(1))) {
+                // Element by element: a copy of unknown length would be a
+                // call per step.
+                let mut column = [0.0; 16];
+                column.iter_mut().zip(col).for_each(|(d, &v)| *d = v);
+                *dst = step(&column);
+            }
+            return pack;
+        }
+        // Row i of A is column i of the storage: read along each, a
+        // stretch of steps at a time into columns that stay in the L1
+        // cache.
+        const STRETCH: usize = 64;
+        let mut columns = [[0.0; 16]; STRETCH];
+        let storage: Vec<&[f64]> = data.chunks_exact(k.max(1)).collect();
+        for (p0, dst) in (0..k).step_by(STRETCH).zip(steps.chunks_mut(STRETCH)) {
+            for (i, row) in storage.iter().enumerate() {
+                for (column, &v) in columns.iter_mut().zip(&row[p0..p0 + dst.len()]) {
+                    column[i] = v;
                 }
+            }
+            for (d, column) in dst.iter_mut().zip(&columns) {
+                *d = step(column);
             }
         }
         pack

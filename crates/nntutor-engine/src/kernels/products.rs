@@ -305,6 +305,7 @@ const L1_BYTES: usize = 16 * 1024;
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{bits, sequential, wild};
     use super::*;
 
     #[test]
@@ -320,29 +321,10 @@ mod tests {
         assert_eq!(matmul_tr(&a, &b.transpose()), matmul(&a, &b));
     }
 
-    /// Element (i, j) summed one p at a time from 0, the order every
-    /// product promises whatever its shape.
-    fn sequential(a: &Tensor, b: &Tensor) -> Tensor {
-        Tensor::from_fn(a.nrows(), b.ncols(), |i, j| {
-            let mut c = 0.0;
-            for p in 0..a.ncols() {
-                c += a[(i, p)] * b[(p, j)];
-            }
-            c
-        })
-    }
-
     #[test]
     fn short_and_long_results_give_the_bits_of_the_sequential_sum() {
-        // Magnitudes from 1e-3 to 1e8 expose any change of order in the
-        // last bits; the 3-row shapes take the transposed path.
-        let wild = |r: usize, c: usize, seed: usize| {
-            Tensor::from_fn(r, c, |i, j| {
-                let k = i * 31 + j * 17 + seed;
-                ((k * 7919) % 1000) as f64 * 1e-3 - 0.5 + (k % 5) as f64 * 1e8
-            })
-        };
-        let bits = |t: &Tensor| t.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        // `wild` numbers expose any change of order in the last bits; the
+        // 3-row shapes take the transposed path.
         for (m, k, n) in [
             (3, 100, 300),
             // Empty matrices: an empty sum is 0.
@@ -353,6 +335,11 @@ mod tests {
             (40, 150, 3),
             (100, 300, 50),
             (10, 37, 21),
+            // One or two rows past a multiple of four: the last rows of
+            // two columns paired in one vector (and a short last group).
+            (9, 20, 17),
+            (5, 33, 18),
+            (6, 8, 23),
             (7, 13, 19),
             (14, 9, 17),
             (2, 9, 40),
