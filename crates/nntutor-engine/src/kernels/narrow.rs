@@ -66,45 +66,34 @@ impl Packing<'_> {
     }
 
     /// `pack[p·R + slot] = A[row(slot), p]`, or 0 where `row(slot)` is
-    /// not a row of A. Each step is gathered from A's column p laid out
-    /// in sixteen numbers, zeros past its rows.
+    /// not a row of A.
     pub(super) fn pack_rows<const R: usize>(&self, row: impl Fn(usize) -> usize) -> Vec<f64> {
         let (m, k) = (self.m, self.k);
-        assert!(
-            m <= NARROW && R <= 16,
-            "a narrow product of {m} rows packs {R}"
-        );
-        // Where each slot reads in a padded column: 15 is always a zero.
-        let at: [usize; R] =
-            std::array::from_fn(|slot| Some(row(slot)).filter(|&i| i < m).unwrap_or(15));
-        let step = |column: &[f64; 16]| at.map(|i| column[i & 15]);
+        // Each slot's row; past A's rows (m), a zero.
+        let at: [usize; R] = std::array::from_fn(|slot| row(slot).min(m));
         let data = self.a.as_slice();
         let mut pack = vec![0.0; k * R];
         let (steps, _) = pack.as_chunks_mut::<R>();
         if !self.transposed {
             for (dst, col) in steps.iter_mut().zip(data.chunks_exact(m.max(1))) {
-                // Element by element: a copy of unknown length would be a
-                // call per step.
-                let mut column = [0.0; 16];
-                column.iter_mut().zip(col).for_each(|(d, &v)| *d = v);
-                *dst = step(&column);
+                *dst = at.map(|i| col.get(i).copied().unwrap_or(0.0));
             }
             return pack;
         }
-        // Row i of A is column i of the storage: read along each, a
-        // stretch of steps at a time into columns that stay in the L1
-        // cache.
+        // Row i of A is column i of the storage: each slot is read along
+        // its row, a stretch of steps at a time that stays in the L1 cache
+        // while every slot writes its place in it.
         const STRETCH: usize = 64;
-        let mut columns = [[0.0; 16]; STRETCH];
         let storage: Vec<&[f64]> = data.chunks_exact(k.max(1)).collect();
         for (p0, dst) in (0..k).step_by(STRETCH).zip(steps.chunks_mut(STRETCH)) {
-            for (i, row) in storage.iter().enumerate() {
-                for (column, &v) in columns.iter_mut().zip(&row[p0..p0 + dst.len()]) {
-                    column[i] = v;
+            for (slot, &i) in at.iter().enumerate() {
+                let Some(row) = storage.get(i) else {
+                    continue;
+                };
+                let len = dst.len();
+                for (d, &v) in dst.iter_mut().zip(&row[p0..p0 + len]) {
+                    d[slot] = v;
                 }
-            }
-            for (d, column) in dst.iter_mut().zip(&columns) {
-                *d = step(column);
             }
         }
         pack
