@@ -1,19 +1,25 @@
 //! `A @ Bᵀ` for an `A` of fewer than sixteen rows (ten classes' upstream
 //! gradient) and a `B` of long columns (a minibatch's images), on
-//! processors with AVX-512: its 32 registers hold the sums of up to ten
-//! rows of `A` by sixteen rows of `B`, so `B`'s columns are read where they
-//! lie, once, with no packed copy (which cost a third of the AVX2 kernel in
-//! [`short`](super::short)). Each element is still the sum over the inner
-//! index from 0, in order, by separate multiplications and additions: the
-//! same bits as any other shape or processor.
+//! processors with AVX-512: its registers hold the sums of up to ten rows
+//! of `A` by eight rows of `B`, so `B`'s columns are read where they lie,
+//! with no packed copy (which cost a third of the AVX2 kernel in
+//! [`short`](super::short)). Each value of `A` is used by one
+//! multiplication, which then reads it broadcast from memory itself
+//! (`{1to8}`): a broadcast of its own would take a slot of the
+//! floating-point pipes. Sixteen rows of `B` a block, each broadcast
+//! serving two products, measured 10% slower on the digits' training.
+//! Each element is still the sum over the inner index from 0, in order,
+//! by separate multiplications and additions: the same bits as any other
+//! shape or processor.
 
 use super::columns::Columns;
 use crate::tensor::Tensor;
 
-/// Rows of `B` (elements of a column) per block: two 8-wide vectors.
-const ROWS: usize = 16;
-/// Rows of `A` per block: 2 × 10 sums, two values of `B` and a broadcast
-/// fill 23 of the 32 registers.
+/// Rows of `B` (elements of a column) per block: one 8-wide vector.
+const ROWS: usize = 8;
+/// Rows of `A` per block: ten sums and the values of `B` leave most of
+/// the 32 registers free (more rows, fewer passes over `B`'s columns, did
+/// not measure faster).
 const MOST: usize = 10;
 
 /// `A @ Bᵀ`, or its transpose with `transposed` (the gradient of `W` in
@@ -54,7 +60,7 @@ impl Place {
     }
 }
 
-/// Every block of sixteen rows of `B` by up to ten rows of `A` (rows split
+/// Every block of eight rows of `B` by up to ten rows of `A` (rows split
 /// as evenly as possible: 15 = 8 + 7), then the last rows of `B` that make
 /// no whole block, summed one by one in the same order.
 #[cfg(target_arch = "x86_64")]
@@ -109,7 +115,7 @@ struct Block {
     p0: usize,
 }
 
-/// Rows `r0..r0 + M` of `A` by rows `p0..p0 + 16` of `B`: for each
+/// Rows `r0..r0 + M` of `A` by rows `p0..p0 + 8` of `B`: for each
 /// column j in order, `sums[i] += A[r0 + i, j] · B[p0.., j]`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
@@ -123,30 +129,20 @@ unsafe fn block<const M: usize>(
     use std::arch::x86_64::*;
     let m = place.m;
     let zero = _mm512_setzero_pd();
-    let mut sums = [[zero; 2]; M];
+    let mut sums = [zero; M];
     for (j, col) in cols.iter().enumerate() {
         let x = &col[at.p0..at.p0 + ROWS];
         let s = &a[at.r0 + j * m..at.r0 + j * m + M];
-        // SAFETY: `x` holds sixteen numbers, read as two vectors of eight.
-        let (x0, x1) = unsafe {
-            (
-                _mm512_loadu_pd(x.as_ptr()),
-                _mm512_loadu_pd(x.as_ptr().add(8)),
-            )
-        };
+        // SAFETY: `x` holds eight numbers, read as one vector.
+        let x = unsafe { _mm512_loadu_pd(x.as_ptr()) };
         for (sum, &si) in sums.iter_mut().zip(s) {
-            let si = _mm512_set1_pd(si);
-            sum[0] = _mm512_add_pd(sum[0], _mm512_mul_pd(si, x0));
-            sum[1] = _mm512_add_pd(sum[1], _mm512_mul_pd(si, x1));
+            *sum = _mm512_add_pd(*sum, _mm512_mul_pd(_mm512_set1_pd(si), x));
         }
     }
     for (i, sum) in sums.iter().enumerate() {
         let mut row = [0.0; ROWS];
-        // SAFETY: `row` holds sixteen numbers, written as two vectors.
-        unsafe {
-            _mm512_storeu_pd(row.as_mut_ptr(), sum[0]);
-            _mm512_storeu_pd(row.as_mut_ptr().add(8), sum[1]);
-        }
+        // SAFETY: `row` holds eight numbers, written as one vector.
+        unsafe { _mm512_storeu_pd(row.as_mut_ptr(), *sum) };
         for (pp, &v) in row.iter().enumerate() {
             out[place.at(at.r0 + i, at.p0 + pp)] = v;
         }
