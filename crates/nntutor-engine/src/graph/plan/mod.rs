@@ -6,13 +6,11 @@
 //! ([`fused`](super::fused)). The same operations in the same order as
 //! the graph's: the same bits.
 
+mod backward;
 mod compile;
 mod forward;
 
-use forward::operands;
-
-use super::backprop::{accumulate, chain_rule};
-use super::fused::{Fusion, Pass};
+use super::fused::Fusion;
 use super::spare::Spare;
 use super::*;
 
@@ -119,70 +117,6 @@ impl Plan {
         Some(Run { loss, gradients })
     }
 
-    /// Reverse mode as [`Graph::gradients_of`] runs it, along the steps
-    /// that lie on a path from a parameter to the loss.
-    fn backward(&self, values: &[Option<Node>]) -> Vec<Option<Tensor>> {
-        let root = self.steps.len() - 1;
-        let mut grads: Vec<Option<Tensor>> = vec![None; root + 1];
-        let Some(first) = self.wrts.iter().map(|w| w.1).min() else {
-            return grads;
-        };
-        if !self.needed[root] {
-            return grads;
-        }
-        grads[root] = Some(scalar(1.0));
-        // The operands' gradients of fused steps whose reader's product
-        // computed them as it wrote their upstream.
-        let mut early: Vec<Option<Vec<Option<Tensor>>>> = vec![None; root + 1];
-        for id in (first + 1..=root).rev() {
-            let step = &self.steps[id];
-            let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
-            if let Some(contributions) = early[id].take() {
-                accumulate(
-                    &mut grads,
-                    step.inputs.iter().copied(),
-                    contributions,
-                    &need,
-                );
-                continue;
-            }
-            let (What::Op(_) | What::Fused(_)) = step.what else {
-                continue;
-            };
-            let (Some(g), Some(value), Some(inputs)) = (
-                grads[id].take(),
-                &values[id],
-                operands(values, &step.inputs),
-            ) else {
-                continue;
-            };
-            let keep = self.wrts.iter().any(|w| w.1 == id);
-            let (contributions, g) = match &step.what {
-                What::Fused(f) => {
-                    let below = self.below[id].and_then(|b| self.pass(b, values));
-                    let (c, taken) =
-                        f.backward(&inputs, value.value(), g, &need, below, &self.spare);
-                    for (b, gradients) in taken {
-                        early[b] = Some(gradients);
-                    }
-                    (c, None)
-                }
-                What::Op(op) => chain_rule(*op, &inputs, value.value(), g, &need, keep),
-                _ => continue,
-            };
-            accumulate(
-                &mut grads,
-                step.inputs.iter().copied(),
-                contributions,
-                &need,
-            );
-            if keep {
-                grads[id] = g;
-            }
-        }
-        grads
-    }
-
     /// Gives the fused steps' results to the next run: nothing else holds
     /// them once the run is over (neither a parameter nor the loss is
     /// fused).
@@ -196,20 +130,6 @@ impl Plan {
                 }
             }
         }
-    }
-
-    /// The backward pass of fused step `id`, to run inside its reader's,
-    /// with the passes of those below it.
-    fn pass<'v>(&self, id: usize, values: &'v [Option<Node>]) -> Option<(usize, Pass<'v>)> {
-        let step = &self.steps[id];
-        let What::Fused(f) = &step.what else {
-            return None;
-        };
-        let inputs = operands(values, &step.inputs)?;
-        let need: Vec<bool> = step.inputs.iter().map(|&i| self.needed[i]).collect();
-        let below = self.below[id].and_then(|b| self.pass(b, values));
-        let y = values[id].as_ref()?.value();
-        Some((id, Pass::new(f, &inputs, y, &need, below)))
     }
 }
 
