@@ -17,9 +17,9 @@ use crate::tensor::Tensor;
 
 /// Rows of `B` (elements of a column) per block: one 8-wide vector.
 const ROWS: usize = 8;
-/// Rows of `A` per block: ten sums and the values of `B` leave most of
-/// the 32 registers free (more rows, fewer passes over `B`'s columns, did
-/// not measure faster).
+/// Rows of `A` per block: ten sums (ten classes in one pass over `B`'s
+/// columns) leave most of the 32 registers free; up to fifteen rows fit,
+/// but split 8 + 7 they reuse the blocks measured here.
 const MOST: usize = 10;
 
 /// `A @ Bᵀ`, or its transpose with `transposed` (the gradient of `W` in
