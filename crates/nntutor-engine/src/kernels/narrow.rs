@@ -5,8 +5,8 @@
 //! are read from start to end (which the processor fetches ahead) and
 //! never copied. `A`'s rows are padded to a multiple of four and computed
 //! side by side (one or two rows past one are paired instead:
-//! [`paired`](super::paired)). Each element is still the sum over the inner index from
-//! 0, in order: the same bits as any other shape.
+//! [`paired`](super::paired)). Each element is still the sum over the
+//! inner index from 0, in order: the same bits as any other shape.
 
 use super::columns::Columns;
 use super::paired::paired;

@@ -5,8 +5,9 @@
 //! `[s8, s9 of column j; s8, s9 of column j+1] += [a8, a9, a8, a9] ·
 //! [x_j, x_j, x_j+1, x_j+1]`. Four columns take ten vector products per
 //! step, not twelve: the digits' scores (10 × 784 by a minibatch of 100)
-//! in 40 µs, not 47; the digits training 0.038 → 0.036 s. Each element is still the sum over the inner index
-//! from 0, in order: the same bits as any other shape.
+//! in 40 µs, not 47; the digits training 0.038 → 0.036 s. Each element
+//! is still the sum over the inner index from 0, in order: the same bits
+//! as any other shape.
 
 use super::columns::Columns;
 use super::narrow::Packing;

@@ -53,10 +53,11 @@ pub(super) fn short_matmul(a: &Tensor, b: Columns, out: Vec<f64>) -> Tensor {
 /// `A @ Bᵀ` for an `A` of fewer than [`SHORT`] rows: element (i, p) is
 /// `Σ_j A[i, j] · B[p, j]`. With `transposed`, the result is written as
 /// `(A @ Bᵀ)ᵀ` (`k × m`, the gradient of a `W` whose transpose was the
-/// product's left operand), the same sums in other places. Eight rows of `B` at a time are packed from
-/// each of its columns (`pack[j·LANES + pp] = B[p0 + pp, j]`), so `B` may
-/// be a minibatch's selection of a data set's columns. (Reading them in
-/// place instead, or packing 64 rows per pass, was slower.)
+/// product's left operand), the same sums in other places. Eight rows of
+/// `B` at a time are packed from each of its columns (`pack[j·LANES + pp]
+/// = B[p0 + pp, j]`), so `B` may be a minibatch's selection of a data
+/// set's columns. (Reading them in place instead, or packing 64 rows per
+/// pass, was slower with AVX2; with AVX-512, see `short_wide`.)
 pub(super) fn short_matmul_tr(a: &Tensor, b: Columns, transposed: bool) -> Tensor {
     let m = a.nrows();
     let (k, n) = (b.nrows(), b.ncols());

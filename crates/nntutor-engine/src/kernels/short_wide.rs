@@ -29,11 +29,17 @@ pub(super) fn short_wide_tr(a: &Tensor, b: Columns, transposed: bool) -> Option<
     if std::arch::is_x86_feature_detected!("avx512f") {
         let (m, k) = (a.nrows(), b.nrows());
         let cols: Vec<&[f64]> = (0..b.ncols()).map(|j| b.col(j)).collect();
-        let mut c = match transposed {
-            false => Tensor::zeros(m, k),
-            true => Tensor::zeros(k, m),
+        // Element (i, p) at i · row_step + p · col_step, as in `short`.
+        let (mut c, row_step, col_step) = match transposed {
+            false => (Tensor::zeros(m, k), 1, m),
+            true => (Tensor::zeros(k, m), k, 1),
         };
-        let place = Place { m, k, transposed };
+        let place = Place {
+            m,
+            k,
+            row_step,
+            col_step,
+        };
         // SAFETY: the processor has AVX-512F, checked just above.
         unsafe { blocks(a.as_slice(), &cols, c.as_mut_slice(), place) };
         return Some(c);
@@ -42,21 +48,20 @@ pub(super) fn short_wide_tr(a: &Tensor, b: Columns, transposed: bool) -> Option<
     None
 }
 
-/// The result's shape, and whether it is stored transposed.
+/// The `m × k` result of `A @ Bᵀ`, and where its elements are stored
+/// (`1, m` column-major; `k, 1` for its transpose).
 #[derive(Clone, Copy)]
 struct Place {
     m: usize,
     k: usize,
-    transposed: bool,
+    row_step: usize,
+    col_step: usize,
 }
 
 impl Place {
     /// Where element (i, p) of `A @ Bᵀ` is stored.
     fn at(&self, i: usize, p: usize) -> usize {
-        match self.transposed {
-            false => i + p * self.m,
-            true => p + i * self.k,
-        }
+        i * self.row_step + p * self.col_step
     }
 }
 

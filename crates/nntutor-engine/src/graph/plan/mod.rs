@@ -313,8 +313,8 @@ mod tests {
     }
 
     /// The loss and every gradient as a training iteration gets them: the
-    /// first `grad` call (of the first parameter) computes them all (by the graph the first time, by
-    /// its plan after), the memo keeps them.
+    /// first `grad` call (of the first parameter) computes them all (by
+    /// the graph the first time, by its plan after), the memo keeps them.
     fn trained(lesson: &Lesson) -> (Tensor, Vec<Tensor>) {
         let memo = lesson.memo.as_ref().unwrap();
         memo.clear();
